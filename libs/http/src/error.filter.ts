@@ -1,0 +1,56 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { ErrorBody, UserscopeHttpError } from '@userscope/runtime';
+import { HttpMessages } from './http.messages';
+
+const CODES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'too_many_requests',
+  503: 'unavailable',
+};
+
+/** Every error leaves as JSON `{code, message, details?}`; an unexpected one is logged and hidden. */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const { status, body } = this.describe(exception);
+    void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
+  }
+
+  private describe(exception: unknown): { status: number; body: ErrorBody } {
+    if (exception instanceof UserscopeHttpError) return { status: exception.getStatus(), body: exception.body };
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      const message =
+        typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
+      return { status, body: { code: CODES[status] ?? 'error', message } };
+    }
+    // Fastify's own errors (bad JSON, body too large, wrong content type) carry a 4xx statusCode.
+    const fastifyError = exception as { statusCode?: number; code?: string; message?: string };
+    if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode < 500) {
+      return { status: fastifyError.statusCode, body: { code: CODES[fastifyError.statusCode] ?? 'bad_request', message: describeFastifyError(fastifyError) } };
+    }
+    this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { code: 'internal_error', message: HttpMessages.internal() } };
+  }
+}
+
+function describeFastifyError(error: { code?: string; message?: string }): string {
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return HttpMessages.invalidJson(error.message ?? '');
+    default:
+      return error.message ?? 'Bad request';
+  }
+}

@@ -1,0 +1,42 @@
+import { Logger, LoggerService, LogLevel, Module, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import {
+  FunctionTypeRegistry,
+  inlineSchema,
+  UserscopeConfig,
+  UserscopeRuntimeModule,
+} from '@userscope/runtime';
+import { ErrorFilter } from './error.filter';
+import { UserscopeHttpModule } from './userscope-http.module';
+
+export interface HttpAppOptions {
+  config: UserscopeConfig;
+  registry: FunctionTypeRegistry;
+  plugins: Type<object>[];
+  /** Nest logger, or the levels to log; default: Nest's logger. `false` silences it. */
+  logger?: LoggerService | LogLevel[] | false;
+}
+
+/** Builds the Nest application serving `config` on Fastify (not yet listening). */
+export async function createHttpApp(options: HttpAppOptions): Promise<NestFastifyApplication> {
+  @Module({ imports: [UserscopeRuntimeModule.forRoot(options), UserscopeHttpModule] })
+  class UserscopeAppModule {}
+
+  const adapter = new FastifyAdapter({ bodyLimit: 1024 * 1024 });
+  const app = await NestFactory.create<NestFastifyApplication>(UserscopeAppModule, adapter, {
+    logger: options.logger,
+    abortOnError: false,
+  });
+  app.useGlobalFilters(new ErrorFilter());
+  app.enableShutdownHooks();
+  await app.init();
+  logPayloadFormat(options.config);
+  return app;
+}
+
+/** NAT logs the /generate payload format at startup; so do we. */
+function logPayloadFormat(config: UserscopeConfig): void {
+  const schema = inlineSchema(config.workflow.type.inputSchema);
+  new Logger('Generate').log(`Expecting generate request payloads in the following format: ${JSON.stringify(schema)}`);
+}

@@ -1,0 +1,20 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { ContextIdFactory } from '@nestjs/core';
+import { GenerateController } from './generate.controller';
+import { HealthController } from './health.controller';
+import { IdentityResolver } from './identity/identity.resolver';
+import { SessionContextIdStrategy } from './identity/session-context-id.strategy';
+
+/** The HTTP front end: NAT's routes over the per-user runtime. */
+@Module({
+  controllers: [GenerateController, HealthController],
+  providers: [IdentityResolver, SessionContextIdStrategy],
+  exports: [IdentityResolver],
+})
+export class UserscopeHttpModule implements OnModuleInit {
+  constructor(private readonly strategy: SessionContextIdStrategy) {}
+
+  onModuleInit(): void {
+    ContextIdFactory.apply(this.strategy);
+  }
+}

@@ -1,0 +1,179 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { plainToInstance } from 'class-transformer';
+import { getMetadataStorage, validateSync, ValidationError } from 'class-validator';
+import { ConfigError, ConfigIssue } from '../exceptions/config.exception';
+import { FunctionTypeRegistry } from '../function-type.registry';
+import { functionRefKeys } from '../decorators/function-ref.decorator';
+import { RuntimeMessages } from '../runtime.messages';
+import { WORKFLOW_NAME } from '../runtime.constants';
+import { interpolateEnv } from './env.interpolation';
+import { GeneralConfig, IGNORED_NAT_GENERAL_KEYS } from './general.config';
+import { ConfiguredFunction, RawConfig, UserscopeConfig } from './userscope-config.interface';
+
+const KNOWN_SECTIONS = ['general', 'functions', 'function_groups', 'llms', 'workflow', 'batch_workflows'];
+const FUNCTION_NAME = /^[A-Za-z0-9_\-.]+$/;
+
+/** Reads a YAML config file and fills in `${VAR}` references. Throws ConfigError naming the file. */
+export function readConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): RawConfig {
+  const path = resolve(file);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
+    throw new ConfigError(file, [{ path: '', message: reason }]);
+  }
+  const parsed = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (parsed.errors.length > 0) {
+    throw new ConfigError(file, parsed.errors.map((e) => ({ path: '', message: `YAML: ${e.message}` })));
+  }
+  const document: unknown = parsed.toJS();
+  if (!document || typeof document !== 'object' || Array.isArray(document)) {
+    throw new ConfigError(file, [{ path: '', message: 'the file must hold a YAML mapping with at least a workflow: section' }]);
+  }
+  const issues: ConfigIssue[] = [];
+  const interpolated = interpolateEnv(document, env, issues) as Record<string, unknown>;
+  if (issues.length > 0) throw new ConfigError(file, issues);
+  return { file, dir: dirname(path), document: interpolated };
+}
+
+/** Validates the `general:` section alone (plugins must be known before functions can be checked). */
+export function readGeneral(raw: RawConfig): { general: GeneralConfig; warnings: string[] } {
+  const issues: ConfigIssue[] = [];
+  const section = sectionOf(raw.document, 'general', issues) ?? {};
+  const general = validateSection(GeneralConfig, section, 'general', issues, { warnUnknown: true });
+  if (issues.length > 0) throw new ConfigError(raw.file, issues);
+  const warnings = Object.keys(section)
+    .filter((key) => !(key in general.value))
+    .map((key) =>
+      IGNORED_NAT_GENERAL_KEYS.includes(key)
+        ? `general.${key} is a NAT setting that Userscope ignores`
+        : `general.${key} is not a known setting and is ignored (known: ${Object.keys(general.value).join(', ')})`,
+    );
+  return { general: general.value, warnings };
+}
+
+/** Validates the whole config against the registered function types. Reports every issue at once. */
+export function resolveConfig(raw: RawConfig, registry: FunctionTypeRegistry): UserscopeConfig {
+  const { general, warnings } = readGeneral(raw);
+  const issues: ConfigIssue[] = [];
+  const doc = raw.document;
+  for (const key of Object.keys(doc)) {
+    if (!KNOWN_SECTIONS.includes(key)) warnings.push(`section '${key}' is not used by Userscope and is ignored`);
+  }
+
+  const functions = new Map<string, ConfiguredFunction>();
+  const functionSection = sectionOf(doc, 'functions', issues) ?? {};
+  for (const [name, entry] of Object.entries(functionSection)) {
+    if (!FUNCTION_NAME.test(name)) {
+      issues.push({ path: `functions.${name}`, message: 'function names may use letters, digits, _ - . only' });
+      continue;
+    }
+    const configured = resolveFunction(name, `functions.${name}`, entry, registry, issues);
+    if (configured) functions.set(name, configured);
+  }
+
+  let workflow: ConfiguredFunction | undefined;
+  if (doc.workflow === undefined) {
+    issues.push({ path: 'workflow', message: "the workflow: section is required (it names the function /generate runs, e.g. _type: per_user_assistant)" });
+  } else {
+    workflow = resolveFunction(WORKFLOW_NAME, 'workflow', doc.workflow, registry, issues);
+    if (workflow) functions.set(WORKFLOW_NAME, workflow);
+  }
+
+  for (const fn of functions.values()) {
+    for (const ref of fn.references) {
+      if (!functions.has(ref) || ref === WORKFLOW_NAME) {
+        issues.push({
+          path: fn.path,
+          message: `refers to function '${ref}', which is not configured (configured: ${[...functions.keys()].filter((n) => n !== WORKFLOW_NAME).join(', ') || 'none'})`,
+        });
+      }
+    }
+  }
+
+  const llms = (sectionOf(doc, 'llms', issues) ?? {}) as Record<string, Record<string, unknown>>;
+  if (issues.length > 0 || !workflow) throw new ConfigError(raw.file, issues);
+  return { file: raw.file, general, functions, workflow, llms, warnings };
+}
+
+function resolveFunction(
+  name: string,
+  path: string,
+  entry: unknown,
+  registry: FunctionTypeRegistry,
+  issues: ConfigIssue[],
+): ConfiguredFunction | undefined {
+  if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
+    issues.push({ path, message: 'must be a mapping with a _type key' });
+    return undefined;
+  }
+  const { _type: typeName, ...settings } = entry as Record<string, unknown>;
+  if (typeof typeName !== 'string' || !typeName) {
+    issues.push({ path: `${path}._type`, message: RuntimeMessages.missingType() });
+    return undefined;
+  }
+  const type = registry.get(typeName);
+  if (!type) {
+    issues.push({ path: `${path}._type`, message: RuntimeMessages.unknownType(typeName, registry.names()) });
+    return undefined;
+  }
+  if (!type.config) {
+    const extra = Object.keys(settings);
+    if (extra.length > 0) issues.push({ path, message: `type '${typeName}' takes no settings; remove: ${extra.join(', ')}` });
+    return { name, path, type, config: {}, references: [] };
+  }
+  const before = issues.length;
+  const { value: config } = validateSection(type.config, settings, path, issues);
+  if (issues.length > before) return undefined;
+  const references = functionRefKeys(type.config).flatMap((key) => {
+    const value = (config as Record<string, unknown>)[key];
+    return value === undefined || value === '' ? [] : Array.isArray(value) ? value.map(String) : [String(value)];
+  });
+  return { name, path, type, config, references };
+}
+
+function sectionOf(doc: Record<string, unknown>, key: string, issues: ConfigIssue[]): Record<string, unknown> | undefined {
+  const value = doc[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    issues.push({ path: key, message: 'must be a mapping' });
+    return undefined;
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Builds `cls` from `plain` with defaults, and records each violated constraint under its key path. */
+function validateSection<T extends object>(
+  cls: new () => T,
+  plain: Record<string, unknown>,
+  path: string,
+  issues: ConfigIssue[],
+  { warnUnknown = false } = {},
+): { value: T } {
+  const value = plainToInstance(cls, plain, { exposeDefaultValues: true });
+  const errors = validateSync(value, { whitelist: true, forbidNonWhitelisted: !warnUnknown });
+  issues.push(...configIssues(errors, path, cls));
+  return { value };
+}
+
+function configIssues(errors: ValidationError[], path: string, cls: Function): ConfigIssue[] {
+  return errors.flatMap((error) => {
+    const keyPath = `${path}.${error.property}`;
+    const own = Object.entries(error.constraints ?? {}).map(([constraint, message]) => ({
+      path: keyPath,
+      message:
+        constraint === 'whitelistValidation'
+          ? `unknown key '${error.property}' for ${cls.name}; known keys: ${knownKeys(cls).join(', ')}`
+          : message.replace(new RegExp(`^${error.property} `), ''),
+    }));
+    return [...own, ...configIssues(error.children ?? [], keyPath, cls)];
+  });
+}
+
+function knownKeys(cls: Function): string[] {
+  const metadata = getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false);
+  return [...new Set(metadata.map((m) => m.propertyName))];
+}

@@ -1,0 +1,35 @@
+import { RegisteredFunctionType } from '../function-type.registry';
+import { GeneralConfig } from './general.config';
+
+/** A function from the `functions:` section (or the `workflow:` section), validated against its type. */
+export interface ConfiguredFunction {
+  /** Its name in YAML; the workflow is `<workflow>`. */
+  name: string;
+  /** Where it sits in the file, for messages: `functions.notepad`, `workflow`. */
+  path: string;
+  type: RegisteredFunctionType;
+  /** An instance of the type's config class, defaults applied. */
+  config: object;
+  /** Names of the configured functions its config refers to (`@FunctionRef()` fields). */
+  references: string[];
+}
+
+/** A loaded config file, every function validated. */
+export interface UserscopeConfig {
+  file: string;
+  general: GeneralConfig;
+  /** Every configured function by name, the workflow included. */
+  functions: Map<string, ConfiguredFunction>;
+  workflow: ConfiguredFunction;
+  /** Raw `llms:` section (typed by the LLM providers). */
+  llms: Record<string, Record<string, unknown>>;
+  /** Things that were accepted but ignored, for the log. */
+  warnings: string[];
+}
+
+/** A config file read from disk: YAML parsed, environment interpolated, not yet validated. */
+export interface RawConfig {
+  file: string;
+  dir: string;
+  document: Record<string, unknown>;
+}

@@ -1,0 +1,60 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import { RuntimeMessages } from '../runtime.messages';
+
+/** One field whose value was rejected. `field` is a dotted path; empty for the body itself. */
+export interface FieldError {
+  field: string;
+  errors: string[];
+}
+
+/** The JSON body of every error reply: a stable code, a sentence, optional details. */
+export interface ErrorBody {
+  code: string;
+  message: string;
+  details?: unknown;
+}
+
+/** Base of the errors a caller can cause; each maps to one HTTP status and a JSON body. */
+export class UserscopeHttpError extends HttpException {
+  constructor(status: HttpStatus, body: ErrorBody) {
+    super(body, status);
+  }
+
+  get body(): ErrorBody {
+    return this.getResponse() as ErrorBody;
+  }
+}
+
+export class InvalidInputError extends UserscopeHttpError {
+  constructor(functionName: string, readonly fieldErrors: FieldError[]) {
+    super(HttpStatus.BAD_REQUEST, {
+      code: 'invalid_input',
+      message: RuntimeMessages.invalidInput(functionName),
+      details: fieldErrors,
+    });
+  }
+}
+
+export class MissingIdentityError extends UserscopeHttpError {
+  constructor(message: string) {
+    super(HttpStatus.UNAUTHORIZED, { code: 'missing_identity', message });
+  }
+}
+
+export class InvalidSessionIdError extends UserscopeHttpError {
+  constructor(pattern: string) {
+    super(HttpStatus.BAD_REQUEST, { code: 'invalid_session_id', message: RuntimeMessages.invalidSessionId(pattern) });
+  }
+}
+
+/** A workflow that threw: NAT's 422 `workflow_error`. */
+export class WorkflowError extends UserscopeHttpError {
+  constructor(workflowName: string, cause: unknown) {
+    const error = cause instanceof Error ? cause : new Error(String(cause));
+    super(HttpStatus.UNPROCESSABLE_ENTITY, {
+      code: 'workflow_error',
+      message: error.message || RuntimeMessages.workflowFailed(workflowName),
+      details: { function: workflowName, error: error.name },
+    });
+  }
+}

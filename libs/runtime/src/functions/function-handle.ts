@@ -1,0 +1,48 @@
+import { RuntimeMessages } from '../runtime.messages';
+import { ConfiguredFunction } from '../config/userscope-config.interface';
+import { UserscopeFunction } from '../interfaces/userscope-function.interface';
+
+/**
+ * A configured function bound to one instance: the user's own for a per-user function, the single
+ * one for a shared function. What `functions.get(name)` returns — NAT's `builder.get_function(name)`.
+ */
+export class FunctionHandle<I = any, O = any> {
+  constructor(
+    readonly fn: ConfiguredFunction,
+    readonly instance: UserscopeFunction<I, O>,
+  ) {}
+
+  get name(): string {
+    return this.fn.name;
+  }
+
+  get isPerUser(): boolean {
+    return this.fn.type.scope === 'per-user';
+  }
+
+  /** Validates `input` against the function's input schema (defaults applied) and calls it. */
+  async invoke(input: I | Record<string, unknown>): Promise<O> {
+    return this.invokeParsed(this.parse(input));
+  }
+
+  /** Streams the function's output; a function with only a single output yields it once. */
+  async *stream(input: I | Record<string, unknown>): AsyncIterable<O> {
+    const parsed = this.parse(input);
+    if (this.instance.stream) yield* this.instance.stream(parsed);
+    else yield await this.invokeParsed(parsed);
+  }
+
+  /** Converts a JSON value to the input type; throws InvalidInputError with the field errors. */
+  parse(input: unknown): I {
+    return this.fn.type.parseInput(input) as I;
+  }
+
+  /** Calls the function with an already parsed input. A stream-only function returns its collected chunks. */
+  async invokeParsed(input: I): Promise<O> {
+    if (this.instance.invoke) return this.instance.invoke(input);
+    if (!this.instance.stream) throw new Error(RuntimeMessages.noSingleOutput(this.name));
+    const chunks: unknown[] = [];
+    for await (const chunk of this.instance.stream(input)) chunks.push(chunk);
+    return (chunks.every((c) => typeof c === 'string') ? chunks.join('') : chunks) as O;
+  }
+}

@@ -1,0 +1,45 @@
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { USERSCOPE_CONFIG, WORKFLOW_NAME, functionToken } from '../runtime.constants';
+import { ConfiguredFunction, UserscopeConfig } from '../config/userscope-config.interface';
+import { FunctionHandle } from './function-handle';
+
+/** Knows the configured functions and holds the handles of the shared ones, built at startup. */
+@Injectable()
+export class FunctionCatalog implements OnApplicationBootstrap {
+  /** Per-user functions, in config order: what a new user's session builds. */
+  readonly perUser: ConfiguredFunction[];
+  private readonly sharedHandles = new Map<string, FunctionHandle>();
+
+  constructor(
+    @Inject(USERSCOPE_CONFIG) readonly config: UserscopeConfig,
+    private readonly moduleRef: ModuleRef,
+  ) {
+    this.perUser = [...config.functions.values()].filter((fn) => fn.type.scope === 'per-user');
+  }
+
+  onApplicationBootstrap(): void {
+    for (const fn of this.config.functions.values()) {
+      if (fn.type.scope !== 'shared') continue;
+      const instance = this.moduleRef.get(functionToken(fn.name), { strict: false });
+      this.sharedHandles.set(fn.name, new FunctionHandle(fn, instance));
+    }
+  }
+
+  get workflow(): ConfiguredFunction {
+    return this.config.workflow;
+  }
+
+  get(name: string): ConfiguredFunction | undefined {
+    return this.config.functions.get(name);
+  }
+
+  shared(name: string): FunctionHandle | undefined {
+    return this.sharedHandles.get(name);
+  }
+
+  /** Configured names a caller may ask for (the workflow is reached through /generate, not by name). */
+  names(): string[] {
+    return [...this.config.functions.keys()].filter((name) => name !== WORKFLOW_NAME);
+  }
+}

@@ -1,0 +1,38 @@
+import { Inject, Injectable, Scope } from '@nestjs/common';
+import { REQUEST } from '@nestjs/core';
+import { UserSession } from '../session/user-session';
+import { RuntimeMessages } from '../runtime.messages';
+import { FunctionCatalog } from './function.catalog';
+import { FunctionHandle } from './function-handle';
+
+/**
+ * Reaches other configured functions by their YAML name from a per-user function: the same user's
+ * instance of a per-user function, the one instance of a shared function. NAT's
+ * `builder.get_function(name)`. Call `get()` when invoked, not in a constructor.
+ */
+@Injectable({ scope: Scope.REQUEST, durable: true })
+export class Functions {
+  constructor(
+    @Inject(REQUEST) private readonly session: UserSession,
+    private readonly catalog: FunctionCatalog,
+  ) {}
+
+  get<I = any, O = any>(name: string): FunctionHandle<I, O> {
+    const handle = this.session.functions.get(name) ?? this.catalog.shared(name);
+    if (!handle) throw new Error(RuntimeMessages.unknownFunction(name, this.catalog.names()));
+    return handle;
+  }
+}
+
+/** The accessor for shared functions: reaches shared functions only. */
+@Injectable()
+export class SharedFunctions {
+  constructor(private readonly catalog: FunctionCatalog) {}
+
+  get<I = any, O = any>(name: string): FunctionHandle<I, O> {
+    const handle = this.catalog.shared(name);
+    if (handle) return handle;
+    if (this.catalog.get(name)) throw new Error(RuntimeMessages.perUserFromShared(name));
+    throw new Error(RuntimeMessages.unknownFunction(name, this.catalog.names()));
+  }
+}

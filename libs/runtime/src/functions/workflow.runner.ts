@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { SessionLifecycle } from '../session/session.lifecycle';
+import { FunctionCatalog } from './function.catalog';
+import { FunctionHandle } from './function-handle';
+import { WorkflowError } from '../exceptions/invocation.exception';
+
+/** Who is calling: a user id (already validated by the identity resolver), or nobody. */
+export interface Caller {
+  userId?: string;
+}
+
+/**
+ * Runs the configured workflow for a caller: the body is checked against the workflow's input
+ * schema first (400), a per-user workflow needs an identity (401), and anything the workflow throws
+ * becomes NAT's 422 `workflow_error`.
+ */
+@Injectable()
+export class WorkflowRunner {
+  constructor(
+    private readonly catalog: FunctionCatalog,
+    private readonly sessions: SessionLifecycle,
+  ) {}
+
+  get isPerUser(): boolean {
+    return this.catalog.workflow.type.scope === 'per-user';
+  }
+
+  async run(caller: Caller, body: unknown, missingIdentity: () => Error): Promise<unknown> {
+    const workflow = this.catalog.workflow;
+    const input = workflow.type.parseInput(body);
+    if (!this.isPerUser) return this.invoke(this.catalog.shared(workflow.name)!, input);
+    if (!caller.userId) throw missingIdentity();
+    const started = performance.now();
+    const session = await this.sessions.acquire(caller.userId).catch((error) => {
+      throw new WorkflowError(workflow.name, error);
+    });
+    let failed = true;
+    try {
+      const output = await this.invoke(session.functions.get(workflow.name)!, input);
+      failed = false;
+      return output;
+    } finally {
+      this.sessions.release(session, performance.now() - started, failed);
+    }
+  }
+
+  private async invoke(handle: FunctionHandle, input: unknown): Promise<unknown> {
+    try {
+      return await handle.invokeParsed(input);
+    } catch (error) {
+      throw new WorkflowError(handle.name, error);
+    }
+  }
+}

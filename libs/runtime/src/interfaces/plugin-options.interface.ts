@@ -1,0 +1,7 @@
+import { Type } from '@nestjs/common';
+
+/** What `@UserscopePlugin()` declares on a plugin's Nest module. */
+export interface UserscopePluginOptions {
+  /** Classes decorated with `@PerUserFunction()` or `@SharedFunction()`. */
+  functions: Type<object>[];
+}

@@ -1,0 +1,38 @@
+/** Metadata key under which a function type's options are stored on its class. */
+export const FUNCTION_TYPE_METADATA = 'userscope:function-type';
+/** Metadata key under which a plugin module lists the function types it provides. */
+export const PLUGIN_METADATA = 'userscope:plugin';
+/** Metadata key marking config fields that name other configured functions. */
+export const FUNCTION_REFERENCES_METADATA = 'userscope:function-references';
+
+/**
+ * Placeholder injected as `@InjectFunctionConfig()`. Each configured function gets its own provider
+ * whose constructor metadata swaps this placeholder for that function's validated config.
+ */
+export const FUNCTION_CONFIG = Symbol('userscope:function-config');
+/** Placeholder for the configured name of the function being built (`notepad`, `<workflow>`). */
+export const FUNCTION_NAME = Symbol('userscope:function-name');
+
+/** The loaded, validated configuration (`UserscopeConfig`). */
+export const USERSCOPE_CONFIG = Symbol('userscope:config');
+
+/** The name under which the `workflow:` section is registered, as NAT names it. */
+export const WORKFLOW_NAME = '<workflow>';
+
+export const DEFAULT_SESSION_COOKIE = 'nat-session';
+export const SESSION_ID_PATTERN = /^[A-Za-z0-9\-_.~]{1,128}$/;
+
+/** The DI token of the configured function `name`. */
+export function functionToken(name: string): string {
+  return `userscope:function:${name}`;
+}
+
+/** The DI token of the validated config of the configured function `name`. */
+export function functionConfigToken(name: string): string {
+  return `userscope:function-config:${name}`;
+}
+
+/** The DI token of the configured name of the function `name` (what `@InjectFunctionName()` gets). */
+export function functionNameToken(name: string): string {
+  return `userscope:function-name:${name}`;
+}

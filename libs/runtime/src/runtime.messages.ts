@@ -1,0 +1,26 @@
+/** Every error text a user of the runtime can meet, in one place. */
+export const RuntimeMessages = {
+  typeWithoutDecorator: (cls: string, plugin: string) =>
+    `${cls} is listed in the functions of plugin ${plugin} but has no @PerUserFunction() or @SharedFunction() decorator.`,
+  typeWithoutName: (cls: string) => `${cls}: the function type needs a non-empty 'name' (the _type used in YAML).`,
+  typeWithoutInput: (type: string) => `Function type '${type}' declares no 'input' schema; every function type needs one.`,
+  typeWithoutOutput: (type: string) =>
+    `Function type '${type}' declares neither 'output' nor 'streamOutput'; it needs at least one.`,
+  typeMissingMethod: (type: string, method: string, option: string) =>
+    `Function type '${type}' declares '${option}' but its class has no ${method}() method.`,
+  typeRegisteredTwice: (type: string, first: string, second: string) =>
+    `Function type '${type}' is registered twice: by ${first} and by ${second}. Type names must be unique.`,
+  unknownType: (type: string, known: string[]) =>
+    `unknown _type '${type}'. Registered types: ${known.join(', ') || '(none)'}.`,
+  missingType: () => `'_type' is required: it names the registered function type to build.`,
+  unknownFunction: (name: string, known: string[]) =>
+    `No function named '${name}' is configured. Configured functions: ${known.join(', ') || '(none)'}.`,
+  invalidInput: (name: string) => `The input does not match the input schema of '${name}'.`,
+  noSingleOutput: (name: string) => `Function '${name}' has no single output; call stream() instead.`,
+  missingIdentity: (cookie: string) =>
+    `This workflow is per-user: identify the caller with the '${cookie}' cookie, e.g. 'Cookie: ${cookie}=alice'.`,
+  invalidSessionId: (pattern: string) => `Invalid session id: it must match ${pattern}.`,
+  perUserFromShared: (name: string) =>
+    `Function '${name}' is per-user and cannot be reached from a shared function; only per-user functions may use it.`,
+  workflowFailed: (name: string) => `Workflow '${name}' failed.`,
+} as const;

@@ -1,0 +1,46 @@
+import { dirname, join } from 'node:path';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type { SchemaObjectFactory as Factory } from '@nestjs/swagger/dist/services/schema-object-factory';
+import { SchemaType } from '../interfaces/function-type.interface';
+
+/** A type's JSON schema: a `$ref` (or inline primitive schema) plus the named schemas it needs. */
+export interface TypeSchema {
+  schema: SchemaObject | { $ref: string };
+  components: Record<string, SchemaObject>;
+}
+
+const PRIMITIVES = new Map<unknown, SchemaObject>([
+  [String, { type: 'string' }],
+  [Number, { type: 'number' }],
+  [Boolean, { type: 'boolean' }],
+]);
+
+// The same factory @nestjs/swagger uses for documents, so `@ApiProperty` descriptions and defaults
+// appear in our schemas exactly as in Nest's own documents. The package does not export it, so it is
+// loaded by file path; schemas must be known at startup, before any Nest application exists.
+const swaggerDist = dirname(require.resolve('@nestjs/swagger'));
+const load = (file: string) => require(join(swaggerDist, 'services', file));
+const factory: Factory = new (load('schema-object-factory').SchemaObjectFactory)(
+  new (load('model-properties-accessor').ModelPropertiesAccessor)(),
+  new (load('swagger-types-mapper').SwaggerTypesMapper)(),
+);
+
+export function isPrimitiveType(type: SchemaType): boolean {
+  return PRIMITIVES.has(type);
+}
+
+/** Builds the JSON schema of an input or output type, at startup, without any instance. */
+export function describeType(type: SchemaType): TypeSchema {
+  const primitive = PRIMITIVES.get(type);
+  if (primitive) return { schema: { ...primitive }, components: {} };
+  const components: Record<string, SchemaObject> = {};
+  const name = factory.exploreModelSchema(type, components);
+  return { schema: { $ref: `#/components/schemas/${name}` }, components };
+}
+
+/** The schema with its top-level `$ref` replaced by the component it points to (for logs and docs). */
+export function inlineSchema(typeSchema: TypeSchema): SchemaObject {
+  const ref = (typeSchema.schema as { $ref?: string }).$ref;
+  if (!ref) return typeSchema.schema as SchemaObject;
+  return typeSchema.components[ref.slice('#/components/schemas/'.length)];
+}

@@ -1,0 +1,27 @@
+import { ContextId, ContextIdFactory } from '@nestjs/core';
+import type { FunctionHandle } from '../functions/function-handle';
+
+/**
+ * One user's session: the durable ContextId that holds the user's per-user instances, the handles of
+ * the user's functions, and the activity the monitor shows. Inside per-user providers it is also the
+ * `REQUEST` of the durable context, so `@Inject(REQUEST) session: UserSession` gives `userId`.
+ */
+export class UserSession {
+  readonly contextId: ContextId = ContextIdFactory.create();
+  readonly createdAt = Date.now();
+  lastActivity = this.createdAt;
+  activeRequests = 0;
+  totalRequests = 0;
+  errorCount = 0;
+  totalLatencyMs = 0;
+  /** Handles of the user's per-user functions, by configured name. */
+  readonly functions = new Map<string, FunctionHandle>();
+  /** Per-user instances in creation order; disposed in reverse. */
+  readonly instances: object[] = [];
+  /** Settles when the user's per-user functions are built; shared by concurrent first requests. */
+  ready: Promise<void> | undefined;
+  /** Set once the session has ended; a late caller must not use it. */
+  ended = false;
+
+  constructor(readonly userId: string) {}
+}

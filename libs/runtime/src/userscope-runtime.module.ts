@@ -1,0 +1,39 @@
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { USERSCOPE_CONFIG } from './runtime.constants';
+import { UserscopeConfig } from './config/userscope-config.interface';
+import { FunctionTypeRegistry } from './function-type.registry';
+import { pluginWithConfiguredFunctions } from './functions/configured-function.providers';
+import { FunctionCatalog } from './functions/function.catalog';
+import { Functions, SharedFunctions } from './functions/functions.accessor';
+import { WorkflowRunner } from './functions/workflow.runner';
+import { DurableInstanceTracker } from './session/durable-instance.tracker';
+import { SessionLifecycle } from './session/session.lifecycle';
+import { SessionRegistry } from './session/session.registry';
+
+export interface UserscopeRuntimeOptions {
+  /** The loaded config (see `resolveConfig`). */
+  config: UserscopeConfig;
+  /** The registry the config was resolved against. */
+  registry: FunctionTypeRegistry;
+  /** Plugin modules; each gets a provider per configured function of its types. */
+  plugins: Type<object>[];
+}
+
+/** The per-user runtime: configured functions, sessions, and the workflow runner. Global. */
+@Module({})
+export class UserscopeRuntimeModule {
+  static forRoot(options: UserscopeRuntimeOptions): DynamicModule {
+    const services = [FunctionCatalog, Functions, SharedFunctions, SessionRegistry, SessionLifecycle, DurableInstanceTracker, WorkflowRunner];
+    return {
+      module: UserscopeRuntimeModule,
+      global: true,
+      imports: options.plugins.map((plugin) => pluginWithConfiguredFunctions(plugin, options.config)),
+      providers: [
+        { provide: USERSCOPE_CONFIG, useValue: options.config },
+        { provide: FunctionTypeRegistry, useValue: options.registry },
+        ...services,
+      ],
+      exports: [USERSCOPE_CONFIG, FunctionTypeRegistry, ...services],
+    };
+  }
+}

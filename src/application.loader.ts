@@ -1,0 +1,28 @@
+import { Type } from '@nestjs/common';
+import {
+  readConfigFile,
+  resolveConfig,
+  scanPlugins,
+  FunctionTypeRegistry,
+  UserscopeConfig,
+} from '@userscope/runtime';
+import { PerUserWorkflowExampleModule } from '@userscope/examples';
+
+/** Plugins every server has. */
+export const BUILTIN_PLUGINS: Type<object>[] = [PerUserWorkflowExampleModule];
+
+/** A config file made ready to serve: validated config, the registry it was checked against, plugins. */
+export interface LoadedApplication {
+  config: UserscopeConfig;
+  registry: FunctionTypeRegistry;
+  plugins: Type<object>[];
+}
+
+/** Reads and validates `configFile`. Throws ConfigError or FunctionRegistrationError with a clear message. */
+export function loadApplication(configFile: string, env: NodeJS.ProcessEnv = process.env): LoadedApplication {
+  const raw = readConfigFile(configFile, env);
+  const plugins = [...BUILTIN_PLUGINS];
+  const registry = scanPlugins(plugins);
+  const config = resolveConfig(raw, registry);
+  return { config, registry, plugins };
+}

@@ -1,0 +1,58 @@
+import { NestFactory } from '@nestjs/core';
+import { Module } from '@nestjs/common';
+import {
+  MissingIdentityError,
+  SESSION_ID_PATTERN,
+  UserscopeHttpError,
+  UserscopeRuntimeModule,
+  WorkflowRunner,
+} from '@userscope/runtime';
+import { loadApplication } from '../application.loader';
+import { CliCommand, CONFIG_OPTIONS, configFileOption, UsageError } from './cli-command';
+
+const usage = `Usage: userscope run --config_file PATH --input JSON [--user ID]
+
+Runs the workflow once and prints its JSON reply.
+  --config_file, --config PATH  the YAML config
+  --input JSON                  the workflow input, e.g. '{"command":"help"}'
+  --user ID                     the user to run as (required for a per-user workflow)`;
+
+export const runCommand: CliCommand = {
+  name: 'run',
+  summary: 'run the workflow once and print the reply',
+  usage,
+  options: { ...CONFIG_OPTIONS, input: { type: 'string' }, user: { type: 'string' } },
+  async run(values) {
+    const file = configFileOption(values, usage);
+    if (typeof values.input !== 'string') throw new UsageError(`--input is required.\n\n${usage}`);
+    let input: unknown;
+    try {
+      input = JSON.parse(values.input);
+    } catch (error) {
+      throw new UsageError(`--input is not valid JSON: ${(error as Error).message}`);
+    }
+    const user = values.user as string | undefined;
+    if (user !== undefined && !SESSION_ID_PATTERN.test(user)) {
+      throw new UsageError(`--user must match ${SESSION_ID_PATTERN.source}.`);
+    }
+    const loaded = loadApplication(file);
+
+    @Module({ imports: [UserscopeRuntimeModule.forRoot(loaded)] })
+    class RunModule {}
+    const app = await NestFactory.createApplicationContext(RunModule, { logger: ['error', 'warn'], abortOnError: false });
+    try {
+      const output = await app.get(WorkflowRunner).run({ userId: user }, input, () =>
+        new MissingIdentityError('This workflow is per-user: pass --user ID.'),
+      );
+      console.log(JSON.stringify(output));
+      return 0;
+    } catch (error) {
+      if (!(error instanceof UserscopeHttpError)) throw error;
+      console.error(JSON.stringify(error.body));
+      return 1;
+    } finally {
+      await app.close();
+    }
+  },
+};
+
