@@ -1,0 +1,38 @@
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createHttpApp } from '@userscope/http';
+import { loadApplication } from '../../src/application.loader';
+
+/** A Userscope server on a free loopback port, serving a config file. */
+export interface TestServer {
+  app: NestFastifyApplication;
+  url: string;
+  /** POST JSON to `path`, optionally as `user` (nat-session cookie). */
+  post(path: string, body: unknown, user?: string, headers?: Record<string, string>): Promise<{ status: number; text: string; json: any }>;
+  close(): Promise<void>;
+}
+
+export async function startServer(configFile: string, env: NodeJS.ProcessEnv = process.env): Promise<TestServer> {
+  const app = await createHttpApp({ ...loadApplication(configFile, env), logger: false });
+  await app.listen(0, '127.0.0.1');
+  const url = await app.getUrl();
+  return {
+    app,
+    url,
+    async post(path, body, user, headers = {}) {
+      const response = await fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(user ? { cookie: `nat-session=${user}` } : {}), ...headers },
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await response.text();
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      return { status: response.status, text, json };
+    },
+    close: () => app.close(),
+  };
+}
