@@ -1,6 +1,8 @@
 import { Type } from '@nestjs/common';
 import {
+  loadPluginModules,
   readConfigFile,
+  readGeneral,
   resolveConfig,
   scanPlugins,
   FunctionTypeRegistry,
@@ -21,7 +23,8 @@ export interface LoadedApplication {
 /** Reads and validates `configFile`. Throws ConfigError or FunctionRegistrationError with a clear message. */
 export function loadApplication(configFile: string, env: NodeJS.ProcessEnv = process.env): LoadedApplication {
   const raw = readConfigFile(configFile, env);
-  const plugins = [...BUILTIN_PLUGINS];
+  const { general } = readGeneral(raw);
+  const plugins = [...new Set([...BUILTIN_PLUGINS, ...loadPluginModules(general.plugins, raw.dir)])];
   const registry = scanPlugins(plugins);
   const config = resolveConfig(raw, registry);
   return { config, registry, plugins };

@@ -17,6 +17,7 @@ export * from './config/config.loader';
 export * from './schema/type-schema';
 export * from './function-type.registry';
 export * from './plugin.scanner';
+export * from './plugin.loader';
 export * from './functions/function-handle';
 export * from './functions/function.catalog';
 export * from './functions/functions.accessor';
