@@ -6,12 +6,13 @@ import {
   resolveConfig,
   scanPlugins,
   FunctionTypeRegistry,
+  UserscopeBuiltinsModule,
   UserscopeConfig,
 } from '@userscope/runtime';
 import { PerUserWorkflowExampleModule } from '@userscope/examples';
 
 /** Plugins every server has. */
-export const BUILTIN_PLUGINS: Type<object>[] = [PerUserWorkflowExampleModule];
+export const BUILTIN_PLUGINS: Type<object>[] = [UserscopeBuiltinsModule, PerUserWorkflowExampleModule];
 
 /** A config file made ready to serve: validated config, the registry it was checked against, plugins. */
 export interface LoadedApplication {

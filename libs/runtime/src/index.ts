@@ -26,3 +26,7 @@ export * from './session/user-session';
 export * from './session/session.registry';
 export * from './session/session.lifecycle';
 export * from './userscope-runtime.module';
+export * from './graph/dependency-graph.error';
+export * from './graph/dependency-graph.validator';
+export * from './builtins/builtins.module';
+export * from './builtins/sequential-executor.function';

@@ -9,6 +9,7 @@ import { WorkflowRunner } from './functions/workflow.runner';
 import { DurableInstanceTracker } from './session/durable-instance.tracker';
 import { SessionLifecycle } from './session/session.lifecycle';
 import { SessionRegistry } from './session/session.registry';
+import { DependencyGraphValidator } from './graph/dependency-graph.validator';
 
 export interface UserscopeRuntimeOptions {
   /** The loaded config (see `resolveConfig`). */
@@ -32,6 +33,7 @@ export class UserscopeRuntimeModule {
         { provide: USERSCOPE_CONFIG, useValue: options.config },
         { provide: FunctionTypeRegistry, useValue: options.registry },
         ...services,
+        DependencyGraphValidator,
       ],
       exports: [USERSCOPE_CONFIG, FunctionTypeRegistry, ...services],
     };

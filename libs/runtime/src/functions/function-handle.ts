@@ -26,10 +26,14 @@ export class FunctionHandle<I = any, O = any> {
   }
 
   /** Streams the function's output; a function with only a single output yields it once. */
-  async *stream(input: I | Record<string, unknown>): AsyncIterable<O> {
-    const parsed = this.parse(input);
-    if (this.instance.stream) yield* this.instance.stream(parsed);
-    else yield await this.invokeParsed(parsed);
+  stream(input: I | Record<string, unknown>): AsyncIterable<O> {
+    return this.streamParsed(this.parse(input));
+  }
+
+  /** Streams with an already parsed input. */
+  async *streamParsed(input: I): AsyncIterable<O> {
+    if (this.instance.stream) yield* this.instance.stream(input);
+    else yield await this.invokeParsed(input);
   }
 
   /** Converts a JSON value to the input type; throws InvalidInputError with the field errors. */

@@ -44,6 +44,43 @@ export class WorkflowRunner {
     }
   }
 
+  /**
+   * The workflow's output as a stream: its chunks for a streaming function, its single output once
+   * otherwise. Input and identity are checked now (so a caller can still answer with a status);
+   * closing the iterator early (a client that went away) cancels the function's generator.
+   */
+  stream(caller: Caller, body: unknown, missingIdentity: () => Error): AsyncIterable<unknown> {
+    const workflow = this.catalog.workflow;
+    const input = workflow.type.parseInput(body);
+    if (!this.isPerUser) return this.chunks(this.catalog.shared(workflow.name)!, input);
+    const userId = caller.userId;
+    if (!userId) throw missingIdentity();
+    // The session is acquired when iteration starts, so an iterator that is never started holds nothing.
+    const { sessions } = this;
+    const chunks = (handle: FunctionHandle) => this.chunks(handle, input);
+    return (async function* () {
+      const started = performance.now();
+      const session = await sessions.acquire(userId).catch((error) => {
+        throw new WorkflowError(workflow.name, error);
+      });
+      let failed = true;
+      try {
+        yield* chunks(session.functions.get(workflow.name)!);
+        failed = false;
+      } finally {
+        sessions.release(session, performance.now() - started, failed);
+      }
+    })();
+  }
+
+  private async *chunks(handle: FunctionHandle, input: unknown): AsyncIterable<unknown> {
+    try {
+      yield* handle.streamParsed(input);
+    } catch (error) {
+      throw new WorkflowError(handle.name, error);
+    }
+  }
+
   private async invoke(handle: FunctionHandle, input: unknown): Promise<unknown> {
     try {
       return await handle.invokeParsed(input);

@@ -3,8 +3,11 @@ import { Type } from '@nestjs/common';
 /** `per-user`: one instance per user session. `shared`: one instance for the whole server. */
 export type FunctionScope = 'per-user' | 'shared';
 
-/** A class (validated with class-validator, documented with `@ApiProperty`) or a plain primitive. */
-export type SchemaType = Type<unknown> | StringConstructor | NumberConstructor | BooleanConstructor;
+/**
+ * A class (validated with class-validator, documented with `@ApiProperty`), a plain primitive, or
+ * `Object` for any JSON value.
+ */
+export type SchemaType = Type<unknown> | StringConstructor | NumberConstructor | BooleanConstructor | ObjectConstructor;
 
 /** What a function type declares with `@PerUserFunction()` / `@SharedFunction()`. */
 export interface FunctionTypeOptions {

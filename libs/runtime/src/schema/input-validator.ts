@@ -11,6 +11,7 @@ const VALIDATION_OPTIONS = { whitelist: true, forbidNonWhitelisted: true, forbid
 export type InputParser = (value: unknown) => unknown;
 
 export function createInputParser(functionName: string, type: SchemaType): InputParser {
+  if (type === Object) return (value) => value;
   if (isPrimitiveType(type)) {
     const expected = (type as Function).name.toLowerCase();
     return (value) => {

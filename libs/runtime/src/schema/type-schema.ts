@@ -25,6 +25,9 @@ const factory: Factory = new (load('schema-object-factory').SchemaObjectFactory)
   new (load('swagger-types-mapper').SwaggerTypesMapper)(),
 );
 
+/** `Object` as an input or output type means any JSON value. */
+export const ANY_JSON_SCHEMA: SchemaObject = { description: 'Any JSON value' };
+
 export function isPrimitiveType(type: SchemaType): boolean {
   return PRIMITIVES.has(type);
 }
@@ -33,6 +36,7 @@ export function isPrimitiveType(type: SchemaType): boolean {
 export function describeType(type: SchemaType): TypeSchema {
   const primitive = PRIMITIVES.get(type);
   if (primitive) return { schema: { ...primitive }, components: {} };
+  if (type === Object) return { schema: { ...ANY_JSON_SCHEMA }, components: {} };
   const components: Record<string, SchemaObject> = {};
   const name = factory.exploreModelSchema(type, components);
   return { schema: { $ref: `#/components/schemas/${name}` }, components };
