@@ -42,9 +42,14 @@ export function readConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
 /** Validates the `general:` section alone (plugins must be known before functions can be checked). */
 export function readGeneral(raw: RawConfig): { general: GeneralConfig; warnings: string[] } {
   const issues: ConfigIssue[] = [];
+  const result = checkGeneral(raw, issues);
+  if (issues.length > 0) throw new ConfigError(raw.file, issues);
+  return result;
+}
+
+function checkGeneral(raw: RawConfig, issues: ConfigIssue[]): { general: GeneralConfig; warnings: string[] } {
   const section = sectionOf(raw.document, 'general', issues) ?? {};
   const general = validateSection(GeneralConfig, section, 'general', issues, { warnUnknown: true });
-  if (issues.length > 0) throw new ConfigError(raw.file, issues);
   const warnings = Object.keys(section)
     .filter((key) => !(key in general.value))
     .map((key) =>
@@ -57,8 +62,8 @@ export function readGeneral(raw: RawConfig): { general: GeneralConfig; warnings:
 
 /** Validates the whole config against the registered function types. Reports every issue at once. */
 export function resolveConfig(raw: RawConfig, registry: FunctionTypeRegistry): UserscopeConfig {
-  const { general, warnings } = readGeneral(raw);
   const issues: ConfigIssue[] = [];
+  const { general, warnings } = checkGeneral(raw, issues);
   const doc = raw.document;
   for (const key of Object.keys(doc)) {
     if (!KNOWN_SECTIONS.includes(key)) warnings.push(`section '${key}' is not used by Userscope and is ignored`);
@@ -83,12 +88,14 @@ export function resolveConfig(raw: RawConfig, registry: FunctionTypeRegistry): U
     if (workflow) functions.set(WORKFLOW_NAME, workflow);
   }
 
+  // A function that is configured but invalid has its own issue: referring to it is no second one.
+  const configuredNames = Object.keys(functionSection);
   for (const fn of functions.values()) {
     for (const ref of fn.references) {
-      if (!functions.has(ref) || ref === WORKFLOW_NAME) {
+      if (!configuredNames.includes(ref)) {
         issues.push({
           path: fn.path,
-          message: `refers to function '${ref}', which is not configured (configured: ${[...functions.keys()].filter((n) => n !== WORKFLOW_NAME).join(', ') || 'none'})`,
+          message: `refers to function '${ref}', which is not configured (configured: ${configuredNames.join(', ') || 'none'})`,
         });
       }
     }
@@ -153,10 +160,32 @@ function validateSection<T extends object>(
   issues: ConfigIssue[],
   { warnUnknown = false } = {},
 ): { value: T } {
-  const value = plainToInstance(cls, plain, { exposeDefaultValues: true });
+  // Free-form mappings (`default_preferences: {...}`) are copied as they are: class-transformer would
+  // drop keys like `toString` or `__proto__` and throws on a `constructor` key.
+  const mappings = Object.keys(plain).filter(
+    (key) => isMapping(plain[key]) && Reflect.getMetadata('design:type', cls.prototype, key) === Object,
+  );
+  const rest = Object.fromEntries(Object.entries(plain).filter(([key]) => !mappings.includes(key)));
+  const value = plainToInstance(cls, rest, { exposeDefaultValues: true });
+  for (const key of mappings) {
+    Object.defineProperty(value, key, { value: copyMapping(plain[key] as Record<string, unknown>), enumerable: true, writable: true, configurable: true });
+  }
   const errors = validateSync(value, { whitelist: true, forbidNonWhitelisted: !warnUnknown });
   issues.push(...configIssues(errors, path, cls));
   return { value };
+}
+
+function isMapping(value: unknown): value is Record<string, unknown> {
+  return !!value && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** A copy whose every key, `__proto__` included, is an own data property. */
+function copyMapping(mapping: Record<string, unknown>): Record<string, unknown> {
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(mapping)) {
+    Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
+  }
+  return copy;
 }
 
 function configIssues(errors: ValidationError[], path: string, cls: Function): ConfigIssue[] {

@@ -20,7 +20,9 @@ export function interpolateEnv(
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
-      out[key] = interpolateEnv(item, env, issues, path ? `${path}.${key}` : key);
+      // Defined, not assigned: a `__proto__` key is data and must not set the object's prototype.
+      const interpolated = interpolateEnv(item, env, issues, path ? `${path}.${key}` : key);
+      Object.defineProperty(out, key, { value: interpolated, enumerable: true, writable: true, configurable: true });
     }
     return out;
   }
@@ -36,5 +38,16 @@ function interpolateString(text: string, env: NodeJS.ProcessEnv, issues: ConfigI
     issues.push({ path, message: `environment variable ${name} is not set and '${whole}' has no default (use \${${name}:-default})` });
     return '';
   });
-  return WHOLE_REFERENCE.test(text.trim()) ? parseYamlScalar(replaced) ?? '' : replaced;
+  return WHOLE_REFERENCE.test(text.trim()) ? readScalar(replaced) : replaced;
+}
+
+/** `50` → 50, `true` → true; text that is not a YAML scalar (`a: b`, `@secret`) stays the text it is. */
+function readScalar(text: string): unknown {
+  try {
+    const value: unknown = parseYamlScalar(text);
+    if (value === null) return '';
+    return typeof value === 'object' ? text : value;
+  } catch {
+    return text;
+  }
 }
