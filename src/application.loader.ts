@@ -2,7 +2,7 @@ import { Type } from '@nestjs/common';
 import {
   loadPluginModules,
   readConfigFile,
-  readGeneral,
+  readPluginList,
   resolveConfig,
   scanPlugins,
   FunctionTypeRegistry,
@@ -24,8 +24,7 @@ export interface LoadedApplication {
 /** Reads and validates `configFile`. Throws ConfigError or FunctionRegistrationError with a clear message. */
 export function loadApplication(configFile: string, env: NodeJS.ProcessEnv = process.env): LoadedApplication {
   const raw = readConfigFile(configFile, env);
-  const { general } = readGeneral(raw);
-  const plugins = [...new Set([...BUILTIN_PLUGINS, ...loadPluginModules(general.plugins, raw.dir)])];
+  const plugins = [...new Set([...BUILTIN_PLUGINS, ...loadPluginModules(readPluginList(raw), raw.dir)])];
   const registry = scanPlugins(plugins);
   const config = resolveConfig(raw, registry);
   return { config, registry, plugins };

@@ -7,6 +7,8 @@ export * from './decorators/function-type.decorator';
 export * from './decorators/inject-function-config.decorator';
 export * from './decorators/function-ref.decorator';
 export * from './decorators/userscope-plugin.decorator';
+export * from './decorators/function-group.decorator';
+export * from './interfaces/function-group.interface';
 export * from './exceptions/config.exception';
 export * from './exceptions/function-registration.exception';
 export * from './exceptions/invocation.exception';

@@ -17,7 +17,7 @@ export function scanPlugins(plugins: Type<object>[], registry = new FunctionType
         `Plugin ${plugin.name} has no @UserscopePlugin({ functions: [...] }) decorator; it provides no function types.`,
       );
     }
-    for (const target of options.functions) registry.register(target, plugin.name);
+    for (const target of options.functions) registry.registerAny(target, plugin.name);
   }
   return registry;
 }

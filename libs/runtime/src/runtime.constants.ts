@@ -1,5 +1,11 @@
 /** Metadata key under which a function type's options are stored on its class. */
 export const FUNCTION_TYPE_METADATA = 'userscope:function-type';
+/** Metadata key under which a function group type's options are stored on its class. */
+export const FUNCTION_GROUP_METADATA = 'userscope:function-group';
+/** Metadata key listing the `@GroupFunction()` methods of a group class. */
+export const GROUP_FUNCTIONS_METADATA = 'userscope:group-functions';
+/** Joins a group's configured name and a function's name: `calc__add`, as NAT addresses them. */
+export const GROUP_FUNCTION_SEPARATOR = '__';
 /** Metadata key under which a plugin module lists the function types it provides. */
 export const PLUGIN_METADATA = 'userscope:plugin';
 /** Metadata key marking config fields that name other configured functions. */
@@ -35,4 +41,9 @@ export function functionConfigToken(name: string): string {
 /** The DI token of the configured name of the function `name` (what `@InjectFunctionName()` gets). */
 export function functionNameToken(name: string): string {
   return `userscope:function-name:${name}`;
+}
+
+/** The DI token of the configured function group `name`. */
+export function functionGroupToken(name: string): string {
+  return `userscope:function-group:${name}`;
 }

@@ -1,7 +1,7 @@
 /** Every error text a user of the runtime can meet, in one place. */
 export const RuntimeMessages = {
   typeWithoutDecorator: (cls: string, plugin: string) =>
-    `${cls} is listed in the functions of plugin ${plugin} but has no @PerUserFunction() or @SharedFunction() decorator.`,
+    `${cls} is listed in the functions of plugin ${plugin} but has no @PerUserFunction(), @SharedFunction() or function group decorator.`,
   typeWithoutName: (cls: string) => `${cls}: the function type needs a non-empty 'name' (the _type used in YAML).`,
   typeWithoutInput: (type: string) => `Function type '${type}' declares no 'input' schema; every function type needs one.`,
   typeWithoutOutput: (type: string) =>
@@ -10,6 +10,16 @@ export const RuntimeMessages = {
     `Function type '${type}' declares '${option}' but its class has no ${method}() method.`,
   typeRegisteredTwice: (type: string, first: string, second: string) =>
     `Function type '${type}' is registered twice: by ${first} and by ${second}. Type names must be unique.`,
+  groupWithoutFunctions: (type: string) =>
+    `Function group type '${type}' has no @GroupFunction() methods; a group needs at least one.`,
+  groupFunctionTwice: (type: string, fn: string) => `Function group type '${type}' declares the function '${fn}' twice.`,
+  groupFunctionBothOutputs: (type: string, fn: string) =>
+    `Function '${fn}' of group '${type}' declares both 'output' and 'streamOutput'; a group method has one.`,
+  unknownGroupType: (type: string, known: string[]) =>
+    `unknown function group _type '${type}'. Registered group types: ${known.join(', ') || '(none)'}.`,
+  unknownGroupMembers: (names: string[], known: string[]) =>
+    `names functions the group does not have: ${names.join(', ')} (the group has: ${known.join(', ')})`,
+  includeAndExclude: () => `give 'include' or 'exclude', not both`,
   unknownType: (type: string, known: string[]) =>
     `unknown _type '${type}'. Registered types: ${known.join(', ') || '(none)'}.`,
   missingType: () => `'_type' is required: it names the registered function type to build.`,

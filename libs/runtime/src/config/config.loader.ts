@@ -7,10 +7,10 @@ import { ConfigError, ConfigIssue } from '../exceptions/config.exception';
 import { FunctionTypeRegistry } from '../function-type.registry';
 import { functionRefKeys } from '../decorators/function-ref.decorator';
 import { RuntimeMessages } from '../runtime.messages';
-import { WORKFLOW_NAME } from '../runtime.constants';
+import { GROUP_FUNCTION_SEPARATOR, WORKFLOW_NAME } from '../runtime.constants';
 import { interpolateEnv } from './env.interpolation';
 import { GeneralConfig, IGNORED_NAT_GENERAL_KEYS } from './general.config';
-import { ConfiguredFunction, RawConfig, UserscopeConfig } from './userscope-config.interface';
+import { ConfiguredFunction, ConfiguredFunctionGroup, RawConfig, UserscopeConfig } from './userscope-config.interface';
 
 const KNOWN_SECTIONS = ['general', 'functions', 'function_groups', 'llms', 'workflow', 'batch_workflows'];
 const FUNCTION_NAME = /^[A-Za-z0-9_\-.]+$/;
@@ -47,6 +47,19 @@ export function readGeneral(raw: RawConfig): { general: GeneralConfig; warnings:
   return result;
 }
 
+/**
+ * The `general.plugins` list alone: plugins must be loaded before functions can be checked, and the
+ * rest of `general:` is reported together with every other issue by `resolveConfig`.
+ */
+export function readPluginList(raw: RawConfig): string[] {
+  const plugins = (raw.document.general as Record<string, unknown> | undefined)?.plugins;
+  if (plugins === undefined || plugins === null) return [];
+  if (!Array.isArray(plugins) || !plugins.every((item) => typeof item === 'string' && item)) {
+    throw new ConfigError(raw.file, [{ path: 'general.plugins', message: 'must be a list of paths or package names' }]);
+  }
+  return plugins;
+}
+
 function checkGeneral(raw: RawConfig, issues: ConfigIssue[]): { general: GeneralConfig; warnings: string[] } {
   const section = sectionOf(raw.document, 'general', issues) ?? {};
   const general = validateSection(GeneralConfig, section, 'general', issues, { warnUnknown: true });
@@ -80,6 +93,24 @@ export function resolveConfig(raw: RawConfig, registry: FunctionTypeRegistry): U
     if (configured) functions.set(name, configured);
   }
 
+  const groups = new Map<string, ConfiguredFunctionGroup>();
+  const groupSection = sectionOf(doc, 'function_groups', issues) ?? {};
+  for (const [name, entry] of Object.entries(groupSection)) {
+    const path = `function_groups.${name}`;
+    if (!FUNCTION_NAME.test(name) || name.includes(GROUP_FUNCTION_SEPARATOR)) {
+      issues.push({ path, message: `group names may use letters, digits, _ - . only, and not '${GROUP_FUNCTION_SEPARATOR}'` });
+      continue;
+    }
+    if (name in functionSection) {
+      issues.push({ path, message: `'${name}' is also the name of a function; names must be unique across functions and groups` });
+      continue;
+    }
+    const group = resolveGroup(name, path, entry, registry, issues);
+    if (!group) continue;
+    groups.set(name, group);
+    for (const fn of group.functions) functions.set(fn.name, fn);
+  }
+
   let workflow: ConfiguredFunction | undefined;
   if (doc.workflow === undefined) {
     issues.push({ path: 'workflow', message: "the workflow: section is required (it names the function /generate runs, e.g. _type: per_user_assistant)" });
@@ -89,10 +120,19 @@ export function resolveConfig(raw: RawConfig, registry: FunctionTypeRegistry): U
   }
 
   // A function that is configured but invalid has its own issue: referring to it is no second one.
-  const configuredNames = Object.keys(functionSection);
-  for (const fn of functions.values()) {
+  const configuredNames = [
+    ...Object.keys(functionSection),
+    ...[...groups.values()].flatMap((group) => group.functions.map((fn) => fn.name)),
+  ];
+  const referrers: { path: string; references: string[] }[] = [
+    ...[...functions.values()].filter((fn) => !fn.group),
+    ...groups.values(),
+  ];
+  for (const fn of referrers) {
     for (const ref of fn.references) {
-      if (!configuredNames.includes(ref)) {
+      const [group] = ref.split(GROUP_FUNCTION_SEPARATOR);
+      const ofInvalidGroup = group in groupSection && !groups.has(group);
+      if (!configuredNames.includes(ref) && !ofInvalidGroup) {
         issues.push({
           path: fn.path,
           message: `refers to function '${ref}', which is not configured (configured: ${configuredNames.join(', ') || 'none'})`,
@@ -103,7 +143,7 @@ export function resolveConfig(raw: RawConfig, registry: FunctionTypeRegistry): U
 
   const llms = (sectionOf(doc, 'llms', issues) ?? {}) as Record<string, Record<string, unknown>>;
   if (issues.length > 0 || !workflow) throw new ConfigError(raw.file, issues);
-  return { file: raw.file, general, functions, workflow, llms, warnings };
+  return { file: raw.file, general, functions, workflow, groups, llms, warnings };
 }
 
 function resolveFunction(
@@ -127,19 +167,81 @@ function resolveFunction(
     issues.push({ path: `${path}._type`, message: RuntimeMessages.unknownType(typeName, registry.names()) });
     return undefined;
   }
-  if (!type.config) {
+  const settled = resolveSettings(typeName, type.config, settings, path, issues);
+  return settled && { name, path, type, ...settled };
+}
+
+function resolveGroup(
+  name: string,
+  path: string,
+  entry: unknown,
+  registry: FunctionTypeRegistry,
+  issues: ConfigIssue[],
+): ConfiguredFunctionGroup | undefined {
+  if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
+    issues.push({ path, message: 'must be a mapping with a _type key' });
+    return undefined;
+  }
+  const { _type: typeName, include, exclude, ...settings } = entry as Record<string, unknown>;
+  if (typeof typeName !== 'string' || !typeName) {
+    issues.push({ path: `${path}._type`, message: RuntimeMessages.missingType() });
+    return undefined;
+  }
+  const type = registry.getGroup(typeName);
+  if (!type) {
+    issues.push({ path: `${path}._type`, message: RuntimeMessages.unknownGroupType(typeName, registry.groupNames()) });
+    return undefined;
+  }
+  const members = [...type.functions.keys()];
+  const before = issues.length;
+  const pick = (key: 'include' | 'exclude', value: unknown): string[] | undefined => {
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
+      issues.push({ path: `${path}.${key}`, message: 'must be a list of function names' });
+      return undefined;
+    }
+    const unknown = value.filter((item) => !members.includes(item));
+    if (unknown.length > 0) issues.push({ path: `${path}.${key}`, message: RuntimeMessages.unknownGroupMembers(unknown, members) });
+    return value;
+  };
+  const included = pick('include', include);
+  const excluded = pick('exclude', exclude);
+  if (included && excluded) issues.push({ path, message: RuntimeMessages.includeAndExclude() });
+  const settled = resolveSettings(typeName, type.config, settings, path, issues);
+  if (!settled || issues.length > before) return undefined;
+  const exposed = members.filter((member) => (included ? included.includes(member) : !excluded?.includes(member)));
+  const functions = exposed.map((member) => ({
+    name: `${name}${GROUP_FUNCTION_SEPARATOR}${member}`,
+    path,
+    type: type.functions.get(member)!,
+    config: settled.config,
+    references: settled.references,
+    group: name,
+  }));
+  return { name, path, type, ...settled, functions };
+}
+
+/** Validates a type's settings against its config class; collects the function references it declares. */
+function resolveSettings(
+  typeName: string,
+  configClass: (new () => object) | undefined,
+  settings: Record<string, unknown>,
+  path: string,
+  issues: ConfigIssue[],
+): { config: object; references: string[] } | undefined {
+  if (!configClass) {
     const extra = Object.keys(settings);
     if (extra.length > 0) issues.push({ path, message: `type '${typeName}' takes no settings; remove: ${extra.join(', ')}` });
-    return { name, path, type, config: {}, references: [] };
+    return { config: {}, references: [] };
   }
   const before = issues.length;
-  const { value: config } = validateSection(type.config, settings, path, issues);
+  const { value: config } = validateSection(configClass, settings, path, issues);
   if (issues.length > before) return undefined;
-  const references = functionRefKeys(type.config).flatMap((key) => {
+  const references = functionRefKeys(configClass).flatMap((key) => {
     const value = (config as Record<string, unknown>)[key];
     return value === undefined || value === '' ? [] : Array.isArray(value) ? value.map(String) : [String(value)];
   });
-  return { name, path, type, config, references };
+  return { config, references };
 }
 
 function sectionOf(doc: Record<string, unknown>, key: string, issues: ConfigIssue[]): Record<string, unknown> | undefined {

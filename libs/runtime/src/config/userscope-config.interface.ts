@@ -1,4 +1,4 @@
-import { RegisteredFunctionType } from '../function-type.registry';
+import { RegisteredFunctionGroupType, RegisteredFunctionType } from '../function-type.registry';
 import { GeneralConfig } from './general.config';
 
 /** A function from the `functions:` section (or the `workflow:` section), validated against its type. */
@@ -12,6 +12,19 @@ export interface ConfiguredFunction {
   config: object;
   /** Names of the configured functions its config refers to (`@FunctionRef()` fields). */
   references: string[];
+  /** For a function of a group (`calc__add`): the group's configured name. */
+  group?: string;
+}
+
+/** A group from the `function_groups:` section: one instance (per user, or shared) behind its functions. */
+export interface ConfiguredFunctionGroup {
+  name: string;
+  path: string;
+  type: RegisteredFunctionGroupType;
+  config: object;
+  references: string[];
+  /** The functions it exposes after `include`/`exclude`, named `<group>__<function>`. */
+  functions: ConfiguredFunction[];
 }
 
 /** A loaded config file, every function validated. */
@@ -21,6 +34,8 @@ export interface UserscopeConfig {
   /** Every configured function by name, the workflow included. */
   functions: Map<string, ConfiguredFunction>;
   workflow: ConfiguredFunction;
+  /** Every configured function group by name. */
+  groups: Map<string, ConfiguredFunctionGroup>;
   /** Raw `llms:` section (typed by the LLM providers). */
   llms: Record<string, Record<string, unknown>>;
   /** Things that were accepted but ignored, for the log. */

@@ -4,10 +4,11 @@ import {
   FUNCTION_CONFIG,
   FUNCTION_NAME,
   functionConfigToken,
+  functionGroupToken,
   functionNameToken,
   functionToken,
 } from '../runtime.constants';
-import { ConfiguredFunction, UserscopeConfig } from '../config/userscope-config.interface';
+import { ConfiguredFunction, ConfiguredFunctionGroup, UserscopeConfig } from '../config/userscope-config.interface';
 import { pluginFunctionTypes } from '../plugin.scanner';
 
 /**
@@ -16,23 +17,37 @@ import { pluginFunctionTypes } from '../plugin.scanner';
  */
 export function pluginWithConfiguredFunctions(plugin: Type<object>, config: UserscopeConfig): DynamicModule {
   const types = new Set(pluginFunctionTypes(plugin));
-  const configured = [...config.functions.values()].filter((fn) => types.has(fn.type.target));
+  const components: Component[] = [
+    ...[...config.functions.values()].filter((fn) => !fn.group).map((fn) => ({ ...fn, token: functionToken(fn.name) })),
+    ...[...config.groups.values()].map((group) => ({ ...group, token: functionGroupToken(group.name) })),
+  ].filter((component) => types.has(component.type.target));
   return {
     module: plugin,
-    providers: configured.flatMap(configuredFunctionProviders),
-    exports: configured.map((fn) => functionToken(fn.name)),
+    providers: components.flatMap(componentProviders),
+    exports: components.map((component) => component.token),
   };
 }
 
-/** The providers of one configured function: its config, its name, and its class bound to both. */
-export function configuredFunctionProviders(fn: ConfiguredFunction): Provider[] {
-  const perUser = fn.type.scope === 'per-user';
+/** The DI token of the instance behind a configured function: its own, or its group's. */
+export function providerTokenOf(fn: ConfiguredFunction): string {
+  return fn.group ? functionGroupToken(fn.group) : functionToken(fn.name);
+}
+
+/** A configured function or function group, as far as its providers are concerned. */
+type Component = Pick<ConfiguredFunction | ConfiguredFunctionGroup, 'name' | 'config'> & {
+  type: { scope: string; target: Type<object> };
+  token: string;
+};
+
+/** The providers of one configured component: its config, its name, and its class bound to both. */
+function componentProviders(component: Component): Provider[] {
+  const perUser = component.type.scope === 'per-user';
   return [
-    { provide: functionConfigToken(fn.name), useValue: fn.config },
-    { provide: functionNameToken(fn.name), useValue: fn.name },
+    { provide: functionConfigToken(component.name), useValue: component.config },
+    { provide: functionNameToken(component.name), useValue: component.name },
     {
-      provide: functionToken(fn.name),
-      useClass: bindToConfiguredFunction(fn.type.target, fn.name),
+      provide: component.token,
+      useClass: bindToConfiguredFunction(component.type.target, component.name),
       scope: perUser ? Scope.REQUEST : Scope.DEFAULT,
       durable: perUser ? true : undefined,
     },

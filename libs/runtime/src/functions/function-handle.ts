@@ -7,10 +7,15 @@ import { UserscopeFunction } from '../interfaces/userscope-function.interface';
  * one for a shared function. What `functions.get(name)` returns — NAT's `builder.get_function(name)`.
  */
 export class FunctionHandle<I = any, O = any> {
+  readonly instance: UserscopeFunction<I, O>;
+
+  /** `provider` is the function's instance, or for a function of a group, the group's instance. */
   constructor(
     readonly fn: ConfiguredFunction,
-    readonly instance: UserscopeFunction<I, O>,
-  ) {}
+    provider: object,
+  ) {
+    this.instance = bindMember(fn, provider) as UserscopeFunction<I, O>;
+  }
 
   get name(): string {
     return this.fn.name;
@@ -49,4 +54,12 @@ export class FunctionHandle<I = any, O = any> {
     for await (const chunk of this.instance.stream(input)) chunks.push(chunk);
     return (chunks.every((c) => typeof c === 'string') ? chunks.join('') : chunks) as O;
   }
+}
+
+/** A group's method seen as a function: `invoke` or `stream` bound to the group instance. */
+function bindMember(fn: ConfiguredFunction, provider: object): UserscopeFunction {
+  const member = fn.type.member;
+  if (!member) return provider as UserscopeFunction;
+  const method = (provider as Record<string, (input: unknown) => any>)[member.method].bind(provider);
+  return member.kind === 'invoke' ? { invoke: method } : { stream: method };
 }

@@ -1,14 +1,17 @@
 import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { USERSCOPE_CONFIG, WORKFLOW_NAME, functionToken } from '../runtime.constants';
+import { USERSCOPE_CONFIG, WORKFLOW_NAME } from '../runtime.constants';
+import { providerTokenOf } from './configured-function.providers';
 import { ConfiguredFunction, UserscopeConfig } from '../config/userscope-config.interface';
 import { FunctionHandle } from './function-handle';
 
 /** Knows the configured functions and holds the handles of the shared ones, built at startup. */
 @Injectable()
 export class FunctionCatalog implements OnApplicationBootstrap {
-  /** Per-user functions, in config order: what a new user's session builds. */
+  /** Per-user functions (those of per-user groups included), in config order: what a new user's session builds. */
   readonly perUser: ConfiguredFunction[];
+  /** How many per-user function groups a session builds. */
+  readonly perUserGroupCount: number;
   private readonly sharedHandles = new Map<string, FunctionHandle>();
 
   constructor(
@@ -16,12 +19,13 @@ export class FunctionCatalog implements OnApplicationBootstrap {
     private readonly moduleRef: ModuleRef,
   ) {
     this.perUser = [...config.functions.values()].filter((fn) => fn.type.scope === 'per-user');
+    this.perUserGroupCount = [...config.groups.values()].filter((group) => group.type.scope === 'per-user').length;
   }
 
   onApplicationBootstrap(): void {
     for (const fn of this.config.functions.values()) {
       if (fn.type.scope !== 'shared') continue;
-      const instance = this.moduleRef.get(functionToken(fn.name), { strict: false });
+      const instance = this.moduleRef.get<object>(providerTokenOf(fn), { strict: false });
       this.sharedHandles.set(fn.name, new FunctionHandle(fn, instance));
     }
   }

@@ -1,7 +1,8 @@
 import { Inject, Injectable, OnModuleInit, Scope } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
-import { functionToken, USERSCOPE_CONFIG, WORKFLOW_NAME } from '../runtime.constants';
+import { functionGroupToken, functionToken, USERSCOPE_CONFIG, WORKFLOW_NAME } from '../runtime.constants';
+import { providerTokenOf } from '../functions/configured-function.providers';
 import { UserscopeConfig } from '../config/userscope-config.interface';
 import { DependencyGraphError } from './dependency-graph.error';
 
@@ -76,9 +77,12 @@ export class DependencyGraphValidator implements OnModuleInit {
       edges.set(wrapper, deps);
     }
     for (const fn of this.config.functions.values()) {
-      const wrapper = byToken.get(functionToken(fn.name));
+      const wrapper = byToken.get(providerTokenOf(fn));
       if (!wrapper) continue;
-      const refs = fn.references.map((ref) => byToken.get(functionToken(ref))).filter((w): w is InstanceWrapper => !!w);
+      const refs = fn.references
+        .map((ref) => this.config.functions.get(ref))
+        .map((target) => target && byToken.get(providerTokenOf(target)))
+        .filter((w): w is InstanceWrapper => !!w && w !== wrapper);
       edges.get(wrapper)!.push(...refs);
     }
     return { nodes, edges };
@@ -99,8 +103,14 @@ export class DependencyGraphValidator implements OnModuleInit {
         ? 'Shared Workflow'
         : rootFunction
           ? `Function \`${rootFunction}\``
+          : groupName(root)
+            ? `Function group \`${groupName(root)}\``
           : `Shared ${root.host?.controllers.has(root.token) ? 'controller' : 'provider'} \`${nodeName(root)}\``;
-    const object = functionName(target) ? `per-user function \`${nodeName(target)}\`` : `per-user provider \`${nodeName(target)}\``;
+    const object = functionName(target)
+      ? `per-user function \`${nodeName(target)}\``
+      : groupName(target)
+        ? `per-user function group \`${nodeName(target)}\``
+        : `per-user provider \`${nodeName(target)}\``;
     return `${subject} depends on ${object} (${names.join(' → ')})`;
   }
 }
@@ -133,12 +143,20 @@ function functionName(wrapper: InstanceWrapper): string | undefined {
     : undefined;
 }
 
+const GROUP_TOKEN_PREFIX = functionGroupToken('');
+
+function groupName(wrapper: InstanceWrapper): string | undefined {
+  return typeof wrapper.token === 'string' && wrapper.token.startsWith(GROUP_TOKEN_PREFIX)
+    ? wrapper.token.slice(GROUP_TOKEN_PREFIX.length)
+    : undefined;
+}
+
 function displayName(name: string): string {
   return name === WORKFLOW_NAME ? 'workflow' : name;
 }
 
 function nodeName(wrapper: InstanceWrapper): string {
-  const fn = functionName(wrapper);
+  const fn = functionName(wrapper) ?? groupName(wrapper);
   if (fn) return displayName(fn);
   return typeof wrapper.token === 'function' ? wrapper.token.name : String(wrapper.name ?? wrapper.token);
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { functionToken } from '../runtime.constants';
+import { providerTokenOf } from '../functions/configured-function.providers';
 import { FunctionCatalog } from '../functions/function.catalog';
 import { FunctionHandle } from '../functions/function-handle';
 import { DurableInstanceTracker } from './durable-instance.tracker';
@@ -101,8 +101,14 @@ export class SessionLifecycle {
   private async build(session: UserSession): Promise<void> {
     this.moduleRef.registerRequestByContextId(session, session.contextId);
     try {
+      const providers = new Map<string, object>();
       for (const fn of this.catalog.perUser) {
-        const instance = await this.moduleRef.resolve(functionToken(fn.name), session.contextId, { strict: false });
+        const token = providerTokenOf(fn);
+        let instance = providers.get(token);
+        if (!instance) {
+          instance = await this.moduleRef.resolve<object>(token, session.contextId, { strict: false });
+          providers.set(token, instance);
+        }
         session.functions.set(fn.name, new FunctionHandle(fn, instance));
       }
       session.instances.push(...this.tracker.collect(session.contextId));
