@@ -18,31 +18,35 @@ const CODES: Record<number, string> = {
 /** Every error leaves as JSON `{code, message, details?}`; an unexpected one is logged and hidden. */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
-  private readonly logger = new Logger('Errors');
-
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const { status, body } = this.describe(exception);
+    const { status, body } = describeError(exception);
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
   }
+}
 
-  private describe(exception: unknown): { status: number; body: ErrorBody } {
-    if (exception instanceof UserscopeHttpError) return { status: exception.getStatus(), body: exception.body };
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const response = exception.getResponse();
-      const message =
-        typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
-      return { status, body: { code: CODES[status] ?? 'error', message } };
-    }
-    // Fastify's own errors (bad JSON, body too large, wrong content type) carry a 4xx statusCode.
-    const fastifyError = exception as { statusCode?: number; code?: string; message?: string };
-    if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode < 500) {
-      return { status: fastifyError.statusCode, body: { code: CODES[fastifyError.statusCode] ?? 'bad_request', message: describeFastifyError(fastifyError) } };
-    }
-    this.logger.error(exception instanceof Error ? exception.stack : String(exception));
-    return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { code: 'internal_error', message: HttpMessages.internal() } };
+const logger = new Logger('Errors');
+
+/**
+ * The status and JSON body `exception` is answered with. Also used for errors that happen after a
+ * reply has started (an event stream), so there is one mapping. Unexpected errors are logged here.
+ */
+export function describeError(exception: unknown): { status: number; body: ErrorBody } {
+  if (exception instanceof UserscopeHttpError) return { status: exception.getStatus(), body: exception.body };
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const response = exception.getResponse();
+    const message =
+      typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
+    return { status, body: { code: CODES[status] ?? 'error', message } };
   }
+  // Fastify's own errors (bad JSON, body too large, wrong content type) carry a 4xx statusCode.
+  const fastifyError = exception as { statusCode?: number; code?: string; message?: string };
+  if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode < 500) {
+    return { status: fastifyError.statusCode, body: { code: CODES[fastifyError.statusCode] ?? 'bad_request', message: describeFastifyError(fastifyError) } };
+  }
+  logger.error(exception instanceof Error ? exception.stack : String(exception));
+  return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { code: 'internal_error', message: HttpMessages.internal() } };
 }
 
 function describeFastifyError(error: { code?: string; message?: string }): string {

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
 import { WorkflowRunner } from '@userscope/runtime';
 import type { FastifyRequest } from 'fastify';
 import { IdentityResolver } from './identity/identity.resolver';
@@ -13,8 +13,11 @@ export class GenerateController {
 
   @Post('generate')
   @HttpCode(200)
-  generate(@Req() request: FastifyRequest, @Body() body: unknown): Promise<unknown> {
+  @Header('content-type', 'application/json; charset=utf-8')
+  async generate(@Req() request: FastifyRequest, @Body() body: unknown): Promise<string> {
     const userId = this.identity.resolve(request.headers);
-    return this.runner.run({ userId }, body, () => this.identity.missingIdentity());
+    const output = await this.runner.run({ userId }, body, () => this.identity.missingIdentity());
+    // Serialised here so that every output is JSON: Fastify sends a string as plain text and rejects a number.
+    return JSON.stringify(output ?? null);
   }
 }

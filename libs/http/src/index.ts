@@ -2,6 +2,8 @@ export * from './http.messages';
 export * from './identity/identity.resolver';
 export * from './identity/session-context-id.strategy';
 export * from './generate.controller';
+export * from './generate-stream.controller';
+export * from './event-stream.writer';
 export * from './health.controller';
 export * from './error.filter';
 export * from './userscope-http.module';

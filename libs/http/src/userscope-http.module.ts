@@ -1,13 +1,14 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { ContextIdFactory } from '@nestjs/core';
 import { GenerateController } from './generate.controller';
+import { GenerateStreamController } from './generate-stream.controller';
 import { HealthController } from './health.controller';
 import { IdentityResolver } from './identity/identity.resolver';
 import { SessionContextIdStrategy } from './identity/session-context-id.strategy';
 
 /** The HTTP front end: NAT's routes over the per-user runtime. */
 @Module({
-  controllers: [GenerateController, HealthController],
+  controllers: [GenerateController, GenerateStreamController, HealthController],
   providers: [IdentityResolver, SessionContextIdStrategy],
   exports: [IdentityResolver],
 })

@@ -1,0 +1,23 @@
+import { Body, Controller, Post, Req, Res } from '@nestjs/common';
+import { WorkflowRunner } from '@userscope/runtime';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { IdentityResolver } from './identity/identity.resolver';
+import { writeEventStream } from './event-stream.writer';
+
+/** NAT's `/generate/stream`: the workflow's output as server-sent events. */
+@Controller()
+export class GenerateStreamController {
+  constructor(
+    private readonly runner: WorkflowRunner,
+    private readonly identity: IdentityResolver,
+  ) {}
+
+  @Post('generate/stream')
+  async generateStream(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Body() body: unknown): Promise<void> {
+    const userId = this.identity.resolve(request.headers);
+    // Input and identity are checked before the reply starts, so their errors are ordinary JSON replies.
+    const chunks = this.runner.stream({ userId }, body, () => this.identity.missingIdentity());
+    reply.hijack();
+    await writeEventStream(chunks, reply.raw);
+  }
+}
