@@ -1,10 +1,12 @@
 import { Body, Controller, Post, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { WorkflowRunner } from '@userscope/runtime';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IdentityResolver } from './identity/identity.resolver';
 import { writeEventStream } from './event-stream.writer';
 
 /** NAT's `/generate/stream`: the workflow's output as server-sent events. */
+@ApiTags('workflow')
 @Controller()
 export class GenerateStreamController {
   constructor(
@@ -13,6 +15,7 @@ export class GenerateStreamController {
   ) {}
 
   @Post('generate/stream')
+  @ApiOperation({ summary: "Streams the workflow's output for the caller as server-sent events" })
   async generateStream(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Body() body: unknown): Promise<void> {
     const userId = this.identity.resolve(request.headers);
     // Input and identity are checked before the reply starts, so their errors are ordinary JSON replies.

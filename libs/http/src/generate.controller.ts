@@ -1,9 +1,11 @@
 import { Body, Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { WorkflowRunner } from '@userscope/runtime';
 import type { FastifyRequest } from 'fastify';
 import { IdentityResolver } from './identity/identity.resolver';
 
 /** NAT's `/generate`: runs the workflow for the caller. */
+@ApiTags('workflow')
 @Controller()
 export class GenerateController {
   constructor(
@@ -14,6 +16,7 @@ export class GenerateController {
   @Post('generate')
   @HttpCode(200)
   @Header('content-type', 'application/json; charset=utf-8')
+  @ApiOperation({ summary: 'Runs the workflow for the caller and replies with its output' })
   async generate(@Req() request: FastifyRequest, @Body() body: unknown): Promise<string> {
     const userId = this.identity.resolve(request.headers);
     const output = await this.runner.run({ userId }, body, () => this.identity.missingIdentity());

@@ -8,6 +8,7 @@ import {
   UserscopeRuntimeModule,
 } from '@userscope/runtime';
 import { ErrorFilter } from './error.filter';
+import { setupOpenApi } from './openapi/openapi.document';
 import { UserscopeHttpModule } from './userscope-http.module';
 
 export interface HttpAppOptions {
@@ -30,6 +31,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<NestFastif
   });
   app.useGlobalFilters(new ErrorFilter());
   app.enableShutdownHooks();
+  setupOpenApi(app, options.config);
   await app.init();
   logPayloadFormat(options.config);
   return app;

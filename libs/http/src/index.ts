@@ -8,3 +8,4 @@ export * from './health.controller';
 export * from './error.filter';
 export * from './userscope-http.module';
 export * from './http-app.factory';
+export * from './openapi/openapi.document';

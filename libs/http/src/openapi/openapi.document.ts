@@ -1,0 +1,143 @@
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import type {
+  OperationObject,
+  ReferenceObject,
+  ResponsesObject,
+  SchemaObject,
+} from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { RegisteredFunctionType, TypeSchema, UserscopeConfig } from '@userscope/runtime';
+
+type Schema = SchemaObject | ReferenceObject;
+
+/** Where Swagger UI is served. */
+export const DOCS_PATH = '/docs';
+
+/** Where the OpenAPI document is served, as NAT's FastAPI server does. */
+export const OPENAPI_JSON_PATH = '/openapi.json';
+
+const ERROR_SCHEMA_NAME = 'Error';
+
+/** Every error reply's body, as ErrorFilter sends it. */
+const ERROR_SCHEMA: SchemaObject = {
+  type: 'object',
+  required: ['code', 'message'],
+  properties: {
+    code: { type: 'string', description: 'Stable error code', example: 'invalid_input' },
+    message: { type: 'string', description: 'What was wrong and how to fix it' },
+    details: { description: 'More about the error; for `invalid_input` the rejected fields as `[{field, errors}]`' },
+  },
+};
+
+/**
+ * Serves Swagger UI at `/docs` and the OpenAPI document at `/openapi.json`. Call before `app.init()`:
+ * Fastify takes no routes once it is ready.
+ */
+export function setupOpenApi(app: NestFastifyApplication, config: UserscopeConfig): void {
+  SwaggerModule.setup(DOCS_PATH, app, createOpenApiDocument(app, config), {
+    jsonDocumentUrl: OPENAPI_JSON_PATH,
+    raw: ['json'],
+    customSiteTitle: 'Userscope API',
+  });
+}
+
+/**
+ * The OpenAPI document of `app` serving `config`. Nest's scanner gives the routes and summaries; the
+ * bodies and replies of `/generate` and `/generate/stream` are the configured workflow's schemas,
+ * which only the config knows.
+ */
+export function createOpenApiDocument(app: NestFastifyApplication, config: UserscopeConfig): OpenAPIObject {
+  const cookie = config.general.identity.cookie_name;
+  const workflow = config.workflow.type;
+  const base = new DocumentBuilder()
+    .setTitle('Userscope')
+    .setDescription(describeServer(workflow, cookie))
+    .addCookieAuth(cookie, { type: 'apiKey', in: 'cookie', name: cookie, description: `The user id: \`Cookie: ${cookie}=alice\`` }, cookie)
+    .build();
+  const document = SwaggerModule.createDocument(app, base);
+  describeWorkflowRoutes(document, workflow, cookie);
+  return document;
+}
+
+function describeServer(workflow: RegisteredFunctionType, cookie: string): string {
+  const summary = workflow.description ? `: ${workflow.description.replace(/\.$/, '')}` : '';
+  const users =
+    workflow.scope === 'per-user'
+      ? `Each user, named by the \`${cookie}\` cookie, has their own instances of its functions.`
+      : 'Its functions are shared by all callers.';
+  return `Serves the workflow \`${workflow.name}\`${summary}. ${users}`;
+}
+
+function describeWorkflowRoutes(document: OpenAPIObject, workflow: RegisteredFunctionType, cookie: string): void {
+  const schemas = ((document.components ??= {}).schemas ??= {});
+  for (const typeSchema of [workflow.inputSchema, workflow.outputSchema, workflow.streamSchema]) {
+    Object.assign(schemas, typeSchema?.components);
+  }
+  schemas[ERROR_SCHEMA_NAME] = ERROR_SCHEMA;
+
+  const perUser = workflow.scope === 'per-user';
+  const common: Partial<OperationObject> = {
+    requestBody: {
+      required: true,
+      description: `The input of the workflow \`${workflow.name}\``,
+      content: { 'application/json': { schema: workflow.inputSchema.schema } },
+    },
+    // A shared workflow reads no identity; a per-user one answers 401 without it.
+    ...(perUser ? { security: [{ [cookie]: [] }] } : {}),
+  };
+  const generate = document.paths['/generate']?.post;
+  if (generate) {
+    Object.assign(generate, common, {
+      responses: {
+        200: {
+          description: "The workflow's output (a stream-only workflow's chunks, collected)",
+          content: { 'application/json': { schema: collectedOutput(workflow) } },
+        },
+        ...errorReplies(perUser, cookie),
+        422: errorReply('`workflow_error`: the workflow threw; `details` names the function and the error'),
+      },
+    });
+  }
+  const stream = document.paths['/generate/stream']?.post;
+  if (stream) {
+    Object.assign(stream, common, {
+      responses: {
+        200: {
+          description:
+            'Server-sent events: `data: <JSON>` for each chunk of output (this schema), then `event: end` with ' +
+            `\`data: {}\`. A failure once the stream has started is \`event: error\` with an \`${ERROR_SCHEMA_NAME}\` as data, ` +
+            'and ends the stream. A client that disconnects cancels the workflow.',
+          content: { 'text/event-stream': { schema: (workflow.streamSchema ?? workflow.outputSchema)!.schema } },
+        },
+        ...errorReplies(perUser, cookie),
+      },
+    });
+  }
+}
+
+/** What `/generate` replies for the workflow: its output, or its stream's chunks collected. */
+function collectedOutput(workflow: RegisteredFunctionType): Schema {
+  if (workflow.outputSchema) return workflow.outputSchema.schema;
+  const chunk: TypeSchema = workflow.streamSchema!;
+  // Collecting concatenates string chunks and lists any others.
+  return workflow.streamOutput === String ? chunk.schema : { type: 'array', items: chunk.schema };
+}
+
+/** The error replies a workflow route gives before running the workflow. */
+function errorReplies(perUser: boolean, cookie: string): ResponsesObject {
+  return {
+    400: errorReply(
+      'The body does not match the input schema (`invalid_input`, `details` lists the fields), is not JSON ' +
+        '(`bad_request`), or the session id is malformed (`invalid_session_id`)',
+    ),
+    ...(perUser ? { 401: errorReply(`\`missing_identity\`: no \`${cookie}\` cookie; the message says what to send`) } : {}),
+    413: errorReply("`payload_too_large`: the body is over the server's size limit"),
+  };
+}
+
+function errorReply(description: string): ResponsesObject[string] {
+  return {
+    description,
+    content: { 'application/json': { schema: { $ref: `#/components/schemas/${ERROR_SCHEMA_NAME}` } } },
+  };
+}
