@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { createHttpApp } from '@userscope/http';
+import { createHttpApp, enableGracefulShutdown } from '@userscope/http';
 import { loadApplication } from '../application.loader';
 import { CliCommand, CONFIG_OPTIONS, configFileOption, UsageError } from './cli-command';
 
@@ -25,6 +25,7 @@ export const serveCommand: CliCommand = {
     const loaded = loadApplication(file);
     loaded.config.warnings.forEach((warning) => logger.warn(warning));
     const app = await createHttpApp(loaded);
+    enableGracefulShutdown(app, { graceMs: loaded.config.general.shutdown_grace_period * 1000 });
     await app.listen(port, host);
     logger.log(`Serving '${file}' at ${await app.getUrl()} (workflow: ${loaded.config.workflow.type.name})`);
     return undefined;

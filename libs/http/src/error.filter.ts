@@ -21,6 +21,7 @@ export class ErrorFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const { status, body } = describeError(exception);
+    if (exception instanceof UserscopeHttpError) void reply.headers(exception.headers);
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 }

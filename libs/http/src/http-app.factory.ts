@@ -24,13 +24,16 @@ export async function createHttpApp(options: HttpAppOptions): Promise<NestFastif
   @Module({ imports: [UserscopeRuntimeModule.forRoot(options), UserscopeHttpModule] })
   class UserscopeAppModule {}
 
-  const adapter = new FastifyAdapter({ bodyLimit: 1024 * 1024 });
+  const adapter = new FastifyAdapter({
+    bodyLimit: options.config.general.max_body_size,
+    // On close, idle keep-alive connections go at once; busy ones finish their request first.
+    forceCloseConnections: 'idle',
+  });
   const app = await NestFactory.create<NestFastifyApplication>(UserscopeAppModule, adapter, {
     logger: options.logger,
     abortOnError: false,
   });
   app.useGlobalFilters(new ErrorFilter());
-  app.enableShutdownHooks();
   setupOpenApi(app, options.config);
   await app.init();
   logPayloadFormat(options.config);

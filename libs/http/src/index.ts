@@ -9,3 +9,4 @@ export * from './error.filter';
 export * from './userscope-http.module';
 export * from './http-app.factory';
 export * from './openapi/openapi.document';
+export * from './graceful-shutdown';

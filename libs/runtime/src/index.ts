@@ -32,3 +32,6 @@ export * from './graph/dependency-graph.error';
 export * from './graph/dependency-graph.validator';
 export * from './builtins/builtins.module';
 export * from './builtins/sequential-executor.function';
+export * from './config/byte-size';
+export * from './session/idle-session.evictor';
+export * from './session/concurrency.limiter';

@@ -32,5 +32,11 @@ export const RuntimeMessages = {
   invalidSessionId: (pattern: string) => `Invalid session id: it must match ${pattern}.`,
   perUserFromShared: (name: string) =>
     `Function '${name}' is per-user and cannot be reached from a shared function; only per-user functions may use it.`,
+  sessionLimit: (limit: number) =>
+    `The server holds its maximum of ${limit} user sessions and none is idle; try again shortly (general.max_sessions).`,
+  queueFull: (running: number, queued: number) =>
+    `Too many requests for this user: ${running} running and ${queued} waiting (general.max_concurrency_per_user, general.max_queued_requests_per_user).`,
+  queueTimeout: (seconds: number) =>
+    `Too many requests for this user: waited ${seconds}s for a free slot (general.queue_timeout).`,
   workflowFailed: (name: string) => `Workflow '${name}' failed.`,
 } as const;

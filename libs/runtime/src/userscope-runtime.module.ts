@@ -1,4 +1,5 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { USERSCOPE_CONFIG } from './runtime.constants';
 import { UserscopeConfig } from './config/userscope-config.interface';
 import { FunctionTypeRegistry } from './function-type.registry';
@@ -9,6 +10,7 @@ import { WorkflowRunner } from './functions/workflow.runner';
 import { DurableInstanceTracker } from './session/durable-instance.tracker';
 import { SessionLifecycle } from './session/session.lifecycle';
 import { SessionRegistry } from './session/session.registry';
+import { IdleSessionEvictor } from './session/idle-session.evictor';
 import { DependencyGraphValidator } from './graph/dependency-graph.validator';
 
 export interface UserscopeRuntimeOptions {
@@ -24,11 +26,14 @@ export interface UserscopeRuntimeOptions {
 @Module({})
 export class UserscopeRuntimeModule {
   static forRoot(options: UserscopeRuntimeOptions): DynamicModule {
-    const services = [FunctionCatalog, Functions, SharedFunctions, SessionRegistry, SessionLifecycle, DurableInstanceTracker, WorkflowRunner];
+    const services = [FunctionCatalog, Functions, SharedFunctions, SessionRegistry, SessionLifecycle, IdleSessionEvictor, DurableInstanceTracker, WorkflowRunner];
     return {
       module: UserscopeRuntimeModule,
       global: true,
-      imports: options.plugins.map((plugin) => pluginWithConfiguredFunctions(plugin, options.config)),
+      imports: [
+        ScheduleModule.forRoot(),
+        ...options.plugins.map((plugin) => pluginWithConfiguredFunctions(plugin, options.config)),
+      ],
       providers: [
         { provide: USERSCOPE_CONFIG, useValue: options.config },
         { provide: FunctionTypeRegistry, useValue: options.registry },

@@ -1,7 +1,8 @@
-import { Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsString, Matches, ValidateNested } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { IsArray, IsBoolean, IsInt, IsOptional, IsString, Matches, Min, MinLength, ValidateNested } from 'class-validator';
 import { DEFAULT_SESSION_COOKIE } from '../runtime.constants';
 import { IsDuration } from './duration';
+import { IsByteSize } from './byte-size';
 
 /** How callers are identified. */
 export class IdentityConfig {
@@ -28,6 +29,43 @@ export class GeneralConfig {
   @ValidateNested()
   @Type(() => IdentityConfig)
   identity: IdentityConfig = new IdentityConfig();
+
+  /** Most user sessions kept at once; at the cap the least recently used idle user is evicted. */
+  @IsInt()
+  @Min(1)
+  max_sessions: number = 100_000;
+
+  /** Requests of one user running at once; more wait in a bounded queue. */
+  @IsInt()
+  @Min(1)
+  max_concurrency_per_user: number = 8;
+
+  /** Requests of one user that may wait for a slot; beyond it a request gets 429. */
+  @IsInt()
+  @Min(0)
+  max_queued_requests_per_user: number = 32;
+
+  /** How long a queued request waits for a slot before it gets 429. */
+  @IsDuration()
+  queue_timeout: number = 30;
+
+  /** Largest request body accepted (bytes, or `512kb`, `1mb`); larger gets 413. */
+  @IsByteSize()
+  max_body_size: number = 1024 * 1024;
+
+  /** On SIGTERM/SIGINT, how long in-flight requests may run before sessions are cleaned up anyway. */
+  @IsDuration()
+  shutdown_grace_period: number = 10;
+
+  /**
+   * Bearer token for admin routes (`/monitor/*`, `/api/*`); read it from the environment
+   * (`admin_token: ${USERSCOPE_ADMIN_TOKEN}`). Without one, admin routes answer loopback clients only.
+   */
+  @Transform(({ value }) => (value === '' ? undefined : value))
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'admin_token must be at least 16 characters' })
+  admin_token?: string;
 
   /** Extra plugin modules: paths (relative to the config file) or package names. */
   @IsArray()

@@ -14,9 +14,13 @@ export interface ErrorBody {
   details?: unknown;
 }
 
-/** Base of the errors a caller can cause; each maps to one HTTP status and a JSON body. */
+/** Base of the errors a caller can cause; each maps to one HTTP status, a JSON body and maybe headers. */
 export class UserscopeHttpError extends HttpException {
-  constructor(status: HttpStatus, body: ErrorBody) {
+  constructor(
+    status: HttpStatus,
+    body: ErrorBody,
+    readonly headers: Record<string, string> = {},
+  ) {
     super(body, status);
   }
 
@@ -56,5 +60,23 @@ export class WorkflowError extends UserscopeHttpError {
       message: error.message || RuntimeMessages.workflowFailed(workflowName),
       details: { function: workflowName, error: error.name },
     });
+  }
+}
+
+/** The server holds `max_sessions` users and none is idle: 503, try again later. */
+export class SessionLimitError extends UserscopeHttpError {
+  constructor(limit: number, retryAfterSeconds: number) {
+    super(
+      HttpStatus.SERVICE_UNAVAILABLE,
+      { code: 'session_limit', message: RuntimeMessages.sessionLimit(limit) },
+      { 'retry-after': String(retryAfterSeconds) },
+    );
+  }
+}
+
+/** One user has `max_concurrency_per_user` requests running and the queue is full or timed out: 429. */
+export class UserConcurrencyError extends UserscopeHttpError {
+  constructor(reason: string, retryAfterSeconds: number) {
+    super(HttpStatus.TOO_MANY_REQUESTS, { code: 'too_many_requests', message: reason }, { 'retry-after': String(retryAfterSeconds) });
   }
 }

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { SessionLifecycle } from '../session/session.lifecycle';
 import { FunctionCatalog } from './function.catalog';
 import { FunctionHandle } from './function-handle';
-import { WorkflowError } from '../exceptions/invocation.exception';
+import { UserscopeHttpError, WorkflowError } from '../exceptions/invocation.exception';
+import { UserSession } from '../session/user-session';
 
 /** Who is calling: a user id (already validated by the identity resolver), or nobody. */
 export interface Caller {
@@ -31,9 +32,7 @@ export class WorkflowRunner {
     if (!this.isPerUser) return this.invoke(this.catalog.shared(workflow.name)!, input);
     if (!caller.userId) throw missingIdentity();
     const started = performance.now();
-    const session = await this.sessions.acquire(caller.userId).catch((error) => {
-      throw new WorkflowError(workflow.name, error);
-    });
+    const session = await this.acquire(caller.userId);
     let failed = true;
     try {
       const output = await this.invoke(session.functions.get(workflow.name)!, input);
@@ -57,12 +56,11 @@ export class WorkflowRunner {
     if (!userId) throw missingIdentity();
     // The session is acquired when iteration starts, so an iterator that is never started holds nothing.
     const { sessions } = this;
+    const acquire = (id: string) => this.acquire(id);
     const chunks = (handle: FunctionHandle) => this.chunks(handle, input);
     return (async function* () {
       const started = performance.now();
-      const session = await sessions.acquire(userId).catch((error) => {
-        throw new WorkflowError(workflow.name, error);
-      });
+      const session = await acquire(userId);
       let failed = true;
       try {
         yield* chunks(session.functions.get(workflow.name)!);
@@ -71,6 +69,13 @@ export class WorkflowRunner {
         sessions.release(session, performance.now() - started, failed);
       }
     })();
+  }
+
+  /** The user's session; a limit is the caller's error (429/503), a failed build the workflow's (422). */
+  private acquire(userId: string): Promise<UserSession> {
+    return this.sessions.acquire(userId).catch((error) => {
+      throw error instanceof UserscopeHttpError ? error : new WorkflowError(this.catalog.workflow.name, error);
+    });
   }
 
   private async *chunks(handle: FunctionHandle, input: unknown): AsyncIterable<unknown> {

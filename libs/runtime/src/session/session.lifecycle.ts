@@ -1,4 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { USERSCOPE_CONFIG } from '../runtime.constants';
+import { UserscopeConfig } from '../config/userscope-config.interface';
+import { SessionLimitError } from '../exceptions/invocation.exception';
+import { ConcurrencyLimiter } from './concurrency.limiter';
 import { ModuleRef } from '@nestjs/core';
 import { providerTokenOf } from '../functions/configured-function.providers';
 import { FunctionCatalog } from '../functions/function.catalog';
@@ -14,30 +18,59 @@ export interface SessionEndReport {
   errors: unknown[];
 }
 
+/** Running totals, for /metrics. */
+export interface SessionCounters {
+  created: number;
+  evicted: number;
+  cleanupErrors: number;
+}
+
+/** How far the LRU cap looks for an idle user before answering 503. */
+const LRU_SCAN_LIMIT = 10_000;
+
 /**
- * Opens a user's session on their first request (building their per-user functions), keeps its
- * activity, and ends it: every per-user instance's cleanup, once, in reverse creation order.
+ * Opens a user's session on their first request (building their per-user functions), admits its
+ * requests within the per-user limits, and ends it: every per-user instance's cleanup, once, in
+ * reverse creation order, after the user's requests in flight have finished.
  */
 @Injectable()
-export class SessionLifecycle {
+export class SessionLifecycle implements OnApplicationShutdown {
   private readonly logger = new Logger('Sessions');
+  private readonly limiter: ConcurrencyLimiter;
+  private readonly maxSessions: number;
+  readonly counters: SessionCounters = { created: 0, evicted: 0, cleanupErrors: 0 };
 
   constructor(
     private readonly registry: SessionRegistry,
     private readonly catalog: FunctionCatalog,
     private readonly tracker: DurableInstanceTracker,
     private readonly moduleRef: ModuleRef,
-  ) {}
+    @Inject(USERSCOPE_CONFIG) config: UserscopeConfig,
+  ) {
+    const general = config.general;
+    this.maxSessions = general.max_sessions;
+    this.limiter = new ConcurrencyLimiter(
+      general.max_concurrency_per_user,
+      general.max_queued_requests_per_user,
+      general.queue_timeout * 1000,
+    );
+  }
 
   /**
-   * The user's built session, with one request counted in flight until `release()`.
-   * Concurrent first requests of one user share one build; different users build in parallel.
+   * The user's built session, with one request running until `release()`. Concurrent first
+   * requests of one user share one build; different users build in parallel. Throws 503 at the
+   * session cap with no idle user, 429 beyond the user's concurrency limit and queue.
    */
   async acquire(userId: string): Promise<UserSession> {
-    const session = this.registry.getOrCreate(userId);
-    session.activeRequests++;
+    const session = this.sessionOf(userId);
     session.totalRequests++;
     session.lastActivity = Date.now();
+    try {
+      await this.limiter.take(session);
+    } catch (error) {
+      session.errorCount++;
+      throw error;
+    }
     session.ready ??= this.build(session);
     try {
       await session.ready;
@@ -50,7 +83,7 @@ export class SessionLifecycle {
 
   /** The user's session, its build started; for callers that cannot wait (a ContextIdStrategy). */
   open(userId: string): UserSession {
-    const session = this.registry.getOrCreate(userId);
+    const session = this.sessionOf(userId);
     session.lastActivity = Date.now();
     session.ready ??= this.build(session);
     session.ready.catch(() => undefined); // a failed build is reported to whoever awaits it
@@ -59,19 +92,87 @@ export class SessionLifecycle {
 
   /** Ends one request of `session`. */
   release(session: UserSession, latencyMs: number, failed: boolean): void {
-    session.activeRequests--;
+    this.limiter.give(session);
     session.totalLatencyMs += latencyMs;
     if (failed) session.errorCount++;
     session.lastActivity = Date.now();
+    this.registry.touch(session);
+    if (session.ended && isIdle(session)) session.drained?.();
   }
 
-  /** Ends `session` now: forgets it and disposes its instances. */
-  async end(session: UserSession): Promise<SessionEndReport> {
+  /**
+   * Ends `session`: forgets it at once (a new request starts a fresh session), lets its requests in
+   * flight finish, then disposes its instances.
+   */
+  async end(session: UserSession, { waitForRequests = true } = {}): Promise<SessionEndReport> {
     this.registry.remove(session);
     if (session.ended) return { userId: session.userId, disposed: 0, errors: [] };
     session.ended = true;
+    if (waitForRequests && !isIdle(session)) await new Promise<void>((resolve) => (session.drained = resolve));
     await session.ready?.catch(() => undefined);
     return this.dispose(session);
+  }
+
+  /**
+   * Ends every session (shutdown). The HTTP server has closed by then, so a request still running
+   * outlived the grace period: its session is cleaned up without waiting for it.
+   */
+  async endAll(): Promise<SessionEndReport[]> {
+    return Promise.all([...this.registry.values()].map((session) => this.end(session, { waitForRequests: false })));
+  }
+
+  /**
+   * Ends the sessions idle since before `cutoff` (ms epoch), least recently used first, yielding to
+   * the event loop every `chunk` sessions so a large sweep never blocks requests for long.
+   */
+  async evictIdleSince(cutoff: number, chunk = 500): Promise<number> {
+    let evicted = 0;
+    let sinceYield = 0;
+    const ending: Promise<SessionEndReport>[] = [];
+    for (const session of this.registry.values()) {
+      if (session.lastActivity > cutoff) break; // ordered by last use: the rest are newer
+      if (!isIdle(session)) continue;
+      ending.push(this.end(session));
+      evicted++;
+      if (++sinceYield >= chunk) {
+        sinceYield = 0;
+        await Promise.all(ending.splice(0));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    await Promise.all(ending);
+    this.counters.evicted += evicted;
+    return evicted;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const reports = await this.endAll();
+    if (reports.length > 0) this.logger.log(`Ended ${reports.length} user session(s) at shutdown`);
+  }
+
+  private sessionOf(userId: string): UserSession {
+    const existing = this.registry.get(userId);
+    if (existing) {
+      this.registry.touch(existing);
+      return existing;
+    }
+    if (this.registry.size >= this.maxSessions) this.evictLeastRecentlyUsed();
+    this.counters.created++;
+    return this.registry.getOrCreate(userId);
+  }
+
+  /** Makes room for a new user by ending the least recently used idle one; 503 when none is idle. */
+  private evictLeastRecentlyUsed(): void {
+    let scanned = 0;
+    for (const session of this.registry.values()) {
+      if (isIdle(session)) {
+        this.counters.evicted++;
+        void this.end(session);
+        return;
+      }
+      if (++scanned >= LRU_SCAN_LIMIT) break;
+    }
+    throw new SessionLimitError(this.maxSessions, 1);
   }
 
   private async dispose(session: UserSession): Promise<SessionEndReport> {
@@ -84,6 +185,7 @@ export class SessionLifecycle {
         await disposeInstance(instance);
       } catch (error) {
         errors.push(error);
+        this.counters.cleanupErrors++;
         this.logger.error(`Cleanup of ${instance.constructor.name} for user '${session.userId}' failed: ${String((error as Error)?.message ?? error)}`);
       }
     }
@@ -91,11 +193,6 @@ export class SessionLifecycle {
     session.functions.clear();
     session.instances.length = 0;
     return { userId: session.userId, disposed: all.length, errors };
-  }
-
-  /** Ends every session (shutdown). */
-  async endAll(): Promise<SessionEndReport[]> {
-    return Promise.all([...this.registry.values()].map((session) => this.end(session)));
   }
 
   private async build(session: UserSession): Promise<void> {
@@ -126,4 +223,9 @@ async function disposeInstance(instance: object): Promise<void> {
   const target = instance as { onSessionEnd?: () => unknown; [Symbol.asyncDispose]?: () => unknown };
   if (typeof target.onSessionEnd === 'function') await target.onSessionEnd();
   else if (typeof target[Symbol.asyncDispose] === 'function') await target[Symbol.asyncDispose]!();
+}
+
+/** No request of the session is running or waiting. */
+function isIdle(session: UserSession): boolean {
+  return session.activeRequests === 0 && session.waiting.length === 0;
 }

@@ -22,6 +22,12 @@ export class UserSession {
   ready: Promise<void> | undefined;
   /** Set once the session has ended; a late caller must not use it. */
   ended = false;
+  /** Set by `end()` while requests are in flight; called when the last one finishes. */
+  drained: (() => void) | undefined;
+  /** Requests waiting for one of the user's concurrency slots, oldest first. */
+  readonly waiting: (() => void)[] = [];
+  /** LLM usage caused by this user. */
+  readonly llm = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, llm_calls: 0 };
 
   constructor(readonly userId: string) {}
 }
