@@ -10,3 +10,6 @@ export * from './userscope-http.module';
 export * from './http-app.factory';
 export * from './openapi/openapi.document';
 export * from './graceful-shutdown';
+export * from './admin/admin.guard';
+export * from './monitor/monitor.controller';
+export * from './monitor/user-monitor.view';

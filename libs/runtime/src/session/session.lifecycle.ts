@@ -93,6 +93,7 @@ export class SessionLifecycle implements OnApplicationShutdown {
   /** Ends one request of `session`. */
   release(session: UserSession, latencyMs: number, failed: boolean): void {
     this.limiter.give(session);
+    session.completedRequests++;
     session.totalLatencyMs += latencyMs;
     if (failed) session.errorCount++;
     session.lastActivity = Date.now();

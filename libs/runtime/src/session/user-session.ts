@@ -12,6 +12,8 @@ export class UserSession {
   lastActivity = this.createdAt;
   activeRequests = 0;
   totalRequests = 0;
+  /** Requests that ran and finished; the denominator of the average latency. */
+  completedRequests = 0;
   errorCount = 0;
   totalLatencyMs = 0;
   /** Handles of the user's per-user functions, by configured name. */

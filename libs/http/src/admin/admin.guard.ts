@@ -1,0 +1,55 @@
+import { CanActivate, ExecutionContext, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { USERSCOPE_CONFIG, UserscopeConfig, UserscopeHttpError } from '@userscope/runtime';
+import { AdminMessages } from './admin.messages';
+
+/** Where the admin token comes from when the config does not set `general.admin_token`. */
+export const ADMIN_TOKEN_ENV = 'USERSCOPE_ADMIN_TOKEN';
+
+/**
+ * Closes operator routes (`/monitor/*`, `/api/*`) to the world. With an admin token configured, only
+ * `Authorization: Bearer <token>` passes; without one, only clients on the loopback interface.
+ */
+@Injectable()
+export class AdminGuard implements CanActivate {
+  private readonly tokenDigest: Buffer | undefined;
+
+  constructor(@Inject(USERSCOPE_CONFIG) config: UserscopeConfig) {
+    const token = config.general.admin_token ?? process.env[ADMIN_TOKEN_ENV] ?? undefined;
+    this.tokenDigest = token ? digest(token) : undefined;
+  }
+
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    if (!this.tokenDigest) {
+      if (isLoopback(request.socket.remoteAddress)) return true;
+      throw new UserscopeHttpError(HttpStatus.FORBIDDEN, { code: 'forbidden', message: AdminMessages.loopbackOnly(ADMIN_TOKEN_ENV) });
+    }
+    const header = request.headers.authorization;
+    const presented = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
+    if (!presented) {
+      throw new UserscopeHttpError(
+        HttpStatus.UNAUTHORIZED,
+        { code: 'unauthorized', message: AdminMessages.tokenRequired() },
+        { 'www-authenticate': 'Bearer realm="userscope-admin"' },
+      );
+    }
+    // Digests have equal length, so the comparison takes the same time whatever was sent.
+    if (!timingSafeEqual(digest(presented), this.tokenDigest)) {
+      throw new UserscopeHttpError(HttpStatus.FORBIDDEN, { code: 'forbidden', message: AdminMessages.tokenWrong() });
+    }
+    return true;
+  }
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}
+
+/** 127.0.0.0/8, ::1, and IPv4-mapped loopback. */
+export function isLoopback(address: string | undefined): boolean {
+  if (!address) return false;
+  const v4 = address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
+  return v4.startsWith('127.') || address === '::1';
+}

@@ -1,0 +1,116 @@
+import { ExecutionContext } from '@nestjs/common';
+import { AdminGuard } from '@userscope/http';
+import { UserscopeConfig, UserscopeHttpError } from '@userscope/runtime';
+import { startServer, TestServer } from './support/test-server';
+import { lifecycleLog } from './fixtures/lifecycle.plugin';
+
+const ADMIN_TOKEN = 'a-very-long-admin-token-for-tests';
+
+async function get(server: TestServer, path: string, headers: Record<string, string> = {}) {
+  const response = await fetch(`${server.url}${path}`, { headers });
+  return { status: response.status, json: await response.json() };
+}
+
+describe('GET /monitor/users on the seed example', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer('configs/config.yml');
+    await server.post('/generate', { command: 'note', action: 'add', param1: 'x' }, 'alice');
+    await server.post('/generate', { command: 'stats' }, 'alice');
+    await server.post('/generate', { command: 'help' }, 'bob');
+  });
+  afterAll(() => server.close());
+
+  it("answers in NAT's shape, with the llm block, to a loopback client", async () => {
+    const { status, json } = await get(server, '/monitor/users');
+    expect(status).toBe(200);
+    expect(Object.keys(json)).toEqual(['timestamp', 'total_active_users', 'users']);
+    expect(json.total_active_users).toBe(2);
+    const alice = json.users.find((user: { user_id: string }) => user.user_id === 'alice');
+    expect(Object.keys(alice)).toEqual(['user_id', 'session', 'requests', 'memory', 'llm']);
+    expect(Object.keys(alice.session)).toEqual(['created_at', 'last_activity', 'ref_count', 'is_active']);
+    expect(Object.keys(alice.requests)).toEqual(['total_requests', 'active_requests', 'avg_latency_ms', 'error_count']);
+    expect(alice).toMatchObject({
+      session: { ref_count: 0, is_active: false },
+      requests: { total_requests: 2, active_requests: 0, error_count: 0 },
+      memory: { per_user_functions_count: 3, per_user_function_groups_count: 0, exit_stack_size: 3 },
+      llm: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, llm_calls: 0 },
+    });
+    expect(alice.requests.avg_latency_ms).toBeGreaterThan(0);
+    expect(Date.parse(alice.session.created_at)).toBeLessThanOrEqual(Date.parse(alice.session.last_activity));
+  });
+
+  it('filters by ?user_id= and answers 404 for a user without a session', async () => {
+    const one = await get(server, '/monitor/users?user_id=bob');
+    expect(one.json.users.map((user: { user_id: string }) => user.user_id)).toEqual(['bob']);
+    const missing = await get(server, '/monitor/users?user_id=nobody');
+    expect(missing.status).toBe(404);
+    expect(missing.json.message).toContain("'nobody'");
+  });
+});
+
+describe('monitor access and DELETE', () => {
+  it('is 404 when per-user monitoring is disabled', async () => {
+    const server = await startServer('test/fixtures/lifecycle.yml', { ...process.env, MONITOR: 'false' });
+    try {
+      const reply = await get(server, '/monitor/users');
+      expect(reply.status).toBe(404);
+      expect(reply.json.message).toContain('enable_per_user_monitoring');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('with an admin token, needs it: none 401, wrong 403, right 200', async () => {
+    const server = await startServer('test/fixtures/lifecycle.yml', { ...process.env, ADMIN_TOKEN });
+    try {
+      expect((await get(server, '/monitor/users')).status).toBe(401);
+      expect((await get(server, '/monitor/users', { authorization: 'Bearer wrong-token' })).status).toBe(403);
+      expect((await get(server, '/monitor/users', { authorization: `Bearer ${ADMIN_TOKEN}` })).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("DELETE /monitor/users/{id} ends the user's session now, running its cleanup", async () => {
+    const server = await startServer('test/fixtures/lifecycle.yml', { ...process.env, ADMIN_TOKEN });
+    const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    try {
+      await server.post('/generate', {}, 'kim');
+      expect((await server.post('/generate', {}, 'kim')).json.calls).toBe(2);
+      const response = await fetch(`${server.url}/monitor/users/kim`, { method: 'DELETE', headers: auth });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ user_id: 'kim', ended: true, disposed: 4, cleanup_errors: 0 });
+      expect(lifecycleLog.filter((entry) => entry.endsWith(':kim'))).toEqual(['workflow:kim', 'tool:kim', 'resource:kim']);
+      expect((await server.post('/generate', {}, 'kim')).json.calls).toBe(1);
+      const gone = await fetch(`${server.url}/monitor/users/nobody`, { method: 'DELETE', headers: auth });
+      expect(gone.status).toBe(404);
+      const unauthorised = await fetch(`${server.url}/monitor/users/kim`, { method: 'DELETE' });
+      expect(unauthorised.status).toBe(401);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('AdminGuard without a token', () => {
+  const guard = new AdminGuard({ general: {} } as UserscopeConfig);
+  const from = (remoteAddress: string) =>
+    ({ switchToHttp: () => ({ getRequest: () => ({ socket: { remoteAddress }, headers: {} }) }) }) as unknown as ExecutionContext;
+
+  it.each(['127.0.0.1', '127.8.9.10', '::1', '::ffff:127.0.0.1'])('lets the loopback client %s in', (address) => {
+    expect(guard.canActivate(from(address))).toBe(true);
+  });
+
+  it.each(['10.0.0.5', '192.168.1.2', '::ffff:10.0.0.5', '2001:db8::1'])('refuses %s with 403 saying how to open it', (address) => {
+    let error: unknown;
+    try {
+      guard.canActivate(from(address));
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(UserscopeHttpError);
+    expect((error as UserscopeHttpError).getStatus()).toBe(403);
+    expect((error as UserscopeHttpError).body.message).toContain('admin_token');
+  });
+});
