@@ -1,0 +1,40 @@
+import { ChildProcess, fork } from 'node:child_process';
+import { ServerMessage, STOP_MESSAGE } from './child-server';
+
+/** A bench server listening on loopback in its own process, so it never shares a core's event loop with the load. */
+export interface ForkedServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const START_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 10_000;
+
+/** Forks the compiled server module `modulePath` (see serveInChild) and waits until it listens. */
+export async function forkServer(modulePath: string, options: { cwd: string; execArgv?: string[] }): Promise<ForkedServer> {
+  const child = fork(modulePath, [], { cwd: options.cwd, execArgv: options.execArgv ?? [], stdio: 'inherit' });
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${modulePath} did not listen within ${START_TIMEOUT_MS} ms`));
+    }, START_TIMEOUT_MS);
+    child.once('message', (message: ServerMessage) => {
+      clearTimeout(timer);
+      resolve(message.listening);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${modulePath} exited with code ${code} before listening`));
+    });
+  });
+  return { url: `http://127.0.0.1:${port}`, stop: () => stopChild(child) };
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.send(STOP_MESSAGE);
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  await exited;
+  clearTimeout(timer);
+}
