@@ -8,7 +8,7 @@ const ADMIN_TOKEN = 'a-very-long-admin-token-for-tests';
 
 async function get(server: TestServer, path: string, headers: Record<string, string> = {}) {
   const response = await fetch(`${server.url}${path}`, { headers });
-  return { status: response.status, json: await response.json() };
+  return { status: response.status, json: (await response.json()) as any };
 }
 
 describe('GET /monitor/users on the seed example', () => {
@@ -46,6 +46,30 @@ describe('GET /monitor/users on the seed example', () => {
     const missing = await get(server, '/monitor/users?user_id=nobody');
     expect(missing.status).toBe(404);
     expect(missing.json.message).toContain("'nobody'");
+  });
+});
+
+describe('GET /metrics', () => {
+  it('exposes sessions, request latency by route and status, and cleanup errors in Prometheus format', async () => {
+    const server = await startServer('test/fixtures/lifecycle.yml', { ...process.env, ADMIN_TOKEN });
+    const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+    try {
+      await server.post('/generate', {}, 'm1');
+      await server.post('/generate', {}, 'bad-m2');
+      await server.post('/generate', { hold: 'yes' }, 'm1'); // a 400
+      await fetch(`${server.url}/monitor/users/bad-m2`, { method: 'DELETE', headers: auth }); // its cleanup throws
+      expect((await fetch(`${server.url}/metrics`)).status).toBe(401);
+      const response = await fetch(`${server.url}/metrics`, { headers: auth });
+      expect(response.headers.get('content-type')).toContain('text/plain');
+      const text = await response.text();
+      expect(text).toMatch(/^userscope_active_sessions 1$/m);
+      expect(text).toMatch(/^userscope_sessions_created_total 2$/m);
+      expect(text).toMatch(/^userscope_cleanup_errors_total 1$/m);
+      expect(text).toMatch(/^userscope_http_request_duration_seconds_count\{method="POST",route="\/generate",status="200"\} 2$/m);
+      expect(text).toMatch(/^userscope_http_request_duration_seconds_count\{method="POST",route="\/generate",status="400"\} 1$/m);
+    } finally {
+      await server.close();
+    }
   });
 });
 

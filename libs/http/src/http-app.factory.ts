@@ -8,6 +8,8 @@ import {
   UserscopeRuntimeModule,
 } from '@userscope/runtime';
 import { ErrorFilter } from './error.filter';
+import { MetricsRegistry } from './metrics/metrics.registry';
+import { registerRequestMetrics } from './metrics/request-metrics.hook';
 import { setupOpenApi } from './openapi/openapi.document';
 import { UserscopeHttpModule } from './userscope-http.module';
 
@@ -34,6 +36,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<NestFastif
     abortOnError: false,
   });
   app.useGlobalFilters(new ErrorFilter());
+  registerRequestMetrics(app.getHttpAdapter().getInstance(), app.get(MetricsRegistry));
   setupOpenApi(app, options.config);
   await app.init();
   logPayloadFormat(options.config);

@@ -13,3 +13,4 @@ export * from './graceful-shutdown';
 export * from './admin/admin.guard';
 export * from './monitor/monitor.controller';
 export * from './monitor/user-monitor.view';
+export * from './metrics/metrics.registry';
