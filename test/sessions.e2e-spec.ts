@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { startServer, TestServer } from './support/test-server';
 import { BuildGate, SessionProbeFunction } from './fixtures/session-probe.plugin';
 
@@ -23,6 +26,28 @@ describe('per-user sessions over HTTP', () => {
       const replies = await Promise.all(Array.from({ length: 20 }, () => server.post('/generate', { command: 'stats' }, 'twin')));
       const counts = replies.map((reply) => reply.json.data.commands_executed).sort((a, b) => a - b);
       expect(counts).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    });
+  });
+
+  describe('the current user inside shared functions', () => {
+    let server: TestServer;
+    let dir: string;
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'userscope-whoami-'));
+      const file = join(dir, 'whoami.yml');
+      const plugin = resolve(__dirname, 'fixtures/graph.plugin');
+      writeFileSync(file, `general:\n  plugins: [${JSON.stringify(plugin)}]\nfunctions:\n  whoami: { _type: shared_whoami }\nworkflow:\n  _type: pu_router\n  target: whoami\n`);
+      server = await startServer(file);
+    });
+    afterAll(async () => {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('is the calling user, across awaits, for concurrent users', async () => {
+      const users = Array.from({ length: 50 }, (_, i) => `who-${i}`);
+      const replies = await Promise.all(users.map((user) => server.post('/generate', {}, user)));
+      expect(replies.map((reply) => reply.json.user)).toEqual(users);
     });
   });
 

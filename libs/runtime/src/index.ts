@@ -35,3 +35,4 @@ export * from './builtins/sequential-executor.function';
 export * from './config/byte-size';
 export * from './session/idle-session.evictor';
 export * from './session/concurrency.limiter';
+export * from './session/current-session';

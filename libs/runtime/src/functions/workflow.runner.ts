@@ -4,6 +4,7 @@ import { FunctionCatalog } from './function.catalog';
 import { FunctionHandle } from './function-handle';
 import { UserscopeHttpError, WorkflowError } from '../exceptions/invocation.exception';
 import { UserSession } from '../session/user-session';
+import { runAsSession } from '../session/current-session';
 
 /** Who is calling: a user id (already validated by the identity resolver), or nobody. */
 export interface Caller {
@@ -35,7 +36,7 @@ export class WorkflowRunner {
     const session = await this.acquire(caller.userId);
     let failed = true;
     try {
-      const output = await this.invoke(session.functions.get(workflow.name)!, input);
+      const output = await runAsSession(session, () => this.invoke(session.functions.get(workflow.name)!, input));
       failed = false;
       return output;
     } finally {
@@ -63,7 +64,7 @@ export class WorkflowRunner {
       const session = await acquire(userId);
       let failed = true;
       try {
-        yield* chunks(session.functions.get(workflow.name)!);
+        yield* runAsSessionStream(session, chunks(session.functions.get(workflow.name)!));
         failed = false;
       } finally {
         sessions.release(session, performance.now() - started, failed);
@@ -92,5 +93,19 @@ export class WorkflowRunner {
     } catch (error) {
       throw new WorkflowError(handle.name, error);
     }
+  }
+}
+
+/** Iterates `source` with every step running as `session`'s (a generator resumes in its caller's context). */
+async function* runAsSessionStream<T>(session: UserSession, source: AsyncIterable<T>): AsyncIterable<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  try {
+    while (true) {
+      const next = await runAsSession(session, () => iterator.next());
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    await runAsSession(session, async () => iterator.return?.());
   }
 }
