@@ -12,7 +12,7 @@ import { interpolateEnv } from './env.interpolation';
 import { GeneralConfig, IGNORED_NAT_GENERAL_KEYS } from './general.config';
 import { ConfiguredFunction, ConfiguredFunctionGroup, RawConfig, UserscopeConfig } from './userscope-config.interface';
 
-const KNOWN_SECTIONS = ['general', 'functions', 'function_groups', 'llms', 'workflow', 'batch_workflows'];
+const KNOWN_SECTIONS = ['general', 'functions', 'function_groups', 'llms', 'workflow', 'batch', 'batch_workflows'];
 const FUNCTION_NAME = /^[A-Za-z0-9_\-.]+$/;
 
 /** Reads a YAML config file and fills in `${VAR}` references. Throws ConfigError naming the file. */
@@ -143,7 +143,7 @@ export function resolveConfig(raw: RawConfig, registry: FunctionTypeRegistry): U
 
   const llms = (sectionOf(doc, 'llms', issues) ?? {}) as Record<string, Record<string, unknown>>;
   if (issues.length > 0 || !workflow) throw new ConfigError(raw.file, issues);
-  return { file: raw.file, general, functions, workflow, groups, llms, warnings };
+  return { file: raw.file, general, functions, workflow, groups, llms, document: doc, warnings };
 }
 
 function resolveFunction(

@@ -38,6 +38,8 @@ export interface UserscopeConfig {
   groups: Map<string, ConfiguredFunctionGroup>;
   /** Raw `llms:` section (typed by the LLM providers). */
   llms: Record<string, Record<string, unknown>>;
+  /** The whole document (environment interpolated), for libraries that validate their own sections. */
+  document: Record<string, unknown>;
   /** Things that were accepted but ignored, for the log. */
   warnings: string[];
 }
