@@ -1,4 +1,5 @@
-import { Type } from '@nestjs/common';
+import { DynamicModule, Type } from '@nestjs/common';
+import { BatchModule, readBatchConfig } from '@userscope/batch';
 import {
   loadPluginModules,
   readConfigFile,
@@ -19,6 +20,8 @@ export interface LoadedApplication {
   config: UserscopeConfig;
   registry: FunctionTypeRegistry;
   plugins: Type<object>[];
+  /** The application's further modules, their config sections validated too. */
+  modules: DynamicModule[];
 }
 
 /** Reads and validates `configFile`. Throws ConfigError or FunctionRegistrationError with a clear message. */
@@ -27,5 +30,6 @@ export function loadApplication(configFile: string, env: NodeJS.ProcessEnv = pro
   const plugins = [...new Set([...BUILTIN_PLUGINS, ...loadPluginModules(readPluginList(raw), raw.dir)])];
   const registry = scanPlugins(plugins);
   const config = resolveConfig(raw, registry);
-  return { config, registry, plugins };
+  const modules = [BatchModule.forRoot(readBatchConfig(config), config)];
+  return { config, registry, plugins, modules };
 }

@@ -1,4 +1,4 @@
-import { Logger, LoggerService, LogLevel, Module, Type } from '@nestjs/common';
+import { DynamicModule, Logger, LoggerService, LogLevel, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
@@ -17,13 +17,15 @@ export interface HttpAppOptions {
   config: UserscopeConfig;
   registry: FunctionTypeRegistry;
   plugins: Type<object>[];
+  /** Further modules of the application (batch execution, LLM providers, ...). */
+  modules?: DynamicModule[];
   /** Nest logger, or the levels to log; default: Nest's logger. `false` silences it. */
   logger?: LoggerService | LogLevel[] | false;
 }
 
 /** Builds the Nest application serving `config` on Fastify (not yet listening). */
 export async function createHttpApp(options: HttpAppOptions): Promise<NestFastifyApplication> {
-  @Module({ imports: [UserscopeRuntimeModule.forRoot(options), UserscopeHttpModule] })
+  @Module({ imports: [UserscopeRuntimeModule.forRoot(options), UserscopeHttpModule, ...(options.modules ?? [])] })
   class UserscopeAppModule {}
 
   const adapter = new FastifyAdapter({

@@ -1,0 +1,24 @@
+/** Error texts of the batch API. */
+export const BatchMessages = {
+  noUser: (id: string) => `No user '${id}' in the directory.`,
+  userExists: (id: string) => `A user with id '${id}' already exists.`,
+  idMismatch: (id: string, body: string) => `The body's id '${body}' differs from the path's '${id}'; ids cannot change.`,
+  invalidUser: (reason: string) => `Invalid user: ${reason}.`,
+  tooManyUsers: (max: number) => `The directory holds at most ${max} users (batch.max_users).`,
+  badImport: (reason: string) => `The import could not be read: ${reason}`,
+  importContentType: (type: string) => `Import users as text/csv or application/json (got '${type}').`,
+  csvHeader: () => "The CSV header must have a 'name' column (and optionally 'id' and any other fields).",
+  csvCells: (cells: number, columns: number) => `the row has ${cells} cells but the header has ${columns} columns`,
+  noWorkflow: (id: string) => `No batch workflow '${id}'.`,
+  workflowExists: (id: string) => `A batch workflow with id '${id}' already exists.`,
+  configWorkflow: (id: string) => `Workflow '${id}' is defined in the config file; change it there.`,
+  invalidWorkflow: () => 'Invalid batch workflow.',
+  noRun: (id: string) => `No run '${id}'.`,
+  noUsersSelected: () => "Select users: give 'userIds' (a non-empty list) or 'all: true'.",
+  unknownUsers: (ids: string[]) => `Unknown user ids: ${ids.slice(0, 20).join(', ')}${ids.length > 20 ? ', …' : ''}.`,
+  concurrency: (max: number) => `concurrency must be an integer from 1 to ${max} (batch.max_concurrency).`,
+  missingFields: (count: number) =>
+    `${count} user(s) lack fields the workflow needs (on_missing: error); fix them, or start with force: true.`,
+  runFinished: (id: string, status: string) => `Run '${id}' is already ${status}.`,
+  noLlm: () => 'LLM nodes need the LLM providers, which are not loaded in this server.',
+} as const;

@@ -1,0 +1,52 @@
+import { DynamicModule, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { UserscopeConfig } from '@userscope/runtime';
+import { BATCH_CONFIG, BATCH_STORE } from './batch.constants';
+import { BatchConfig } from './config/batch-config.reader';
+import { BatchStore } from './store/batch-store.interface';
+import { createBatchStore } from './store/batch-store.factory';
+import { UsersService } from './users/users.service';
+import { UsersController } from './users/users.controller';
+import { WorkflowsService } from './workflows/workflows.service';
+import { WorkflowsController } from './workflows/workflows.controller';
+import { ExecutionRunner } from './runs/execution.runner';
+import { RunOrchestrator } from './runs/run.orchestrator';
+import { RunsController } from './runs/runs.controller';
+
+/** Multi-user batch execution: users directory, batch workflows, runs, results, and their REST API. */
+@Module({})
+export class BatchModule implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    @Inject(BATCH_STORE) private readonly store: BatchStore,
+  ) {}
+
+  /** `batch` is the config's batch part (see `readBatchConfig`); `_config` is kept for symmetry with other modules. */
+  static forRoot(batch: BatchConfig, _config?: UserscopeConfig): DynamicModule {
+    return {
+      module: BatchModule,
+      controllers: [UsersController, WorkflowsController, RunsController],
+      providers: [
+        { provide: BATCH_CONFIG, useValue: batch },
+        { provide: BATCH_STORE, useFactory: () => createBatchStore(batch.settings) },
+        UsersService,
+        WorkflowsService,
+        ExecutionRunner,
+        RunOrchestrator,
+      ],
+      exports: [BATCH_STORE, BATCH_CONFIG, UsersService, WorkflowsService, RunOrchestrator],
+    };
+  }
+
+  onModuleInit(): void {
+    // CSV imports arrive as text/csv; Fastify parses JSON only unless told.
+    const fastify = this.adapterHost.httpAdapter?.getInstance?.();
+    if (fastify && !fastify.hasContentTypeParser('text/csv')) {
+      fastify.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request: unknown, body: string, done: (e: null, b: string) => void) => done(null, body));
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+}

@@ -1,0 +1,53 @@
+import { IsIn, IsInt, IsString, Max, Min } from 'class-validator';
+import { IsDuration } from '@userscope/runtime';
+
+/** The `batch:` section: where batch data lives and how runs are bounded. */
+export class BatchSettings {
+  /** `memory` (default; lost on restart) or `redis` (survives restarts; runs resume). */
+  @IsIn(['memory', 'redis'])
+  store: 'memory' | 'redis' = 'memory';
+
+  /** Redis connection for `store: redis`. */
+  @IsString()
+  redis_url: string = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+
+  /** Prefix of every Redis key, so several servers or tests can share one Redis. */
+  @IsString()
+  key_prefix: string = 'userscope:';
+
+  /** Executions of a run at once when the request names none. */
+  @IsInt()
+  @Min(1)
+  default_concurrency: number = 10;
+
+  /** The most a run may ask for. */
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  max_concurrency: number = 100;
+
+  /** Tries per execution before it counts as failed. */
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  max_attempts: number = 3;
+
+  /** First retry delay; doubled each time, with jitter. */
+  @IsDuration()
+  retry_backoff: number = 1;
+
+  /** The longest text a template inserts for one placeholder. */
+  @IsInt()
+  @Min(1)
+  max_injected_length: number = 4000;
+
+  /** Runs kept; the oldest finished ones beyond this are deleted with their results. */
+  @IsInt()
+  @Min(1)
+  retention_runs: number = 200;
+
+  /** Users a directory may hold. */
+  @IsInt()
+  @Min(1)
+  max_users: number = 100_000;
+}

@@ -1,0 +1,21 @@
+/** What an `llm` node asks of the LLM providers. */
+export interface BatchLlmRequest {
+  llm: string;
+  system?: string;
+  prompt: string;
+  /** JSON schema for structured output. */
+  schema?: Record<string, unknown>;
+  signal?: AbortSignal;
+}
+
+export interface BatchLlmReply {
+  content: unknown;
+  model: string;
+  structured: boolean;
+  tokens: number;
+}
+
+/** Provided under BATCH_LLM by the LLM library; without it, llm nodes fail with a clear message. */
+export interface BatchLlm {
+  complete(request: BatchLlmRequest): Promise<BatchLlmReply>;
+}

@@ -1,0 +1,122 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { FunctionCatalog, runAsSession, SessionLifecycle, UserSession } from '@userscope/runtime';
+import { BATCH_CONFIG, BATCH_LLM, BATCH_STORE } from '../batch.constants';
+import { BatchMessages } from '../batch.messages';
+import { BatchConfig } from '../config/batch-config.reader';
+import { BatchNodeDefinition, BatchWorkflowDefinition } from '../config/batch-workflow.definition';
+import { BatchStore } from '../store/batch-store.interface';
+import { BatchUser, NodeResult } from '../store/batch-records';
+import { MissingFieldPolicy, parseMissingPolicy, renderTemplate, TemplateContext } from '../templates/template.renderer';
+import { BatchLlm } from './batch-llm.interface';
+
+/** What one user's execution produced. */
+export interface ExecutionOutcome {
+  final: unknown;
+  tokens: number;
+}
+
+/**
+ * Runs a batch workflow's nodes in order for one user, as that user: inside the user's session, so
+ * per-user functions see the user's own state and LLM usage is accounted to the user. Each node's
+ * output is stored under `${userId}-${nodeId}` as soon as it exists.
+ */
+@Injectable()
+export class ExecutionRunner {
+  constructor(
+    private readonly sessions: SessionLifecycle,
+    private readonly catalog: FunctionCatalog,
+    @Inject(BATCH_STORE) private readonly store: BatchStore,
+    @Inject(BATCH_CONFIG) private readonly config: BatchConfig,
+    @Optional() @Inject(BATCH_LLM) private readonly llm?: BatchLlm,
+  ) {}
+
+  async execute(runId: string, workflow: BatchWorkflowDefinition, user: BatchUser, signal: AbortSignal): Promise<ExecutionOutcome> {
+    const started = performance.now();
+    const session = await this.sessions.acquire(user.id);
+    let failed = true;
+    try {
+      const outcome = await runAsSession(session, () => this.runNodes(runId, workflow, user, session, signal));
+      failed = false;
+      return outcome;
+    } finally {
+      this.sessions.release(session, performance.now() - started, failed);
+    }
+  }
+
+  private async runNodes(
+    runId: string,
+    workflow: BatchWorkflowDefinition,
+    user: BatchUser,
+    session: UserSession,
+    signal: AbortSignal,
+  ): Promise<ExecutionOutcome> {
+    const policy = parseMissingPolicy(workflow.on_missing)!;
+    const context: TemplateContext = { user, nodes: {} };
+    let tokens = 0;
+    let final: unknown;
+    for (const node of workflow.nodes) {
+      signal.throwIfAborted();
+      const started = performance.now();
+      const output = await this.runNode(node, context, policy, session, signal);
+      const result: NodeResult = {
+        nodeId: node.id,
+        type: node.type,
+        ...(node.name ? { name: node.name } : {}),
+        ...(output.model ? { model: output.model } : {}),
+        structured: output.structured,
+        content: output.content,
+        tokens: output.tokens,
+        userName: user.name,
+        userId: user.id,
+        durationMs: Math.round(performance.now() - started),
+      };
+      await this.store.putResult(runId, result);
+      context.nodes[node.id] = output.content;
+      tokens += output.tokens;
+      final = output.content;
+    }
+    return { final, tokens };
+  }
+
+  private async runNode(
+    node: BatchNodeDefinition,
+    context: TemplateContext,
+    policy: MissingFieldPolicy,
+    session: UserSession,
+    signal: AbortSignal,
+  ): Promise<{ content: unknown; tokens: number; model?: string; structured: boolean }> {
+    const fill = (template: string) => renderTemplate(template, context, policy, this.config.settings.max_injected_length);
+    switch (node.type) {
+      case 'template':
+        return { content: fill(node.template!), tokens: 0, structured: false };
+      case 'function': {
+        const handle = session.functions.get(node.function!) ?? this.catalog.shared(node.function!);
+        if (!handle) throw new Error(`function '${node.function}' is not configured`);
+        const before = session.llm.total_tokens;
+        const content = await handle.invoke(fillDeep(node.input, fill) as never);
+        return { content, tokens: session.llm.total_tokens - before, structured: typeof content === 'object' && content !== null, model: undefined };
+      }
+      case 'llm': {
+        if (!this.llm) throw new Error(BatchMessages.noLlm());
+        const reply = await this.llm.complete({
+          llm: node.llm!,
+          system: node.system === undefined ? undefined : fill(node.system),
+          prompt: fill(node.prompt!),
+          schema: node.output_schema,
+          signal,
+        });
+        return { content: reply.content, tokens: reply.tokens, model: reply.model, structured: reply.structured };
+      }
+    }
+  }
+}
+
+/** Every string inside `value` filled as a template; the rest as it is. */
+function fillDeep(value: unknown, fill: (template: string) => string): unknown {
+  if (typeof value === 'string') return fill(value);
+  if (Array.isArray(value)) return value.map((item) => fillDeep(item, fill));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fillDeep(item, fill)]));
+  }
+  return value;
+}

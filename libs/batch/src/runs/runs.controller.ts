@@ -1,0 +1,116 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { AdminGuard } from '@userscope/http';
+import { BATCH_STORE } from '../batch.constants';
+import { badRequest } from '../batch-http.errors';
+import { BatchStore } from '../store/batch-store.interface';
+import { RunEvent, RunOrchestrator, RunView } from './run.orchestrator';
+import { Analytics, analytics, exportCsv, exportJson, groupResults, RunResults } from './run-results.view';
+
+/** Runs of a batch workflow over many users, their progress, results and exports (operator API). */
+@ApiTags('batch')
+@ApiBearerAuth()
+@Controller('api/runs')
+@UseGuards(AdminGuard)
+export class RunsController {
+  constructor(
+    private readonly runs: RunOrchestrator,
+    @Inject(BATCH_STORE) private readonly store: BatchStore,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Start a run of a batch workflow for selected users (or all)' })
+  start(@Body() body: unknown): Promise<{ runId: string; executions: { userId: string; workflowId: string }[] }> {
+    return this.runs.start(body);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Run history, newest first' })
+  list(@Query('offset') offset?: string, @Query('limit') limit?: string) {
+    return this.runs.list(toInt(offset, 0), Math.min(toInt(limit, 50), 500));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Status and progress of a run, with every execution' })
+  get(@Param('id') id: string): Promise<RunView> {
+    return this.runs.get(id);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel a run: pending executions are cancelled, running ones stop at their next step' })
+  cancel(@Param('id') id: string): Promise<RunView> {
+    return this.runs.cancel(id);
+  }
+
+  @Post(':id/retry-failed')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Run the failed (and cancelled) executions of a run again' })
+  retryFailed(@Param('id') id: string): Promise<RunView> {
+    return this.runs.retryFailed(id);
+  }
+
+  @Get(':id/results')
+  @ApiOperation({ summary: "Every user's node outputs, final result, tokens, status, error and duration" })
+  async results(@Param('id') id: string): Promise<RunResults> {
+    return this.resultsOf(id);
+  }
+
+  @Get(':id/export')
+  @ApiOperation({ summary: 'The final results as the seed\'s "Copy All" JSON array, or CSV' })
+  async export(@Param('id') id: string, @Query('format') format: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+    if (format !== undefined && format !== 'json' && format !== 'csv') throw badRequest("format must be 'json' or 'csv'");
+    const results = await this.resultsOf(id);
+    const csv = format === 'csv';
+    void reply
+      .header('content-type', csv ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
+      .header('content-disposition', `attachment; filename="run-${id}.${csv ? 'csv' : 'json'}"`)
+      .send(csv ? exportCsv(results) : JSON.stringify(exportJson(results)));
+  }
+
+  @Get(':id/analytics')
+  @ApiOperation({ summary: 'Success rate, tokens and durations of a run, overall and by node' })
+  async analytics(@Param('id') id: string): Promise<Analytics> {
+    const results = await this.resultsOf(id);
+    return analytics((await this.store.getRun(id))!, results);
+  }
+
+  @Get(':id/events')
+  @ApiOperation({ summary: 'Server-sent events: snapshot, then execution and progress changes, then end' })
+  async events(@Param('id') id: string, @Res() reply: FastifyReply): Promise<void> {
+    const snapshot = await this.runs.get(id); // 404 before the stream starts
+    reply.hijack();
+    const response = reply.raw;
+    response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+    const write = (event: string, data: unknown) => response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    write('snapshot', snapshot);
+    if (!this.runs.isActive(id)) {
+      write('end', { status: snapshot.status });
+      response.end();
+      return;
+    }
+    const unsubscribe = this.runs.subscribe(id, (event: RunEvent) => {
+      write(event.type, event.data);
+      if (event.type === 'end') {
+        unsubscribe();
+        response.end();
+      }
+    });
+    response.once('close', unsubscribe);
+  }
+
+  private async resultsOf(id: string): Promise<RunResults> {
+    const run = await this.runs.get(id);
+    const meta = (await this.store.getRun(id))!;
+    return groupResults(meta, run.executions, await this.store.getResults(id));
+  }
+}
+
+function toInt(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) throw badRequest('offset and limit must be non-negative integers');
+  return number;
+}

@@ -1,0 +1,10 @@
+import { BatchSettings } from '../config/batch-settings.config';
+import { BatchStore } from './batch-store.interface';
+import { MemoryBatchStore } from './memory.batch-store';
+import { RedisBatchStore } from './redis.batch-store';
+
+/** The store `batch.store` names. */
+export async function createBatchStore(settings: BatchSettings): Promise<BatchStore> {
+  if (settings.store === 'memory') return new MemoryBatchStore();
+  return RedisBatchStore.connect(settings.redis_url, settings.key_prefix);
+}

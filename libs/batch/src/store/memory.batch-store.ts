@@ -1,0 +1,100 @@
+import { BatchWorkflowDefinition } from '../config/batch-workflow.definition';
+import { BatchStore } from './batch-store.interface';
+import { BatchUser, ExecutionRecord, NodeResult, RunMeta } from './batch-records';
+
+/** The in-process store: nothing to run, nothing kept across restarts. Copies in and out, like a real store. */
+export class MemoryBatchStore implements BatchStore {
+  private readonly users = new Map<string, BatchUser>();
+  private readonly workflows = new Map<string, BatchWorkflowDefinition>();
+  private readonly runs = new Map<string, RunMeta>();
+  private readonly executions = new Map<string, Map<string, ExecutionRecord>>();
+  private readonly results = new Map<string, Map<string, NodeResult>>();
+
+  async listUsers(): Promise<BatchUser[]> {
+    return [...this.users.values()].map(copy);
+  }
+
+  async getUsers(ids: string[]): Promise<(BatchUser | undefined)[]> {
+    return ids.map((id) => this.users.get(id)).map((user) => user && copy(user));
+  }
+
+  async countUsers(): Promise<number> {
+    return this.users.size;
+  }
+
+  async putUsers(users: BatchUser[]): Promise<void> {
+    for (const user of users) this.users.set(user.id, copy(user));
+  }
+
+  async deleteUser(id: string): Promise<boolean> {
+    return this.users.delete(id);
+  }
+
+  async listWorkflows(): Promise<BatchWorkflowDefinition[]> {
+    return [...this.workflows.values()].map(copy);
+  }
+
+  async getWorkflow(id: string): Promise<BatchWorkflowDefinition | undefined> {
+    const found = this.workflows.get(id);
+    return found && copy(found);
+  }
+
+  async putWorkflow(workflow: BatchWorkflowDefinition): Promise<void> {
+    this.workflows.set(workflow.id, copy(workflow));
+  }
+
+  async deleteWorkflow(id: string): Promise<boolean> {
+    return this.workflows.delete(id);
+  }
+
+  async listRuns(): Promise<RunMeta[]> {
+    return [...this.runs.values()].map(copy).sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
+  }
+
+  async getRun(id: string): Promise<RunMeta | undefined> {
+    const found = this.runs.get(id);
+    return found && copy(found);
+  }
+
+  async putRun(run: RunMeta): Promise<void> {
+    this.runs.set(run.id, copy(run));
+  }
+
+  async deleteRun(id: string): Promise<void> {
+    this.runs.delete(id);
+    this.executions.delete(id);
+    this.results.delete(id);
+  }
+
+  async getExecutions(runId: string): Promise<ExecutionRecord[]> {
+    return [...(this.executions.get(runId)?.values() ?? [])].map(copy);
+  }
+
+  async putExecutions(runId: string, executions: ExecutionRecord[]): Promise<void> {
+    const byUser = this.executions.get(runId) ?? new Map<string, ExecutionRecord>();
+    for (const execution of executions) byUser.set(execution.userId, copy(execution));
+    this.executions.set(runId, byUser);
+  }
+
+  async getResults(runId: string): Promise<NodeResult[]> {
+    return [...(this.results.get(runId)?.values() ?? [])].map(copy);
+  }
+
+  async putResult(runId: string, result: NodeResult): Promise<void> {
+    const byKey = this.results.get(runId) ?? new Map<string, NodeResult>();
+    byKey.set(`${result.userId}-${result.nodeId}`, copy(result));
+    this.results.set(runId, byKey);
+  }
+
+  async clearResults(runId: string, userId: string): Promise<void> {
+    const byKey = this.results.get(runId);
+    if (!byKey) return;
+    for (const [key, result] of byKey) if (result.userId === userId) byKey.delete(key);
+  }
+
+  async close(): Promise<void> {}
+}
+
+function copy<T>(value: T): T {
+  return structuredClone(value);
+}

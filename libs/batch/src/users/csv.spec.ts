@@ -1,0 +1,32 @@
+import { csvDocument, flatten, parseCsv } from './csv';
+import { userFromCsv } from './user.record';
+
+describe('CSV', () => {
+  it('parses quoted commas, quotes and newlines, CRLF, a BOM and blank lines', () => {
+    const text = '\uFEFFid,name,bio\r\nalice,"Johnson, Alice","says ""hi""\nand bye"\r\n\r\nbob,Bob,\n';
+    expect(parseCsv(text)).toEqual({
+      rows: [
+        ['id', 'name', 'bio'],
+        ['alice', 'Johnson, Alice', 'says "hi"\nand bye'],
+        ['bob', 'Bob', ''],
+      ],
+      lines: [1, 2, 5],
+    });
+  });
+
+  it('refuses an unterminated quote', () => {
+    expect(() => parseCsv('a,b\n"open,1\n')).toThrow('unterminated quoted field starting on line 2');
+  });
+
+  it('writes what it reads, with a BOM and CRLF', () => {
+    const doc = csvDocument(['id', 'note'], [['a', 'x, "y"\nz']]);
+    expect(doc.startsWith('\uFEFF')).toBe(true);
+    expect(parseCsv(doc).rows).toEqual([['id', 'note'], ['a', 'x, "y"\nz']]);
+  });
+
+  it('maps dotted columns to nested fields and flattens them back', () => {
+    const user = userFromCsv(['id', 'name', 'preferences.platform', 'empty'], ['a', 'A', 'LinkedIn', '']);
+    expect(user).toEqual({ id: 'a', name: 'A', preferences: { platform: 'LinkedIn' } });
+    expect(flatten({ result: { hook: 'h', tags: ['x'] } })).toEqual({ 'result.hook': 'h', 'result.tags': '["x"]' });
+  });
+});

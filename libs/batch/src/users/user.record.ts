@@ -1,0 +1,52 @@
+import { SESSION_ID_PATTERN } from '@userscope/runtime';
+import { BatchUser } from '../store/batch-records';
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** Checks a user from the API or an import; returns the reason it is rejected, or the clean user. */
+export function checkUser(value: unknown): { user?: BatchUser; reason?: string } {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return { reason: 'a user must be a JSON object' };
+  const record = value as Record<string, unknown>;
+  if (typeof record.name !== 'string' || !record.name.trim()) return { reason: "'name' is required" };
+  if (record.id !== undefined && (typeof record.id !== 'string' || !SESSION_ID_PATTERN.test(record.id))) {
+    return { reason: `'id' must match ${SESSION_ID_PATTERN.source}` };
+  }
+  const badKey = findForbiddenKey(record);
+  if (badKey) return { reason: `the key '${badKey}' is not allowed` };
+  return { user: { ...record, name: record.name.trim() } as BatchUser };
+}
+
+/** A user's fields from a CSV row: `a.b` columns become nested objects; empty cells are absent. */
+export function userFromCsv(header: string[], cells: string[]): Record<string, unknown> {
+  const user: Record<string, unknown> = {};
+  header.forEach((column, i) => {
+    const value = cells[i]?.trim() ?? '';
+    if (value === '') return;
+    const path = column.split('.');
+    let target = user;
+    for (const segment of path.slice(0, -1)) {
+      const next = target[segment];
+      target = (next && typeof next === 'object' ? next : (target[segment] = {})) as Record<string, unknown>;
+    }
+    target[path[path.length - 1]] = value;
+  });
+  return user;
+}
+
+/** An id from a name: `Alice Johnson` → `alice-johnson`, made unique with a suffix. */
+export function idFromName(name: string, taken: (id: string) => boolean): string {
+  const base = name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 100) || 'user';
+  let id = base;
+  for (let n = 2; taken(id); n++) id = `${base}-${n}`;
+  return id;
+}
+
+function findForbiddenKey(value: unknown): string | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  for (const key of Object.keys(value)) {
+    if (FORBIDDEN_KEYS.has(key)) return key;
+    const nested = findForbiddenKey((value as Record<string, unknown>)[key]);
+    if (nested) return nested;
+  }
+  return undefined;
+}

@@ -1,0 +1,91 @@
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AdminGuard } from '@userscope/http';
+import { BatchMessages } from '../batch.messages';
+import { badRequest } from '../batch-http.errors';
+import { BatchUser } from '../store/batch-records';
+import { ImportReport, UsersService } from './users.service';
+
+/** The users directory (operator API). */
+@ApiTags('batch')
+@ApiBearerAuth()
+@Controller('api/users')
+@UseGuards(AdminGuard)
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List users with search, sort and paging' })
+  list(
+    @Query('search') search?: string,
+    @Query('offset') offset?: string,
+    @Query('limit') limit?: string,
+    @Query('sort') sort?: string,
+    @Query('order') order?: string,
+  ): Promise<{ items: BatchUser[]; total: number }> {
+    return this.users.list({
+      search,
+      offset: toInt(offset, 'offset'),
+      limit: toInt(limit, 'limit'),
+      sort,
+      order: order === 'desc' ? 'desc' : 'asc',
+    });
+  }
+
+  @Get('export')
+  @ApiOperation({ summary: 'Export every user as JSON or CSV' })
+  async export(@Query('format') format: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+    const csv = format === 'csv';
+    if (format !== undefined && !csv && format !== 'json') throw badRequest("format must be 'json' or 'csv'");
+    const body = await this.users.export(csv ? 'csv' : 'json');
+    void reply
+      .header('content-type', csv ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
+      .header('content-disposition', `attachment; filename="users.${csv ? 'csv' : 'json'}"`)
+      .send(body);
+  }
+
+  @Post('import')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Import users from CSV (header row) or a JSON array' })
+  import(@Req() request: FastifyRequest, @Body() body: unknown, @Query('mode') mode?: string): Promise<ImportReport> {
+    if (mode !== undefined && mode !== 'upsert' && mode !== 'skip') throw badRequest("mode must be 'upsert' or 'skip'");
+    const type = String(request.headers['content-type'] ?? '').split(';')[0].trim();
+    if (type === 'text/csv') return this.users.import({ csv: String(body ?? '') }, mode as 'upsert' | 'skip');
+    if (type === 'application/json') return this.users.import({ json: body }, mode as 'upsert' | 'skip');
+    throw badRequest(BatchMessages.importContentType(type));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Get one user' })
+  get(@Param('id') id: string): Promise<BatchUser> {
+    return this.users.get(id);
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Create a user (id made from the name when absent)' })
+  create(@Body() body: unknown): Promise<BatchUser> {
+    return this.users.create(body);
+  }
+
+  @Put(':id')
+  @ApiOperation({ summary: "Replace a user's fields" })
+  replace(@Param('id') id: string, @Body() body: unknown): Promise<BatchUser> {
+    return this.users.replace(id, body);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Header('content-type', 'application/json')
+  @ApiOperation({ summary: 'Delete a user' })
+  delete(@Param('id') id: string): Promise<void> {
+    return this.users.delete(id);
+  }
+}
+
+function toInt(value: string | undefined, name: string): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) throw badRequest(`${name} must be a non-negative integer`);
+  return number;
+}

@@ -1,0 +1,55 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AdminGuard } from '@userscope/http';
+import { RunOrchestrator } from '../runs/run.orchestrator';
+import { Preflight, WorkflowsService, WorkflowView } from './workflows.service';
+
+@ApiTags('batch')
+@ApiBearerAuth()
+@Controller('api/workflows')
+@UseGuards(AdminGuard)
+export class WorkflowsController {
+  constructor(
+    private readonly workflows: WorkflowsService,
+    private readonly runs: RunOrchestrator,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List batch workflows (config and API defined)' })
+  list(): Promise<WorkflowView[]> {
+    return this.workflows.list();
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Get a batch workflow' })
+  get(@Param('id') id: string): Promise<WorkflowView> {
+    return this.workflows.get(id);
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Create a batch workflow' })
+  create(@Body() body: unknown): Promise<WorkflowView> {
+    return this.workflows.create(body);
+  }
+
+  @Put(':id')
+  @ApiOperation({ summary: 'Replace an API-defined batch workflow' })
+  replace(@Param('id') id: string, @Body() body: unknown): Promise<WorkflowView> {
+    return this.workflows.replace(id, body);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete an API-defined batch workflow' })
+  delete(@Param('id') id: string): Promise<void> {
+    return this.workflows.delete(id);
+  }
+
+  @Post(':id/preflight')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Which selected users lack which fields the workflow uses' })
+  async preflight(@Param('id') id: string, @Body() body: unknown): Promise<Preflight> {
+    const workflow = await this.workflows.get(id);
+    return this.workflows.preflight(workflow, await this.runs.selectUsers(body));
+  }
+}
