@@ -3,9 +3,10 @@ import { ConfigError, FunctionRegistrationError } from '@userscope/runtime';
 import { serveCommand } from './serve.command';
 import { runCommand } from './run.command';
 import { validateCommand } from './validate.command';
+import { batchCommand } from './batch.command';
 import { CliCommand, UsageError } from './cli-command';
 
-const COMMANDS: CliCommand[] = [serveCommand, runCommand, validateCommand];
+const COMMANDS: CliCommand[] = [serveCommand, runCommand, validateCommand, batchCommand];
 
 function mainHelp(): string {
   return [

@@ -74,6 +74,11 @@ export class UsersService {
 
   /** Imports users from CSV text or a JSON array; each bad row is reported, the good ones stored. */
   async import(payload: { csv?: string; json?: unknown }, mode: 'upsert' | 'skip' = 'upsert'): Promise<ImportReport> {
+    return (await this.importUsers(payload, mode)).report;
+  }
+
+  /** `import()`, also telling the ids of the users stored. */
+  async importUsers(payload: { csv?: string; json?: unknown }, mode: 'upsert' | 'skip' = 'upsert'): Promise<{ report: ImportReport; ids: string[] }> {
     const candidates = payload.csv !== undefined ? this.csvCandidates(payload.csv) : this.jsonCandidates(payload.json);
     const existing = new Set((await this.store.listUsers()).map((user) => user.id));
     const rejected: ImportReport['rejected'] = [];
@@ -102,7 +107,7 @@ export class UsersService {
     const newUsers = [...accepted.keys()].filter((id) => !existing.has(id)).length;
     if (existing.size + newUsers > this.config.settings.max_users) throw badRequest(BatchMessages.tooManyUsers(this.config.settings.max_users));
     await this.store.putUsers([...accepted.values()]);
-    return { imported: accepted.size, rejected };
+    return { report: { imported: accepted.size, rejected }, ids: [...accepted.keys()] };
   }
 
   async export(format: 'json' | 'csv'): Promise<string> {
