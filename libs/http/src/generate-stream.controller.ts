@@ -17,7 +17,7 @@ export class GenerateStreamController {
   @Post('generate/stream')
   @ApiOperation({ summary: "Streams the workflow's output for the caller as server-sent events" })
   async generateStream(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Body() body: unknown): Promise<void> {
-    const userId = this.identity.resolve(request.headers);
+    const userId = this.identity.resolve(request, reply);
     // Input and identity are checked before the reply starts, so their errors are ordinary JSON replies.
     const chunks = this.runner.stream({ userId }, body, () => this.identity.missingIdentity());
     reply.hijack();

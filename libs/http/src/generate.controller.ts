@@ -1,7 +1,7 @@
-import { Body, Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { WorkflowRunner } from '@userscope/runtime';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IdentityResolver } from './identity/identity.resolver';
 
 /** NAT's `/generate`: runs the workflow for the caller. */
@@ -17,8 +17,12 @@ export class GenerateController {
   @HttpCode(200)
   @Header('content-type', 'application/json; charset=utf-8')
   @ApiOperation({ summary: 'Runs the workflow for the caller and replies with its output' })
-  async generate(@Req() request: FastifyRequest, @Body() body: unknown): Promise<string> {
-    const userId = this.identity.resolve(request.headers);
+  async generate(
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Body() body: unknown,
+  ): Promise<string> {
+    const userId = this.identity.resolve(request, reply);
     const output = await this.runner.run({ userId }, body, () => this.identity.missingIdentity());
     // Serialised here so that every output is JSON: Fastify sends a string as plain text and rejects a number.
     return JSON.stringify(output ?? null);

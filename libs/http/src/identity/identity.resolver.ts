@@ -2,44 +2,56 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   InvalidSessionIdError,
   MissingIdentityError,
-  RuntimeMessages,
   SESSION_ID_PATTERN,
   USERSCOPE_CONFIG,
   UserscopeConfig,
 } from '@userscope/runtime';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { FastifyReply } from 'fastify';
+import { createIdentityMode } from './identity-mode.factory';
+import { IdentityMode, IdentityRequest, IdentitySecurity } from './interfaces/identity-mode.interface';
 
-/** The one place that turns a request into a user id. Every route uses it. */
+export { readCookie } from './cookie.header';
+export type { IdentityRequest, IdentitySecurity } from './interfaces/identity-mode.interface';
+
+/**
+ * The one place that turns a request into a user id. Every route uses it. How is up to
+ * `general.identity.mode` (cookie, signed_cookie, jwt, header, api_key), chosen at startup.
+ */
 @Injectable()
 export class IdentityResolver {
-  readonly cookieName: string;
+  private readonly mode: IdentityMode;
 
   constructor(@Inject(USERSCOPE_CONFIG) config: UserscopeConfig) {
-    this.cookieName = config.general.identity.cookie_name;
+    this.mode = createIdentityMode(config);
   }
 
-  /** The caller's user id, undefined when the request carries none; a malformed id is a 400. */
-  resolve(headers: IncomingHttpHeaders): string | undefined {
-    const userId = readCookie(headers.cookie, this.cookieName);
-    if (userId === undefined) return undefined;
-    if (!SESSION_ID_PATTERN.test(userId)) throw new InvalidSessionIdError(SESSION_ID_PATTERN.source);
+  /**
+   * The caller's user id, undefined when the request carries none. A credential that fails
+   * verification is a 401 (`invalid_identity`), a malformed user id a 400 (`invalid_session_id`).
+   * Given the `reply`, a mode that hands out identities (signed_cookie with issue_cookies) gives a
+   * caller without one a new user id, sent as a cookie; without it, nothing is ever issued.
+   */
+  resolve(request: IdentityRequest, reply?: FastifyReply): string | undefined {
+    let userId = this.mode.identify(request);
+    if (userId === undefined && reply && this.mode.issue) {
+      const issued = this.mode.issue();
+      if (issued) {
+        // On the raw response, so that the cookie also goes out on a hijacked reply (an event stream).
+        reply.raw.appendHeader('set-cookie', issued.setCookie);
+        userId = issued.userId;
+      }
+    }
+    if (userId !== undefined && !SESSION_ID_PATTERN.test(userId)) throw new InvalidSessionIdError(SESSION_ID_PATTERN.source);
     return userId;
   }
 
-  /** The 401 for a per-user route called without identity, saying what to send. */
+  /** The 401 for a per-user route called without identity, saying what the active mode expects. */
   missingIdentity(): MissingIdentityError {
-    return new MissingIdentityError(RuntimeMessages.missingIdentity(this.cookieName));
+    return this.mode.missingIdentity();
   }
-}
 
-/** The raw value of cookie `name` in a Cookie header (quotes removed), or undefined. */
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
-    const value = part.slice(eq + 1).trim();
-    return value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
+  /** How OpenAPI describes the active mode's credential. */
+  get security(): IdentitySecurity {
+    return this.mode.security;
   }
-  return undefined;
 }

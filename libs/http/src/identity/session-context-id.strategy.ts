@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ContextId, ContextIdResolver, ContextIdStrategy, HostComponentInfo } from '@nestjs/core';
 import { SessionLifecycle } from '@userscope/runtime';
 import { IdentityResolver } from './identity.resolver';
+import { IdentityRequest } from './interfaces/identity-mode.interface';
 
 /**
  * Maps each request to its user's durable ContextId, so request-scoped controllers and providers
@@ -15,12 +16,13 @@ export class SessionContextIdStrategy implements ContextIdStrategy {
     private readonly sessions: SessionLifecycle,
   ) {}
 
-  attach(contextId: ContextId, request: { headers?: Record<string, string> }): ContextIdResolver | undefined {
+  attach(contextId: ContextId, request: Partial<IdentityRequest>): ContextIdResolver | undefined {
     let userId: string | undefined;
     try {
-      userId = this.identity.resolve(request.headers ?? {});
+      // No reply: identities are issued by routes, never here.
+      userId = this.identity.resolve({ headers: request.headers ?? {}, socket: request.socket });
     } catch {
-      userId = undefined; // the route itself answers the malformed id with a 400
+      userId = undefined; // an invalid identity is none here; the route itself answers it with a 401 or 400
     }
     if (!userId) return undefined;
     const session = this.sessions.open(userId);

@@ -7,6 +7,7 @@ import type {
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { RegisteredFunctionType, TypeSchema, UserscopeConfig } from '@userscope/runtime';
+import { IdentityResolver, IdentitySecurity } from '../identity/identity.resolver';
 
 type Schema = SchemaObject | ReferenceObject;
 
@@ -47,28 +48,28 @@ export function setupOpenApi(app: NestFastifyApplication, config: UserscopeConfi
  * which only the config knows.
  */
 export function createOpenApiDocument(app: NestFastifyApplication, config: UserscopeConfig): OpenAPIObject {
-  const cookie = config.general.identity.cookie_name;
+  const security = app.get(IdentityResolver).security;
   const workflow = config.workflow.type;
   const base = new DocumentBuilder()
     .setTitle('Userscope')
-    .setDescription(describeServer(workflow, cookie))
-    .addCookieAuth(cookie, { type: 'apiKey', in: 'cookie', name: cookie, description: `The user id: \`Cookie: ${cookie}=alice\`` }, cookie)
+    .setDescription(describeServer(workflow, security))
+    .addSecurity(security.name, security.scheme)
     .build();
   const document = SwaggerModule.createDocument(app, base);
-  describeWorkflowRoutes(document, workflow, cookie);
+  describeWorkflowRoutes(document, workflow, security);
   return document;
 }
 
-function describeServer(workflow: RegisteredFunctionType, cookie: string): string {
+function describeServer(workflow: RegisteredFunctionType, security: IdentitySecurity): string {
   const summary = workflow.description ? `: ${workflow.description.replace(/\.$/, '')}` : '';
   const users =
     workflow.scope === 'per-user'
-      ? `Each user, named by the \`${cookie}\` cookie, has their own instances of its functions.`
+      ? `Each user, named by ${security.namedBy}, has their own instances of its functions.`
       : 'Its functions are shared by all callers.';
   return `Serves the workflow \`${workflow.name}\`${summary}. ${users}`;
 }
 
-function describeWorkflowRoutes(document: OpenAPIObject, workflow: RegisteredFunctionType, cookie: string): void {
+function describeWorkflowRoutes(document: OpenAPIObject, workflow: RegisteredFunctionType, security: IdentitySecurity): void {
   const schemas = ((document.components ??= {}).schemas ??= {});
   for (const typeSchema of [workflow.inputSchema, workflow.outputSchema, workflow.streamSchema]) {
     Object.assign(schemas, typeSchema?.components);
@@ -82,8 +83,8 @@ function describeWorkflowRoutes(document: OpenAPIObject, workflow: RegisteredFun
       description: `The input of the workflow \`${workflow.name}\``,
       content: { 'application/json': { schema: workflow.inputSchema.schema } },
     },
-    // A shared workflow reads no identity; a per-user one answers 401 without it.
-    ...(perUser ? { security: [{ [cookie]: [] }] } : {}),
+    // A shared workflow needs no identity; a per-user one answers 401 without it.
+    ...(perUser ? { security: [{ [security.name]: [] }] } : {}),
   };
   const generate = document.paths['/generate']?.post;
   if (generate) {
@@ -93,7 +94,7 @@ function describeWorkflowRoutes(document: OpenAPIObject, workflow: RegisteredFun
           description: "The workflow's output (a stream-only workflow's chunks, collected)",
           content: { 'application/json': { schema: collectedOutput(workflow) } },
         },
-        ...errorReplies(perUser, cookie),
+        ...errorReplies(perUser, security),
         422: errorReply('`workflow_error`: the workflow threw; `details` names the function and the error'),
       },
     });
@@ -109,7 +110,7 @@ function describeWorkflowRoutes(document: OpenAPIObject, workflow: RegisteredFun
             'and ends the stream. A client that disconnects cancels the workflow.',
           content: { 'text/event-stream': { schema: (workflow.streamSchema ?? workflow.outputSchema)!.schema } },
         },
-        ...errorReplies(perUser, cookie),
+        ...errorReplies(perUser, security),
       },
     });
   }
@@ -124,13 +125,22 @@ function collectedOutput(workflow: RegisteredFunctionType): Schema {
 }
 
 /** The error replies a workflow route gives before running the workflow. */
-function errorReplies(perUser: boolean, cookie: string): ResponsesObject {
+function errorReplies(perUser: boolean, security: IdentitySecurity): ResponsesObject {
   return {
     400: errorReply(
       'The body does not match the input schema (`invalid_input`, `details` lists the fields), is not JSON ' +
-        '(`bad_request`), or the session id is malformed (`invalid_session_id`)',
+        '(`bad_request`), or the user id is malformed (`invalid_session_id`)',
     ),
-    ...(perUser ? { 401: errorReply(`\`missing_identity\`: no \`${cookie}\` cookie; the message says what to send`) } : {}),
+    ...(perUser || security.verified
+      ? {
+          401: errorReply(
+            [
+              ...(perUser ? [`\`missing_identity\`: no identity (${security.namedBy}); the message says what to send`] : []),
+              ...(security.verified ? ['`invalid_identity`: the credential failed verification; the message says why'] : []),
+            ].join('. '),
+          ),
+        }
+      : {}),
     413: errorReply("`payload_too_large`: the body is over the server's size limit"),
   };
 }

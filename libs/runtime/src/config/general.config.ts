@@ -1,16 +1,10 @@
 import { Transform, Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsInt, IsOptional, IsString, Matches, Min, MinLength, ValidateNested } from 'class-validator';
-import { DEFAULT_SESSION_COOKIE } from '../runtime.constants';
+import { IsArray, IsBoolean, IsInt, IsOptional, IsString, Min, MinLength, ValidateNested } from 'class-validator';
 import { IsDuration } from './duration';
 import { IsByteSize } from './byte-size';
+import { IdentityConfig, RejectsUnknownIdentityKeys } from './identity.config';
 
-/** How callers are identified. */
-export class IdentityConfig {
-  /** The cookie whose value is the user id (NAT's `nat-session`). */
-  @IsString()
-  @Matches(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/, { message: 'cookie_name must be a valid cookie name' })
-  cookie_name: string = DEFAULT_SESSION_COOKIE;
-}
+export * from './identity.config';
 
 /** The `general:` section. Durations are seconds after loading. */
 export class GeneralConfig {
@@ -26,8 +20,10 @@ export class GeneralConfig {
   @IsBoolean()
   enable_per_user_monitoring: boolean = false;
 
+  /** How callers are identified (`mode` and its settings). */
   @ValidateNested()
   @Type(() => IdentityConfig)
+  @RejectsUnknownIdentityKeys()
   identity: IdentityConfig = new IdentityConfig();
 
   /** Most user sessions kept at once; at the cap the least recently used idle user is evicted. */
