@@ -6,7 +6,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: {
-    '^@userscope/(batch|examples|http|runtime)$': '<rootDir>/libs/$1/src',
+    '^@userscope/(batch|examples|http|llm|runtime)$': '<rootDir>/libs/$1/src',
   },
   testTimeout: 30000,
 };

@@ -11,6 +11,7 @@ import {
   UserscopeConfig,
 } from '@userscope/runtime';
 import { PerUserWorkflowExampleModule } from '@userscope/examples';
+import { checkLlmSection, LlmModule } from '@userscope/llm';
 
 /** Plugins every server has. */
 export const BUILTIN_PLUGINS: Type<object>[] = [UserscopeBuiltinsModule, PerUserWorkflowExampleModule];
@@ -29,7 +30,7 @@ export function loadApplication(configFile: string, env: NodeJS.ProcessEnv = pro
   const raw = readConfigFile(configFile, env);
   const plugins = [...new Set([...BUILTIN_PLUGINS, ...loadPluginModules(readPluginList(raw), raw.dir)])];
   const registry = scanPlugins(plugins);
-  const config = resolveConfig(raw, registry);
-  const modules = [BatchModule.forRoot(readBatchConfig(config), config)];
+  const config = resolveConfig(raw, registry, [checkLlmSection]);
+  const modules = [LlmModule.forRoot(config), BatchModule.forRoot(readBatchConfig(config), config)];
   return { config, registry, plugins, modules };
 }

@@ -7,6 +7,7 @@ import {
   UserscopeRuntimeModule,
   WorkflowRunner,
 } from '@userscope/runtime';
+import { LlmModule } from '@userscope/llm';
 import { loadApplication } from '../application.loader';
 import { CliCommand, CONFIG_OPTIONS, configFileOption, UsageError } from './cli-command';
 
@@ -37,7 +38,7 @@ export const runCommand: CliCommand = {
     }
     const loaded = loadApplication(file);
 
-    @Module({ imports: [UserscopeRuntimeModule.forRoot(loaded)] })
+    @Module({ imports: [UserscopeRuntimeModule.forRoot(loaded), LlmModule.forRoot(loaded.config)] })
     class RunModule {}
     const app = await NestFactory.createApplicationContext(RunModule, { logger: ['error', 'warn'], abortOnError: false });
     try {

@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { Module } from '@nestjs/common';
 import { UserscopeRuntimeModule, WORKFLOW_NAME } from '@userscope/runtime';
+import { LlmModule } from '@userscope/llm';
 import { loadApplication } from '../application.loader';
 import { CliCommand, CONFIG_OPTIONS, configFileOption } from './cli-command';
 
@@ -19,7 +20,7 @@ export const validateCommand: CliCommand = {
     const file = configFileOption(values, usage);
     const loaded = loadApplication(file);
 
-    @Module({ imports: [UserscopeRuntimeModule.forRoot(loaded)] })
+    @Module({ imports: [UserscopeRuntimeModule.forRoot(loaded), LlmModule.forRoot(loaded.config)] })
     class ValidateModule {}
     try {
       const app = await NestFactory.createApplicationContext(ValidateModule, { logger: false, abortOnError: false });

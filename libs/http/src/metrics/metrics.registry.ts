@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { SessionLifecycle, SessionRegistry } from '@userscope/runtime';
+import { TokenAccounting } from '@userscope/llm';
 
 /**
  * The Prometheus metrics of one server. Session numbers are read from the runtime when scraped, so
@@ -17,7 +18,7 @@ export class MetricsRegistry {
     registers: [this.registry],
   });
 
-  constructor(sessions: SessionRegistry, lifecycle: SessionLifecycle) {
+  constructor(sessions: SessionRegistry, lifecycle: SessionLifecycle, @Optional() tokens?: TokenAccounting) {
     collectDefaultMetrics({ register: this.registry, prefix: 'userscope_' });
     new Gauge({
       name: 'userscope_active_sessions',
@@ -40,5 +41,36 @@ export class MetricsRegistry {
     counter('userscope_sessions_created_total', 'User sessions created', () => lifecycle.counters.created);
     counter('userscope_sessions_evicted_total', 'User sessions evicted (idle or LRU)', () => lifecycle.counters.evicted);
     counter('userscope_cleanup_errors_total', 'Per-user cleanups that threw', () => lifecycle.counters.cleanupErrors);
+    if (tokens) registerLlmMetrics(this.registry, tokens);
   }
+}
+
+/** Tokens, calls and retries of each configured LLM, read from the token accounting when scraped. */
+function registerLlmMetrics(registry: Registry, tokens: TokenAccounting): void {
+  new Counter({
+    name: 'userscope_llm_tokens_total',
+    help: 'LLM tokens by LLM and kind (prompt, completion): the server\'s usage, else counted with a tokenizer',
+    labelNames: ['llm', 'kind'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [llm, totals] of tokens.byLlm()) {
+        this.inc({ llm, kind: 'prompt' }, totals.prompt_tokens);
+        this.inc({ llm, kind: 'completion' }, totals.completion_tokens);
+      }
+    },
+  });
+  const perLlm = (name: string, help: string, read: (totals: { calls: number; retries: number }) => number) =>
+    new Counter({
+      name,
+      help,
+      labelNames: ['llm'] as const,
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [llm, totals] of tokens.byLlm()) this.inc({ llm }, read(totals));
+      },
+    });
+  perLlm('userscope_llm_calls_total', 'LLM calls that got a reply, by LLM', (totals) => totals.calls);
+  perLlm('userscope_llm_retries_total', 'LLM calls retried (429, 5xx, timeouts), by LLM', (totals) => totals.retries);
 }

@@ -73,8 +73,14 @@ function checkGeneral(raw: RawConfig, issues: ConfigIssue[]): { general: General
   return { general: general.value, warnings };
 }
 
+/**
+ * Checks a section that another library types (the LLM library's `llms:`), so that its issues are
+ * reported together with every other one.
+ */
+export type ConfigSectionCheck = (raw: RawConfig, registry: FunctionTypeRegistry) => ConfigIssue[];
+
 /** Validates the whole config against the registered function types. Reports every issue at once. */
-export function resolveConfig(raw: RawConfig, registry: FunctionTypeRegistry): UserscopeConfig {
+export function resolveConfig(raw: RawConfig, registry: FunctionTypeRegistry, checks: ConfigSectionCheck[] = []): UserscopeConfig {
   const issues: ConfigIssue[] = [];
   const { general, warnings } = checkGeneral(raw, issues);
   const doc = raw.document;
@@ -142,6 +148,7 @@ export function resolveConfig(raw: RawConfig, registry: FunctionTypeRegistry): U
   }
 
   const llms = (sectionOf(doc, 'llms', issues) ?? {}) as Record<string, Record<string, unknown>>;
+  for (const check of checks) issues.push(...check(raw, registry));
   if (issues.length > 0 || !workflow) throw new ConfigError(raw.file, issues);
   return { file: raw.file, general, functions, workflow, groups, llms, document: doc, warnings };
 }
@@ -252,6 +259,14 @@ function sectionOf(doc: Record<string, unknown>, key: string, issues: ConfigIssu
     return undefined;
   }
   return value as Record<string, unknown>;
+}
+
+/**
+ * Builds a config class from a mapping of the file, defaults applied, and records each violated
+ * constraint (and each unknown key) under `path`: for sections typed outside the runtime.
+ */
+export function validateConfigSection<T extends object>(cls: new () => T, plain: Record<string, unknown>, path: string, issues: ConfigIssue[]): T {
+  return validateSection(cls, plain, path, issues).value;
 }
 
 /** Builds `cls` from `plain` with defaults, and records each violated constraint under its key path. */

@@ -1,0 +1,81 @@
+import { currentSession, UserSession } from '@userscope/runtime';
+import { LlmChatRequest, LlmChatResult, LlmProvider, LlmStreamEvent, ProviderReply } from './interfaces/llm.interface';
+import { RetryPolicy } from './retry.policy';
+import { StructuredOutput, StructuredRequest, StructuredResult } from './structured-output';
+import { countUsage } from './token.counter';
+import { TokenAccounting } from './token.accounting';
+
+/**
+ * A configured LLM, as functions use it (`llms.get('main')`, `@InjectLlm('main')`). Shared by every
+ * user; each call's tokens are recorded for the user whose request made it. Calls are retried by
+ * the LLM's RetryPolicy; a stream is retried until the server has accepted it, not once text flows.
+ */
+export class LlmClient {
+  private readonly structuredOutput: StructuredOutput;
+
+  constructor(
+    /** Its name in the `llms:` section. */
+    readonly name: string,
+    /** Its `_type`. */
+    readonly type: string,
+    private readonly provider: LlmProvider,
+    readonly retryPolicy: RetryPolicy,
+    private readonly accounting: TokenAccounting,
+  ) {
+    this.structuredOutput = new StructuredOutput(name, provider.structuredOutput, (request) => this.chat(request));
+  }
+
+  /** The configured model name. */
+  get model(): string {
+    return this.provider.model;
+  }
+
+  /** One reply: text, or tool calls. Throws an LlmError naming this LLM. */
+  async chat(request: LlmChatRequest): Promise<LlmChatResult> {
+    const session = currentSession();
+    const reply = await this.retryPolicy.run(() => this.provider.complete(request), request.signal);
+    return this.settle(request, reply, session);
+  }
+
+  /**
+   * One reply as it is written: `content` events, then one `result` with the whole reply. Leaving
+   * the iteration early cancels the request; the tokens of a reply cut short are still recorded.
+   */
+  async *stream(request: LlmChatRequest): AsyncGenerator<LlmStreamEvent> {
+    const session = currentSession();
+    const events = await this.retryPolicy.run(() => this.provider.openStream(request), request.signal);
+    let text = '';
+    let settled = false;
+    try {
+      for await (const event of events) {
+        if (event.type === 'content') {
+          text += event.text;
+          yield event;
+        } else {
+          settled = true;
+          yield { type: 'result', result: this.settle(request, event.reply, session) };
+        }
+      }
+    } finally {
+      if (!settled) this.accounting.record(this.name, countUsage(request.messages, request.tools, { role: 'assistant', content: text }), session);
+    }
+  }
+
+  /** JSON matching `request.schema`, validated; a StructuredOutputError (with the raw reply) otherwise. */
+  structured<T = unknown>(request: StructuredRequest): Promise<StructuredResult<T>> {
+    return this.structuredOutput.request<T>(request);
+  }
+
+  /** The reply with its usage — the server's, else counted — recorded for the calling user. */
+  private settle(request: LlmChatRequest, reply: ProviderReply, session: UserSession | undefined): LlmChatResult {
+    const usage = reply.usage ?? countUsage(request.messages, request.tools, reply.message);
+    this.accounting.record(this.name, usage, session);
+    return {
+      message: reply.message,
+      finishReason: reply.finishReason,
+      usage,
+      usageSource: reply.usage ? 'server' : 'tokenizer',
+      model: reply.model,
+    };
+  }
+}

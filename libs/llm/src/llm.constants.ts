@@ -1,0 +1,10 @@
+/** Metadata key marking config fields that name a configured LLM (`llm_name`). */
+export const LLM_REFERENCES_METADATA = 'userscope:llm-references';
+
+/** The validated `llms:` section (`ResolvedLlmConfig[]`). */
+export const LLM_CONFIGS = Symbol('userscope:llm-configs');
+
+/** The DI token of the configured LLM `name` (what `@InjectLlm(name)` gets). */
+export function llmToken(name: string): string {
+  return `userscope:llm:${name}`;
+}
