@@ -11,10 +11,10 @@ import {
   UserscopeConfig,
 } from '@userscope/runtime';
 import { PerUserWorkflowExampleModule } from '@userscope/examples';
-import { checkLlmSection, LlmModule } from '@userscope/llm';
+import { ChatAgentModule, checkLlmSection, LlmModule } from '@userscope/llm';
 
 /** Plugins every server has. */
-export const BUILTIN_PLUGINS: Type<object>[] = [UserscopeBuiltinsModule, PerUserWorkflowExampleModule];
+export const BUILTIN_PLUGINS: Type<object>[] = [UserscopeBuiltinsModule, PerUserWorkflowExampleModule, ChatAgentModule];
 
 /** A config file made ready to serve: validated config, the registry it was checked against, plugins. */
 export interface LoadedApplication {

@@ -1,0 +1,106 @@
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { ConfiguredFunction, FieldError, Functions, inlineSchema, InvalidInputError, TypeSchema } from '@userscope/runtime';
+import { LlmMessage, LlmTool, LlmToolCall } from '../interfaces/llm.interface';
+import { ChatAgentMessages } from './chat-agent.messages';
+
+/** OpenAI's rule for tool names. */
+const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+/** The argument that carries an input which is not a JSON object (a string, a number, any JSON). */
+const WRAPPED_INPUT = 'input';
+
+interface ToolBinding {
+  /** The function's configured name, as `Functions.get()` takes it. */
+  functionName: string;
+  /** The input is not an object: the model passes it as `{input: ...}`. */
+  wrapped: boolean;
+}
+
+/**
+ * Configured functions offered to a model as tools: each one's definition (its input JSON schema,
+ * from the registry, with every `$ref` resolved), and the calls the model makes, run through the
+ * user's `Functions` so a per-user function is the user's own instance.
+ */
+export class FunctionTools {
+  /** The definitions, as OpenAI's `tools` takes them. */
+  readonly definitions: LlmTool[] = [];
+  private readonly bindings = new Map<string, ToolBinding>();
+
+  constructor(functions: ConfiguredFunction[]) {
+    for (const fn of functions) {
+      const name = this.toolNameFor(fn.name);
+      const { parameters, wrapped } = toolParameters(fn.type.inputSchema);
+      this.bindings.set(name, { functionName: fn.name, wrapped });
+      this.definitions.push({
+        type: 'function',
+        function: { name, description: fn.type.description ?? ChatAgentMessages.toolWithoutDescription(fn.name), parameters },
+      });
+    }
+  }
+
+  get names(): string[] {
+    return [...this.bindings.keys()];
+  }
+
+  /**
+   * Runs one tool call and answers it with the function's output as JSON. A call the function
+   * cannot take — an unknown tool, arguments that are not JSON or do not match its input, a
+   * function that throws — is answered with the error, so that the model can correct itself.
+   */
+  async run(call: LlmToolCall, functions: Functions): Promise<Extract<LlmMessage, { role: 'tool' }>> {
+    const answer = (content: string) => ({ role: 'tool' as const, tool_call_id: call.id, content });
+    const binding = this.bindings.get(call.function.name);
+    if (!binding) return answer(errorJson(ChatAgentMessages.unknownTool(call.function.name, this.names)));
+    let args: unknown;
+    try {
+      args = call.function.arguments.trim() ? JSON.parse(call.function.arguments) : {};
+    } catch (error) {
+      return answer(errorJson(ChatAgentMessages.argumentsNotJson(call.function.name, (error as Error).message)));
+    }
+    const input = binding.wrapped && args && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>)[WRAPPED_INPUT] : args;
+    try {
+      const output = await functions.get(binding.functionName).invoke(input as never);
+      return answer(typeof output === 'string' ? output : JSON.stringify(output ?? null));
+    } catch (error) {
+      if (error instanceof InvalidInputError) return answer(errorJson(ChatAgentMessages.invalidArguments(call.function.name), error.fieldErrors));
+      return answer(errorJson(ChatAgentMessages.toolFailed(call.function.name, (error as Error)?.message ?? String(error))));
+    }
+  }
+
+  /** The configured name where OpenAI allows it; `.` and other characters become `_`, kept unique. */
+  private toolNameFor(functionName: string): string {
+    const base = TOOL_NAME.test(functionName) ? functionName : functionName.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60);
+    let name = base;
+    for (let n = 2; this.bindings.has(name); n++) name = `${base}_${n}`;
+    return name;
+  }
+}
+
+/**
+ * A function's input schema as a tool's `parameters`: an object schema with every `$ref` replaced by
+ * the component it names. An input that is not an object (a string, a number, any JSON) is wrapped
+ * as the one property `input`.
+ */
+export function toolParameters(inputSchema: TypeSchema): { parameters: Record<string, unknown>; wrapped: boolean } {
+  const schema = resolveRefs(inlineSchema(inputSchema), inputSchema.components, new Set()) as Record<string, unknown>;
+  if (schema.type === 'object') return { parameters: schema, wrapped: false };
+  return { parameters: { type: 'object', properties: { [WRAPPED_INPUT]: schema }, required: [WRAPPED_INPUT] }, wrapped: true };
+}
+
+const REF_PREFIX = '#/components/schemas/';
+
+function resolveRefs(schema: unknown, components: Record<string, SchemaObject>, resolving: Set<string>): unknown {
+  if (Array.isArray(schema)) return schema.map((item) => resolveRefs(item, components, resolving));
+  if (!schema || typeof schema !== 'object') return schema;
+  const ref = (schema as { $ref?: unknown }).$ref;
+  if (typeof ref === 'string' && ref.startsWith(REF_PREFIX)) {
+    const name = ref.slice(REF_PREFIX.length);
+    // A type that contains itself cannot be inlined; the model gets an open object there.
+    if (resolving.has(name) || !components[name]) return { type: 'object' };
+    return resolveRefs(components[name], components, new Set([...resolving, name]));
+  }
+  return Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, resolveRefs(value, components, resolving)]));
+}
+
+function errorJson(message: string, details?: FieldError[]): string {
+  return JSON.stringify(details ? { error: message, details } : { error: message });
+}

@@ -1,0 +1,91 @@
+import 'reflect-metadata';
+import { inspect } from 'node:util';
+import { ConfigIssue, scanPlugins } from '@userscope/runtime';
+import { ChatAgentModule } from '../chat-agent/chat-agent.module';
+import { OpenAiLlmConfig } from './openai-llm.config';
+import { llmReferenceIssues, resolveLlmConfigs } from './llm-config.resolver';
+
+function resolve(section: unknown) {
+  const issues: ConfigIssue[] = [];
+  const configs = resolveLlmConfigs(section, issues);
+  return { configs, issues };
+}
+
+describe('the llms: section', () => {
+  it('builds each LLM with its defaults', () => {
+    const { configs, issues } = resolve({
+      main: { _type: 'openai', model_name: 'gpt-4o-mini', api_key: 'sk-secret', timeout: '30s', retry_initial_delay: '250ms' },
+      demo: { _type: 'echo' },
+    });
+    expect(issues).toEqual([]);
+    expect(configs.map(({ name, type }) => ({ name, type }))).toEqual([
+      { name: 'main', type: 'openai' },
+      { name: 'demo', type: 'echo' },
+    ]);
+    const main = configs[0].config as OpenAiLlmConfig;
+    expect(main).toMatchObject({ model_name: 'gpt-4o-mini', timeout: 30, retry_initial_delay: 0.25, max_retries: 2, retry_max_delay: 20, structured_output: 'auto' });
+    expect(configs[1].config).toEqual({ model_name: 'echo' });
+  });
+
+  it('keeps the API key readable but out of JSON, logs and spreads', () => {
+    const [main] = resolve({ main: { _type: 'openai', model_name: 'm', api_key: 'sk-secret' } }).configs;
+    expect((main.config as OpenAiLlmConfig).api_key).toBe('sk-secret');
+    expect(JSON.stringify(main.config)).not.toContain('sk-secret');
+    expect(inspect(main.config)).not.toContain('sk-secret');
+    expect({ ...main.config }).not.toHaveProperty('api_key');
+  });
+
+  it('reports every problem under llms.<name>.<key>, and an unknown _type lists the known ones', () => {
+    const { configs, issues } = resolve({
+      typo: { _type: 'opnai' },
+      untyped: { model_name: 'x' },
+      nokey: { _type: 'openai', model_name: 'm' },
+      bad: { _type: 'openai', model_name: '', api_key: 'k', temperature: 3, base_url: 'not a url', max_retries: -1, timeout: 'soon', colour: 'red' },
+      'bad name!': { _type: 'echo' },
+      scalar: 'openai',
+    });
+    expect(configs).toEqual([]);
+    const paths = issues.map((issue) => `${issue.path}: ${issue.message}`);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "llms.typo._type: unknown LLM _type 'opnai'. Known LLM types: openai, echo.",
+        "llms.untyped._type: '_type' is required: it names the kind of LLM (openai, echo).",
+        expect.stringMatching(/^llms\.nokey\.api_key: api_key is required: read it from the environment, e\.g\. api_key: \$\{OPENAI_API_KEY\}/),
+        'llms.bad.model_name: should not be empty',
+        'llms.bad.temperature: must not be greater than 2',
+        'llms.bad.base_url: must be an http(s) URL, e.g. https://api.openai.com/v1',
+        'llms.bad.max_retries: must not be less than 0',
+        expect.stringMatching(/^llms\.bad\.timeout: must be a duration/),
+        expect.stringMatching(/^llms\.bad\.colour: unknown key 'colour' for OpenAiLlmConfig; known keys: model_name, base_url, api_key/),
+        'llms.bad name!: LLM names may use letters, digits, _ - . only',
+        'llms.scalar: must be a mapping with a _type key, e.g. _type: openai',
+      ]),
+    );
+    expect(paths.join('\n')).not.toContain("'k'");
+  });
+});
+
+describe('fields that name an LLM (@LlmRef)', () => {
+  const registry = scanPlugins([ChatAgentModule]);
+
+  it('must name a configured LLM, wherever the function is configured', () => {
+    const issues = llmReferenceIssues(
+      {
+        llms: { main: { _type: 'echo' } },
+        functions: { helper: { _type: 'per_user_chat_agent', llm_name: 'main' }, other: { _type: 'per_user_chat_agent', llm_name: 'gpt' } },
+        workflow: { _type: 'per_user_chat_agent', llm_name: 'missing' },
+      },
+      registry,
+    );
+    expect(issues).toEqual([
+      { path: 'functions.other.llm_name', message: "refers to LLM 'gpt', which is not configured (configured LLMs: main)" },
+      { path: 'workflow.llm_name', message: "refers to LLM 'missing', which is not configured (configured LLMs: main)" },
+    ]);
+  });
+
+  it('says when there is no llms: section at all', () => {
+    expect(llmReferenceIssues({ workflow: { _type: 'per_user_chat_agent', llm_name: 'main' } }, registry)).toEqual([
+      { path: 'workflow.llm_name', message: "refers to LLM 'main', which is not configured (configured LLMs: none)" },
+    ]);
+  });
+});

@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '@userscope/runtime';
+import { loadApplication } from '../src/application.loader';
+import { runCli } from '../src/commands/cli.runner';
+
+const BAD_CONFIG = `
+llms:
+  main:
+    _type: openai
+    model_name: gpt-4o-mini
+    api_key: \${TEST_OPENAI_KEY}
+    temperature: 7
+  other:
+    _type: anthropic
+functions:
+  notepad:
+    _type: per_user_notepad
+    max_notes: lots
+workflow:
+  _type: per_user_chat_agent
+  llm_name: gpt4
+  tool_names: [notepad, calendar]
+`;
+
+describe('LLM config at startup', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'userscope-llm-'));
+    writeFileSync(join(dir, 'bad.yml'), BAD_CONFIG);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reports the llms: issues with every other one, by key path, and never the API key', () => {
+    let error: unknown;
+    try {
+      loadApplication(join(dir, 'bad.yml'), { TEST_OPENAI_KEY: 'sk-must-not-appear' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const issues = (error as ConfigError).issues.map((issue) => `${issue.path}: ${issue.message}`);
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        'functions.notepad.max_notes: must be an integer number',
+        "workflow: refers to function 'calendar', which is not configured (configured: notepad)",
+        'llms.main.temperature: must not be greater than 2',
+        "llms.other._type: unknown LLM _type 'anthropic'. Known LLM types: openai, echo.",
+        "workflow.llm_name: refers to LLM 'gpt4', which is not configured (configured LLMs: main, other)",
+      ]),
+    );
+    expect((error as Error).message).not.toContain('sk-must-not-appear');
+  });
+
+  it('validate and run build the LLMs too (the CLI creates its own application)', async () => {
+    const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      expect(await runCli(['validate', '--config_file', 'configs/chat.yml'])).toBe(0);
+      const input = JSON.stringify({ messages: [{ role: 'user', content: 'call preferences {"action": "get", "key": "theme"}' }] });
+      expect(await runCli(['run', '--config_file', 'configs/chat.yml', '--user', 'alice', '--input', input])).toBe(0);
+      const reply = JSON.parse(log.mock.calls[log.mock.calls.length - 1][0]);
+      expect(JSON.parse(reply.choices[0].message.content)).toMatchObject({ success: true, value: 'dark' });
+    } finally {
+      log.mockRestore();
+    }
+  });
+});
