@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { ErrorBody } from '@userscope/runtime';
 import { describeError } from './error.filter';
 
 /** `no-cache` and keep-alive so that proxies pass each event on as it comes. */
@@ -8,15 +9,32 @@ const EVENT_STREAM_HEADERS = {
   connection: 'keep-alive',
 } as const;
 
-const END_EVENT = 'event: end\ndata: {}\n\n';
+/** How a stream ends, and how it reports a failure once it has started. */
+export interface EventStreamFormat {
+  /** Written after the last chunk. */
+  end: string;
+  /** The event that ends a failed stream; `status` is what the error would have been answered with. */
+  error(body: ErrorBody, status: number): string;
+}
+
+/** NAT's `/generate/stream`: `event: end` after the chunks, `event: error` with the JSON error body. */
+export const NAT_EVENT_STREAM: EventStreamFormat = {
+  end: 'event: end\ndata: {}\n\n',
+  error: (body) => `event: error\ndata: ${JSON.stringify(body)}\n\n`,
+};
 
 /**
- * Sends `chunks` on `response` as server-sent events: `data: <JSON>` for each chunk, then
- * `event: end`. An error ends the stream with `event: error` and the JSON error body. A client that
+ * Sends `chunks` on `response` as server-sent events: `data: <JSON>` for each chunk, then the
+ * format's end (NAT's `event: end`). An error ends the stream with the format's error event (NAT's
+ * `event: error` with the JSON error body). A client that
  * goes away closes the iterator, so the function's generator is cancelled (its `finally` runs).
  * Never rejects: once the headers are out, nothing else may answer the request.
  */
-export async function writeEventStream(chunks: AsyncIterable<unknown>, response: ServerResponse): Promise<void> {
+export async function writeEventStream(
+  chunks: AsyncIterable<unknown>,
+  response: ServerResponse,
+  format: EventStreamFormat = NAT_EVENT_STREAM,
+): Promise<void> {
   response.writeHead(200, EVENT_STREAM_HEADERS);
   response.flushHeaders();
   const iterator = chunks[Symbol.asyncIterator]();
@@ -37,13 +55,16 @@ export async function writeEventStream(chunks: AsyncIterable<unknown>, response:
       if (clientGone) break;
       if (next.done) {
         finished = true;
-        response.write(END_EVENT);
+        response.write(format.end);
         break;
       }
       await send(response, dataEvent(next.value));
     }
   } catch (error) {
-    if (!clientGone) response.write(errorEvent(error));
+    if (!clientGone) {
+      const { status, body } = describeError(error);
+      response.write(format.error(body, status));
+    }
   } finally {
     response.off('close', onClose);
     // Closing a generator that threw is a no-op; one left suspended (a chunk that would not serialise) is cancelled.
@@ -55,10 +76,6 @@ export async function writeEventStream(chunks: AsyncIterable<unknown>, response:
 // JSON has no raw line breaks, so one `data:` line always holds a whole chunk.
 function dataEvent(chunk: unknown): string {
   return `data: ${JSON.stringify(chunk ?? null)}\n\n`;
-}
-
-function errorEvent(error: unknown): string {
-  return `event: error\ndata: ${JSON.stringify(describeError(error).body)}\n\n`;
 }
 
 /** Writes `text`; when the socket's buffer is full, waits until the client has taken it (or left). */

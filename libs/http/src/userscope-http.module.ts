@@ -9,10 +9,20 @@ import { MetricsController } from './metrics/metrics.controller';
 import { MetricsRegistry } from './metrics/metrics.registry';
 import { IdentityResolver } from './identity/identity.resolver';
 import { SessionContextIdStrategy } from './identity/session-context-id.strategy';
+import { ChatController } from './chat/chat.controller';
+import { ChatCompletionsController } from './chat/chat-completions.controller';
 
 /** The HTTP front end: NAT's routes over the per-user runtime. */
 @Module({
-  controllers: [GenerateController, GenerateStreamController, HealthController, MonitorController, MetricsController],
+  controllers: [
+    GenerateController,
+    GenerateStreamController,
+    ChatController,
+    ChatCompletionsController,
+    HealthController,
+    MonitorController,
+    MetricsController,
+  ],
   providers: [IdentityResolver, SessionContextIdStrategy, AdminGuard, MetricsRegistry],
   exports: [IdentityResolver, AdminGuard, MetricsRegistry],
 })

@@ -57,6 +57,7 @@ export function createOpenApiDocument(app: NestFastifyApplication, config: Users
     .build();
   const document = SwaggerModule.createDocument(app, base);
   describeWorkflowRoutes(document, workflow, security);
+  describeChatRoutes(document, workflow, security);
   return document;
 }
 
@@ -113,6 +114,25 @@ function describeWorkflowRoutes(document: OpenAPIObject, workflow: RegisteredFun
         ...errorReplies(perUser, security),
       },
     });
+  }
+}
+
+/** The chat routes (bodies and replies are on their controllers): identity and errors, as for `/generate`. */
+function describeChatRoutes(document: OpenAPIObject, workflow: RegisteredFunctionType, security: IdentitySecurity): void {
+  const perUser = workflow.scope === 'per-user';
+  for (const path of ['/chat', '/chat/stream', '/v1/chat/completions']) {
+    const operation = document.paths[path]?.post;
+    if (!operation) continue;
+    Object.assign(operation, perUser ? { security: [{ [security.name]: [] }] } : {});
+    const openAi = path.startsWith('/v1/') ? ' (on `/v1/*` the body is OpenAI\'s `{"error": {message, type, code}}`)' : '';
+    operation.responses = {
+      ...operation.responses,
+      ...errorReplies(perUser, security),
+      400: errorReply(
+        `\`not_a_chat_workflow\`: the workflow does not take chat requests; or the body is not a chat request (\`invalid_input\`)${openAi}`,
+      ),
+      422: errorReply(`\`workflow_error\`: the workflow (or its LLM) failed; once a stream has started, a \`data: {"error": ...}\` event${openAi}`),
+    };
   }
 }
 

@@ -1,0 +1,45 @@
+import { Body, Controller, Header, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ChatRequest, ChatResponse, ChatResponseChunk } from '@userscope/llm';
+import { WorkflowRunner } from '@userscope/runtime';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { IdentityResolver } from '../identity/identity.resolver';
+import { writeEventStream } from '../event-stream.writer';
+import { asChatChunks, CHAT_EVENT_STREAM } from './chat-event-stream';
+import { ChatWorkflowGuard } from './chat-workflow.guard';
+
+/** NAT's `/chat` and `/chat/stream`: an OpenAI-style chat request to a chat workflow, for the caller. */
+@ApiTags('chat')
+@Controller('chat')
+@UseGuards(ChatWorkflowGuard)
+export class ChatController {
+  constructor(
+    private readonly runner: WorkflowRunner,
+    private readonly identity: IdentityResolver,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  @Header('content-type', 'application/json; charset=utf-8')
+  @ApiOperation({ summary: "Sends the caller's chat message to the chat workflow and replies with its answer" })
+  @ApiBody({ type: ChatRequest })
+  @ApiOkResponse({ type: ChatResponse })
+  async chat(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown): Promise<string> {
+    const userId = this.identity.resolve(request, reply);
+    const output = await this.runner.run({ userId }, body, () => this.identity.missingIdentity());
+    return JSON.stringify(output);
+  }
+
+  @Post('stream')
+  @ApiOperation({ summary: "The chat workflow's answer as server-sent events: chat.completion.chunk data, then [DONE]" })
+  @ApiBody({ type: ChatRequest })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ type: ChatResponseChunk, description: '`data: <chunk>` events, then `data: [DONE]`; the last chunk has the usage' })
+  async chatStream(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Body() body: unknown): Promise<void> {
+    const userId = this.identity.resolve(request, reply);
+    // Input and identity are checked before the reply starts, so their errors are ordinary JSON replies.
+    const chunks = this.runner.stream({ userId }, body, () => this.identity.missingIdentity());
+    reply.hijack();
+    await writeEventStream(asChatChunks(chunks), reply.raw, CHAT_EVENT_STREAM);
+  }
+}
