@@ -8,6 +8,8 @@ export const BatchMessages = {
   badImport: (reason: string) => `The import could not be read: ${reason}`,
   importContentType: (type: string) => `Import users as text/csv or application/json (got '${type}').`,
   csvHeader: () => "The CSV header must have a 'name' column (and optionally 'id' and any other fields).",
+  csvColumn: (column: string) =>
+    `The CSV column '${column}' cannot be a field: no empty parts between dots, and no '__proto__', 'constructor' or 'prototype'.`,
   csvCells: (cells: number, columns: number) => `the row has ${cells} cells but the header has ${columns} columns`,
   noWorkflow: (id: string) => `No batch workflow '${id}'.`,
   workflowExists: (id: string) => `A batch workflow with id '${id}' already exists.`,
@@ -15,6 +17,7 @@ export const BatchMessages = {
   invalidWorkflow: () => 'Invalid batch workflow.',
   noRun: (id: string) => `No run '${id}'.`,
   noUsersSelected: () => "Select users: give 'userIds' (a non-empty list) or 'all: true'.",
+  emptyDirectory: () => "The directory has no users; 'all: true' selects nobody.",
   unknownUsers: (ids: string[]) => `Unknown user ids: ${ids.slice(0, 20).join(', ')}${ids.length > 20 ? ', …' : ''}.`,
   concurrency: (max: number) => `concurrency must be an integer from 1 to ${max} (batch.max_concurrency).`,
   missingFields: (count: number) =>

@@ -60,7 +60,8 @@ export function parseWorkflow(
 
 function toIssues(errors: ValidationError[], path: string): ConfigIssue[] {
   return errors.flatMap((error) => {
-    const key = path ? `${path}.${error.property}` : error.property;
+    // List items as `nodes[0]`, the way the semantic checks name them.
+    const key = /^\d+$/.test(error.property) ? `${path}[${error.property}]` : path ? `${path}.${error.property}` : error.property;
     const own = Object.entries(error.constraints ?? {}).map(([constraint, message]) => ({
       path: key,
       message: constraint === 'whitelistValidation' ? `unknown key '${error.property}'` : message.replace(new RegExp(`^${error.property} `), ''),

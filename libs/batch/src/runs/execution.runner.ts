@@ -30,12 +30,19 @@ export class ExecutionRunner {
     @Optional() @Inject(BATCH_LLM) private readonly llm?: BatchLlm,
   ) {}
 
-  async execute(runId: string, workflow: BatchWorkflowDefinition, user: BatchUser, signal: AbortSignal): Promise<ExecutionOutcome> {
+  /** `completed`: stored results of nodes an interrupted attempt finished; the execution continues after them. */
+  async execute(
+    runId: string,
+    workflow: BatchWorkflowDefinition,
+    user: BatchUser,
+    signal: AbortSignal,
+    completed: NodeResult[] = [],
+  ): Promise<ExecutionOutcome> {
     const started = performance.now();
     const session = await this.sessions.acquire(user.id);
     let failed = true;
     try {
-      const outcome = await runAsSession(session, () => this.runNodes(runId, workflow, user, session, signal));
+      const outcome = await runAsSession(session, () => this.runNodes(runId, workflow, user, session, signal, completed));
       failed = false;
       return outcome;
     } finally {
@@ -49,12 +56,24 @@ export class ExecutionRunner {
     user: BatchUser,
     session: UserSession,
     signal: AbortSignal,
+    completed: NodeResult[],
   ): Promise<ExecutionOutcome> {
     const policy = parseMissingPolicy(workflow.on_missing)!;
     const context: TemplateContext = { user, nodes: {} };
+    const stored = new Map(completed.map((result) => [result.nodeId, result]));
+    let resuming = stored.size > 0;
     let tokens = 0;
     let final: unknown;
     for (const node of workflow.nodes) {
+      // Nodes done before an interruption are taken from the store, as long as they form a prefix.
+      const done = resuming ? stored.get(node.id) : undefined;
+      if (done) {
+        context.nodes[node.id] = done.content;
+        tokens += done.tokens;
+        final = done.content;
+        continue;
+      }
+      resuming = false;
       signal.throwIfAborted();
       const started = performance.now();
       const output = await this.runNode(node, context, policy, session, signal);

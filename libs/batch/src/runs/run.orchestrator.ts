@@ -6,7 +6,7 @@ import { BatchMessages } from '../batch.messages';
 import { badRequest, conflict, notFound } from '../batch-http.errors';
 import { BatchConfig } from '../config/batch-config.reader';
 import { BatchStore } from '../store/batch-store.interface';
-import { BatchUser, ExecutionRecord, ExecutionStatus, RunMeta, RunStatus } from '../store/batch-records';
+import { BatchUser, ExecutionRecord, ExecutionStatus, NodeResult, RunMeta, RunStatus } from '../store/batch-records';
 import { TemplateError } from '../templates/template.renderer';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { ExecutionRunner } from './execution.runner';
@@ -37,6 +37,8 @@ interface ActiveRun {
   users: Map<string, BatchUser>;
   abort: AbortController;
   done: Promise<void>;
+  /** Results of the nodes an interrupted attempt completed, by user: a resumed execution continues after them. */
+  resumable: Map<string, NodeResult[]>;
 }
 
 /**
@@ -48,6 +50,8 @@ interface ActiveRun {
 export class RunOrchestrator implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('BatchRuns');
   private readonly active = new Map<string, ActiveRun>();
+  /** Runs a retry-failed request is preparing to launch. */
+  private readonly retrying = new Set<string>();
   private readonly events = new EventEmitter().setMaxListeners(0);
   private closing = false;
 
@@ -77,6 +81,7 @@ export class RunOrchestrator implements OnApplicationBootstrap, OnApplicationShu
     if (typeof request.workflowId !== 'string') throw badRequest("'workflowId' is required");
     const workflow = await this.workflows.get(request.workflowId);
     const users = await this.selectUsers(body);
+    if (users.length === 0) throw badRequest(BatchMessages.emptyDirectory());
     const { default_concurrency: fallback, max_concurrency: max } = this.config.settings;
     const concurrency = request.concurrency ?? fallback;
     if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 1 || concurrency > max) {
@@ -147,15 +152,22 @@ export class RunOrchestrator implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async retryFailed(runId: string): Promise<RunView> {
-    if (this.active.has(runId)) throw conflict(BatchMessages.runFinished(runId, 'running'));
-    const meta = await this.store.getRun(runId);
-    if (!meta) throw notFound(BatchMessages.noRun(runId));
-    const executions = await this.store.getExecutions(runId);
-    const failed = executions.filter((e) => e.status === 'failed' || e.status === 'cancelled');
-    for (const execution of failed) Object.assign(execution, { status: 'pending', attempts: 0, error: undefined, durationMs: undefined });
-    await this.store.putExecutions(runId, failed);
-    const users = await this.store.getUsers(failed.map((e) => e.userId));
-    this.launch({ ...meta, finishedAt: undefined }, executions, users.filter((u): u is BatchUser => !!u));
+    // Claimed before the first await, so a second request meanwhile cannot launch the run twice.
+    if (this.active.has(runId) || this.retrying.has(runId)) throw conflict(BatchMessages.runFinished(runId, 'running'));
+    this.retrying.add(runId);
+    try {
+      const meta = await this.store.getRun(runId);
+      if (!meta) throw notFound(BatchMessages.noRun(runId));
+      const executions = await this.store.getExecutions(runId);
+      const failed = executions.filter((e) => e.status === 'failed' || e.status === 'cancelled');
+      for (const execution of failed) Object.assign(execution, { status: 'pending', attempts: 0, error: undefined, durationMs: undefined });
+      await this.store.putExecutions(runId, failed);
+      for (const execution of failed) await this.store.clearResults(runId, execution.userId); // a retry starts clean
+      const users = await this.store.getUsers(failed.map((e) => e.userId));
+      this.launch({ ...meta, finishedAt: undefined }, executions, users.filter((u): u is BatchUser => !!u));
+    } finally {
+      this.retrying.delete(runId);
+    }
     return this.get(runId);
   }
 
@@ -169,7 +181,10 @@ export class RunOrchestrator implements OnApplicationBootstrap, OnApplicationShu
     return this.active.has(runId);
   }
 
-  /** Resumes runs a restart interrupted: their pending and running executions run again. */
+  /**
+   * Resumes runs a restart interrupted: their pending and running executions run again, each after
+   * the nodes it had already completed (their stored results), so no node that finished runs twice.
+   */
   async onApplicationBootstrap(): Promise<void> {
     for (const meta of await this.store.listRuns()) {
       if (meta.status !== 'queued' && meta.status !== 'running') continue;
@@ -177,8 +192,13 @@ export class RunOrchestrator implements OnApplicationBootstrap, OnApplicationShu
       const unfinished = executions.filter((e) => e.status === 'pending' || e.status === 'running');
       for (const execution of unfinished) execution.status = 'pending';
       const users = (await this.store.getUsers(unfinished.map((e) => e.userId))).filter((u): u is BatchUser => !!u);
+      const waiting = new Set(unfinished.map((e) => e.userId));
+      const resumable = new Map<string, NodeResult[]>();
+      for (const result of await this.store.getResults(meta.id)) {
+        if (waiting.has(result.userId)) resumable.set(result.userId, [...(resumable.get(result.userId) ?? []), result]);
+      }
       this.logger.log(`Resuming run ${meta.id}: ${unfinished.length} unfinished execution(s)`);
-      this.launch(meta, executions, users);
+      this.launch(meta, executions, users, resumable);
     }
   }
 
@@ -189,13 +209,14 @@ export class RunOrchestrator implements OnApplicationBootstrap, OnApplicationShu
     await Promise.all([...this.active.values()].map((run) => run.done));
   }
 
-  private launch(meta: RunMeta, executions: ExecutionRecord[], users: BatchUser[]): void {
+  private launch(meta: RunMeta, executions: ExecutionRecord[], users: BatchUser[], resumable = new Map<string, NodeResult[]>()): void {
     const run: ActiveRun = {
       meta,
       executions: new Map(executions.map((e) => [e.userId, e])),
       users: new Map(users.map((u) => [u.id, u])),
       abort: new AbortController(),
       done: Promise.resolve(),
+      resumable,
     };
     this.active.set(meta.id, run);
     run.done = this.work(run).catch((error) => this.logger.error(`Run ${meta.id} stopped: ${(error as Error).message}`));
@@ -206,7 +227,13 @@ export class RunOrchestrator implements OnApplicationBootstrap, OnApplicationShu
     meta.status = 'running';
     meta.startedAt ??= new Date().toISOString();
     await this.store.putRun(meta);
-    const queue = [...run.executions.values()].filter((e) => e.status === 'pending' && run.users.has(e.userId));
+    // Resumed and retried executions read their users again; one who has left the directory cannot run.
+    for (const execution of run.executions.values()) {
+      if (execution.status === 'pending' && !run.users.has(execution.userId)) {
+        await this.update(run, execution, { status: 'failed', error: BatchMessages.noUser(execution.userId) });
+      }
+    }
+    const queue = [...run.executions.values()].filter((e) => e.status === 'pending');
     const worker = async () => {
       for (let next = queue.shift(); next && !run.abort.signal.aborted; next = queue.shift()) await this.executeWithRetries(run, next);
     };
@@ -226,12 +253,13 @@ export class RunOrchestrator implements OnApplicationBootstrap, OnApplicationShu
     const user = run.users.get(execution.userId)!;
     const { max_attempts: maxAttempts, retry_backoff: backoff } = this.config.settings;
     const started = performance.now();
+    let completed = run.resumable.get(execution.userId) ?? [];
+    run.resumable.delete(execution.userId);
     while (!run.abort.signal.aborted) {
       execution.attempts++;
       await this.update(run, execution, { status: 'running' });
       try {
-        await this.store.clearResults(run.meta.id, execution.userId);
-        const outcome = await this.runner.execute(run.meta.id, run.meta.workflow, user, run.abort.signal);
+        const outcome = await this.runner.execute(run.meta.id, run.meta.workflow, user, run.abort.signal, completed);
         await this.update(run, execution, { status: 'succeeded', tokens: outcome.tokens, error: undefined, durationMs: Math.round(performance.now() - started) });
         return;
       } catch (error) {
@@ -244,8 +272,13 @@ export class RunOrchestrator implements OnApplicationBootstrap, OnApplicationShu
         }
         const delay = backoff * 1000 * 2 ** (execution.attempts - 1) * (0.5 + Math.random());
         await sleep(delay, run.abort.signal);
+        // A retry starts clean; the failed attempt's results stay visible until then.
+        completed = [];
+        await this.store.clearResults(run.meta.id, execution.userId);
       }
     }
+    // Stopped while waiting to retry: cancelled, or pending again to resume after a restart.
+    await this.update(run, execution, { status: run.meta.status === 'cancelled' ? 'cancelled' : 'pending', error: undefined, durationMs: Math.round(performance.now() - started) });
   }
 
   private async update(run: ActiveRun, execution: ExecutionRecord, change: Partial<ExecutionRecord>): Promise<void> {
@@ -275,9 +308,16 @@ export function progressOf(executions: ExecutionRecord[]): Progress {
   return progress;
 }
 
+const byName = new Intl.Collator(undefined, { numeric: true });
+
+/**
+ * A run with its executions in one order whatever the store (a Redis hash keeps none) and whether
+ * or not the run is active: by user name, then id, as the directory lists users.
+ */
 function view(meta: RunMeta, executions: ExecutionRecord[]): RunView {
   const { workflow: _workflow, ...rest } = meta;
-  return { ...rest, progress: progressOf(executions), executions };
+  const ordered = [...executions].sort((a, b) => byName.compare(a.userName, b.userName) || byName.compare(a.userId, b.userId));
+  return { ...rest, progress: progressOf(executions), executions: ordered };
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {

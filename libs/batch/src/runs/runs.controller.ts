@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { BeforeApplicationShutdown, Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AdminGuard } from '@userscope/http';
@@ -13,7 +13,10 @@ import { Analytics, analytics, exportCsv, exportJson, groupResults, RunResults }
 @ApiBearerAuth()
 @Controller('api/runs')
 @UseGuards(AdminGuard)
-export class RunsController {
+export class RunsController implements BeforeApplicationShutdown {
+  /** Ends each open event stream. */
+  private readonly streams = new Set<() => void>();
+
   constructor(
     private readonly runs: RunOrchestrator,
     @Inject(BATCH_STORE) private readonly store: BatchStore,
@@ -91,14 +94,25 @@ export class RunsController {
       response.end();
       return;
     }
+    const close = () => {
+      unsubscribe();
+      this.streams.delete(close);
+      if (!response.writableEnded) response.end();
+    };
     const unsubscribe = this.runs.subscribe(id, (event: RunEvent) => {
       write(event.type, event.data);
-      if (event.type === 'end') {
-        unsubscribe();
-        response.end();
-      }
+      if (event.type === 'end') close();
     });
-    response.once('close', unsubscribe);
+    this.streams.add(close);
+    response.once('close', close);
+  }
+
+  /**
+   * Before the HTTP server closes: ends the open event streams (without `end`: the run goes on, or
+   * resumes on the next start), or the server would wait for each of those runs to finish.
+   */
+  beforeApplicationShutdown(): void {
+    for (const close of [...this.streams]) close();
   }
 
   private async resultsOf(id: string): Promise<RunResults> {

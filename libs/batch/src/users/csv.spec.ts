@@ -1,5 +1,5 @@
 import { csvDocument, flatten, parseCsv } from './csv';
-import { userFromCsv } from './user.record';
+import { badCsvColumn, userFromCsv } from './user.record';
 
 describe('CSV', () => {
   it('parses quoted commas, quotes and newlines, CRLF, a BOM and blank lines', () => {
@@ -28,5 +28,15 @@ describe('CSV', () => {
     const user = userFromCsv(['id', 'name', 'preferences.platform', 'empty'], ['a', 'A', 'LinkedIn', '']);
     expect(user).toEqual({ id: 'a', name: 'A', preferences: { platform: 'LinkedIn' } });
     expect(flatten({ result: { hook: 'h', tags: ['x'] } })).toEqual({ 'result.hook': 'h', 'result.tags': '["x"]' });
+  });
+
+  it('never follows a column into a prototype', () => {
+    expect(badCsvColumn(['name', 'a.b'])).toBeUndefined();
+    expect(badCsvColumn(['name', '__proto__.polluted'])).toBe('__proto__.polluted');
+    expect(badCsvColumn(['name', 'a..b'])).toBe('a..b');
+    expect(badCsvColumn(['name', ''])).toBeUndefined();
+    expect(userFromCsv(['name', ''], ['A', 'no column name'])).toEqual({ name: 'A' });
+    expect(userFromCsv(['name', '__proto__.polluted', 'constructor.x'], ['A', 'yes', 'yes'])).toEqual({ name: 'A' });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });

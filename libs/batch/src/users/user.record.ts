@@ -16,16 +16,26 @@ export function checkUser(value: unknown): { user?: BatchUser; reason?: string }
   return { user: { ...record, name: record.name.trim() } as BatchUser };
 }
 
-/** A user's fields from a CSV row: `a.b` columns become nested objects; empty cells are absent. */
+/** The first CSV column that cannot be a field path (`__proto__.x`, `a..b`), if any; columns without a name are ignored. */
+export function badCsvColumn(header: string[]): string | undefined {
+  return header.find((column) => column !== '' && column.split('.').some((segment) => !segment || FORBIDDEN_KEYS.has(segment)));
+}
+
+/**
+ * A user's fields from a CSV row: `a.b` columns become nested objects; empty cells and columns
+ * without a name are absent. The header must have passed `badCsvColumn`; only own properties are
+ * followed either way.
+ */
 export function userFromCsv(header: string[], cells: string[]): Record<string, unknown> {
   const user: Record<string, unknown> = {};
   header.forEach((column, i) => {
     const value = cells[i]?.trim() ?? '';
     if (value === '') return;
     const path = column.split('.');
+    if (column === '' || path.some((segment) => FORBIDDEN_KEYS.has(segment))) return;
     let target = user;
     for (const segment of path.slice(0, -1)) {
-      const next = target[segment];
+      const next = Object.prototype.hasOwnProperty.call(target, segment) ? target[segment] : undefined;
       target = (next && typeof next === 'object' ? next : (target[segment] = {})) as Record<string, unknown>;
     }
     target[path[path.length - 1]] = value;

@@ -6,7 +6,7 @@ import { BatchConfig } from '../config/batch-config.reader';
 import { BatchStore } from '../store/batch-store.interface';
 import { BatchUser } from '../store/batch-records';
 import { csvDocument, flatten, parseCsv } from './csv';
-import { checkUser, idFromName, userFromCsv } from './user.record';
+import { badCsvColumn, checkUser, idFromName, userFromCsv } from './user.record';
 
 export interface UserQuery {
   search?: string;
@@ -128,6 +128,8 @@ export class UsersService {
     const [header, ...rows] = parsed.rows;
     const columns = header?.map((column) => column.trim()) ?? [];
     if (!columns.includes('name')) throw badRequest(BatchMessages.csvHeader());
+    const badColumn = badCsvColumn(columns);
+    if (badColumn !== undefined) throw badRequest(BatchMessages.csvColumn(badColumn));
     return rows.map((cells, i) => {
       const row = parsed.lines[i + 1];
       if (cells.length !== columns.length) return { row, reason: BatchMessages.csvCells(cells.length, columns.length) };

@@ -76,7 +76,12 @@ export class WorkflowsService {
     return { fields, missing, ok: missing.length === 0 };
   }
 
+  /** `source` and `fields` are what GET adds: read-only, ignored in a body, so a GET result can be sent back. */
   private parse(body: unknown): BatchWorkflowDefinition {
+    if (body && typeof body === 'object' && !Array.isArray(body)) {
+      const { source: _source, fields: _fields, ...definition } = body as Record<string, unknown>;
+      body = definition;
+    }
     const { workflow, problems } = parseWorkflow(body, {
       functions: [...this.userscope.functions.keys()],
       llms: Object.keys(this.userscope.llms),
