@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { SessionRegistry } from '@userscope/runtime';
 import { startServer, TestServer } from './support/test-server';
-import { parseEvents } from './support/event-stream';
+import { openStream } from './support/event-stream';
 import { FakeOpenAiServer } from './support/fake-openai.server';
 
 const CONFIG = 'test/fixtures/chat-agent.yml';
@@ -149,6 +149,20 @@ describe('the per-user chat agent over the chat routes', () => {
     expect(last.usage.total_tokens).toBe(last.usage.prompt_tokens + last.usage.completion_tokens);
     expect(last.usage.prompt_tokens).toBeGreaterThanOrEqual(30);
     expect(await notesOf('gina')).toEqual(['call mum']);
+  });
+
+  it("a client that leaves a stream cancels the model's request, and its tokens so far are counted", async () => {
+    fake.reply({ content: 'a long answer that never ends', endless: true });
+    const stream = await openStream(`${server.url}/chat/stream`, say('tell me everything'), 'iris');
+    expect((stream.firstEvent.data as any).choices[0].delta).toEqual({ role: 'assistant', content: '' });
+    await fake.received(1);
+    stream.request.destroy();
+    await fake.requests[0].closed;
+    const session = server.app.get(SessionRegistry).get('iris')!;
+    // The runner releases the request in the same turn of the loop as the generator's cleanup.
+    while (session.activeRequests > 0) await new Promise(setImmediate);
+    expect(session.llm.llm_calls).toBe(1);
+    expect(session.llm.prompt_tokens).toBeGreaterThan(0);
   });
 
   it('a failure once the stream has started is an error event, then the stream ends', async () => {

@@ -149,6 +149,17 @@ describe('_type: openai against an OpenAI-protocol server', () => {
     expect(fake.requests).toHaveLength(2);
   });
 
+  it('gives up on a stream that stalls for longer than the timeout', async () => {
+    fake.reply({ content: 'half an answer', stall: true });
+    const events: LlmStreamEvent[] = [];
+    const error = await (async () => {
+      for await (const event of llms.get('slow').stream(ask('Hi'))) events.push(event);
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LlmTimeoutError);
+    expect(events).toEqual([{ type: 'content', text: 'half' }]);
+    await fake.requests[0].closed;
+  });
+
   it('reports a refused API key once, with the LLM and the server message, never the key', async () => {
     fake.reply({ status: 401, error: 'Incorrect API key provided: sk-te***key.' });
     const error = (await main().chat(ask('Hi')).catch((e: unknown) => e)) as LlmAuthenticationError;

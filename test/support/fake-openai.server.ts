@@ -13,6 +13,10 @@ export interface ScriptedReply {
   usage?: { prompt_tokens: number; completion_tokens: number } | null;
   /** Never answer: the request stays open until the client gives up (a timeout). */
   hang?: boolean;
+  /** Streamed: send the first word, then nothing more (a server that stalls mid-stream). */
+  stall?: boolean;
+  /** Streamed: send the words of `content` over and over, one per turn of the event loop, until the client goes away. */
+  endless?: boolean;
 }
 
 /** A request the fake received. */
@@ -88,7 +92,7 @@ export class FakeOpenAiServer {
     const status = reply.status ?? 200;
     if (status >= 400) return send(response, status, { error: { message: reply.error ?? `status ${status}`, type: 'error', code: null } }, reply.headers);
     const completion = completionOf(body, reply);
-    if (body.stream) return streamCompletion(response, completion, body.stream_options?.include_usage === true, reply.headers);
+    if (body.stream) return streamCompletion(response, completion, body.stream_options?.include_usage === true, reply.headers, reply);
     send(response, 200, completion, reply.headers);
   }
 }
@@ -128,13 +132,32 @@ function completionOf(body: any, reply: ScriptedReply) {
 }
 
 /** The completion as OpenAI streams it: role, text in words, tool calls in pieces, finish, usage chunk, [DONE]. */
-function streamCompletion(response: ServerResponse, completion: ReturnType<typeof completionOf>, includeUsage: boolean, headers: Record<string, string> = {}): void {
+function streamCompletion(
+  response: ServerResponse,
+  completion: ReturnType<typeof completionOf>,
+  includeUsage: boolean,
+  headers: Record<string, string> = {},
+  { stall = false, endless = false }: ScriptedReply = {},
+): void {
   response.writeHead(200, { 'content-type': 'text/event-stream', ...headers });
   const base = { id: completion.id, object: 'chat.completion.chunk', created: completion.created, model: completion.model };
   const write = (choices: unknown[], extra: object = {}) => response.write(`data: ${JSON.stringify({ ...base, choices, ...extra })}\n\n`);
   const { message, finish_reason } = completion.choices[0];
   write([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]);
-  for (const word of message.content?.match(/\s*\S+/g) ?? []) write([{ index: 0, delta: { content: word }, finish_reason: null }]);
+  if (endless) {
+    const words = message.content?.match(/\s*\S+/g) ?? ['…'];
+    let next = 0;
+    const drip = () => {
+      if (response.destroyed) return;
+      write([{ index: 0, delta: { content: words[next++ % words.length] }, finish_reason: null }]);
+      setImmediate(drip);
+    };
+    return drip();
+  }
+  for (const word of message.content?.match(/\s*\S+/g) ?? []) {
+    write([{ index: 0, delta: { content: word }, finish_reason: null }]);
+    if (stall) return; // the rest never comes; the client's leaving closes the response
+  }
   (message.tool_calls ?? []).forEach((call, index) => {
     const half = Math.ceil(call.function.arguments.length / 2);
     write([{ index: 0, delta: { tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.function.name, arguments: call.function.arguments.slice(0, half) } }] }, finish_reason: null }]);

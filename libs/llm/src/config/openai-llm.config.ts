@@ -44,7 +44,7 @@ export class OpenAiLlmConfig {
   @IsInt()
   seed?: number;
 
-  /** How long one attempt may take (a streamed reply: until the server starts answering). */
+  /** How long one attempt may take; for a streamed reply, until it starts and between its chunks. */
   @IsDuration()
   timeout: number = 60;
 

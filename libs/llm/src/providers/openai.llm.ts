@@ -71,7 +71,7 @@ export class OpenAiLlm implements LlmProvider {
         { ...this.params(request), stream: true, stream_options: { include_usage: true } },
         { signal: request.signal },
       );
-      return this.readStream(stream);
+      return this.readStream(stream, request.signal);
     } catch (error) {
       throw this.describe(error, false);
     }
@@ -106,8 +106,19 @@ export class OpenAiLlm implements LlmProvider {
     };
   }
 
-  /** Text as it comes; tool calls, whose names and arguments arrive in pieces, assembled for the end. */
-  private async *readStream(stream: AsyncIterable<ChatCompletionChunk>): AsyncIterable<ProviderStreamEvent> {
+  /**
+   * Text as it comes; tool calls, whose names and arguments arrive in pieces, assembled for the end.
+   * A server that sends nothing for `timeout` is given up on.
+   */
+  private async *readStream(
+    stream: AsyncIterable<ChatCompletionChunk> & { controller: AbortController },
+    signal: AbortSignal | undefined,
+  ): AsyncIterable<ProviderStreamEvent> {
+    let stalled = false;
+    const watchdog = setTimeout(() => {
+      stalled = true;
+      stream.controller.abort();
+    }, this.config.timeout * 1000);
     let content = '';
     const calls: LlmToolCall[] = [];
     let finishReason: LlmFinishReason = 'stop';
@@ -115,6 +126,7 @@ export class OpenAiLlm implements LlmProvider {
     let model = this.model;
     try {
       for await (const chunk of stream) {
+        watchdog.refresh();
         if (chunk.model) model = chunk.model;
         usage = readUsage(chunk.usage) ?? usage;
         const choice = chunk.choices?.[0];
@@ -133,8 +145,13 @@ export class OpenAiLlm implements LlmProvider {
         }
       }
     } catch (error) {
-      throw this.describe(error, false);
+      throw this.describe(error, stalled);
+    } finally {
+      clearTimeout(watchdog);
     }
+    // An aborted stream ends quietly; what came so far is not a reply.
+    if (stalled) throw this.describe(undefined, true);
+    if (signal?.aborted) throw new APIUserAbortError();
     const toolCalls = calls.filter(Boolean);
     yield {
       type: 'end',
