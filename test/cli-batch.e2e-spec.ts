@@ -47,6 +47,19 @@ describe('userscope batch', () => {
     expect(exported[0]).toEqual({ user: expect.any(String), result: { success: true, message: 'Note added successfully', notes: [], count: 1 } });
   });
 
+  it('runs the LLM workflow (echo model, structured output) and saves each user\'s hook in their own notepad', async () => {
+    const out = join(dir, 'scripts.json');
+    const result = await cli('batch', '--config_file', 'configs/agent-builder.yml', '--workflow', 'social-script', '--users', 'configs/users.sample.csv', '--out', out);
+    expect(result.code).toBe(0);
+    const summary = result.out.split('\n').find((line) => line.startsWith('Alice Johnson'))!;
+    expect(Number(summary.split(/\s+/)[3])).toBeGreaterThan(0); // tokens counted
+    const exported = JSON.parse(readFileSync(out, 'utf8'));
+    expect(exported.map((entry: { user: string }) => entry.user).sort()).toEqual(
+      ['Alice Johnson', 'Bob Smith', 'Carol Davis', 'Dan Wilson', 'Eve Martinez', 'Frank Lee'],
+    );
+    expect(exported[0].result).toEqual({ success: true, message: 'Note added successfully', notes: [], count: 1 });
+  });
+
   it('reports rejected rows and fails when no row is usable', async () => {
     const users = join(dir, 'bad.csv');
     writeFileSync(users, 'name,role\n"unterminated\n');

@@ -3,7 +3,7 @@ import { startServer, TestServer } from './support/test-server';
 /** A request-scoped controller a user writes gets the calling user's per-user instances (ContextIdStrategy). */
 describe('per-user providers in request-scoped controllers', () => {
   let server: TestServer;
-  const read = async (user: string) =>
+  const read = async (user: string): Promise<any> =>
     (await fetch(`${server.url}/counter`, { headers: { cookie: `nat-session=${user}` } })).json();
 
   beforeAll(async () => {

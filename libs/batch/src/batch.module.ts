@@ -1,7 +1,9 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { UserscopeConfig } from '@userscope/runtime';
-import { BATCH_CONFIG, BATCH_STORE } from './batch.constants';
+import { LlmRegistry } from '@userscope/llm';
+import { BATCH_CONFIG, BATCH_LLM, BATCH_STORE } from './batch.constants';
+import { LlmNodeCaller } from './runs/llm-node.caller';
 import { BatchConfig } from './config/batch-config.reader';
 import { BatchStore } from './store/batch-store.interface';
 import { createBatchStore } from './store/batch-store.factory';
@@ -29,6 +31,11 @@ export class BatchModule implements OnModuleInit, OnApplicationShutdown {
       providers: [
         { provide: BATCH_CONFIG, useValue: batch },
         { provide: BATCH_STORE, useFactory: () => createBatchStore(batch.settings) },
+        {
+          provide: BATCH_LLM,
+          inject: [{ token: LlmRegistry, optional: true }],
+          useFactory: (llms?: LlmRegistry) => (llms ? new LlmNodeCaller(llms) : undefined),
+        },
         UsersService,
         WorkflowsService,
         ExecutionRunner,

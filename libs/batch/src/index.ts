@@ -12,6 +12,7 @@ export * from './users/users.service';
 export * from './users/csv';
 export * from './workflows/workflows.service';
 export * from './runs/batch-llm.interface';
+export * from './runs/llm-node.caller';
 export * from './runs/execution.runner';
 export * from './runs/run.orchestrator';
 export * from './runs/run-results.view';

@@ -1,0 +1,18 @@
+import { LlmMessage, LlmRegistry } from '@userscope/llm';
+import { BatchLlm, BatchLlmReply, BatchLlmRequest } from './batch-llm.interface';
+
+/** Runs `llm` nodes on the configured LLMs; tokens are accounted to the user by the LLM client itself. */
+export class LlmNodeCaller implements BatchLlm {
+  constructor(private readonly llms: LlmRegistry) {}
+
+  async complete({ llm, system, prompt, schema, signal }: BatchLlmRequest): Promise<BatchLlmReply> {
+    const client = this.llms.get(llm);
+    const messages: LlmMessage[] = [...(system ? [{ role: 'system' as const, content: system }] : []), { role: 'user', content: prompt }];
+    if (schema) {
+      const result = await client.structured({ messages, schema, schemaName: 'node_output', signal });
+      return { content: result.value, model: client.model, structured: true, tokens: result.usage.total_tokens };
+    }
+    const result = await client.chat({ messages, signal });
+    return { content: result.message.content ?? '', model: result.model, structured: false, tokens: result.usage.total_tokens };
+  }
+}
