@@ -1,0 +1,84 @@
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { AddressInfo } from 'node:net';
+
+/**
+ * An OpenAI-protocol chat completions server on 127.0.0.1 that answers every request after a fixed
+ * latency, like a model server under steady load. It counts requests and the most in flight at once.
+ * The reply echoes the prompt's last user message; asked for a JSON schema, it fills the schema.
+ */
+export class FixedLatencyModelServer {
+  requests = 0;
+  inFlight = 0;
+  maxInFlight = 0;
+  /** The user messages received, in arrival order. */
+  readonly prompts: string[] = [];
+
+  private constructor(
+    private readonly server: Server,
+    readonly latencyMs: number,
+  ) {}
+
+  static async start(latencyMs: number): Promise<FixedLatencyModelServer> {
+    const server = createServer();
+    server.keepAliveTimeout = 60_000;
+    const model = new FixedLatencyModelServer(server, latencyMs);
+    server.on('request', (request, response) => void model.handle(request, response));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return model;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v1`;
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    let text = '';
+    for await (const chunk of request) text += chunk;
+    this.requests++;
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      const body = JSON.parse(text || '{}');
+      const prompt: string = [...(body.messages ?? [])].reverse().find((m: { role: string }) => m.role === 'user')?.content ?? '';
+      this.prompts.push(prompt);
+      await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+      const schema = body.response_format?.json_schema?.schema;
+      const content = schema ? JSON.stringify(fill(schema, prompt)) : `Reply to: ${prompt}`;
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify({
+          id: `chatcmpl-${this.requests}`,
+          object: 'chat.completion',
+          created: Math.floor(Date.now() / 1000),
+          model: body.model ?? 'fixed-latency',
+          choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
+          usage: { prompt_tokens: 20, completion_tokens: 10, total_tokens: 30 },
+        }),
+      );
+    } finally {
+      this.inFlight--;
+    }
+  }
+}
+
+/** A value matching the common JSON schema keywords; strings are `text`. */
+function fill(schema: Record<string, any>, text: string): unknown {
+  switch (schema.type) {
+    case 'object':
+      return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([key, sub]) => [key, fill(sub as Record<string, any>, text)]));
+    case 'array':
+      return [fill(schema.items ?? { type: 'string' }, text)];
+    case 'number':
+    case 'integer':
+      return 0;
+    case 'boolean':
+      return true;
+    default:
+      return text;
+  }
+}
