@@ -239,6 +239,11 @@ describe('the per-user chat agent over the chat routes', () => {
       expect(fake.requests[1].body.messages.slice(1).map((m: { content: string }) => m.content)).toEqual(['first', 'First answer.', 'second']);
     });
 
+    it('lists the workflow as the model', async () => {
+      const models = await clientFor().models.list();
+      expect(models.data).toEqual([{ id: 'per_user_chat_agent', object: 'model', created: expect.any(Number), owned_by: 'userscope' }]);
+    });
+
     it("gives the client Userscope's errors in OpenAI's shape", async () => {
       const noIdentity = await clientFor().chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }).catch((e: unknown) => e);
       expect(noIdentity).toBeInstanceOf(OpenAI.AuthenticationError);

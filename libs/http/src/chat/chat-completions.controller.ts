@@ -1,7 +1,7 @@
-import { Body, Controller, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ChatRequest, ChatResponse } from '@userscope/llm';
-import { WorkflowRunner } from '@userscope/runtime';
+import { FunctionCatalog, WorkflowRunner } from '@userscope/runtime';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IdentityResolver } from '../identity/identity.resolver';
 import { writeEventStream } from '../event-stream.writer';
@@ -9,21 +9,36 @@ import { asChatChunks, CHAT_EVENT_STREAM } from './chat-event-stream';
 import { ChatWorkflowGuard } from './chat-workflow.guard';
 import { OpenAiErrorFilter } from './openai-error.filter';
 
+/** What `GET /v1/models` lists: the workflow, as the one model a client can choose. */
+export interface ModelList {
+  object: 'list';
+  data: { id: string; object: 'model'; created: number; owned_by: string }[];
+}
+
 /**
  * OpenAI's `POST /v1/chat/completions` over the chat workflow, so that any OpenAI client library
  * pointed at Userscope (`baseURL: <server>/v1`) talks to the caller's own agent. Errors in OpenAI's shape.
  */
 @ApiTags('chat')
-@Controller('v1/chat')
+@Controller('v1')
 @UseGuards(ChatWorkflowGuard)
 @UseFilters(OpenAiErrorFilter)
 export class ChatCompletionsController {
+  private readonly startedAt = Math.floor(Date.now() / 1000);
+
   constructor(
     private readonly runner: WorkflowRunner,
     private readonly identity: IdentityResolver,
+    private readonly catalog: FunctionCatalog,
   ) {}
 
-  @Post('completions')
+  @Get('models')
+  @ApiOperation({ summary: 'OpenAI-compatible model list: the chat workflow (clients that list models before chatting)' })
+  models(): ModelList {
+    return { object: 'list', data: [{ id: this.catalog.workflow.type.name, object: 'model', created: this.startedAt, owned_by: 'userscope' }] };
+  }
+
+  @Post('chat/completions')
   @ApiOperation({ summary: 'OpenAI-compatible chat completions; `stream: true` answers with chunks, then `data: [DONE]`' })
   @ApiBody({ type: ChatRequest })
   @ApiProduces('application/json', 'text/event-stream')
