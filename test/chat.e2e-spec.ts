@@ -198,6 +198,9 @@ describe('the per-user chat agent over the chat routes', () => {
     expect(badRole.json.details).toEqual([{ field: 'messages.0.role', errors: ['role must be one of: system, developer, user, assistant'] }]);
     const empty = await server.post('/chat', { messages: [] }, 'ivy');
     expect(empty.status).toBe(400);
+    const noNewMessage = await server.post('/chat', { messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }] }, 'ivy');
+    expect(noNewMessage.status).toBe(422);
+    expect(noNewMessage.json.message).toBe('The conversation must end with a user message: send the new message last.');
     expect(fake.requests).toHaveLength(0);
   });
 

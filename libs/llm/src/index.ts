@@ -3,6 +3,7 @@ export * from './llm.messages';
 export * from './interfaces/llm.interface';
 export * from './interfaces/llm-module-options.interface';
 export * from './exceptions/llm.exception';
+export * from './exceptions/chat-agent.exception';
 export * from './config/openai-llm.config';
 export * from './config/echo-llm.config';
 export * from './config/llm-config.resolver';

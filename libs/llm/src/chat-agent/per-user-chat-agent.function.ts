@@ -5,15 +5,10 @@ import { ChatResponse, ChatResponseChunk, ChatUsage } from '../dto/chat-response
 import { LlmChatRequest, LlmChatResult, LlmMessage, LlmUsage } from '../interfaces/llm.interface';
 import { LlmClient } from '../llm.client';
 import { LlmRegistry } from '../llm.registry';
-import { ChatAgentMessages } from './chat-agent.messages';
+import { ChatAgentIterationsError, ChatTurnError } from '../exceptions/chat-agent.exception';
 import { ConversationMemory } from './conversation.memory';
 import { FunctionTools } from './function-tools';
 import { PerUserChatAgentConfig } from './per-user-chat-agent.dto';
-
-/** The agent stopped before an answer: the model kept calling tools for `max_iterations` calls. */
-export class ChatAgentIterationsError extends Error {
-  override name = 'ChatAgentIterationsError';
-}
 
 /** Between the texts of the rounds of one turn (text, tool calls, more text). */
 const ROUND_SEPARATOR = '\n\n';
@@ -76,7 +71,7 @@ export class PerUserChatAgentFunction implements UserscopeFunction<ChatRequest, 
           };
         }
       }
-      throw new ChatAgentIterationsError(ChatAgentMessages.maxIterations(this.config.max_iterations));
+      throw new ChatAgentIterationsError(this.config.max_iterations);
     } finally {
       release();
     }
@@ -124,7 +119,7 @@ export class PerUserChatAgentFunction implements UserscopeFunction<ChatRequest, 
           return;
         }
       }
-      throw new ChatAgentIterationsError(ChatAgentMessages.maxIterations(this.config.max_iterations));
+      throw new ChatAgentIterationsError(this.config.max_iterations);
     } finally {
       release();
     }
@@ -146,7 +141,7 @@ export class PerUserChatAgentFunction implements UserscopeFunction<ChatRequest, 
           ? { role: 'assistant', content: chatText(message.content) }
           : { role: message.role === 'user' ? 'user' : 'system', content: chatText(message.content) },
     );
-    if (messages[messages.length - 1].role !== 'user') throw new Error(ChatAgentMessages.noUserMessage());
+    if (messages[messages.length - 1].role !== 'user') throw new ChatTurnError();
     if (this.memory.size === 0) return messages;
     const lastAssistant = messages.map((message) => message.role).lastIndexOf('assistant');
     return messages.slice(lastAssistant + 1);
