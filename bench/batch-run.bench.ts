@@ -1,0 +1,159 @@
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import OpenAI from 'openai';
+import { UserscopeRuntimeModule } from '@userscope/runtime';
+import { RunOrchestrator, UsersService } from '@userscope/batch';
+import { loadApplication } from '../src/application.loader';
+
+/** Issue #6's bench: 1,000 users × one llm node, a model with a fixed 100 ms latency, concurrency 100. */
+export interface BatchRunReport {
+  users: number;
+  concurrency: number;
+  latencyMs: number;
+  idealMs: number;
+  userscope: { wallMs: number; cpuMs: number; maxInFlight: number; requests: number; maxLoopDelayMs: number };
+  bare: { wallMs: number; cpuMs: number; maxInFlight: number; requests: number };
+}
+
+const USERS = Number(process.env.BENCH_BATCH_USERS ?? 1000);
+const CONCURRENCY = Number(process.env.BENCH_BATCH_CONCURRENCY ?? 100);
+const LATENCY_MS = 100;
+const WARMUP = 300;
+
+export async function runBatchRunBench(): Promise<BatchRunReport> {
+  const child = fork(path.join(__dirname, 'batch', 'model-server.child.js'), { env: { ...process.env, MODEL_LATENCY_MS: String(LATENCY_MS) } });
+  const url = await new Promise<string>((resolve) => child.once('message', (m: { url: string }) => resolve(m.url)));
+  const stats = () => new Promise<{ requests: number; maxInFlight: number }>((resolve) => {
+    child.once('message', resolve as never);
+    child.send('stats');
+  });
+  const dir = mkdtempSync(path.join(tmpdir(), 'userscope-batch-bench-'));
+  try {
+    // Baseline: the same calls with the openai client in a bare promise pool, no framework.
+    const client = new OpenAI({ baseURL: url, apiKey: 'bench', maxRetries: 0 });
+    const barePool = (count: number) => async () => {
+      let next = 0;
+      await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+        for (let i = next++; i < count; i = next++) {
+          await client.chat.completions.create({ model: 'fixed-latency', messages: [{ role: 'user', content: `Create a script for User ${i}.` }] });
+        }
+      }));
+    };
+    await barePool(WARMUP)(); // JIT and connections warm, as in a server that has been up a while
+    await stats();
+    const bare = await measure(barePool(USERS));
+    const bareStats = await stats();
+
+    const config = path.join(dir, 'batch-bench.yml');
+    writeFileSync(config, [
+      'llms:',
+      `  model: { _type: openai, base_url: "${url}", model_name: fixed-latency, api_key: bench, max_retries: 0 }`,
+      'functions:',
+      '  notepad: { _type: per_user_notepad }',
+      '  preferences: { _type: per_user_preferences }',
+      'workflow: { _type: per_user_assistant }',
+      `batch: { max_concurrency: ${CONCURRENCY}, retention_runs: 5 }`,
+      'batch_workflows:',
+      '  - id: script',
+      '    name: Script',
+      '    nodes:',
+      '      - { id: "1", type: llm, llm: model, prompt: "Create a script for {{user:name}}, a {{user:role}}." }',
+      '',
+    ].join('\n'));
+    const loaded = loadApplication(config);
+    @Module({ imports: [UserscopeRuntimeModule.forRoot(loaded), ...loaded.modules] })
+    class BatchBenchModule {}
+    const app = await NestFactory.createApplicationContext(BatchBenchModule, { logger: ['error'] });
+    const users = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => ({ id: `${prefix}${i}`, name: `User ${i}`, role: 'Engineer' }));
+    const runs = app.get(RunOrchestrator);
+    const runFor = (userIds: string[]) => async () => {
+      const { runId } = await runs.start({ workflowId: 'script', userIds, concurrency: CONCURRENCY });
+      await new Promise<void>((resolve) => {
+        const off = runs.subscribe(runId, (event) => {
+          if (event.type === 'end') {
+            off();
+            resolve();
+          }
+        });
+      });
+      const run = await runs.get(runId);
+      if (run.progress.succeeded !== userIds.length) throw new Error(`only ${run.progress.succeeded}/${userIds.length} executions succeeded`);
+    };
+    const warmupUsers = users('warm', WARMUP);
+    const measuredUsers = users('u', USERS);
+    await app.get(UsersService).import({ json: [...warmupUsers, ...measuredUsers] });
+    await runFor(warmupUsers.map((user) => user.id))();
+    await stats();
+    const loop = monitorEventLoopDelay({ resolution: 1 });
+    loop.enable();
+    const framework = await measure(runFor(measuredUsers.map((user) => user.id)));
+    loop.disable();
+    const frameworkStats = await stats();
+    await app.close();
+    return {
+      users: USERS,
+      concurrency: CONCURRENCY,
+      latencyMs: LATENCY_MS,
+      idealMs: Math.ceil(USERS / CONCURRENCY) * LATENCY_MS,
+      userscope: { ...framework, ...frameworkStats, maxLoopDelayMs: loop.max / 1e6 },
+      bare: { ...bare, ...bareStats },
+    };
+  } finally {
+    child.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function measure(work: () => Promise<void>): Promise<{ wallMs: number; cpuMs: number }> {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  await work();
+  const used = process.cpuUsage(cpu);
+  return { wallMs: performance.now() - started, cpuMs: (used.user + used.system) / 1000 };
+}
+
+export function renderBatchRunReport(report: BatchRunReport, machineLine: string): string {
+  const { userscope: u, bare: b } = report;
+  const overheadCpu = (u.cpuMs - b.cpuMs) / report.users;
+  return [
+    `## Batch run: ${report.users.toLocaleString('en')} users × one llm node, ${report.latencyMs} ms model, concurrency ${report.concurrency}`,
+    '',
+    machineLine,
+    '',
+    'The model is an OpenAI-protocol server on 127.0.0.1 (its own process) answering every request after a fixed',
+    `${report.latencyMs} ms. Ideal wall time: ⌈users / concurrency⌉ × latency = ${report.idealMs} ms. Baseline in the same run:`,
+    'the same calls with the `openai` client in a bare promise pool (no framework). Userscope: a full run through',
+    '`RunOrchestrator` — users from the directory, the template filled per user, each execution inside the',
+    "user's session (their per-user functions built), LLM tokens accounted, every node result and status change stored.",
+    '',
+    '| | wall ms | × ideal | CPU ms | CPU µs per execution | most calls in flight | requests |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    `| Bare openai client pool | ${b.wallMs.toFixed(0)} | ${(b.wallMs / report.idealMs).toFixed(2)} | ${b.cpuMs.toFixed(0)} | ${((b.cpuMs / report.users) * 1000).toFixed(0)} | ${b.maxInFlight} | ${b.requests} |`,
+    `| Userscope batch run | ${u.wallMs.toFixed(0)} | ${(u.wallMs / report.idealMs).toFixed(2)} | ${u.cpuMs.toFixed(0)} | ${((u.cpuMs / report.users) * 1000).toFixed(0)} | ${u.maxInFlight} | ${u.requests} |`,
+    '',
+    `Userscope wall / ideal: **${(u.wallMs / report.idealMs).toFixed(2)}×** (target ≤ 1.2×: **${u.wallMs / report.idealMs <= 1.2 ? 'met' : 'not met'}**); ` +
+      `Userscope wall / bare client: ${(u.wallMs / b.wallMs).toFixed(2)}×. Framework overhead per execution: ` +
+      `${(overheadCpu * 1000).toFixed(0)} µs of CPU above the bare client's. Longest event-loop delay during the run: ${u.maxLoopDelayMs.toFixed(1)} ms.`,
+  ].join('\n');
+}
+
+/** `node dist/bench/batch-run.bench.js`: this bench alone. */
+if (require.main === module) {
+  void (async () => {
+    const { writeSection } = await import('./harness/results-file');
+    const os = await import('node:os');
+    const report = await runBatchRunBench();
+    const machine = `Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()}), ${new Date().toISOString()}, 1-min load at end ${os.loadavg()[0].toFixed(2)}.`;
+    const markdown = renderBatchRunReport(report, machine);
+    writeSection(path.resolve(__dirname, '..', '..', 'bench', 'RESULTS.md'), 'batch-bench', markdown);
+    console.log(markdown);
+  })().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
