@@ -1,7 +1,5 @@
-import { NestFactory } from '@nestjs/core';
-import { Module } from '@nestjs/common';
-import { UserscopeRuntimeModule, WORKFLOW_NAME } from '@userscope/runtime';
-import { LlmModule } from '@userscope/llm';
+import { createHttpApp } from '@userscope/http';
+import { WORKFLOW_NAME } from '@userscope/runtime';
 import { loadApplication } from '../application.loader';
 import { CliCommand, CONFIG_OPTIONS, configFileOption } from './cli-command';
 
@@ -20,10 +18,9 @@ export const validateCommand: CliCommand = {
     const file = configFileOption(values, usage);
     const loaded = loadApplication(file);
 
-    @Module({ imports: [UserscopeRuntimeModule.forRoot(loaded), LlmModule.forRoot(loaded.config)] })
-    class ValidateModule {}
     try {
-      const app = await NestFactory.createApplicationContext(ValidateModule, { logger: false, abortOnError: false });
+      // The whole server, built but not listening: identity key files, stores and the graph check included.
+      const app = await createHttpApp({ ...loaded, logger: false });
       await app.close();
     } catch (error) {
       console.error(`Invalid config ${file}: ${(error as Error).message}`);
