@@ -286,7 +286,10 @@ export class RunOrchestrator implements OnApplicationBootstrap, OnApplicationShu
     for (const key of Object.keys(change) as (keyof ExecutionRecord)[]) if (execution[key] === undefined) delete execution[key];
     await this.store.putExecutions(run.meta.id, [execution]);
     this.emit(run.meta.id, { type: 'execution', data: { ...execution } });
-    this.emit(run.meta.id, { type: 'progress', data: progressOf([...run.executions.values()]) });
+    // Counting is O(users), so only when someone listens (an SSE client, the CLI's progress bar).
+    if (this.events.listenerCount(run.meta.id) > 0) {
+      this.emit(run.meta.id, { type: 'progress', data: progressOf([...run.executions.values()]) });
+    }
   }
 
   private emit(runId: string, event: RunEvent): void {
