@@ -10,12 +10,16 @@ export class ConcurrencyLimiter {
     private readonly timeoutMs: number,
   ) {}
 
+  /** Takes a slot if one is free now (no queue waiting ahead); false otherwise. */
+  tryTake(session: UserSession): boolean {
+    if (session.activeRequests >= this.max || session.waiting.length > 0) return false;
+    session.activeRequests++;
+    return true;
+  }
+
   /** Resolves when the request may run (counted in `activeRequests`); throws a 429 when it may not. */
   async take(session: UserSession): Promise<void> {
-    if (session.activeRequests < this.max) {
-      session.activeRequests++;
-      return;
-    }
+    if (this.tryTake(session)) return;
     if (session.waiting.length >= this.maxQueued) {
       throw new UserConcurrencyError(RuntimeMessages.queueFull(session.activeRequests, session.waiting.length), 1);
     }

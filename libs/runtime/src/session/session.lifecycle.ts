@@ -65,12 +65,16 @@ export class SessionLifecycle implements OnApplicationShutdown {
     const session = this.sessionOf(userId);
     session.totalRequests++;
     session.lastActivity = Date.now();
-    try {
-      await this.limiter.take(session);
-    } catch (error) {
-      session.errorCount++;
-      throw error;
+    // The common case (a free slot, a built session) awaits nothing: this is every request's path.
+    if (!this.limiter.tryTake(session)) {
+      try {
+        await this.limiter.take(session);
+      } catch (error) {
+        session.errorCount++;
+        throw error;
+      }
     }
+    if (session.built) return session;
     session.ready ??= this.build(session);
     try {
       await session.ready;
@@ -210,6 +214,7 @@ export class SessionLifecycle implements OnApplicationShutdown {
         session.functions.set(fn.name, new FunctionHandle(fn, instance));
       }
       session.instances.push(...this.tracker.collect(session.contextId));
+      session.built = true;
     } catch (error) {
       // A half-built session is never used: dispose what was built and let the next request retry.
       this.registry.remove(session);

@@ -22,6 +22,8 @@ export class UserSession {
   readonly instances: object[] = [];
   /** Settles when the user's per-user functions are built; shared by concurrent first requests. */
   ready: Promise<void> | undefined;
+  /** The build has finished: requests need not wait for `ready`. */
+  built = false;
   /** Set once the session has ended; a late caller must not use it. */
   ended = false;
   /** Set by `end()` while requests are in flight; called when the last one finishes. */
