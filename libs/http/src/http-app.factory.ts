@@ -12,6 +12,7 @@ import { MetricsRegistry } from './metrics/metrics.registry';
 import { registerRequestMetrics } from './metrics/request-metrics.hook';
 import { setupOpenApi } from './openapi/openapi.document';
 import { UserscopeHttpModule } from './userscope-http.module';
+import { registerWebUi } from './web/web-ui';
 
 export interface HttpAppOptions {
   config: UserscopeConfig;
@@ -40,6 +41,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<NestFastif
   app.useGlobalFilters(new ErrorFilter());
   registerRequestMetrics(app.getHttpAdapter().getInstance(), app.get(MetricsRegistry));
   setupOpenApi(app, options.config);
+  await registerWebUi(app);
   await app.init();
   logPayloadFormat(options.config);
   return app;
