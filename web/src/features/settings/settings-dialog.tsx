@@ -1,0 +1,71 @@
+import { KeyRound } from 'lucide-react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
+import { Button } from '@/components/ui/button';
+import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from '@/components/ui/dialog';
+import { Input } from '@/components/ui/input';
+import { Label } from '@/components/ui/label';
+import { useToast } from '@/components/ui/toaster';
+import { getAdminToken, setAdminToken } from '@/lib/admin-token';
+
+/** The admin token, for servers with `general.admin_token`: kept in this browser only. */
+export function SettingsDialog({ open, onOpenChange }: { open: boolean; onOpenChange(open: boolean): void }) {
+  const [token, setToken] = useState('');
+  const [show, setShow] = useState(false);
+  const tokenId = useId();
+  const toast = useToast();
+
+  useEffect(() => {
+    if (open) setToken(getAdminToken());
+  }, [open]);
+
+  const save = (event: FormEvent) => {
+    event.preventDefault();
+    setAdminToken(token);
+    onOpenChange(false);
+    toast({ title: token.trim() ? 'Admin token saved' : 'Admin token removed' });
+  };
+
+  return (
+    <Dialog open={open} onOpenChange={onOpenChange}>
+      <DialogContent>
+        <form onSubmit={save} className="flex flex-col gap-4">
+          <DialogHeader>
+            <DialogTitle className="flex items-center gap-2">
+              <KeyRound className="size-5 text-primary" aria-hidden /> Settings
+            </DialogTitle>
+            <DialogDescription>
+              A server with <code>general.admin_token</code> (or <code>USERSCOPE_ADMIN_TOKEN</code>) answers the page only with that token. It is
+              kept in this browser’s local storage and sent as <code>Authorization: Bearer</code>. Without a token, the server answers loopback
+              clients only.
+            </DialogDescription>
+          </DialogHeader>
+          <div className="flex flex-col gap-2">
+            <Label htmlFor={tokenId}>Admin token</Label>
+            <div className="flex gap-2">
+              <Input
+                id={tokenId}
+                type={show ? 'text' : 'password'}
+                autoComplete="off"
+                spellCheck={false}
+                value={token}
+                onChange={(event) => setToken(event.target.value)}
+                placeholder="Not set"
+              />
+              <Button variant="outline" onClick={() => setShow(!show)} aria-pressed={show}>
+                {show ? 'Hide' : 'Show'}
+              </Button>
+            </div>
+          </div>
+          <DialogFooter>
+            {getAdminToken() && (
+              <Button variant="ghost" onClick={() => setToken('')}>
+                Clear
+              </Button>
+            )}
+            <Button type="submit">Save</Button>
+          </DialogFooter>
+        </form>
+      </DialogContent>
+    </Dialog>
+  );
+}
