@@ -1,26 +1,76 @@
 import path from 'node:path';
 import { generateBenchSettings, runGenerateBench } from './generate.bench';
 import { ratios, renderGenerateReport, TARGET_VS_NEST } from './generate/report';
+import { idleSessionsSettings, runIdleSessionsBench, TARGET_BLOCK_MS, TARGET_OVERHEAD_BYTES } from './idle-sessions.bench';
+import { idleVerdict, renderIdleSessionsReport } from './idle-sessions/report';
+import { firstRequestSettings, runFirstRequestBench } from './first-request.bench';
+import { firstRequestRatios, renderFirstRequestReport } from './first-request/report';
+import { BenchEntry, selectBenches } from './harness/bench-selection';
 import { writeSection } from './harness/results-file';
 import { machineInfo } from './harness/machine-info';
 import { codeVersion } from './harness/code-version';
 
-/** `npm run bench`: runs every bench and writes each one's section of bench/RESULTS.md. */
+/**
+ * `npm run bench`: runs every bench and writes each one's section of bench/RESULTS.md.
+ * `npm run bench -- <name or group>` (or BENCH_ONLY=<names>) runs some: see bench/README.md.
+ */
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const RESULTS_FILE = path.join(REPO_ROOT, 'bench', 'RESULTS.md');
 
+const BENCHES: BenchEntry[] = [
+  {
+    name: 'generate',
+    groups: [],
+    async run() {
+      const machine = machineInfo();
+      const report = await runGenerateBench(generateBenchSettings(REPO_ROOT));
+      writeSection(RESULTS_FILE, 'generate-bench', renderGenerateReport(report, machine, codeVersion(REPO_ROOT)));
+      const r = ratios(report);
+      console.log(
+        `\nUserscope / (a) Fastify: ${r.vsFastify.toFixed(2)}x   Userscope / (b) Nest: ${r.vsNest.toFixed(2)}x ` +
+          `(per round ${r.vsNestPerRound.map((x) => x.toFixed(2)).join(' / ')})`,
+      );
+      if (!r.meetsTarget) console.warn(`Userscope is below the ${TARGET_VS_NEST}x target against (b).`);
+    },
+  },
+  {
+    name: 'idle-sessions',
+    groups: ['sessions'],
+    async run() {
+      const machine = machineInfo();
+      const report = await runIdleSessionsBench(idleSessionsSettings(REPO_ROOT));
+      writeSection(RESULTS_FILE, 'idle-sessions-bench', renderIdleSessionsReport(report, machine, codeVersion(REPO_ROOT)));
+      const v = idleVerdict(report);
+      console.log(
+        `\nPer idle session: Userscope ${Math.round(v.userscopeBytes)} B, baseline ${Math.round(v.baselineBytes)} B, ` +
+          `overhead ${Math.round(v.overheadBytes)} B (target <= ${TARGET_OVERHEAD_BYTES}: ${v.overheadMet ? 'met' : 'NOT met'}). ` +
+          `Longest block in the sweep ${v.longestBlockMs.toFixed(1)} ms (target <= ${TARGET_BLOCK_MS}: ${v.blockMet ? 'met' : 'NOT met'}).`,
+      );
+    },
+  },
+  {
+    name: 'first-request',
+    groups: ['sessions'],
+    async run() {
+      const machine = machineInfo();
+      const report = await runFirstRequestBench(firstRequestSettings(REPO_ROOT));
+      writeSection(RESULTS_FILE, 'first-request-bench', renderFirstRequestReport(report, machine, codeVersion(REPO_ROOT)));
+      const r = firstRequestRatios(report);
+      console.log(`\nFirst requests, Userscope / global build lock: ${r.inProcess.toFixed(1)}x in-process, ${r.http.toFixed(1)}x over HTTP.`);
+    },
+  },
+];
+
 async function main(): Promise<void> {
+  const benches = selectBenches(BENCHES, process.argv.slice(2));
   const machine = machineInfo();
-  const code = codeVersion(REPO_ROOT);
-  console.log(`Userscope ${code}; Node ${machine.node}, ${machine.cpus} CPUs, 1-min load ${machine.load.toFixed(2)}`);
-  const report = await runGenerateBench(generateBenchSettings(REPO_ROOT));
-  writeSection(RESULTS_FILE, 'generate-bench', renderGenerateReport(report, machine, code));
-  const r = ratios(report);
-  console.log(
-    `\nUserscope / (a) Fastify: ${r.vsFastify.toFixed(2)}x   Userscope / (b) Nest: ${r.vsNest.toFixed(2)}x ` +
-      `(per round ${r.vsNestPerRound.map((x) => x.toFixed(2)).join(' / ')})`,
-  );
-  if (!r.meetsTarget) console.warn(`Userscope is below the ${TARGET_VS_NEST}x target against (b).`);
+  console.log(`Userscope ${codeVersion(REPO_ROOT)}; Node ${machine.node}, ${machine.cpus} CPUs, 1-min load ${machine.load.toFixed(2)}`);
+  for (const bench of benches) {
+    const started = performance.now();
+    console.log(`\n== ${bench.name}`);
+    await bench.run();
+    console.log(`== ${bench.name} took ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  }
   console.log(`Results written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
 }
 

@@ -21,6 +21,16 @@ export class UserAssistants {
     return assistant;
   }
 
+  /** Users with state. */
+  get size(): number {
+    return this.byUser.size;
+  }
+
+  /** Forgets every user. */
+  clear(): void {
+    this.byUser.clear();
+  }
+
   /** Wired by hand: the assistant finds its notepad and preferences by name in a plain object, no DI and no per-call validation. */
   private create(): AssistantFunction {
     const functions: Record<string, object> = {

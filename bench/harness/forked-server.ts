@@ -11,8 +11,11 @@ const START_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 10_000;
 
 /** Forks the compiled server module `modulePath` (see serveInChild) and waits until it listens. */
-export async function forkServer(modulePath: string, options: { cwd: string; execArgv?: string[] }): Promise<ForkedServer> {
-  const child = fork(modulePath, [], { cwd: options.cwd, execArgv: options.execArgv ?? [], stdio: 'inherit' });
+export async function forkServer(
+  modulePath: string,
+  options: { cwd: string; execArgv?: string[]; args?: string[] },
+): Promise<ForkedServer> {
+  const child = fork(modulePath, options.args ?? [], { cwd: options.cwd, execArgv: options.execArgv ?? [], stdio: 'inherit' });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');

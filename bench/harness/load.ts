@@ -12,6 +12,8 @@ export interface LoadOptions {
   url: string;
   connections: number;
   seconds: number;
+  /** Stop after this many requests instead of after `seconds`. */
+  amount?: number;
   /** Called once per request sent, so every request can carry another user. */
   next(): LoadRequest;
 }
@@ -22,6 +24,8 @@ export interface LoadResult {
   p50Ms: number;
   p99Ms: number;
   requests: number;
+  /** How long the run took: to the last response for a fixed amount, else autocannon's duration. */
+  durationSeconds: number;
   non2xx: number;
   errors: number;
   timeouts: number;
@@ -29,11 +33,21 @@ export interface LoadResult {
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  // autocannon ends a run on its next 1 s sample tick, so for a fixed amount its duration is rounded
+  // up to whole seconds; the last response's time is exact.
+  const started = performance.now();
+  let lastResponseAt = started;
   const result = await autocannon({
     url: options.url,
     connections: options.connections,
     duration: options.seconds,
-    requests: [{ setupRequest: (request) => ({ ...request, ...options.next() }) }],
+    ...(options.amount ? { amount: options.amount } : {}),
+    requests: [
+      {
+        setupRequest: (request) => ({ ...request, ...options.next() }),
+        ...(options.amount ? { onResponse: () => void (lastResponseAt = performance.now()) } : {}),
+      },
+    ],
   });
   const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count]));
   return {
@@ -41,6 +55,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     requests: result.requests.total,
+    durationSeconds: options.amount ? (lastResponseAt - started) / 1000 : result.duration,
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,

@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
-const TITLE = '# Benchmark results\n\nWritten by `npm run bench`; each bench owns the section between its markers.\n';
+const TITLE =
+  '# Benchmark results\n\nWritten by `npm run bench`; each bench owns the section between its markers. ' +
+  'Run one bench with `npm run bench -- <name>` (see bench/README.md).\n';
 
 /**
  * Writes `content` between `<!-- name:start -->` and `<!-- name:end -->` in `file`, keeping
