@@ -1,0 +1,380 @@
+import { execFileSync } from 'node:child_process';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { startServer, TestServer } from './support/test-server';
+import { BatchApi } from './support/batch-api';
+
+/**
+ * The multi-user execution page in a real headless Chromium (Debian's, driven by playwright-core)
+ * against a real server: import users through the page, select three, run a workflow, follow it,
+ * switch tabs, compare side by side, copy all, export CSV, reopen from history, the monitor, a narrow
+ * screen. With UPDATE_SCREENSHOTS=1 it also saves docs/screenshots/*.png (`npm run screenshots`).
+ */
+
+const CHROMIUM = '/usr/bin/chromium';
+const CONFIG = 'configs/agent-builder.yml';
+const SAMPLE_USERS = 'configs/users.sample.csv';
+const WEB_BUILD = 'dist/web/index.html';
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(__dirname, '..', 'docs', 'screenshots') : undefined;
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+const available = existsSync(CHROMIUM);
+const required = process.env.CI === 'true';
+if (!available && !required) {
+  console.warn(`!!! ${CHROMIUM} is missing: the browser tests of the web page are SKIPPED. Install it with: apt-get install -y chromium !!!`);
+}
+
+jest.setTimeout(120_000);
+
+describe('web page in Chromium', () => {
+  if (!available) {
+    if (required) {
+      it('needs Chromium under CI', () => {
+        throw new Error(`${CHROMIUM} is missing; CI=true requires it (.ci/run installs Debian's chromium package).`);
+      });
+    } else {
+      it.skip(`needs ${CHROMIUM}`, () => undefined);
+    }
+    return;
+  }
+
+  let server: TestServer;
+  let api: BatchApi;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let work: string;
+  /** The run of the three users, shared by the tests that follow it. */
+  let runId = '';
+
+  beforeAll(async () => {
+    // `npm test` runs after `npm run build`; a bare `npx jest` builds the page here if it must.
+    if (!existsSync(WEB_BUILD)) execFileSync('npm', ['run', 'build:web'], { stdio: 'inherit' });
+    server = await startServer(CONFIG, { ...process.env, BATCH_STORE: 'memory', USERSCOPE_ADMIN_TOKEN: '' });
+    api = new BatchApi(server.url);
+    work = mkdtempSync(join(tmpdir(), 'userscope-web-'));
+    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    page = await context.newPage();
+    page.setDefaultTimeout(15_000);
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    (page as unknown as { errors: string[] }).errors = errors;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  afterEach(() => {
+    expect((page as unknown as { errors: string[] }).errors).toEqual([]);
+  });
+
+  it('is served at / with the API beside it', async () => {
+    const response = await page.goto(server.url);
+    expect(response?.status()).toBe(200);
+    await expect(page.title()).resolves.toMatch(/Userscope/);
+    expect((await fetch(`${server.url}/health`)).status).toBe(200);
+    expect((await fetch(`${server.url}/api/nope`)).status).toBe(404);
+    await page.getByText('No users yet. Import a CSV to get started.').waitFor();
+  });
+
+  it('imports users from a CSV through the page, showing the rejected rows', async () => {
+    const csv = `${readFileSync(SAMPLE_USERS, 'utf8').trimEnd()}\nbad id!,Broken Row,Intern,Ops,x@example.com,X,dry\n`;
+    const file = join(work, 'team.csv');
+    writeFileSync(file, csv);
+
+    await page.getByRole('button', { name: 'Import CSV' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import users' });
+    await dialog.getByLabel('CSV or JSON file').setInputFiles(file);
+    await expect(text(dialog.getByRole('region', { name: 'Preview' }))).resolves.toContain('7 rows');
+    await dialog.getByRole('button', { name: 'Import 7 rows' }).click();
+    await dialog.getByText('Imported 6 users, rejected 1 row').waitFor();
+    const rejected = dialog.getByRole('table', { name: 'Rejected rows' });
+    await expect(text(rejected)).resolves.toContain('bad id!,Broken Row,Intern');
+    await expect(text(rejected)).resolves.toContain("'id' must match");
+    await screenshot('import');
+    await dialog.getByRole('button', { name: 'Done' }).click();
+
+    const table = page.getByRole('table', { name: 'Users' });
+    await table.getByText('Frank Lee').waitFor();
+    expect(await table.locator('tbody tr').count()).toBe(6);
+  });
+
+  it('selects three users, checks their fields and runs the LLM workflow for them', async () => {
+    await page.getByRole('list', { name: 'Batch workflows' }).getByRole('button', { name: /Personalized Script Generator/ }).click();
+    await page.getByRole('heading', { name: 'Personalized Script Generator' }).waitFor();
+    // The prompt's user fields are highlighted.
+    const prompt = page.getByRole('article', { name: 'Node 1: Script' });
+    expect(await prompt.locator('mark[data-placeholder="user"]').allTextContents()).toContain('{{user:preferences.platform}}');
+
+    for (const name of ['Alice Johnson', 'Bob Smith', 'Carol Davis']) await page.getByRole('checkbox', { name: `Select ${name}` }).click();
+    await page.getByText('All 3 selected users have every field this workflow uses.').waitFor();
+
+    await page.getByRole('button', { name: 'Execute for Selected Users (3)' }).click();
+    // The echo model answers at once; the results open by themselves when the run ends.
+    const results = page.getByRole('dialog', { name: 'Workflow Execution Results' });
+    await results.waitFor();
+    // Under the modal, the run's card shows it done.
+    const progress = page.getByRole('progressbar', { name: 'Run progress', includeHidden: true });
+    expect(await progress.getAttribute('aria-valuenow')).toBe('100');
+    const chips = page.getByRole('list', { name: 'Status per user', includeHidden: true }).getByRole('listitem', { includeHidden: true });
+    expect(await chips.evaluateAll((items) => items.map((item) => item.getAttribute('data-status')))).toEqual(['succeeded', 'succeeded', 'succeeded']);
+
+    const history = (await api.get('/api/runs')).json;
+    runId = history.items[0].id;
+    expect(history.items[0]).toMatchObject({ workflowId: 'social-script', status: 'completed', progress: { total: 3, succeeded: 3 } });
+  });
+
+  it('shows a tab per user with name and tokens; arrow keys and clicks switch users', async () => {
+    const results = page.getByRole('dialog', { name: 'Workflow Execution Results' });
+    await results.getByText('Results for 3 users · Personalized Script Generator').waitFor();
+    const tabs = results.getByRole('tab');
+    const labels = await tabs.evaluateAll((items) => items.map((item) => item.getAttribute('aria-label')));
+    expect(labels).toHaveLength(3);
+    expect(labels.map((label) => label!.replace(/ \(\d+ tokens\)$/, ''))).toEqual(['Alice Johnson', 'Bob Smith', 'Carol Davis']);
+    expect(labels.every((label) => /\((?!0 )\d+ tokens\)$/.test(label!))).toBe(true);
+
+    const panel = results.getByRole('tabpanel');
+    const script = panel.getByRole('article', { name: 'Node 1' });
+    await expect(text(script)).resolves.toMatch(/echo.*Structured/);
+    await expect(text(script)).resolves.toContain('Create a script for Alice Johnson, a Marketing Manager in Marketing, for LinkedIn');
+    await panel.getByRole('region', { name: 'Final result for Alice Johnson' }).waitFor();
+    await screenshot('results-tabs');
+
+    await results.getByRole('tab', { name: /Alice Johnson/ }).focus();
+    await page.keyboard.press('ArrowRight');
+    await results.getByRole('tab', { name: /Bob Smith/, selected: true }).waitFor();
+    await expect(text(results.getByRole('tabpanel'))).resolves.toContain('a Content Creator in Marketing, for YouTube in a casual tone');
+    await results.getByRole('tab', { name: /Carol Davis/ }).click();
+    await expect(text(results.getByRole('tabpanel'))).resolves.toContain('for Instagram in a playful tone');
+    await results.getByRole('button', { name: "Copy Carol Davis' Result" }).waitFor();
+  });
+
+  it('compares users side by side', async () => {
+    const results = page.getByRole('dialog', { name: 'Workflow Execution Results' });
+    await results.getByRole('radio', { name: 'Compare' }).click();
+    const comparison = results.getByRole('group', { name: 'Side-by-side comparison' });
+    await results.getByRole('button', { name: 'Carol Davis', exact: true, pressed: false }).click();
+    const columns = comparison.locator(':scope > section');
+    expect(await columns.evaluateAll((items) => items.map((item) => item.getAttribute('aria-label')))).toEqual(['Alice Johnson', 'Bob Smith', 'Carol Davis']);
+    // Side by side: one row, left to right.
+    const boxes = await Promise.all([0, 1, 2].map((index) => columns.nth(index).boundingBox()));
+    expect(new Set(boxes.map((box) => Math.round(box!.y))).size).toBe(1);
+    expect(boxes[0]!.x).toBeLessThan(boxes[1]!.x);
+    expect(boxes[1]!.x).toBeLessThan(boxes[2]!.x);
+    await screenshot('results-compare');
+    await results.getByRole('radio', { name: 'Tabs' }).click();
+  });
+
+  it('copies all results: exactly the export of the run', async () => {
+    const results = page.getByRole('dialog', { name: 'Workflow Execution Results' });
+    await results.getByRole('button', { name: 'Copy All Results (3)' }).click();
+    await page.getByText('Copied all 3 results').waitFor();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    const exported = await api.get(`/api/runs/${runId}/export`);
+    expect(copied).toBe(exported.text);
+    expect(JSON.parse(copied).map((entry: { user: string }) => entry.user)).toEqual(['Alice Johnson', 'Bob Smith', 'Carol Davis']);
+  });
+
+  it('exports the CSV of the run as a download', async () => {
+    const results = page.getByRole('dialog', { name: 'Workflow Execution Results' });
+    const [download] = await Promise.all([page.waitForEvent('download'), results.getByRole('button', { name: 'Export CSV' }).click()]);
+    expect(download.suggestedFilename()).toBe(`run-${runId}.csv`);
+    const saved = join(work, 'export.csv');
+    await download.saveAs(saved);
+    const csv = readFileSync(saved, 'utf8');
+    expect(csv).toBe((await api.get(`/api/runs/${runId}/export?format=csv`)).text);
+    expect(csv.startsWith('\uFEFFuser,user_id,status,tokens')).toBe(true);
+    expect(csv.split('\r\n').filter(Boolean)).toHaveLength(4);
+  });
+
+  it('closes with Escape and reopens the run from the history', async () => {
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await screenshot('workspace');
+    const history = page.getByRole('list', { name: 'Earlier runs' });
+    await history.getByRole('button', { name: /Open the results of Personalized Script Generator/ }).first().click();
+    const results = page.getByRole('dialog', { name: 'Workflow Execution Results' });
+    await results.getByText('Results for 3 users · Personalized Script Generator').waitFor();
+    await page.keyboard.press('Escape');
+  });
+
+  it('shows one user’s run without tabs and copies its result', async () => {
+    await page.getByRole('button', { name: 'Clear selection' }).click();
+    await page.getByRole('list', { name: 'Batch workflows' }).getByRole('button', { name: /Welcome note/ }).click();
+    await page.getByRole('checkbox', { name: 'Select Dan Wilson' }).click();
+    await page.getByRole('button', { name: 'Execute for Selected Users (1)' }).click();
+    const results = page.getByRole('dialog', { name: 'Workflow Execution Results' });
+    await results.getByText('Result for Dan Wilson · Welcome note').waitFor();
+    expect(await results.getByRole('tab').count()).toBe(0);
+    await expect(text(results.getByRole('article', { name: 'Node greet' }))).resolves.toContain('Welcome Dan Wilson, our new Sales Director on LinkedIn!');
+    await results.getByRole('button', { name: 'Copy Result' }).click();
+    const copied = JSON.parse(await page.evaluate(() => navigator.clipboard.readText()));
+    expect(copied).toMatchObject({ success: true, message: 'Note added successfully' });
+    await page.keyboard.press('Escape');
+  });
+
+  it('monitors the users the runs executed for', async () => {
+    await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Monitor' }).click();
+    const sessions = page.getByRole('table', { name: /Sessions/ });
+    for (const user of ['alice', 'bob', 'carol', 'dan']) await sessions.getByText(user, { exact: true }).waitFor();
+    await expect(text(sessions.getByRole('row', { name: /^alice/ }))).resolves.toMatch(/ms/);
+    await page.getByRole('img', { name: /Users and requests in flight/ }).waitFor();
+    if (SCREENSHOTS) await page.waitForTimeout(7_000); // a few polls, so the charts have lines
+    await screenshot('monitor');
+    await page.getByRole('link', { name: 'Workspace' }).click();
+  });
+
+  it('follows a run live: a status chip per user and the progress bar move as the model answers', async () => {
+    // The same config with its script node on an OpenAI-protocol model that answers only when let.
+    const model = await GatedModel.start();
+    const slow = await startServer(CONFIG, { ...process.env, BATCH_STORE: 'memory', USERSCOPE_ADMIN_TOKEN: '', SCRIPT_LLM: 'openai', LLM_BASE_URL: model.url, LLM_MODEL: 'gpt-4o', OPENAI_API_KEY: 'test' });
+    try {
+      await new BatchApi(slow.url).importCsv(readFileSync(SAMPLE_USERS, 'utf8'));
+      await page.goto(slow.url);
+      await page.getByRole('list', { name: 'Batch workflows' }).getByRole('button', { name: /Personalized Script Generator/ }).click();
+      for (const name of ['Alice Johnson', 'Bob Smith', 'Carol Davis']) await page.getByRole('checkbox', { name: `Select ${name}` }).click();
+      await page.getByRole('button', { name: 'Execute for Selected Users (3)' }).click();
+
+      const chips = page.getByRole('list', { name: 'Status per user' }).getByRole('listitem');
+      const statuses = () => chips.evaluateAll((items) => items.map((item) => item.getAttribute('data-status')));
+      const progress = page.getByRole('progressbar', { name: 'Run progress' });
+      await model.waitFor(3);
+      await waitUntil(async () => (await statuses()).join() === 'running,running,running');
+      expect(await progress.getAttribute('aria-valuenow')).toBe('0');
+      await page.getByRole('button', { name: 'Cancel run' }).waitFor();
+      await screenshot('running');
+
+      model.answer(1); // one user's script arrives
+      await waitUntil(async () => (await statuses()).filter((status) => status === 'succeeded').length === 1);
+      expect(await progress.getAttribute('aria-valuenow')).toBe('33');
+      await expect(text(page.getByLabel('Runs'))).resolves.toContain('1 of 3 done · 2 running');
+
+      model.answer(2);
+      const results = page.getByRole('dialog', { name: 'Workflow Execution Results' });
+      await results.getByRole('tablist', { name: 'Users' }).waitFor();
+      const tabs = await results.getByRole('tab').evaluateAll((items) => items.map((item) => item.getAttribute('aria-label')));
+      expect(tabs).toEqual(['Alice Johnson (150 tokens)', 'Bob Smith (150 tokens)', 'Carol Davis (150 tokens)']);
+      const script = results.getByRole('tabpanel').getByRole('article', { name: 'Node 1' });
+      await expect(text(script)).resolves.toMatch(/gpt-4o Structured 150t/);
+      await expect(text(script)).resolves.toContain('"hook": "Hey Alice Johnson!');
+      await page.keyboard.press('Escape');
+    } finally {
+      await slow.close();
+      await model.close();
+    }
+  });
+
+  it('works on a narrow screen', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(server.url);
+    await page.getByRole('checkbox', { name: 'Select Alice Johnson' }).click();
+    const execute = page.getByRole('button', { name: 'Execute for Selected Users (1)' });
+    await execute.waitFor();
+    expect(await execute.isVisible()).toBe(true);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot('narrow');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  /** The text a locator shows, once it is there. */
+  async function text(locator: Locator): Promise<string> {
+    await locator.first().waitFor();
+    return (await locator.first().innerText()).replace(/\s+/g, ' ');
+  }
+
+  /** Saves the page as docs/screenshots/<name>.png, with UPDATE_SCREENSHOTS=1. */
+  async function screenshot(name: string): Promise<void> {
+    if (!SCREENSHOTS) return;
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.waitForTimeout(300); // let transitions and toasts settle
+    await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+  }
+});
+
+/** Polls `check` until it holds (the page's state follows server events, which have no hook here). */
+async function waitUntil(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('waitUntil: the condition did not hold in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * An OpenAI-protocol model on 127.0.0.1 that holds every chat completion until the test lets it
+ * answer, so a run can be watched while it runs. Its answer is the script's JSON for the user the
+ * prompt names, with 120 prompt + 30 completion tokens.
+ */
+class GatedModel {
+  private readonly held: { body: any; response: ServerResponse }[] = [];
+  private waiters: { count: number; resolve(): void }[] = [];
+
+  private constructor(private readonly server: Server) {}
+
+  static async start(): Promise<GatedModel> {
+    const server = createServer();
+    const model = new GatedModel(server);
+    server.on('request', async (request: IncomingMessage, response: ServerResponse) => {
+      let body = '';
+      for await (const chunk of request) body += chunk;
+      model.held.push({ body: JSON.parse(body || '{}'), response });
+      model.waiters = model.waiters.filter((waiter) => (model.held.length >= waiter.count ? (waiter.resolve(), false) : true));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return model;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v1`;
+  }
+
+  /** Settles once `count` requests are being held. */
+  waitFor(count: number): Promise<void> {
+    if (this.held.length >= count) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ count, resolve }));
+  }
+
+  /** Answers the `count` oldest held requests. */
+  answer(count: number): void {
+    for (const { body, response } of this.held.splice(0, count)) {
+      const prompt = String(body.messages?.at(-1)?.content ?? '');
+      const name = /for (.+?), a /.exec(prompt)?.[1] ?? 'you';
+      const script = { hook: `Hey ${name}!`, mainContent: prompt, callToAction: 'Follow for more', hashtags: ['#team'] };
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify({
+          id: 'chatcmpl-gated',
+          object: 'chat.completion',
+          created: 1_700_000_000,
+          model: body.model,
+          choices: [{ index: 0, message: { role: 'assistant', content: JSON.stringify(script) }, finish_reason: 'stop' }],
+          usage: { prompt_tokens: 120, completion_tokens: 30, total_tokens: 150 },
+        }),
+      );
+    }
+  }
+
+  async close(): Promise<void> {
+    this.answer(this.held.length);
+    this.server.closeAllConnections();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+}
