@@ -30,6 +30,15 @@ export class DurableInstanceTracker {
     for (const wrapper of this.scopedWrappers()) wrapper.removeInstanceByContextId(contextId);
   }
 
+  /** `forget` for many contexts, provider by provider, calling `pause` between providers. */
+  async forgetMany(contextIds: ContextId[], pause: () => Promise<void>): Promise<void> {
+    if (contextIds.length === 0) return;
+    for (const wrapper of this.scopedWrappers()) {
+      for (const contextId of contextIds) wrapper.removeInstanceByContextId(contextId);
+      await pause();
+    }
+  }
+
   private scopedWrappers(): InstanceWrapper[] {
     if (this.ordered) return this.ordered;
     const scoped = new Set<InstanceWrapper>();

@@ -109,13 +109,13 @@ export class SessionLifecycle implements OnApplicationShutdown {
    * Ends `session`: forgets it at once (a new request starts a fresh session), lets its requests in
    * flight finish, then disposes its instances.
    */
-  async end(session: UserSession, { waitForRequests = true } = {}): Promise<SessionEndReport> {
+  async end(session: UserSession, { waitForRequests = true, forget = true } = {}): Promise<SessionEndReport> {
     this.registry.remove(session);
     if (session.ended) return { userId: session.userId, disposed: 0, errors: [] };
     session.ended = true;
     if (waitForRequests && !isIdle(session)) await new Promise<void>((resolve) => (session.drained = resolve));
     await session.ready?.catch(() => undefined);
-    return this.dispose(session);
+    return this.dispose(session, forget);
   }
 
   /**
@@ -132,20 +132,25 @@ export class SessionLifecycle implements OnApplicationShutdown {
    */
   async evictIdleSince(cutoff: number, chunk = 500): Promise<number> {
     let evicted = 0;
-    let sinceYield = 0;
     const ending: Promise<SessionEndReport>[] = [];
+    const ended: UserSession[] = [];
+    const settle = async () => {
+      await Promise.all(ending.splice(0));
+      // Nest's per-context entries are dropped for the whole chunk, one provider per event-loop turn:
+      // each such delete may shrink (rehash) that provider's table, and one at a time stays short.
+      await this.tracker.forgetMany(ended.splice(0).map((session) => session.contextId), yieldToEventLoop);
+    };
     for (const session of this.registry.values()) {
       if (session.lastActivity > cutoff) break; // ordered by last use: the rest are newer
       if (!isIdle(session)) continue;
-      ending.push(this.end(session));
-      evicted++;
-      if (++sinceYield >= chunk) {
-        sinceYield = 0;
-        await Promise.all(ending.splice(0));
-        await new Promise((resolve) => setImmediate(resolve));
+      ending.push(this.end(session, { forget: false }));
+      ended.push(session);
+      if (++evicted % chunk === 0) {
+        await settle();
+        await yieldToEventLoop();
       }
     }
-    await Promise.all(ending);
+    await settle();
     this.counters.evicted += evicted;
     return evicted;
   }
@@ -180,7 +185,7 @@ export class SessionLifecycle implements OnApplicationShutdown {
     throw new SessionLimitError(this.maxSessions, 1);
   }
 
-  private async dispose(session: UserSession): Promise<SessionEndReport> {
+  private async dispose(session: UserSession, forget = true): Promise<SessionEndReport> {
     const errors: unknown[] = [];
     // Instances Nest created later than the build (helpers resolved lazily) come after, so they go first.
     const tracked = new Set(session.instances);
@@ -194,7 +199,7 @@ export class SessionLifecycle implements OnApplicationShutdown {
         this.logger.error(`Cleanup of ${instance.constructor.name} for user '${session.userId}' failed: ${String((error as Error)?.message ?? error)}`);
       }
     }
-    this.tracker.forget(session.contextId);
+    if (forget) this.tracker.forget(session.contextId);
     session.functions.clear();
     session.instances.length = 0;
     return { userId: session.userId, disposed: all.length, errors };
@@ -234,4 +239,8 @@ async function disposeInstance(instance: object): Promise<void> {
 /** No request of the session is running or waiting. */
 function isIdle(session: UserSession): boolean {
   return session.activeRequests === 0 && session.waiting.length === 0;
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
