@@ -130,7 +130,7 @@ export class SessionLifecycle implements OnApplicationShutdown {
    * Ends the sessions idle since before `cutoff` (ms epoch), least recently used first, yielding to
    * the event loop every `chunk` sessions so a large sweep never blocks requests for long.
    */
-  async evictIdleSince(cutoff: number, chunk = 500): Promise<number> {
+  async evictIdleSince(cutoff: number, chunk = 200): Promise<number> {
     let evicted = 0;
     const ending: Promise<SessionEndReport>[] = [];
     const ended: UserSession[] = [];
