@@ -47,7 +47,7 @@ describe('userscope batch', () => {
     expect(exported[0]).toEqual({ user: expect.any(String), result: { success: true, message: 'Note added successfully', notes: [], count: 1 } });
   });
 
-  it('runs the LLM workflow (echo model, structured output) and saves each user\'s hook in their own notepad', async () => {
+  it('runs the LLM workflow (echo model, structured output) and exports each user\'s script', async () => {
     const out = join(dir, 'scripts.json');
     const result = await cli('batch', '--config_file', 'configs/agent-builder.yml', '--workflow', 'social-script', '--users', 'configs/users.sample.csv', '--out', out);
     expect(result.code).toBe(0);
@@ -57,7 +57,10 @@ describe('userscope batch', () => {
     expect(exported.map((entry: { user: string }) => entry.user).sort()).toEqual(
       ['Alice Johnson', 'Bob Smith', 'Carol Davis', 'Dan Wilson', 'Eve Martinez', 'Frank Lee'],
     );
-    expect(exported[0].result).toEqual({ success: true, message: 'Note added successfully', notes: [], count: 1 });
+    // The final result is the script (result_node: "1"), personalised per user, in the seed's structure.
+    const alice = exported.find((entry: { user: string }) => entry.user === 'Alice Johnson').result;
+    expect(Object.keys(alice)).toEqual(['hook', 'mainContent', 'callToAction', 'hashtags']);
+    expect(alice.hook).toContain('Alice Johnson, a Marketing Manager in Marketing, for LinkedIn');
   });
 
   it('reports rejected rows and fails when no row is usable', async () => {

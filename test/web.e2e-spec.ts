@@ -8,6 +8,10 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page } 
 import { startServer, TestServer } from './support/test-server';
 import { BatchApi } from './support/batch-api';
 
+// Browser globals, used only inside page.evaluate() callbacks (the test itself runs in Node).
+declare const navigator: any;
+declare const document: any;
+
 /**
  * The multi-user execution page in a real headless Chromium (Debian's, driven by playwright-core)
  * against a real server: import users through the page, select three, run a workflow, follow it,

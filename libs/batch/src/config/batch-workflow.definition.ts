@@ -86,4 +86,9 @@ export class BatchWorkflowDefinition {
   @ValidateNested({ each: true })
   @Type(() => BatchNodeDefinition)
   nodes: BatchNodeDefinition[];
+
+  /** The node whose output is the final result (what "Copy All" and the exports hold); default: the last. */
+  @IsOptional()
+  @Matches(NODE_ID, { message: 'result_node must be a node id' })
+  result_node?: string;
 }

@@ -27,10 +27,10 @@ export interface Analytics {
   byNode: { nodeId: string; successRate: number; totalTokens: number; averageTokens: number; duration: { p50: number; p95: number } }[];
 }
 
-/** A run's stored results grouped by user, nodes in workflow order, the last node's output as final. */
+/** A run's stored results grouped by user, nodes in workflow order, the result node's output as final. */
 export function groupResults(meta: RunMeta, executions: ExecutionRecord[], results: NodeResult[]): RunResults {
   const order = new Map(meta.workflow.nodes.map((node, i) => [node.id, i]));
-  const lastNode = meta.workflow.nodes[meta.workflow.nodes.length - 1].id;
+  const resultNode = meta.workflow.result_node ?? meta.workflow.nodes[meta.workflow.nodes.length - 1].id;
   const byUser = new Map<string, NodeResult[]>();
   for (const result of results) byUser.set(result.userId, [...(byUser.get(result.userId) ?? []), result]);
   return {
@@ -38,7 +38,7 @@ export function groupResults(meta: RunMeta, executions: ExecutionRecord[], resul
     workflowId: meta.workflowId,
     users: executions.map((execution) => {
       const nodes = (byUser.get(execution.userId) ?? []).sort((a, b) => order.get(a.nodeId)! - order.get(b.nodeId)!);
-      const final = nodes.find((node) => node.nodeId === lastNode);
+      const final = nodes.find((node) => node.nodeId === resultNode);
       return {
         userId: execution.userId,
         userName: execution.userName,

@@ -41,6 +41,9 @@ export function checkWorkflow(workflow: BatchWorkflowDefinition, context: { func
     }
     earlier.add(node.id);
   });
+  if (workflow.result_node !== undefined && !earlier.has(workflow.result_node)) {
+    problems.push({ path: 'result_node', message: `'${workflow.result_node}' is not a node of this workflow` });
+  }
   return problems;
 }
 
