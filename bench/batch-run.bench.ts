@@ -141,19 +141,3 @@ export function renderBatchRunReport(report: BatchRunReport, machineLine: string
       `${(overheadCpu * 1000).toFixed(0)} µs of CPU above the bare client's. Longest event-loop delay during the run: ${u.maxLoopDelayMs.toFixed(1)} ms.`,
   ].join('\n');
 }
-
-/** `node dist/bench/batch-run.bench.js`: this bench alone. */
-if (require.main === module) {
-  void (async () => {
-    const { writeSection } = await import('./harness/results-file');
-    const os = await import('node:os');
-    const report = await runBatchRunBench();
-    const machine = `Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()}), ${new Date().toISOString()}, 1-min load at end ${os.loadavg()[0].toFixed(2)}.`;
-    const markdown = renderBatchRunReport(report, machine);
-    writeSection(path.resolve(__dirname, '..', '..', 'bench', 'RESULTS.md'), 'batch-bench', markdown);
-    console.log(markdown);
-  })().catch((error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  });
-}

@@ -5,6 +5,7 @@ import { idleSessionsSettings, runIdleSessionsBench, TARGET_BLOCK_MS, TARGET_OVE
 import { idleVerdict, renderIdleSessionsReport } from './idle-sessions/report';
 import { firstRequestSettings, runFirstRequestBench } from './first-request.bench';
 import { firstRequestRatios, renderFirstRequestReport } from './first-request/report';
+import { renderBatchRunReport, runBatchRunBench } from './batch-run.bench';
 import { BenchEntry, selectBenches } from './harness/bench-selection';
 import { writeSection } from './harness/results-file';
 import { machineInfo } from './harness/machine-info';
@@ -57,6 +58,17 @@ const BENCHES: BenchEntry[] = [
       writeSection(RESULTS_FILE, 'first-request-bench', renderFirstRequestReport(report, machine, codeVersion(REPO_ROOT)));
       const r = firstRequestRatios(report);
       console.log(`\nFirst requests, Userscope / global build lock: ${r.inProcess.toFixed(1)}x in-process, ${r.http.toFixed(1)}x over HTTP.`);
+    },
+  },
+  {
+    name: 'batch-run',
+    groups: ['batch'],
+    async run() {
+      const machine = machineInfo();
+      const report = await runBatchRunBench();
+      const line = `Code ${codeVersion(REPO_ROOT)}; Node ${machine.node}, ${machine.cpus} CPUs, ${new Date().toISOString()}, 1-min load at start ${machine.load.toFixed(2)}.`;
+      writeSection(RESULTS_FILE, 'batch-bench', renderBatchRunReport(report, line));
+      console.log(`\nBatch run: ${(report.userscope.wallMs / report.idealMs).toFixed(2)}x ideal, ${(report.userscope.wallMs / report.bare.wallMs).toFixed(2)}x the bare client.`);
     },
   },
 ];

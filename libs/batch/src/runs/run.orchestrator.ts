@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { EventEmitter } from 'node:events';
+import { EventEmitter, setMaxListeners } from 'node:events';
 import { BATCH_CONFIG, BATCH_STORE } from '../batch.constants';
 import { BatchMessages } from '../batch.messages';
 import { badRequest, conflict, notFound } from '../batch-http.errors';
@@ -218,6 +218,8 @@ export class RunOrchestrator implements OnApplicationBootstrap, OnApplicationShu
       done: Promise.resolve(),
       resumable,
     };
+    // Every execution in flight (up to the run's concurrency) listens for the run's cancel.
+    setMaxListeners(0, run.abort.signal);
     this.active.set(meta.id, run);
     run.done = this.work(run).catch((error) => this.logger.error(`Run ${meta.id} stopped: ${(error as Error).message}`));
   }
