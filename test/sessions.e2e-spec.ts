@@ -36,7 +36,7 @@ describe('per-user sessions over HTTP', () => {
       dir = mkdtempSync(join(tmpdir(), 'userscope-whoami-'));
       const file = join(dir, 'whoami.yml');
       const plugin = resolve(__dirname, 'fixtures/graph.plugin');
-      writeFileSync(file, `general:\n  plugins: [${JSON.stringify(plugin)}]\nfunctions:\n  whoami: { _type: shared_whoami }\nworkflow:\n  _type: pu_router\n  target: whoami\n`);
+      writeFileSync(file, `general:\n  track_current_session: true\n  plugins: [${JSON.stringify(plugin)}]\nfunctions:\n  whoami: { _type: shared_whoami }\nworkflow:\n  _type: pu_router\n  target: whoami\n`);
       server = await startServer(file);
     });
     afterAll(async () => {

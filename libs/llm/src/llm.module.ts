@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { trackCurrentSession } from '@userscope/runtime';
 import { LlmModuleOptions } from './interfaces/llm-module-options.interface';
 import { LlmRegistry } from './llm.registry';
 import { llmClientProviders, llmConfigsProvider, llmRegistryProvider } from './llm.providers';
@@ -11,6 +12,8 @@ import { TokenAccounting } from './token.accounting';
 @Module({})
 export class LlmModule {
   static forRoot(options: LlmModuleOptions): DynamicModule {
+    // Token accounting attributes each call to the user whose request made it.
+    if (Object.keys(options.llms ?? {}).length > 0) trackCurrentSession();
     const clients = llmClientProviders(options);
     return {
       module: LlmModule,

@@ -11,6 +11,7 @@ import { DurableInstanceTracker } from './session/durable-instance.tracker';
 import { SessionLifecycle } from './session/session.lifecycle';
 import { SessionRegistry } from './session/session.registry';
 import { IdleSessionEvictor } from './session/idle-session.evictor';
+import { trackCurrentSession } from './session/current-session';
 import { DependencyGraphValidator } from './graph/dependency-graph.validator';
 
 export interface UserscopeRuntimeOptions {
@@ -26,6 +27,8 @@ export interface UserscopeRuntimeOptions {
 @Module({})
 export class UserscopeRuntimeModule {
   static forRoot(options: UserscopeRuntimeOptions): DynamicModule {
+    const { general, llms } = options.config;
+    if (general.track_current_session ?? Object.keys(llms).length > 0) trackCurrentSession();
     const services = [FunctionCatalog, Functions, SharedFunctions, SessionRegistry, SessionLifecycle, IdleSessionEvictor, DurableInstanceTracker, WorkflowRunner];
     return {
       module: UserscopeRuntimeModule,

@@ -63,6 +63,14 @@ export class GeneralConfig {
   @MinLength(16, { message: 'admin_token must be at least 16 characters' })
   admin_token?: string;
 
+  /**
+   * Makes `currentSession()` available in every request. On when the config has LLMs (token
+   * accounting needs it); set true for your own use. It costs throughput on Node 20.
+   */
+  @IsOptional()
+  @IsBoolean()
+  track_current_session?: boolean;
+
   /** Extra plugin modules: paths (relative to the config file) or package names. */
   @IsArray()
   @IsString({ each: true })

@@ -3,15 +3,28 @@ import { UserSession } from './user-session';
 
 const storage = new AsyncLocalStorage<UserSession>();
 
+// On Node 20, AsyncLocalStorage hooks every promise of the process once it is in use (about 15% of
+// /generate's throughput in bench/), so it is switched on only where something reads it.
+let tracking = false;
+
+/**
+ * Makes `currentSession()` work from now on. The runtime calls it at startup when the config has
+ * LLMs (token accounting needs it) or `general.track_current_session: true`.
+ */
+export function trackCurrentSession(): void {
+  tracking = true;
+}
+
 /**
  * The session of the user whose request is running, across every await inside it — also inside
  * shared functions that a per-user function calls. What token accounting attributes usage to.
+ * Undefined outside a request, and when tracking is off (see `trackCurrentSession`).
  */
 export function currentSession(): UserSession | undefined {
-  return storage.getStore();
+  return tracking ? storage.getStore() : undefined;
 }
 
 /** Runs `work` as `session`'s. */
 export function runAsSession<T>(session: UserSession, work: () => T): T {
-  return storage.run(session, work);
+  return tracking ? storage.run(session, work) : work();
 }
