@@ -32,6 +32,7 @@ describe('batch store: Redis', () => {
         throw new Error(`Redis at ${REDIS_URL} does not answer; CI=true requires it. Start one with: ${START_REDIS}`);
       });
     } else {
+      // Skipped, loudly, only outside CI when the machine lacks it; under CI=true the test above fails instead.
       it.skip(`needs Redis at ${REDIS_URL}`, () => undefined);
     }
     return;

@@ -49,6 +49,7 @@ describe('web page in Chromium', () => {
         throw new Error(`${CHROMIUM} is missing; CI=true requires it (.ci/run installs Debian's chromium package).`);
       });
     } else {
+      // Skipped, loudly, only outside CI when the machine lacks it; under CI=true the test above fails instead.
       it.skip(`needs ${CHROMIUM}`, () => undefined);
     }
     return;

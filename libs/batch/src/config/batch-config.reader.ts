@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
-import { ConfigError, ConfigIssue, UserscopeConfig } from '@userscope/runtime';
+import { ConfigError, ConfigIssue, UserscopeConfig, validateConfigSection } from '@userscope/runtime';
 import { BatchSettings } from './batch-settings.config';
 import { BatchWorkflowDefinition } from './batch-workflow.definition';
 import { checkWorkflow } from '../workflows/workflow.checker';
@@ -19,8 +19,7 @@ export function readBatchConfig(config: UserscopeConfig): BatchConfig {
   if (!isMapping(settingsSection)) {
     issues.push({ path: 'batch', message: 'must be a mapping' });
   } else {
-    settings = plainToInstance(BatchSettings, settingsSection, { exposeDefaultValues: true });
-    issues.push(...toIssues(validateSync(settings, { whitelist: true, forbidNonWhitelisted: true }), 'batch'));
+    settings = validateConfigSection(BatchSettings, settingsSection, 'batch', issues);
   }
 
   const workflows: BatchWorkflowDefinition[] = [];
