@@ -11,6 +11,7 @@ describe('CSV', () => {
         ['bob', 'Bob', ''],
       ],
       lines: [1, 2, 5],
+      sources: ['id,name,bio', 'alice,"Johnson, Alice","says ""hi""\nand bye"', 'bob,Bob,'],
     });
   });
 

@@ -1,20 +1,34 @@
-/** RFC 4180 CSV: quoted fields may hold commas, quotes ("") and newlines; a leading BOM is dropped. */
-export function parseCsv(text: string): { rows: string[][]; lines: number[] } {
+/** Thrown for a quoted field that is never closed; `line` is where it starts. */
+export class CsvError extends Error {
+  constructor(readonly line: number) {
+    super(`unterminated quoted field starting on line ${line}`);
+  }
+}
+
+/**
+ * RFC 4180 CSV: quoted fields may hold commas, quotes ("") and newlines; a leading BOM is dropped;
+ * blank lines are no rows. With each row, the 1-based line it starts on and its text as written.
+ * Used by the server's import and by the web page's import preview, so both number rows alike.
+ */
+export function parseCsv(text: string): { rows: string[][]; lines: number[]; sources: string[] } {
   const input = text.startsWith('\uFEFF') ? text.slice(1) : text;
   const rows: string[][] = [];
   const lines: number[] = []; // the 1-based line each row starts on, for messages
+  const sources: string[] = [];
   let row: string[] = [];
   let field = '';
   let quoted = false;
   let line = 1;
   let rowLine = 1;
   let fieldStarted = false;
-  const endRow = () => {
+  let rowStart = 0;
+  const endRow = (end: number) => {
     row.push(field);
     // A blank line is no row.
     if (!(row.length === 1 && row[0] === '' && !fieldStarted)) {
       rows.push(row);
       lines.push(rowLine);
+      sources.push(input.slice(rowStart, end));
     }
     row = [];
     field = '';
@@ -42,18 +56,20 @@ export function parseCsv(text: string): { rows: string[][]; lines: number[] } {
       field = '';
       fieldStarted = true;
     } else if (char === '\n' || char === '\r') {
+      const end = i;
       if (char === '\r' && input[i + 1] === '\n') i++;
-      endRow();
+      endRow(end);
       line++;
       rowLine = line;
+      rowStart = i + 1;
     } else {
       field += char;
       fieldStarted = true;
     }
   }
-  if (quoted) throw new Error(`unterminated quoted field starting on line ${rowLine}`);
-  if (field !== '' || row.length > 0 || fieldStarted) endRow();
-  return { rows, lines };
+  if (quoted) throw new CsvError(rowLine);
+  if (field !== '' || row.length > 0 || fieldStarted) endRow(input.length);
+  return { rows, lines, sources };
 }
 
 /** One CSV row: fields quoted when they hold a comma, quote, newline or leading/trailing space. */

@@ -1,3 +1,5 @@
+import { CsvError, parseCsv } from '../../../../libs/batch/src/users/csv';
+
 /**
  * What an import file holds, read in the browser before it is sent: the columns, the records and the
  * source text of each, so that the rows the server rejects can be shown as they were written. Rows
@@ -45,58 +47,16 @@ function cellText(value: unknown): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-/** RFC 4180, as the server reads it: quoted fields may hold commas, "" and newlines; blank lines are no rows. */
+/** The server's own parser, so the preview reads and numbers rows exactly as the import will. */
 function previewCsv(text: string): ImportPreview {
-  const input = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  const rows: PreviewRecord[] = [];
-  let cells: string[] = [];
-  let field = '';
-  let quoted = false;
-  let started = false;
-  let line = 1;
-  let rowLine = 1;
-  let rowStart = 0;
-  const endRow = (end: number) => {
-    cells.push(field);
-    if (!(cells.length === 1 && cells[0] === '' && !started)) rows.push({ row: rowLine, cells, source: input.slice(rowStart, end) });
-    cells = [];
-    field = '';
-    started = false;
-  };
-  for (let i = 0; i < input.length; i++) {
-    const char = input[i];
-    if (quoted) {
-      if (char === '"' && input[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (char === '"') quoted = false;
-      else {
-        if (char === '\n') line++;
-        field += char;
-      }
-      continue;
-    }
-    if (char === '"' && field === '') {
-      quoted = true;
-      started = true;
-    } else if (char === ',') {
-      cells.push(field);
-      field = '';
-      started = true;
-    } else if (char === '\n' || char === '\r') {
-      const end = i;
-      if (char === '\r' && input[i + 1] === '\n') i++;
-      endRow(end);
-      line++;
-      rowLine = line;
-      rowStart = i + 1;
-    } else {
-      field += char;
-      started = true;
-    }
+  let parsed: ReturnType<typeof parseCsv>;
+  try {
+    parsed = parseCsv(text);
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    return { format: 'csv', columns: [], records: [], problem: `A quoted field starting on line ${error.line} is never closed.` };
   }
-  if (quoted) return { format: 'csv', columns: [], records: [], problem: `A quoted field starting on line ${rowLine} is never closed.` };
-  if (field !== '' || cells.length > 0 || started) endRow(input.length);
+  const rows: PreviewRecord[] = parsed.rows.map((cells, i) => ({ row: parsed.lines[i], cells, source: parsed.sources[i] }));
   const [header, ...records] = rows;
   if (!header) return { format: 'csv', columns: [], records: [], problem: 'The file is empty.' };
   const columns = header.cells.map((column) => column.trim());
