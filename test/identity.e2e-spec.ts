@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sign } from 'jsonwebtoken';
 import { ConfigError } from '@userscope/runtime';
-import { startServer, TestServer } from './support/test-server';
+import { startServer, TestReply, TestServer } from './support/test-server';
 import { parseEvents } from './support/event-stream';
 
 const SIGNED_COOKIE = 'test/fixtures/identity-signed-cookie.yml';
@@ -16,29 +16,11 @@ const SECRET = 'signed-cookie-secret-of-32-chars!';
 const JWT_SECRET = 'jwt-hs256-secret-at-least-32-chars';
 const SESSION_ID = /^[A-Za-z0-9\-_.~]{1,128}$/;
 
-interface Reply {
-  status: number;
-  json: any;
-  text: string;
-  headers: Headers;
-  setCookie: string[];
-}
+type Reply = TestReply;
 
-/** POSTs JSON to `path` with `headers`, and reads the whole reply. */
-async function call(server: TestServer, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Reply> {
-  const response = await fetch(`${server.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, json, text, headers: response.headers, setCookie: response.headers.getSetCookie() };
+/** POSTs JSON to `path` with `headers` (no cookie added), and reads the whole reply. */
+function call(server: TestServer, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Reply> {
+  return server.post(path, body, undefined, headers);
 }
 
 /** The `commands_executed` of the caller, after this call: how many commands this user has run. */

@@ -2,12 +2,21 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createHttpApp } from '@userscope/http';
 import { loadApplication } from '../../src/application.loader';
 
+/** A reply read whole: status, body (and its JSON, when it is JSON), headers. */
+export interface TestReply {
+  status: number;
+  text: string;
+  json: any;
+  headers: Headers;
+  setCookie: string[];
+}
+
 /** A Userscope server on a free loopback port, serving a config file. */
 export interface TestServer {
   app: NestFastifyApplication;
   url: string;
   /** POST JSON to `path`, optionally as `user` (nat-session cookie). */
-  post(path: string, body: unknown, user?: string, headers?: Record<string, string>): Promise<{ status: number; text: string; json: any }>;
+  post(path: string, body: unknown, user?: string, headers?: Record<string, string>): Promise<TestReply>;
   close(): Promise<void>;
 }
 
@@ -31,7 +40,7 @@ export async function startServer(configFile: string, env: NodeJS.ProcessEnv = p
       } catch {
         json = undefined;
       }
-      return { status: response.status, text, json };
+      return { status: response.status, text, json, headers: response.headers, setCookie: response.headers.getSetCookie() };
     },
     close: () => app.close(),
   };
