@@ -1,12 +1,13 @@
-/** One `npm test` runs unit specs (next to the code) and end-to-end suites (test/). */
+/**
+ * One `npm test` runs unit specs (next to the code) and end-to-end suites (test/). The packages
+ * resolve through node_modules to their built dist/, as they do for a user (`pretest` builds them).
+ */
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/libs', '<rootDir>/src', '<rootDir>/test'],
+  roots: ['<rootDir>/libs', '<rootDir>/test'],
   testRegex: '.*\\.(spec|e2e-spec)\\.ts$',
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
-  moduleNameMapper: {
-    '^@userscope/(batch|examples|http|llm|runtime)$': '<rootDir>/libs/$1/src',
-  },
   testTimeout: 30000,
 };

@@ -8,7 +8,7 @@ import { NestFactory } from '@nestjs/core';
 import OpenAI from 'openai';
 import { UserscopeRuntimeModule } from '@userscope/runtime';
 import { RunOrchestrator, UsersService } from '@userscope/batch';
-import { loadApplication } from '../src/application.loader';
+import { loadApplication } from 'userscope';
 
 /** Issue #6's bench: 1,000 users × one llm node, a model with a fixed 100 ms latency, concurrency 100. */
 export interface BatchRunReport {

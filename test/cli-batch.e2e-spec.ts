@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../src/commands/cli.runner';
+import { runCli } from 'userscope';
 
 async function cli(...argv: string[]): Promise<{ code: number | undefined; out: string; err: string }> {
   const out: string[] = [];

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../src/commands/cli.runner';
+import { runCli } from 'userscope';
 
 /** Runs the CLI in-process, capturing what it prints. */
 async function cli(...argv: string[]): Promise<{ code: number | undefined; out: string; err: string }> {

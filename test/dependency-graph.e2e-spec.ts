@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DependencyGraphError } from '@userscope/runtime';
 import { createHttpApp } from '@userscope/http';
-import { loadApplication } from '../src/application.loader';
-import { runCli } from '../src/commands/cli.runner';
+import { loadApplication } from 'userscope';
+import { runCli } from 'userscope';
 
 const GRAPH_PLUGIN = resolve(__dirname, 'fixtures/graph.plugin');
 const BAD_SERVICE_PLUGIN = resolve(__dirname, 'fixtures/graph-bad-service.plugin');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError, DependencyGraphError, SessionLifecycle, SessionRegistry } from '@userscope/runtime';
 import { createHttpApp } from '@userscope/http';
-import { loadApplication } from '../src/application.loader';
+import { loadApplication } from 'userscope';
 import { startServer, TestServer } from './support/test-server';
 import { CalculatorGroup } from './fixtures/groups.plugin';
 

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@userscope/runtime';
-import { loadApplication } from '../src/application.loader';
-import { runCli } from '../src/commands/cli.runner';
+import { loadApplication } from 'userscope';
+import { runCli } from 'userscope';
 
 const BAD_CONFIG = `
 llms:

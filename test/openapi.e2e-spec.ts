@@ -1,5 +1,5 @@
 import { inlineSchema, UserscopeConfig } from '@userscope/runtime';
-import { loadApplication } from '../src/application.loader';
+import { loadApplication } from 'userscope';
 import { startServer, TestServer } from './support/test-server';
 
 type Json = any;

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FunctionRegistrationError } from '@userscope/runtime';
-import { loadApplication } from '../src/application.loader';
+import { loadApplication } from 'userscope';
 import { startServer } from './support/test-server';
 
 /** A plugin package as a user would publish it: plain JS, decorators applied by hand. */

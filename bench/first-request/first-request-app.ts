@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createHttpApp } from '@userscope/http';
 import { SessionLifecycle, SessionRegistry } from '@userscope/runtime';
-import { loadApplication } from '../../src/application.loader';
+import { loadApplication } from 'userscope';
 import { serializeNewUserBuilds } from './global-build-lock';
 
 /** How new users' sessions get built: in parallel (Userscope), or one at a time behind a global lock (NAT). */

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { createHttpApp } from '@userscope/http';
 import { AssistantInput } from '@userscope/examples';
 import { IdleSessionEvictor, SessionRegistry, USERSCOPE_CONFIG, UserscopeConfig, WorkflowRunner } from '@userscope/runtime';
-import { loadApplication } from '../../src/application.loader';
+import { loadApplication } from 'userscope';
 import { readExampleConfig } from '../baselines/example-config';
 import { UserAssistants } from '../baselines/user-assistants';
 

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { AddressInfo } from 'node:net';
 import { createHttpApp } from '@userscope/http';
-import { loadApplication } from '../../src/application.loader';
+import { loadApplication } from 'userscope';
 import { serveInChild } from '../harness/child-server';
 
 /** The server under test: Userscope serving the seed example, as `npm start` does but silent. */

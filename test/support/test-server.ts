@@ -1,6 +1,6 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createHttpApp } from '@userscope/http';
-import { loadApplication } from '../../src/application.loader';
+import { loadApplication } from 'userscope';
 
 /** A reply read whole: status, body (and its JSON, when it is JSON), headers. */
 export interface TestReply {

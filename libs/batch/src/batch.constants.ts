@@ -1,6 +1,6 @@
 /** The batch store (memory or Redis). */
-export const BATCH_STORE = Symbol('userscope:batch-store');
+export const BATCH_STORE = Symbol.for('userscope:batch-store');
 /** The validated `batch:` settings and `batch_workflows:` of the config. */
-export const BATCH_CONFIG = Symbol('userscope:batch-config');
+export const BATCH_CONFIG = Symbol.for('userscope:batch-config');
 /** What `llm` nodes call; provided by the LLM library when it is loaded. */
-export const BATCH_LLM = Symbol('userscope:batch-llm');
+export const BATCH_LLM = Symbol.for('userscope:batch-llm');

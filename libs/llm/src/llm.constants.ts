@@ -2,7 +2,7 @@
 export const LLM_REFERENCES_METADATA = 'userscope:llm-references';
 
 /** The validated `llms:` section (`ResolvedLlmConfig[]`). */
-export const LLM_CONFIGS = Symbol('userscope:llm-configs');
+export const LLM_CONFIGS = Symbol.for('userscope:llm-configs');
 
 /** The DI token of the configured LLM `name` (what `@InjectLlm(name)` gets). */
 export function llmToken(name: string): string {

@@ -15,12 +15,12 @@ export const FUNCTION_REFERENCES_METADATA = 'userscope:function-references';
  * Placeholder injected as `@InjectFunctionConfig()`. Each configured function gets its own provider
  * whose constructor metadata swaps this placeholder for that function's validated config.
  */
-export const FUNCTION_CONFIG = Symbol('userscope:function-config');
+export const FUNCTION_CONFIG = Symbol.for('userscope:function-config');
 /** Placeholder for the configured name of the function being built (`notepad`, `<workflow>`). */
-export const FUNCTION_NAME = Symbol('userscope:function-name');
+export const FUNCTION_NAME = Symbol.for('userscope:function-name');
 
 /** The loaded, validated configuration (`UserscopeConfig`). */
-export const USERSCOPE_CONFIG = Symbol('userscope:config');
+export const USERSCOPE_CONFIG = Symbol.for('userscope:config');
 
 /** The name under which the `workflow:` section is registered, as NAT names it. */
 export const WORKFLOW_NAME = '<workflow>';

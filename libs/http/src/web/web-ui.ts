@@ -17,7 +17,7 @@ export interface WebUiOptions {
 }
 
 /**
- * Serves the multi-user execution page (web/, built into `dist/web`) at `/` when the build exists:
+ * Serves the multi-user execution page (web/, built into this package's `dist/web`) at `/` when the build exists:
  * its files as they are, and `index.html` for any other browser navigation outside the API (SPA
  * fallback). Everything else — unknown API paths, non-HTML requests — still gets the JSON 404.
  * Call before `app.init()`. Returns whether the page is served.
@@ -61,10 +61,10 @@ function isPageNavigation(request: FastifyRequest): boolean {
   return String(request.headers.accept ?? '').includes('text/html');
 }
 
-/** `dist/web` beside the package.json of this package, whether running from dist/ or from sources. */
+/** `dist/web` of the @userscope/http package (the folder holding its package.json), from dist/ or sources. */
 function findBuiltPage(): string | undefined {
   for (let dir = __dirname; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'tsconfig.json'))) return join(dir, WEB_UI_BUILD_DIR);
+    if (existsSync(join(dir, 'package.json'))) return join(dir, WEB_UI_BUILD_DIR);
     if (dirname(dir) === dir) return undefined;
   }
 }
