@@ -65,7 +65,7 @@ describe('CLI', () => {
 
   it('validate rejects a bad config naming the file, the key path and the problem', async () => {
     const file = join(dir, 'bad.yml');
-    writeFileSync(file, 'functions:\n  notepad:\n    _type: per_user_notepad\n    max_notes: lots\nworkflow:\n  _type: per_user_assistant\n');
+    writeFileSync(file, 'general:\n  plugins: ["@userscope/examples"]\nfunctions:\n  notepad:\n    _type: per_user_notepad\n    max_notes: lots\nworkflow:\n  _type: per_user_assistant\n');
     const result = await cli('validate', '--config_file', file);
     expect(result.code).toBe(1);
     expect(result.err).toContain(file);

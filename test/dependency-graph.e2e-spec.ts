@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DependencyGraphError } from '@userscope/runtime';
-import { createHttpApp } from '@userscope/http';
-import { loadApplication } from 'userscope';
+import { createUserscopeApp, loadApplication } from 'userscope';
 import { runCli } from 'userscope';
 
 const GRAPH_PLUGIN = resolve(__dirname, 'fixtures/graph.plugin');
@@ -25,7 +24,7 @@ describe('dependency rules checked at startup', () => {
   }
 
   async function startupError(file: string): Promise<DependencyGraphError> {
-    const app = createHttpApp({ ...loadApplication(file), logger: false });
+    const app = createUserscopeApp(loadApplication(file), { logger: false });
     await expect(app).rejects.toBeInstanceOf(DependencyGraphError);
     return app.catch((error) => error);
   }
@@ -42,7 +41,7 @@ workflow:
   _type: pu_router
   target: to_store
 `);
-    const app = await createHttpApp({ ...loadApplication(file), logger: false });
+    const app = await createUserscopeApp(loadApplication(file), { logger: false });
     await app.listen(0, '127.0.0.1');
     try {
       const url = await app.getUrl();
@@ -63,13 +62,16 @@ workflow:
 
   it('refuses a shared workflow over a per-user function (sequential_executor over notepad)', async () => {
     const error = await startupError(
-      configFile(`
+      configFile(
+        `
 functions:
   notepad: { _type: per_user_notepad }
 workflow:
   _type: sequential_executor
   tool_list: [notepad]
-`),
+`,
+        ['@userscope/examples'],
+      ),
     );
     expect(error.problems).toEqual(['Shared Workflow depends on per-user function `notepad` (workflow → notepad)']);
   });
@@ -133,7 +135,7 @@ workflow:
   });
 
   it('makes `validate` fail with the same message', async () => {
-    const file = configFile('functions:\n  notepad: { _type: per_user_notepad }\nworkflow:\n  _type: sequential_executor\n  tool_list: [notepad]\n');
+    const file = configFile('functions:\n  notepad: { _type: per_user_notepad }\nworkflow:\n  _type: sequential_executor\n  tool_list: [notepad]\n', ['@userscope/examples']);
     const errors: string[] = [];
     const spy = jest.spyOn(console, 'error').mockImplementation((...args) => void errors.push(args.join(' ')));
     try {

@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ConfigError, DependencyGraphError, SessionLifecycle, SessionRegistry } from '@userscope/runtime';
-import { createHttpApp } from '@userscope/http';
-import { loadApplication } from 'userscope';
+import { createUserscopeApp, loadApplication } from 'userscope';
 import { startServer, TestServer } from './support/test-server';
 import { CalculatorGroup } from './fixtures/groups.plugin';
 
@@ -103,7 +102,7 @@ describe('function group config', () => {
         'function_groups:\n  calc: { _type: calculator }\nfunctions:\n  r: { _type: shared_router, target: calc__add }\n' +
         'workflow:\n  _type: dispatcher\n  tools: [r]\n',
     );
-    const failure = await createHttpApp({ ...loadApplication(file), logger: false }).catch((error) => error);
+    const failure = await createUserscopeApp(loadApplication(file), { logger: false }).catch((error) => error);
     expect(failure).toBeInstanceOf(DependencyGraphError);
     expect(failure.problems).toEqual(['Function `r` depends on per-user function group `calc` (r → calc)']);
   });

@@ -6,6 +6,8 @@ import { loadApplication } from 'userscope';
 import { runCli } from 'userscope';
 
 const BAD_CONFIG = `
+general:
+  plugins: ["@userscope/examples"]
 llms:
   main:
     _type: openai

@@ -80,7 +80,7 @@ describe('plugin modules from general.plugins', () => {
   });
 
   it('names both plugins when a type is registered twice', () => {
-    expect(loadError(['./duplicate.js'])).toBe(
+    expect(loadError(['@userscope/examples', './duplicate.js'])).toBe(
       "Function type 'per_user_notepad' is registered twice: by NotepadFunction (PerUserWorkflowExampleModule) and by HelloFunction (DuplicatePlugin). Type names must be unique.",
     );
   });

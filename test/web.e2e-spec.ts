@@ -22,7 +22,7 @@ declare const document: any;
 const CHROMIUM = '/usr/bin/chromium';
 const CONFIG = 'configs/agent-builder.yml';
 const SAMPLE_USERS = 'configs/users.sample.csv';
-const WEB_BUILD = 'libs/http/dist/web/index.html';
+const WEB_BUILD = 'libs/http/dist/web-page/index.html';
 const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(__dirname, '..', 'docs', 'screenshots') : undefined;
 const CHROMIUM_ARGS = [
   '--no-sandbox',

@@ -4,7 +4,7 @@ import { defineConfig } from 'vite';
 
 const webRoot = fileURLToPath(new URL('.', import.meta.url));
 
-/** The multi-user execution page: built into libs/http/dist/web (shipped in @userscope/http), which the server serves at `/`. */
+/** The multi-user execution page: built into libs/http/dist/web-page (shipped in @userscope/http), which the server serves at `/`. */
 export default defineConfig({
   root: webRoot,
   base: '/',
@@ -12,7 +12,7 @@ export default defineConfig({
   resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
   oxc: { jsx: { runtime: 'automatic', importSource: 'react' } },
   build: {
-    outDir: fileURLToPath(new URL('../libs/http/dist/web', import.meta.url)),
+    outDir: fileURLToPath(new URL('../libs/http/dist/web-page', import.meta.url)),
     emptyOutDir: true,
     chunkSizeWarningLimit: 1024,
     rolldownOptions: {

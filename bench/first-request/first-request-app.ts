@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createHttpApp } from '@userscope/http';
 import { SessionLifecycle, SessionRegistry } from '@userscope/runtime';
-import { loadApplication } from 'userscope';
+import { createUserscopeApp, loadApplication } from 'userscope';
 import { serializeNewUserBuilds } from './global-build-lock';
 
 /** How new users' sessions get built: in parallel (Userscope), or one at a time behind a global lock (NAT). */
@@ -15,7 +14,7 @@ export const FIRST_REQUEST_BODY = JSON.stringify({ query: 'ping' });
 
 /** Userscope serving bench/fixtures/first-request.yml, not yet listening; with the global build lock for `global-lock`. */
 export async function firstRequestApp(variant: BuildVariant): Promise<NestFastifyApplication> {
-  const app = await createHttpApp({ ...loadApplication(FIRST_REQUEST_CONFIG), logger: false });
+  const app = await createUserscopeApp(loadApplication(FIRST_REQUEST_CONFIG), { logger: false });
   if (variant === 'global-lock') serializeNewUserBuilds(app.get(SessionLifecycle), app.get(SessionRegistry));
   return app;
 }

@@ -1,8 +1,7 @@
 import 'reflect-metadata';
-import { createHttpApp } from '@userscope/http';
 import { AssistantInput } from '@userscope/examples';
 import { IdleSessionEvictor, SessionRegistry, USERSCOPE_CONFIG, UserscopeConfig, WorkflowRunner } from '@userscope/runtime';
-import { loadApplication } from 'userscope';
+import { createUserscopeApp, loadApplication } from 'userscope';
 import { readExampleConfig } from '../baselines/example-config';
 import { UserAssistants } from '../baselines/user-assistants';
 
@@ -23,7 +22,7 @@ export interface SessionHost {
  * with its clock set past the idle timeout.
  */
 export async function userscopeHost(configFile = 'configs/config.yml'): Promise<SessionHost> {
-  const app = await createHttpApp({ ...loadApplication(configFile), logger: false });
+  const app = await createUserscopeApp(loadApplication(configFile), { logger: false });
   const runner = app.get(WorkflowRunner);
   const registry = app.get(SessionRegistry);
   const evictor = app.get(IdleSessionEvictor);

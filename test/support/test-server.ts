@@ -1,6 +1,5 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createHttpApp } from '@userscope/http';
-import { loadApplication } from 'userscope';
+import { createUserscopeApp, loadApplication } from 'userscope';
 
 /** A reply read whole: status, body (and its JSON, when it is JSON), headers. */
 export interface TestReply {
@@ -21,7 +20,7 @@ export interface TestServer {
 }
 
 export async function startServer(configFile: string, env: NodeJS.ProcessEnv = process.env): Promise<TestServer> {
-  const app = await createHttpApp({ ...loadApplication(configFile, env), logger: false });
+  const app = await createUserscopeApp(loadApplication(configFile, env), { logger: false });
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();
   return {

@@ -1,5 +1,7 @@
-import { Module, OnModuleInit } from '@nestjs/common';
-import { ContextIdFactory } from '@nestjs/core';
+import { Inject, Module, OnApplicationBootstrap, Optional, UseFilters } from '@nestjs/common';
+import { APP_INTERCEPTOR, ContextIdFactory, HttpAdapterHost } from '@nestjs/core';
+import { inlineSchema, USERSCOPE_CONFIG, UserscopeConfig } from '@userscope/runtime';
+import { Logger } from '@nestjs/common';
 import { GenerateController } from './generate.controller';
 import { GenerateStreamController } from './generate-stream.controller';
 import { HealthController } from './health.controller';
@@ -7,29 +9,65 @@ import { MonitorController } from './monitor/monitor.controller';
 import { AdminGuard } from './admin/admin.guard';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsRegistry } from './metrics/metrics.registry';
+import { registerRequestMetrics } from './metrics/request-metrics.hook';
 import { IdentityResolver } from './identity/identity.resolver';
 import { SessionContextIdStrategy } from './identity/session-context-id.strategy';
 import { ChatController } from './chat/chat.controller';
 import { ChatCompletionsController } from './chat/chat-completions.controller';
+import { RequestAdmission } from './admission/request-admission';
+import { SessionAdmissionInterceptor } from './admission/session-admission.interceptor';
+import { registerAdmissionRelease } from './admission/admission-release.hook';
+import { ErrorFilter } from './error.filter';
+import { appliedContextIdStrategy } from './internals/context-id-strategy.internals';
 
-/** The HTTP front end: NAT's routes over the per-user runtime. */
+/** Userscope's controllers answer errors as `{code, message, details?}`; the host's routes keep their own shape. */
+export const USERSCOPE_CONTROLLERS = [
+  GenerateController,
+  GenerateStreamController,
+  ChatController,
+  HealthController,
+  MonitorController,
+  MetricsController,
+];
+USERSCOPE_CONTROLLERS.forEach((controller) => UseFilters(ErrorFilter)(controller));
+
+/**
+ * The HTTP front end: NAT's routes over the per-user runtime, the identity resolver, and the
+ * ContextIdStrategy that gives request-scoped controllers their caller's per-user instances.
+ */
 @Module({
-  controllers: [
-    GenerateController,
-    GenerateStreamController,
-    ChatController,
-    ChatCompletionsController,
-    HealthController,
-    MonitorController,
-    MetricsController,
+  controllers: [...USERSCOPE_CONTROLLERS, ChatCompletionsController],
+  providers: [
+    IdentityResolver,
+    SessionContextIdStrategy,
+    RequestAdmission,
+    AdminGuard,
+    MetricsRegistry,
+    { provide: APP_INTERCEPTOR, useClass: SessionAdmissionInterceptor },
   ],
-  providers: [IdentityResolver, SessionContextIdStrategy, AdminGuard, MetricsRegistry],
   exports: [IdentityResolver, AdminGuard, MetricsRegistry],
 })
-export class UserscopeHttpModule implements OnModuleInit {
-  constructor(private readonly strategy: SessionContextIdStrategy) {}
+export class UserscopeHttpModule implements OnApplicationBootstrap {
+  constructor(
+    strategy: SessionContextIdStrategy,
+    admission: RequestAdmission,
+    metrics: MetricsRegistry,
+    @Inject(USERSCOPE_CONFIG) private readonly config: UserscopeConfig,
+    @Optional() adapterHost?: HttpAdapterHost,
+  ) {
+    // Composed, not replaced: the host's own strategy keeps serving the requests Userscope does not own.
+    ContextIdFactory.apply(strategy.composeWith(appliedContextIdStrategy()));
+    // Hooks go on before Nest registers its routes (at init), so they cover every route.
+    const fastify = adapterHost?.httpAdapter?.getInstance?.();
+    if (fastify?.addHook) {
+      registerRequestMetrics(fastify, metrics);
+      registerAdmissionRelease(fastify, admission);
+    }
+  }
 
-  onModuleInit(): void {
-    ContextIdFactory.apply(this.strategy);
+  /** NAT logs the /generate payload format at startup; so do we. */
+  onApplicationBootstrap(): void {
+    const schema = inlineSchema(this.config.workflow.type.inputSchema);
+    new Logger('Generate').log(`Expecting generate request payloads in the following format: ${JSON.stringify(schema)}`);
   }
 }

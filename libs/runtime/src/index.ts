@@ -36,3 +36,5 @@ export * from './config/byte-size';
 export * from './session/idle-session.evictor';
 export * from './session/concurrency.limiter';
 export * from './session/current-session';
+export * from './copies/runtime-copies';
+export * from './exceptions/runtime-version-conflict.exception';

@@ -5,14 +5,16 @@ import { FunctionRegistrationError } from './exceptions/function-registration.ex
 
 /**
  * Loads the plugin modules named in `general.plugins`: a path (relative to the config file's folder)
- * or a package name. Every exported class decorated with `@UserscopePlugin()` is a plugin module.
+ * or a package name (looked up from the config's folder, then from the working directory, so that a
+ * config kept outside the project still finds the project's packages). Every exported class
+ * decorated with `@UserscopePlugin()` is a plugin module.
  */
 export function loadPluginModules(specs: string[], baseDir: string): Type<object>[] {
   return specs.flatMap((spec) => {
     const request = spec.startsWith('.') || isAbsolute(spec) ? resolve(baseDir, spec) : spec;
     let exported: Record<string, unknown>;
     try {
-      exported = require(require.resolve(request, { paths: [baseDir] }));
+      exported = require(require.resolve(request, { paths: [baseDir, process.cwd()] }));
     } catch (error) {
       throw new FunctionRegistrationError(
         `Plugin '${spec}' could not be loaded (looked from ${baseDir}): ${(error as Error).message.split('\n')[0]}`,

@@ -21,7 +21,8 @@ export const RuntimeMessages = {
     `names functions the group does not have: ${names.join(', ')} (the group has: ${known.join(', ')})`,
   includeAndExclude: () => `give 'include' or 'exclude', not both`,
   unknownType: (type: string, known: string[]) =>
-    `unknown _type '${type}'. Registered types: ${known.join(', ') || '(none)'}.`,
+    `unknown _type '${type}'. Registered types: ${known.join(', ') || '(none)'}. ` +
+    `A plugin's types need the plugin in general.plugins (the seed example's: "@userscope/examples").`,
   missingType: () => `'_type' is required: it names the registered function type to build.`,
   unknownFunction: (name: string, known: string[]) =>
     `No function named '${name}' is configured. Configured functions: ${known.join(', ') || '(none)'}.`,

@@ -1,4 +1,4 @@
-import { DynamicModule, Module, Type } from '@nestjs/common';
+import { DynamicModule, Logger, Module, Type } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { USERSCOPE_CONFIG } from './runtime.constants';
 import { UserscopeConfig } from './config/userscope-config.interface';
@@ -13,6 +13,7 @@ import { SessionRegistry } from './session/session.registry';
 import { IdleSessionEvictor } from './session/idle-session.evictor';
 import { trackCurrentSession } from './session/current-session';
 import { DependencyGraphValidator } from './graph/dependency-graph.validator';
+import { checkRuntimeCopies } from './copies/runtime-copies';
 
 export interface UserscopeRuntimeOptions {
   /** The loaded config (see `resolveConfig`). */
@@ -27,6 +28,8 @@ export interface UserscopeRuntimeOptions {
 @Module({})
 export class UserscopeRuntimeModule {
   static forRoot(options: UserscopeRuntimeOptions): DynamicModule {
+    const duplicates = checkRuntimeCopies();
+    if (duplicates) new Logger('Userscope').warn(duplicates);
     const { general, llms } = options.config;
     if (general.track_current_session ?? Object.keys(llms).length > 0) trackCurrentSession();
     const services = [FunctionCatalog, Functions, SharedFunctions, SessionRegistry, SessionLifecycle, IdleSessionEvictor, DurableInstanceTracker, WorkflowRunner];

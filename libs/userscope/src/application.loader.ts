@@ -1,22 +1,28 @@
 import { DynamicModule, Type } from '@nestjs/common';
+import { dirname, extname, resolve } from 'node:path';
 import { BatchModule, readBatchConfig } from '@userscope/batch';
 import {
+  ConfigError,
+  FunctionTypeRegistry,
   loadPluginModules,
+  RawConfig,
   readConfigFile,
   readPluginList,
   resolveConfig,
   scanPlugins,
-  FunctionTypeRegistry,
   UserscopeBuiltinsModule,
   UserscopeConfig,
 } from '@userscope/runtime';
-import { PerUserWorkflowExampleModule } from '@userscope/examples';
 import { ChatAgentModule, checkLlmSection, LlmModule } from '@userscope/llm';
+import { UserscopeConfigSource } from './interfaces/userscope-module-options.interface';
 
-/** Plugins every server has. */
-export const BUILTIN_PLUGINS: Type<object>[] = [UserscopeBuiltinsModule, PerUserWorkflowExampleModule, ChatAgentModule];
+/** Plugins every server has. The seed example (`@userscope/examples`) is one a config lists. */
+export const BUILTIN_PLUGINS: Type<object>[] = [UserscopeBuiltinsModule, ChatAgentModule];
 
-/** A config file made ready to serve: validated config, the registry it was checked against, plugins. */
+/** The name a config written in code goes by in messages. */
+export const CODE_CONFIG_NAME = '<config object>';
+
+/** A config made ready to serve: validated config, the registry it was checked against, plugins. */
 export interface LoadedApplication {
   config: UserscopeConfig;
   registry: FunctionTypeRegistry;
@@ -25,12 +31,39 @@ export interface LoadedApplication {
   modules: DynamicModule[];
 }
 
-/** Reads and validates `configFile`. Throws ConfigError or FunctionRegistrationError with a clear message. */
-export function loadApplication(configFile: string, env: NodeJS.ProcessEnv = process.env): LoadedApplication {
-  const raw = readConfigFile(configFile, env);
-  const plugins = [...new Set([...BUILTIN_PLUGINS, ...loadPluginModules(readPluginList(raw), raw.dir)])];
+/**
+ * Reads and validates a config: a file path (kept as the CLI's argument), or a source. Throws
+ * ConfigError or FunctionRegistrationError with a clear message.
+ */
+export function loadApplication(source: string | UserscopeConfigSource, env: NodeJS.ProcessEnv = process.env): LoadedApplication {
+  const normalized = typeof source === 'string' ? { configFile: source, env } : source;
+  const raw = readSource(normalized);
+  const plugins = [...new Set([...BUILTIN_PLUGINS, ...(normalized.plugins ?? []), ...loadPluginModules(readPluginList(raw), raw.dir)])];
   const registry = scanPlugins(plugins);
   const config = resolveConfig(raw, registry, [checkLlmSection]);
-  const modules = [LlmModule.forRoot(config), BatchModule.forRoot(readBatchConfig(config), config)];
+  const batchConfigured = config.document.batch !== undefined || config.document.batch_workflows !== undefined;
+  const modules = [LlmModule.forRoot(config), ...(batchConfigured ? [BatchModule.forRoot(readBatchConfig(config))] : [])];
   return { config, registry, plugins, modules };
+}
+
+function readSource(source: UserscopeConfigSource): RawConfig {
+  if ('config' in source) return fromObject(source.config, CODE_CONFIG_NAME, resolve(source.baseDir ?? '.'));
+  const { configFile } = source;
+  if (!['.js', '.cjs'].includes(extname(configFile))) return readConfigFile(configFile, 'env' in source ? source.env : process.env);
+  let exported: unknown;
+  try {
+    exported = require(resolve(configFile));
+  } catch (error) {
+    throw new ConfigError(configFile, [{ path: '', message: `cannot load: ${(error as Error).message.split('\n')[0]}` }]);
+  }
+  const config = (exported as { default?: unknown })?.default ?? exported;
+  return fromObject(config, configFile, dirname(resolve(configFile)));
+}
+
+/** A config object as the YAML loader would hand it on: a mapping, copied so validation never touches the caller's. */
+function fromObject(config: unknown, file: string, dir: string): RawConfig {
+  if (!config || typeof config !== 'object' || Array.isArray(config)) {
+    throw new ConfigError(file, [{ path: '', message: 'the config must be an object with at least a workflow: section' }]);
+  }
+  return { file, dir, document: structuredClone(config) as Record<string, unknown> };
 }

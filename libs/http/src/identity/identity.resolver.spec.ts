@@ -4,7 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FastifyReply } from 'fastify';
-import { ConfigError, GeneralConfig, IdentityConfig, InvalidIdentityError, SessionLifecycle, UserscopeConfig } from '@userscope/runtime';
+import type { ContextIdResolver, ContextIdStrategy } from '@nestjs/core';
+import { ConfigError, GeneralConfig, IdentityConfig, InvalidIdentityError, UserscopeConfig } from '@userscope/runtime';
+import { RequestAdmission } from '../admission/request-admission';
 import { IdentityResolver } from './identity.resolver';
 import { SessionContextIdStrategy } from './session-context-id.strategy';
 import { TrustedProxies } from './modes/header.identity';
@@ -58,22 +60,43 @@ describe('IdentityResolver', () => {
 });
 
 describe('SessionContextIdStrategy', () => {
-  const sessions = { open: jest.fn((userId: string) => ({ userId, contextId: { id: 1 } })) };
+  const admission = { admit: jest.fn((_request: object, userId: string) => ({ userId, contextId: { id: 1 } })) };
   const strategy = (identity: Partial<IdentityConfig>) =>
-    new SessionContextIdStrategy(new IdentityResolver(configWith(identity)), sessions as unknown as SessionLifecycle);
-  beforeEach(() => sessions.open.mockClear());
+    new SessionContextIdStrategy(new IdentityResolver(configWith(identity)), admission as unknown as RequestAdmission);
+  const signed = (user: string) => `nat-session=${user}.${createHmac('sha256', SECRET).update(user).digest('base64url')}`;
+  const info = (isTreeDurable: boolean) => ({ token: 'component', isTreeDurable });
+  beforeEach(() => admission.admit.mockClear());
 
-  it("attaches the user's session for a valid identity", () => {
-    const signature = createHmac('sha256', SECRET).update('alice').digest('base64url');
-    const resolver = strategy({ mode: 'signed_cookie', secret: SECRET }).attach({ id: 2 }, { headers: { cookie: `nat-session=alice.${signature}` } });
-    expect(resolver?.payload).toMatchObject({ userId: 'alice' });
+  it("attaches the user's session for a valid identity, admitted as one of the user's requests", () => {
+    const resolver = strategy({ mode: 'signed_cookie', secret: SECRET }).attach({ id: 2 }, { headers: { cookie: signed('alice') } });
+    expect(resolver).toMatchObject({ payload: { userId: 'alice' } });
+    expect(admission.admit).toHaveBeenCalledTimes(1);
+    expect((resolver as ContextIdResolver).resolve(info(true))).toEqual({ id: 1 });
+    expect((resolver as ContextIdResolver).resolve(info(false))).toEqual({ id: 2 });
   });
 
   it('never issues an identity, and treats an invalid one as none', () => {
     const issuing = strategy({ mode: 'signed_cookie', secret: SECRET, issue_cookies: true });
     expect(issuing.attach({ id: 2 }, { headers: {} })).toBeUndefined();
     expect(issuing.attach({ id: 2 }, { headers: { cookie: 'nat-session=alice' } })).toBeUndefined();
-    expect(sessions.open).not.toHaveBeenCalled();
+    expect(admission.admit).not.toHaveBeenCalled();
+  });
+
+  it("leaves Userscope's own routes to admit themselves", () => {
+    const own = strategy({ mode: 'signed_cookie', secret: SECRET });
+    expect(own.attach({ id: 2 }, { url: '/generate?x=1', headers: { cookie: signed('alice') } })).toBeUndefined();
+    expect(admission.admit).not.toHaveBeenCalled();
+  });
+
+  it("composes with the host's strategy: the host's keeps the requests without identity and the non-durable trees", () => {
+    const tenant = { id: 99 };
+    const host: ContextIdStrategy = { attach: () => ({ resolve: () => tenant, payload: { tenant: 'acme' } }) };
+    const composed = strategy({ mode: 'signed_cookie', secret: SECRET }).composeWith(host);
+    expect(composed.attach({ id: 2 }, { headers: {} })).toMatchObject({ payload: { tenant: 'acme' } });
+    const resolver = composed.attach({ id: 2 }, { headers: { cookie: signed('bob') } }) as ContextIdResolver;
+    expect(resolver.payload).toMatchObject({ userId: 'bob' });
+    expect(resolver.resolve(info(true))).toEqual({ id: 1 });
+    expect(resolver.resolve(info(false))).toBe(tenant);
   });
 });
 

@@ -6,7 +6,7 @@ import type {
   SchemaObject,
 } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { RegisteredFunctionType, TypeSchema, UserscopeConfig } from '@userscope/runtime';
+import { RegisteredFunctionType, TypeSchema, USERSCOPE_CONFIG, UserscopeConfig } from '@userscope/runtime';
 import { IdentityResolver, IdentitySecurity } from '../identity/identity.resolver';
 
 type Schema = SchemaObject | ReferenceObject;
@@ -31,10 +31,11 @@ const ERROR_SCHEMA: SchemaObject = {
 };
 
 /**
- * Serves Swagger UI at `/docs` and the OpenAPI document at `/openapi.json`. Call before `app.init()`:
- * Fastify takes no routes once it is ready.
+ * Serves Swagger UI at `/docs` and the OpenAPI document at `/openapi.json`, of every route of the
+ * app (the host's too). Call after `NestFactory.create`, before `listen`/`init`: Fastify takes no
+ * routes once it is ready.
  */
-export function setupOpenApi(app: NestFastifyApplication, config: UserscopeConfig): void {
+export function setupOpenApi(app: NestFastifyApplication, config: UserscopeConfig = configOf(app)): void {
   SwaggerModule.setup(DOCS_PATH, app, createOpenApiDocument(app, config), {
     jsonDocumentUrl: OPENAPI_JSON_PATH,
     raw: ['json'],
@@ -47,7 +48,7 @@ export function setupOpenApi(app: NestFastifyApplication, config: UserscopeConfi
  * bodies and replies of `/generate` and `/generate/stream` are the configured workflow's schemas,
  * which only the config knows.
  */
-export function createOpenApiDocument(app: NestFastifyApplication, config: UserscopeConfig): OpenAPIObject {
+export function createOpenApiDocument(app: NestFastifyApplication, config: UserscopeConfig = configOf(app)): OpenAPIObject {
   const security = app.get(IdentityResolver).security;
   const workflow = config.workflow.type;
   const base = new DocumentBuilder()
@@ -170,4 +171,8 @@ function errorReply(description: string): ResponsesObject[string] {
     description,
     content: { 'application/json': { schema: { $ref: `#/components/schemas/${ERROR_SCHEMA_NAME}` } } },
   };
+}
+
+function configOf(app: NestFastifyApplication): UserscopeConfig {
+  return app.get<UserscopeConfig>(USERSCOPE_CONFIG, { strict: false });
 }

@@ -4,20 +4,21 @@ import fastifyStatic from '@fastify/static';
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { USERSCOPE_ROUTE_PREFIXES } from '../userscope-routes';
 
 /** Where `npm run build` puts the page (web/ built by Vite), relative to the package root. */
-export const WEB_UI_BUILD_DIR = join('dist', 'web');
+export const WEB_UI_BUILD_DIR = join('dist', 'web-page');
 
 /** Paths that belong to the server's API: never answered with the page, even for a browser. */
-export const WEB_UI_RESERVED_PREFIXES = ['/api', '/generate', '/docs', '/openapi.json', '/monitor', '/metrics', '/health'];
+export const WEB_UI_RESERVED_PREFIXES = ['/api', ...USERSCOPE_ROUTE_PREFIXES];
 
 export interface WebUiOptions {
-  /** The built page's folder; default: `dist/web` of the package this file belongs to. */
+  /** The built page's folder; default: `dist/web-page` of the package this file belongs to. */
   root?: string;
 }
 
 /**
- * Serves the multi-user execution page (web/, built into this package's `dist/web`) at `/` when the build exists:
+ * Serves the multi-user execution page (web/, built into this package's `dist/web-page`) at `/` when the build exists:
  * its files as they are, and `index.html` for any other browser navigation outside the API (SPA
  * fallback). Everything else — unknown API paths, non-HTML requests — still gets the JSON 404.
  * Call before `app.init()`. Returns whether the page is served.
@@ -61,7 +62,7 @@ function isPageNavigation(request: FastifyRequest): boolean {
   return String(request.headers.accept ?? '').includes('text/html');
 }
 
-/** `dist/web` of the @userscope/http package (the folder holding its package.json), from dist/ or sources. */
+/** `dist/web-page` of the @userscope/http package (the folder holding its package.json), from dist/ or sources. */
 function findBuiltPage(): string | undefined {
   for (let dir = __dirname; ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'package.json'))) return join(dir, WEB_UI_BUILD_DIR);

@@ -116,7 +116,7 @@ describe('config loading', () => {
     it('applies the defaults of what it leaves out', () => {
       const config = resolveConfig(readConfigFile(SEED_CONFIG, {}), registry);
       expect(config.general.identity.cookie_name).toBe('nat-session');
-      expect(config.general.plugins).toEqual([]);
+      expect(config.general.plugins).toEqual(['@userscope/examples']);
       expect(config.llms).toEqual({});
     });
   });

@@ -1,10 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { UserscopeHttpError, UserscopeRuntimeModule } from '@userscope/runtime';
+import { UserscopeHttpError } from '@userscope/runtime';
 import { exportCsv, exportJson, groupResults, RunOrchestrator, RunResults, UsersService, WorkflowsService, BATCH_STORE, BatchStore } from '@userscope/batch';
 import { loadApplication } from '../application.loader';
+import { UserscopeModule } from '../userscope.module';
 import { CliCommand, CONFIG_OPTIONS, configFileOption, UsageError } from './cli-command';
 import { ProgressBar } from './progress.bar';
 
@@ -43,9 +43,7 @@ export const batchCommand: CliCommand = {
     const usersText = usersFile === undefined ? undefined : readUsersFile(usersFile);
 
     const loaded = loadApplication(file);
-    @Module({ imports: [UserscopeRuntimeModule.forRoot(loaded), ...loaded.modules] })
-    class BatchCliModule {}
-    const app = await NestFactory.createApplicationContext(BatchCliModule, { logger: ['error', 'warn'], abortOnError: false });
+    const app = await NestFactory.createApplicationContext(UserscopeModule.fromApplication(loaded), { logger: ['error', 'warn'], abortOnError: false });
     try {
       const workflows = app.get(WorkflowsService);
       const workflow = (await workflows.list()).find((w) => w.id === values.workflow || w.name === values.workflow);

@@ -1,14 +1,7 @@
 import { NestFactory } from '@nestjs/core';
-import { Module } from '@nestjs/common';
-import {
-  MissingIdentityError,
-  SESSION_ID_PATTERN,
-  UserscopeHttpError,
-  UserscopeRuntimeModule,
-  WorkflowRunner,
-} from '@userscope/runtime';
-import { LlmModule } from '@userscope/llm';
+import { MissingIdentityError, SESSION_ID_PATTERN, UserscopeHttpError, WorkflowRunner } from '@userscope/runtime';
 import { loadApplication } from '../application.loader';
+import { UserscopeModule } from '../userscope.module';
 import { CliCommand, CONFIG_OPTIONS, configFileOption, UsageError } from './cli-command';
 
 const usage = `Usage: userscope run --config_file PATH --input JSON [--user ID]
@@ -38,9 +31,10 @@ export const runCommand: CliCommand = {
     }
     const loaded = loadApplication(file);
 
-    @Module({ imports: [UserscopeRuntimeModule.forRoot(loaded), LlmModule.forRoot(loaded.config)] })
-    class RunModule {}
-    const app = await NestFactory.createApplicationContext(RunModule, { logger: ['error', 'warn'], abortOnError: false });
+    const app = await NestFactory.createApplicationContext(UserscopeModule.fromApplication(loaded, { batch: false }), {
+      logger: ['error', 'warn'],
+      abortOnError: false,
+    });
     try {
       const output = await app.get(WorkflowRunner).run({ userId: user }, input, () =>
         new MissingIdentityError('This workflow is per-user: pass --user ID.'),

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { createHttpApp, enableGracefulShutdown } from '@userscope/http';
+import { enableGracefulShutdown } from '@userscope/http';
 import { loadApplication } from '../application.loader';
+import { createUserscopeApp } from '../userscope-app.factory';
 import { CliCommand, CONFIG_OPTIONS, configFileOption, UsageError } from './cli-command';
 
 const usage = `Usage: userscope serve --config_file PATH [--host HOST] [--port PORT]
@@ -24,7 +25,7 @@ export const serveCommand: CliCommand = {
     logger.log(`Starting Userscope from config file: '${file}'`);
     const loaded = loadApplication(file);
     loaded.config.warnings.forEach((warning) => logger.warn(warning));
-    const app = await createHttpApp(loaded);
+    const app = await createUserscopeApp(loaded);
     enableGracefulShutdown(app, { graceMs: loaded.config.general.shutdown_grace_period * 1000 });
     await app.listen(port, host);
     logger.log(`Serving '${file}' at ${await app.getUrl()} (workflow: ${loaded.config.workflow.type.name})`);

@@ -1,6 +1,6 @@
-import { createHttpApp } from '@userscope/http';
 import { WORKFLOW_NAME } from '@userscope/runtime';
 import { loadApplication } from '../application.loader';
+import { createUserscopeApp } from '../userscope-app.factory';
 import { CliCommand, CONFIG_OPTIONS, configFileOption } from './cli-command';
 
 const usage = `Usage: userscope validate --config_file PATH
@@ -20,7 +20,7 @@ export const validateCommand: CliCommand = {
 
     try {
       // The whole server, built but not listening: identity key files, stores and the graph check included.
-      const app = await createHttpApp({ ...loaded, logger: false });
+      const app = await createUserscopeApp(loaded, { logger: false });
       await app.close();
     } catch (error) {
       console.error(`Invalid config ${file}: ${(error as Error).message}`);

@@ -1,0 +1,34 @@
+import { LoggerService, LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { applyUserscopeBodyLimit, registerWebUi, setupOpenApi } from '@userscope/http';
+import { LoadedApplication, loadApplication } from './application.loader';
+import { UserscopeConfigSource } from './interfaces/userscope-module-options.interface';
+import { UserscopeModule } from './userscope.module';
+
+export interface UserscopeAppOptions {
+  /** Nest logger, or the levels to log; default: Nest's logger. `false` silences it. */
+  logger?: LoggerService | LogLevel[] | false;
+}
+
+/**
+ * The server `userscope serve` runs: a Nest app of `UserscopeModule` alone on Fastify, with the
+ * OpenAPI document, the body limit and the web page. Initialised, not yet listening.
+ */
+export async function createUserscopeApp(
+  source: UserscopeConfigSource | LoadedApplication,
+  options: UserscopeAppOptions = {},
+): Promise<NestFastifyApplication> {
+  const loaded = 'registry' in source ? source : loadApplication(source);
+  // On close, idle keep-alive connections go at once; busy ones finish their request first.
+  const adapter = new FastifyAdapter({ forceCloseConnections: 'idle' });
+  const app = await NestFactory.create<NestFastifyApplication>(UserscopeModule.fromApplication(loaded, { standalone: true }), adapter, {
+    logger: options.logger,
+    abortOnError: false,
+  });
+  applyUserscopeBodyLimit(app);
+  setupOpenApi(app);
+  await registerWebUi(app);
+  await app.init();
+  return app;
+}
