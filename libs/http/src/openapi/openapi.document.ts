@@ -4,7 +4,7 @@ import type {
   ReferenceObject,
   ResponsesObject,
   SchemaObject,
-} from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+} from '@nestjs/swagger';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { RegisteredFunctionType, TypeSchema, USERSCOPE_CONFIG, UserscopeConfig } from '@userscope/runtime';
 import { IdentityResolver, IdentitySecurity } from '../identity/identity.resolver';

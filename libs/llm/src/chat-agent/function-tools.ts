@@ -1,4 +1,4 @@
-import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type { SchemaObject } from '@nestjs/swagger';
 import { ConfiguredFunction, FieldError, Functions, inlineSchema, InvalidInputError, TypeSchema } from '@userscope/runtime';
 import { LlmMessage, LlmTool, LlmToolCall } from '../interfaces/llm.interface';
 import { ChatAgentMessages } from './chat-agent.messages';

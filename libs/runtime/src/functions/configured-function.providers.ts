@@ -1,5 +1,4 @@
 import { DynamicModule, Provider, Scope, Type } from '@nestjs/common';
-import { PROPERTY_DEPS_METADATA, SELF_DECLARED_DEPS_METADATA } from '@nestjs/common/constants';
 import {
   FUNCTION_CONFIG,
   FUNCTION_NAME,
@@ -10,6 +9,7 @@ import {
 } from '../runtime.constants';
 import { ConfiguredFunction, ConfiguredFunctionGroup, UserscopeConfig } from '../config/userscope-config.interface';
 import { pluginFunctionTypes } from '../plugin.scanner';
+import { copyInjectTokens } from '../internals/library-internals';
 
 /**
  * The plugin module, extended with one provider per configured function of its types.
@@ -64,9 +64,6 @@ function bindToConfiguredFunction(target: Type<object>, name: string): Type<obje
     token === FUNCTION_CONFIG ? functionConfigToken(name) : token === FUNCTION_NAME ? functionNameToken(name) : token;
   const bound = class extends (target as Type<any>) {};
   Object.defineProperty(bound, 'name', { value: target.name });
-  const params: { index: number; param: unknown }[] = Reflect.getMetadata(SELF_DECLARED_DEPS_METADATA, target) ?? [];
-  Reflect.defineMetadata(SELF_DECLARED_DEPS_METADATA, params.map((p) => ({ ...p, param: substitute(p.param) })), bound);
-  const properties: { key: string; type: unknown }[] = Reflect.getMetadata(PROPERTY_DEPS_METADATA, target) ?? [];
-  Reflect.defineMetadata(PROPERTY_DEPS_METADATA, properties.map((p) => ({ ...p, type: substitute(p.type) })), bound);
+  copyInjectTokens(target, bound, substitute);
   return bound;
 }

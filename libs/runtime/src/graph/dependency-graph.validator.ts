@@ -1,9 +1,9 @@
 import { Inject, Injectable, OnModuleInit, Scope } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
-import { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
 import { functionGroupToken, functionToken, USERSCOPE_CONFIG, WORKFLOW_NAME } from '../runtime.constants';
 import { providerTokenOf } from '../functions/configured-function.providers';
 import { UserscopeConfig } from '../config/userscope-config.interface';
+import { ProviderNode, providerGraph } from '../internals/library-internals';
 import { DependencyGraphError } from './dependency-graph.error';
 
 /**
@@ -27,9 +27,9 @@ export class DependencyGraphValidator implements OnModuleInit {
   /** One message per shared component that reaches a per-user one, shortest chain first. */
   findSharedToPerUser(): string[] {
     const { nodes, edges } = this.graph();
-    const found: { chain: InstanceWrapper[]; message: string }[] = [];
+    const found: { chain: ProviderNode[]; message: string }[] = [];
     for (const root of nodes) {
-      if ((root.scope ?? Scope.DEFAULT) !== Scope.DEFAULT || this.isInternal(root)) continue;
+      if (root.scope !== Scope.DEFAULT || root.isNestInternal) continue;
       const chain = shortestChainToPerUser(root, edges);
       if (chain) found.push({ chain, message: this.describe(chain) });
     }
@@ -56,44 +56,24 @@ export class DependencyGraphValidator implements OnModuleInit {
     return cycles;
   }
 
-  private graph(): { nodes: InstanceWrapper[]; edges: Map<InstanceWrapper, InstanceWrapper[]> } {
-    const nodes: InstanceWrapper[] = [];
-    const byToken = new Map<unknown, InstanceWrapper>();
-    for (const module of this.modules.values()) {
-      for (const collection of [module.providers, module.controllers, module.injectables]) {
-        for (const [token, wrapper] of collection) {
-          nodes.push(wrapper);
-          if (!byToken.has(token)) byToken.set(token, wrapper);
-        }
-      }
-    }
-    const edges = new Map<InstanceWrapper, InstanceWrapper[]>();
-    for (const wrapper of nodes) {
-      const deps = [
-        ...(wrapper.getCtorMetadata() ?? []),
-        ...(wrapper.getPropertiesMetadata() ?? []).map((property) => property.wrapper),
-        ...(wrapper.getEnhancersMetadata() ?? []),
-      ].filter((dep): dep is InstanceWrapper => !!dep);
-      edges.set(wrapper, deps);
-    }
+  private graph(): { nodes: ProviderNode[]; edges: Map<ProviderNode, ProviderNode[]> } {
+    const nodes = providerGraph(this.modules);
+    const byToken = new Map<unknown, ProviderNode>();
+    for (const node of nodes) if (!byToken.has(node.token)) byToken.set(node.token, node);
+    const edges = new Map(nodes.map((node) => [node, [...node.dependencies, ...node.enhancers]]));
     for (const fn of this.config.functions.values()) {
-      const wrapper = byToken.get(providerTokenOf(fn));
-      if (!wrapper) continue;
+      const node = byToken.get(providerTokenOf(fn));
+      if (!node) continue;
       const refs = fn.references
         .map((ref) => this.config.functions.get(ref))
         .map((target) => target && byToken.get(providerTokenOf(target)))
-        .filter((w): w is InstanceWrapper => !!w && w !== wrapper);
-      edges.get(wrapper)!.push(...refs);
+        .filter((n): n is ProviderNode => !!n && n !== node);
+      edges.get(node)!.push(...refs);
     }
     return { nodes, edges };
   }
 
-  /** Nest's own providers (the REQUEST token and the like) are not the user's to fix. */
-  private isInternal(wrapper: InstanceWrapper): boolean {
-    return wrapper.host?.metatype?.name === 'InternalCoreModule';
-  }
-
-  private describe(chain: InstanceWrapper[]): string {
+  private describe(chain: ProviderNode[]): string {
     const root = chain[0];
     const target = chain[chain.length - 1];
     const names = chain.map(nodeName);
@@ -105,7 +85,7 @@ export class DependencyGraphValidator implements OnModuleInit {
           ? `Function \`${rootFunction}\``
           : groupName(root)
             ? `Function group \`${groupName(root)}\``
-          : `Shared ${root.host?.controllers.has(root.token) ? 'controller' : 'provider'} \`${nodeName(root)}\``;
+          : `Shared ${root.kind === 'controller' ? 'controller' : 'provider'} \`${nodeName(root)}\``;
     const object = functionName(target)
       ? `per-user function \`${nodeName(target)}\``
       : groupName(target)
@@ -116,8 +96,8 @@ export class DependencyGraphValidator implements OnModuleInit {
 }
 
 /** Breadth-first: the shortest path from `root` through non-per-user nodes to a per-user one. */
-function shortestChainToPerUser(root: InstanceWrapper, edges: Map<InstanceWrapper, InstanceWrapper[]>): InstanceWrapper[] | undefined {
-  const parent = new Map<InstanceWrapper, InstanceWrapper | null>([[root, null]]);
+function shortestChainToPerUser(root: ProviderNode, edges: Map<ProviderNode, ProviderNode[]>): ProviderNode[] | undefined {
+  const parent = new Map<ProviderNode, ProviderNode | null>([[root, null]]);
   const queue = [root];
   while (queue.length > 0) {
     const node = queue.shift()!;
@@ -137,17 +117,17 @@ function shortestChainToPerUser(root: InstanceWrapper, edges: Map<InstanceWrappe
 
 const FUNCTION_TOKEN_PREFIX = functionToken('');
 
-function functionName(wrapper: InstanceWrapper): string | undefined {
-  return typeof wrapper.token === 'string' && wrapper.token.startsWith(FUNCTION_TOKEN_PREFIX)
-    ? wrapper.token.slice(FUNCTION_TOKEN_PREFIX.length)
+function functionName(node: ProviderNode): string | undefined {
+  return typeof node.token === 'string' && node.token.startsWith(FUNCTION_TOKEN_PREFIX)
+    ? node.token.slice(FUNCTION_TOKEN_PREFIX.length)
     : undefined;
 }
 
 const GROUP_TOKEN_PREFIX = functionGroupToken('');
 
-function groupName(wrapper: InstanceWrapper): string | undefined {
-  return typeof wrapper.token === 'string' && wrapper.token.startsWith(GROUP_TOKEN_PREFIX)
-    ? wrapper.token.slice(GROUP_TOKEN_PREFIX.length)
+function groupName(node: ProviderNode): string | undefined {
+  return typeof node.token === 'string' && node.token.startsWith(GROUP_TOKEN_PREFIX)
+    ? node.token.slice(GROUP_TOKEN_PREFIX.length)
     : undefined;
 }
 
@@ -155,8 +135,8 @@ function displayName(name: string): string {
   return name === WORKFLOW_NAME ? 'workflow' : name;
 }
 
-function nodeName(wrapper: InstanceWrapper): string {
-  const fn = functionName(wrapper) ?? groupName(wrapper);
+function nodeName(node: ProviderNode): string {
+  const fn = functionName(node) ?? groupName(node);
   if (fn) return displayName(fn);
-  return typeof wrapper.token === 'function' ? wrapper.token.name : String(wrapper.name ?? wrapper.token);
+  return typeof node.token === 'function' ? node.token.name : String(node.name ?? node.token);
 }

@@ -1,14 +1,10 @@
-import { plainToInstance, TransformationType } from 'class-transformer';
-import type { MetadataStorage } from 'class-transformer/types/MetadataStorage';
+import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validateSync, ValidationError } from 'class-validator';
 import { Type } from '@nestjs/common';
 import { SchemaType } from '../interfaces/function-type.interface';
 import { FieldError, InvalidInputError } from '../exceptions/invocation.exception';
+import { hasClassTransformerMetadata } from '../internals/library-internals';
 import { isPrimitiveType } from './type-schema';
-
-// class-transformer exports its metadata storage only from this file.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { defaultMetadataStorage } = require('class-transformer/cjs/storage') as { defaultMetadataStorage: MetadataStorage };
 
 const VALIDATION_OPTIONS = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true } as const;
 
@@ -57,16 +53,10 @@ export function flattenErrors(errors: ValidationError[], prefix = ''): FieldErro
  * (class-transformer is the largest cost of a request otherwise).
  */
 function usesClassTransformer(cls: Type<object>): boolean {
-  if (defaultMetadataStorage.getExposedMetadatas(cls).length > 0) return true;
-  if (defaultMetadataStorage.getExcludedMetadatas(cls).length > 0) return true;
   const properties = getMetadataStorage()
     .getTargetValidationMetadatas(cls, '', true, false)
     .map((metadata) => metadata.propertyName);
-  return properties.some(
-    (property) =>
-      defaultMetadataStorage.findTypeMetadata(cls, property) !== undefined ||
-      defaultMetadataStorage.findTransformMetadatas(cls, property, TransformationType.PLAIN_TO_CLASS).length > 0,
-  );
+  return hasClassTransformerMetadata(cls, properties);
 }
 
 /** A new instance (so property defaults apply) with the value's own keys copied on as data. */

@@ -1,7 +1,6 @@
-import { dirname, join } from 'node:path';
-import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import type { SchemaObjectFactory as Factory } from '@nestjs/swagger/dist/services/schema-object-factory';
+import type { SchemaObject } from '@nestjs/swagger';
 import { SchemaType } from '../interfaces/function-type.interface';
+import { addModelSchema } from '../internals/library-internals';
 
 /** A type's JSON schema: a `$ref` (or inline primitive schema) plus the named schemas it needs. */
 export interface TypeSchema {
@@ -14,16 +13,6 @@ const PRIMITIVES = new Map<unknown, SchemaObject>([
   [Number, { type: 'number' }],
   [Boolean, { type: 'boolean' }],
 ]);
-
-// The same factory @nestjs/swagger uses for documents, so `@ApiProperty` descriptions and defaults
-// appear in our schemas exactly as in Nest's own documents. The package does not export it, so it is
-// loaded by file path; schemas must be known at startup, before any Nest application exists.
-const swaggerDist = dirname(require.resolve('@nestjs/swagger'));
-const load = (file: string) => require(join(swaggerDist, 'services', file));
-const factory: Factory = new (load('schema-object-factory').SchemaObjectFactory)(
-  new (load('model-properties-accessor').ModelPropertiesAccessor)(),
-  new (load('swagger-types-mapper').SwaggerTypesMapper)(),
-);
 
 /** `Object` as an input or output type means any JSON value. */
 export const ANY_JSON_SCHEMA: SchemaObject = { description: 'Any JSON value' };
@@ -38,7 +27,8 @@ export function describeType(type: SchemaType): TypeSchema {
   if (primitive) return { schema: { ...primitive }, components: {} };
   if (type === Object) return { schema: { ...ANY_JSON_SCHEMA }, components: {} };
   const components: Record<string, SchemaObject> = {};
-  const name = factory.exploreModelSchema(type, components);
+  // @nestjs/swagger's own factory, so `@ApiProperty` descriptions and defaults read as in Nest's documents.
+  const name = addModelSchema(type, components);
   return { schema: { $ref: `#/components/schemas/${name}` }, components };
 }
 

@@ -1,4 +1,4 @@
-import type { SecuritySchemeObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import type { SecuritySchemeObject } from '@nestjs/swagger';
 import type { MissingIdentityError } from '@userscope/runtime';
 import type { IncomingHttpHeaders } from 'node:http';
 

@@ -1,0 +1,221 @@
+import { CanActivate, Controller, Get, Inject, Injectable, Module, Scope, Type, UseGuards } from '@nestjs/common';
+import { ContextIdFactory, ModulesContainer, REQUEST } from '@nestjs/core';
+import { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
+import { Module as NestModule } from '@nestjs/core/injector/module';
+import { ApiProperty } from '@nestjs/swagger';
+import { Test, TestingModule } from '@nestjs/testing';
+import { Expose, Transform, Type as TransformTo } from 'class-transformer';
+import {
+  addModelSchema,
+  copyInjectTokens,
+  forgetContext,
+  hasClassTransformerMetadata,
+  installedVersion,
+  perContextInstancesOf,
+  ProviderNode,
+  providerGraph,
+} from './library-internals';
+import { LibraryInternalsMessages } from './library-internals.messages';
+
+/**
+ * The versions library-internals.ts was checked against. package.json pins the same ones; an
+ * upgrade fails here until someone has run this spec against it and reviewed library-internals.ts.
+ */
+const PINNED = {
+  '@nestjs/core': '11.2.10',
+  '@nestjs/common': '11.2.10',
+  '@nestjs/swagger': '11.4.7',
+  'class-transformer': '0.5.1',
+  'class-validator': '0.15.1',
+} as const;
+
+type Pinned = keyof typeof PINNED;
+
+/** Runs `check`; any failure becomes one loud error naming the package, its version and the file to update. */
+async function contract(pkg: Pinned, what: string, check: () => unknown): Promise<void> {
+  try {
+    await check();
+  } catch (error) {
+    const installed = installedVersion(pkg);
+    const version = installed === PINNED[pkg] ? installed : `${installed} (checked against ${PINNED[pkg]})`;
+    throw new Error(`${LibraryInternalsMessages.changed(pkg, version, what)}\n${(error as Error).message}`);
+  }
+}
+
+/** Fails naming every one of `names` that `owner` no longer has. */
+function stillHas(owner: string, target: object, names: string[]): void {
+  const gone = names.filter((name) => !(name in target));
+  if (gone.length > 0) throw new Error(gone.map((name) => `${owner}.${name} no longer exists`).join('; '));
+}
+
+// A fixture app with every kind of node the runtime reads: a shared provider, a durable per-user one
+// (constructor, property and REQUEST dependencies), and a controller with a guard.
+@Injectable()
+class Clock {}
+
+@Injectable({ scope: Scope.REQUEST, durable: true })
+class Notebook {
+  @Inject('PREFIX') readonly prefix!: string;
+  constructor(
+    readonly clock: Clock,
+    @Inject(REQUEST) readonly session: unknown,
+  ) {}
+}
+
+@Injectable()
+class Gate implements CanActivate {
+  canActivate(): boolean {
+    return true;
+  }
+}
+
+@Controller('notes')
+@UseGuards(Gate)
+class NotesController {
+  constructor(readonly clock: Clock) {}
+  @Get() list(): string[] {
+    return [];
+  }
+}
+
+@Module({ controllers: [NotesController], providers: [Clock, Notebook, Gate, { provide: 'PREFIX', useValue: '> ' }] })
+class NotesModule {}
+
+describe('library internals, against the installed packages', () => {
+  let app: TestingModule;
+  let graph: ProviderNode[];
+  const node = (token: unknown) => {
+    const found = graph.find((n) => n.token === token);
+    if (!found) throw new Error(`providerGraph() has no node for ${String((token as Function).name ?? token)}`);
+    return found;
+  };
+
+  beforeAll(async () => {
+    app = await Test.createTestingModule({ imports: [NotesModule] }).compile();
+    graph = providerGraph(app.get(ModulesContainer));
+  });
+  afterAll(() => app.close());
+
+  it.each(Object.entries(PINNED))('%s is the pinned version', (pkg, pinned) => {
+    const installed = installedVersion(pkg);
+    if (installed !== pinned) throw new Error(LibraryInternalsMessages.versionMoved(pkg, installed, pinned));
+  });
+
+  describe('@nestjs/core', () => {
+    it('still has the InstanceWrapper and Module members library-internals.ts calls', () =>
+      contract('@nestjs/core', 'the injector internals changed shape', () => {
+        stillHas('InstanceWrapper', InstanceWrapper.prototype, [
+          'getExistingInstancesByContextId',
+          'removeInstanceByContextId',
+          'getCtorMetadata',
+          'getPropertiesMetadata',
+          'getEnhancersMetadata',
+          'isDependencyTreeStatic',
+        ]);
+        stillHas('Module', NestModule.prototype, ['providers', 'controllers', 'injectables', 'metatype']);
+      }));
+
+    it('providerGraph: providers, controllers and enhancers with their scope and dependencies', () =>
+      contract('@nestjs/core', 'providerGraph() no longer reads the modules as it used to', async () => {
+        // Nest records a request-scoped provider's dependencies when it first builds one in a context.
+        const contextId = ContextIdFactory.create();
+        app.registerRequestByContextId({ userId: 'bob' }, contextId);
+        await app.resolve(Notebook, contextId);
+        const notebook = node(Notebook);
+        expect({ kind: notebook.kind, scope: notebook.scope, perContext: notebook.isPerContext }).toEqual({
+          kind: 'provider',
+          scope: Scope.REQUEST,
+          perContext: true,
+        });
+        expect(notebook.dependencies.map((dep) => dep.token)).toEqual(expect.arrayContaining([Clock, REQUEST, 'PREFIX']));
+        expect(node(Clock).isPerContext).toBe(false);
+        expect(node(NotesController).kind).toBe('controller');
+        expect(node(NotesController).enhancers.map((e) => e.token)).toContain(Gate);
+        expect(node(REQUEST).isNestInternal).toBe(true);
+        expect(notebook.isNestInternal).toBe(false);
+        expect(notebook.name).toBe('Notebook');
+      }));
+
+    it('perContextInstancesOf and forgetContext: a durable context’s instances, and dropping them', () =>
+      contract('@nestjs/core', 'InstanceWrapper per-context entries (getExisting/removeInstanceByContextId) changed', async () => {
+        const contextId = ContextIdFactory.create();
+        const session = { userId: 'alice' };
+        app.registerRequestByContextId(session, contextId);
+        const notebook = await app.resolve(Notebook, contextId);
+        expect(notebook.session).toBe(session);
+        expect(perContextInstancesOf(node(Notebook), contextId)).toEqual([notebook]);
+        expect(perContextInstancesOf(node(REQUEST), contextId)).toEqual([session]);
+        expect(perContextInstancesOf(node(Notebook), ContextIdFactory.create())).toEqual([]);
+
+        forgetContext(node(Notebook), contextId);
+        forgetContext(node(REQUEST), contextId);
+        expect(perContextInstancesOf(node(Notebook), contextId)).toEqual([]);
+        expect(perContextInstancesOf(node(REQUEST), contextId)).toEqual([]);
+        expect(await app.resolve(Notebook, contextId)).not.toBe(notebook);
+      }));
+  });
+
+  describe('@nestjs/common', () => {
+    it('copyInjectTokens: a subclass injected with substituted @Inject() tokens', () =>
+      contract('@nestjs/common', "@Inject() metadata keys in '@nestjs/common/constants' changed", async () => {
+        @Injectable()
+        class Greeter {
+          @Inject('WHO') readonly who!: string;
+          constructor(@Inject('GREETING') readonly greeting: string) {}
+        }
+        const Bound = class extends Greeter {};
+        copyInjectTokens(Greeter, Bound, (token) => (token === 'GREETING' ? 'HELLO' : token === 'WHO' ? 'WORLD' : token));
+        const module = await Test.createTestingModule({
+          providers: [Bound, { provide: 'HELLO', useValue: 'hello' }, { provide: 'WORLD', useValue: 'world' }],
+        }).compile();
+        const greeter = module.get<Greeter>(Bound as Type<Greeter>);
+        expect({ greeting: greeter.greeting, who: greeter.who }).toEqual({ greeting: 'hello', who: 'world' });
+        await module.close();
+      }));
+  });
+
+  describe('@nestjs/swagger', () => {
+    it("addModelSchema: a class's schema with @ApiProperty descriptions and defaults, and the schemas it refers to", () =>
+      contract('@nestjs/swagger', "SchemaObjectFactory in 'dist/services' changed", () => {
+        class Tag {
+          @ApiProperty() label!: string;
+        }
+        class Note {
+          @ApiProperty({ description: 'The text', default: '' }) text!: string;
+          @ApiProperty({ type: () => Tag }) tag!: Tag;
+        }
+        const components = {};
+        expect(addModelSchema(Note, components)).toBe('Note');
+        expect(components).toMatchObject({
+          Note: {
+            type: 'object',
+            properties: { text: { type: 'string', description: 'The text', default: '' }, tag: { $ref: '#/components/schemas/Tag' } },
+          },
+          Tag: { type: 'object', properties: { label: { type: 'string' } } },
+        });
+      }));
+  });
+
+  describe('class-transformer', () => {
+    it('hasClassTransformerMetadata: @Expose, @Type and @Transform are seen; a plain class has none', () =>
+      contract('class-transformer', "the metadata storage in 'cjs/storage' changed", () => {
+        class Plain {
+          text!: string;
+        }
+        class Exposed {
+          @Expose() text!: string;
+        }
+        class Typed {
+          @TransformTo(() => Plain) inner!: Plain;
+        }
+        class Transformed {
+          @Transform(({ value }) => String(value)) text!: string;
+        }
+        expect(hasClassTransformerMetadata(Plain, ['text'])).toBe(false);
+        expect(hasClassTransformerMetadata(Exposed, [])).toBe(true);
+        expect(hasClassTransformerMetadata(Typed, ['inner'])).toBe(true);
+        expect(hasClassTransformerMetadata(Typed, [])).toBe(false);
+        expect(hasClassTransformerMetadata(Transformed, ['text'])).toBe(true);
+      }));
+  });
+});

@@ -1,0 +1,186 @@
+/**
+ * The one place Userscope uses what Nest, @nestjs/swagger and class-transformer do not export as
+ * public API. Each function says why the public API does not suffice. These packages are pinned to
+ * exact versions, and library-internals.spec.ts checks every function here against the installed
+ * ones, so an upgrade that changes them fails there, loudly, instead of somewhere in a session.
+ */
+import { dirname, join } from 'node:path';
+import { InjectionToken, Scope, Type } from '@nestjs/common';
+import { PROPERTY_DEPS_METADATA, SELF_DECLARED_DEPS_METADATA } from '@nestjs/common/constants';
+import { ContextId, ModulesContainer } from '@nestjs/core';
+import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
+import type { SchemaObject } from '@nestjs/swagger';
+import type { SchemaObjectFactory } from '@nestjs/swagger/dist/services/schema-object-factory';
+import { TransformationType } from 'class-transformer';
+import type { MetadataStorage } from 'class-transformer/types/MetadataStorage';
+import { LibraryInternalsMessages } from './library-internals.messages';
+
+// @nestjs/core: the provider graph and per-context instances
+
+/** A provider, controller or enhancer as Nest registered it, without Nest's InstanceWrapper. */
+export interface ProviderNode {
+  readonly token: InjectionToken;
+  /** Nest's name for it: the class name, or the token as text. */
+  readonly name: string | undefined;
+  readonly scope: Scope;
+  readonly kind: 'provider' | 'controller' | 'enhancer';
+  /** Registered by Nest itself (REQUEST, ModuleRef, …), not by the application. */
+  readonly isNestInternal: boolean;
+  /** Nest builds one per ContextId: it is request-scoped, or depends on something that is. */
+  readonly isPerContext: boolean;
+  /** Constructor and property dependencies, as Nest resolved them; a per-context provider's once Nest built one. */
+  readonly dependencies: readonly ProviderNode[];
+  /** The guards, interceptors, pipes and filters bound to it. */
+  readonly enhancers: readonly ProviderNode[];
+}
+
+const wrappers = new WeakMap<ProviderNode, InstanceWrapper>();
+
+/**
+ * Every provider, controller and enhancer of every module, with the dependencies Nest resolved.
+ * Why not public: `DiscoveryService` lists wrappers but not enhancers, and neither it nor anything
+ * else public exposes what a provider was injected with (`getCtorMetadata` and friends).
+ */
+export function providerGraph(modules: ModulesContainer): ProviderNode[] {
+  const nodes = new Map<InstanceWrapper, ProviderNode>();
+  const nodeOf = (wrapper: InstanceWrapper, kind: ProviderNode['kind'] = 'provider'): ProviderNode => {
+    let node = nodes.get(wrapper);
+    if (!node) {
+      node = providerNode(wrapper, kind, nodeOf);
+      nodes.set(wrapper, node);
+      wrappers.set(node, wrapper);
+    }
+    return node;
+  };
+  const registered: ProviderNode[] = [];
+  for (const module of modules.values()) {
+    for (const wrapper of module.providers.values()) registered.push(nodeOf(wrapper, 'provider'));
+    for (const wrapper of module.controllers.values()) registered.push(nodeOf(wrapper, 'controller'));
+    for (const wrapper of module.injectables.values()) registered.push(nodeOf(wrapper, 'enhancer'));
+  }
+  return registered;
+}
+
+function providerNode(
+  wrapper: InstanceWrapper,
+  kind: ProviderNode['kind'],
+  nodeOf: (wrapper: InstanceWrapper) => ProviderNode,
+): ProviderNode {
+  return {
+    token: wrapper.token,
+    name: wrapper.name == null ? undefined : String(wrapper.name),
+    scope: wrapper.scope ?? Scope.DEFAULT,
+    kind,
+    isNestInternal: wrapper.host?.metatype?.name === 'InternalCoreModule',
+    // Getters: Nest's answer as of when they are read, after every dependency is resolved.
+    get isPerContext() {
+      return !wrapper.isDependencyTreeStatic();
+    },
+    get dependencies() {
+      return [...(wrapper.getCtorMetadata() ?? []), ...(wrapper.getPropertiesMetadata() ?? []).map((p) => p.wrapper)]
+        .filter((dep): dep is InstanceWrapper => !!dep)
+        .map(nodeOf);
+    },
+    get enhancers() {
+      return (wrapper.getEnhancersMetadata() ?? []).filter((dep): dep is InstanceWrapper => !!dep).map(nodeOf);
+    },
+  };
+}
+
+/**
+ * The instances of `node` Nest has built in `contextId`. Why not public: `ModuleRef.resolve` builds
+ * an instance when there is none; nothing public asks whether one exists.
+ */
+export function perContextInstancesOf(node: ProviderNode, contextId: ContextId): object[] {
+  return wrapperOf(node)
+    .getExistingInstancesByContextId(contextId)
+    .filter((host) => host.isResolved && host.instance)
+    .map((host) => host.instance as object);
+}
+
+/**
+ * Drops what Nest holds of `node` for `contextId`. Why not public: Nest keeps a durable context's
+ * instances for the life of the process and offers no way to release them.
+ */
+export function forgetContext(node: ProviderNode, contextId: ContextId): void {
+  wrapperOf(node).removeInstanceByContextId(contextId);
+}
+
+function wrapperOf(node: ProviderNode): InstanceWrapper {
+  const wrapper = wrappers.get(node);
+  if (!wrapper) throw new TypeError('Not a ProviderNode from providerGraph()');
+  return wrapper;
+}
+
+// @nestjs/common: @Inject() metadata
+
+/**
+ * Copies the tokens `@Inject()` recorded on `from` (constructor parameters and properties) onto
+ * `to`, each passed through `substitute`. Why not public: Nest reads and writes them under metadata
+ * keys exported only from `@nestjs/common/constants`.
+ */
+export function copyInjectTokens(from: Type<unknown>, to: Type<unknown>, substitute: (token: unknown) => unknown): void {
+  const params: { index: number; param: unknown }[] = Reflect.getMetadata(SELF_DECLARED_DEPS_METADATA, from) ?? [];
+  Reflect.defineMetadata(SELF_DECLARED_DEPS_METADATA, params.map((p) => ({ ...p, param: substitute(p.param) })), to);
+  const properties: { key: string; type: unknown }[] = Reflect.getMetadata(PROPERTY_DEPS_METADATA, from) ?? [];
+  Reflect.defineMetadata(PROPERTY_DEPS_METADATA, properties.map((p) => ({ ...p, type: substitute(p.type) })), to);
+}
+
+// @nestjs/swagger: schemas of a class
+
+let schemaFactory: SchemaObjectFactory | undefined;
+
+/**
+ * Adds the JSON schema of `type` (and of the classes it refers to) to `components`; returns its
+ * name. Why not public: the package builds schemas only inside `SwaggerModule.createDocument`, which
+ * needs an application, and function types are described at startup, before any exists. Its own
+ * factory keeps `@ApiProperty` descriptions and defaults exactly as in Nest's documents.
+ */
+export function addModelSchema(type: Type<unknown> | Function, components: Record<string, SchemaObject>): string {
+  schemaFactory ??= loadInternal('@nestjs/swagger', 'dist/services/schema-object-factory could not be built', () => {
+    const services = join(dirname(require.resolve('@nestjs/swagger')), 'services');
+    const load = (file: string) => require(join(services, file));
+    return new (load('schema-object-factory').SchemaObjectFactory)(
+      new (load('model-properties-accessor').ModelPropertiesAccessor)(),
+      new (load('swagger-types-mapper').SwaggerTypesMapper)(),
+    );
+  });
+  return schemaFactory!.exploreModelSchema(type, components);
+}
+
+// class-transformer: decorator metadata
+
+let transformerStorage: MetadataStorage | undefined;
+
+/**
+ * Whether class-transformer holds `@Expose`/`@Exclude` for `cls`, or `@Type`/`@Transform` for one of
+ * `properties`. Why not public: its metadata storage is exported only from `cjs/storage`.
+ */
+export function hasClassTransformerMetadata(cls: Function, properties: readonly string[]): boolean {
+  transformerStorage ??= loadInternal('class-transformer', 'cjs/storage no longer exports defaultMetadataStorage', () => {
+    const storage = require('class-transformer/cjs/storage').defaultMetadataStorage as MetadataStorage | undefined;
+    if (!storage) throw new Error('defaultMetadataStorage is undefined');
+    return storage;
+  });
+  const storage = transformerStorage!;
+  if (storage.getExposedMetadatas(cls).length > 0 || storage.getExcludedMetadatas(cls).length > 0) return true;
+  return properties.some(
+    (property) =>
+      storage.findTypeMetadata(cls, property) !== undefined ||
+      storage.findTransformMetadatas(cls, property, TransformationType.PLAIN_TO_CLASS).length > 0,
+  );
+}
+
+/** The version of `pkg` that `require` finds from here. */
+export function installedVersion(pkg: string): string {
+  return (require(`${pkg}/package.json`) as { version: string }).version;
+}
+
+/** `load()`, or an error naming the package, its version and this file when its internals moved. */
+function loadInternal<T>(pkg: string, what: string, load: () => T): T {
+  try {
+    return load();
+  } catch (cause) {
+    throw new Error(LibraryInternalsMessages.changed(pkg, installedVersion(pkg), what), { cause });
+  }
+}
