@@ -1,16 +1,9 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createUserscopeApp, loadApplication } from 'userscope';
+import { createTestServer, TestReply } from '@userscope/testing';
 
-/** A reply read whole: status, body (and its JSON, when it is JSON), headers. */
-export interface TestReply {
-  status: number;
-  text: string;
-  json: any;
-  headers: Headers;
-  setCookie: string[];
-}
+export type { TestReply } from '@userscope/testing';
 
-/** A Userscope server on a free loopback port, serving a config file. */
+/** A Userscope server on a free loopback port, serving a config file (a thin layer over @userscope/testing). */
 export interface TestServer {
   app: NestFastifyApplication;
   url: string;
@@ -20,27 +13,12 @@ export interface TestServer {
 }
 
 export async function startServer(configFile: string, env: NodeJS.ProcessEnv = process.env): Promise<TestServer> {
-  const app = await createUserscopeApp(loadApplication(configFile, env), { logger: false });
-  await app.listen(0, '127.0.0.1');
-  const url = await app.getUrl();
+  const server = await createTestServer({ configFile, env });
   return {
-    app,
-    url,
-    async post(path, body, user, headers = {}) {
-      const response = await fetch(`${url}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(user ? { cookie: `nat-session=${user}` } : {}), ...headers },
-        body: typeof body === 'string' ? body : JSON.stringify(body),
-      });
-      const text = await response.text();
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = undefined;
-      }
-      return { status: response.status, text, json, headers: response.headers, setCookie: response.headers.getSetCookie() };
-    },
-    close: () => app.close(),
+    app: server.app,
+    url: server.url,
+    post: (path, body, user, headers = {}) =>
+      server.client(user ? { cookie: `nat-session=${user}` } : {}).post(path, body, headers),
+    close: () => server.close(),
   };
 }

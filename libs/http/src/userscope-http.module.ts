@@ -1,6 +1,6 @@
-import { Inject, Module, OnApplicationBootstrap, Optional, UseFilters } from '@nestjs/common';
+import { Inject, Module, OnApplicationBootstrap, OnModuleInit, Optional, UseFilters } from '@nestjs/common';
 import { APP_INTERCEPTOR, ContextIdFactory, HttpAdapterHost } from '@nestjs/core';
-import { inlineSchema, USERSCOPE_CONFIG, UserscopeConfig } from '@userscope/runtime';
+import { appliedContextIdStrategy, inlineSchema, USERSCOPE_CONFIG, UserscopeConfig } from '@userscope/runtime';
 import { Logger } from '@nestjs/common';
 import { GenerateController } from './generate.controller';
 import { GenerateStreamController } from './generate-stream.controller';
@@ -18,7 +18,7 @@ import { RequestAdmission } from './admission/request-admission';
 import { SessionAdmissionInterceptor } from './admission/session-admission.interceptor';
 import { registerAdmissionRelease } from './admission/admission-release.hook';
 import { ErrorFilter } from './error.filter';
-import { appliedContextIdStrategy } from './internals/context-id-strategy.internals';
+
 
 /** Userscope's controllers answer errors as `{code, message, details?}`; the host's routes keep their own shape. */
 export const USERSCOPE_CONTROLLERS = [
@@ -47,22 +47,24 @@ USERSCOPE_CONTROLLERS.forEach((controller) => UseFilters(ErrorFilter)(controller
   ],
   exports: [IdentityResolver, AdminGuard, MetricsRegistry],
 })
-export class UserscopeHttpModule implements OnApplicationBootstrap {
+export class UserscopeHttpModule implements OnModuleInit, OnApplicationBootstrap {
   constructor(
     strategy: SessionContextIdStrategy,
-    admission: RequestAdmission,
-    metrics: MetricsRegistry,
+    private readonly admission: RequestAdmission,
+    private readonly metrics: MetricsRegistry,
     @Inject(USERSCOPE_CONFIG) private readonly config: UserscopeConfig,
-    @Optional() adapterHost?: HttpAdapterHost,
+    @Optional() private readonly adapterHost?: HttpAdapterHost,
   ) {
     // Composed, not replaced: the host's own strategy keeps serving the requests Userscope does not own.
     ContextIdFactory.apply(strategy.composeWith(appliedContextIdStrategy()));
-    // Hooks go on before Nest registers its routes (at init), so they cover every route.
-    const fastify = adapterHost?.httpAdapter?.getInstance?.();
-    if (fastify?.addHook) {
-      registerRequestMetrics(fastify, metrics);
-      registerAdmissionRelease(fastify, admission);
-    }
+  }
+
+  /** Fastify hooks cover every route, the host's too, as long as they go on before the server is ready. */
+  onModuleInit(): void {
+    const fastify = this.adapterHost?.httpAdapter?.getInstance?.();
+    if (!fastify?.addHook) return; // an application context (the CLI's run, batch): no HTTP
+    registerRequestMetrics(fastify, this.metrics);
+    registerAdmissionRelease(fastify, this.admission);
   }
 
   /** NAT logs the /generate payload format at startup; so do we. */

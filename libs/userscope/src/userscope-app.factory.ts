@@ -20,15 +20,24 @@ export async function createUserscopeApp(
   options: UserscopeAppOptions = {},
 ): Promise<NestFastifyApplication> {
   const loaded = 'registry' in source ? source : loadApplication(source);
-  // On close, idle keep-alive connections go at once; busy ones finish their request first.
-  const adapter = new FastifyAdapter({ forceCloseConnections: 'idle' });
-  const app = await NestFactory.create<NestFastifyApplication>(UserscopeModule.fromApplication(loaded, { standalone: true }), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(UserscopeModule.fromApplication(loaded, { standalone: true }), userscopeAdapter(), {
     logger: options.logger,
     abortOnError: false,
   });
+  return prepareUserscopeApp(app);
+}
+
+/** @internal What every standalone Userscope app gets before init: body limit, OpenAPI, web page. */
+export async function prepareUserscopeApp(app: NestFastifyApplication): Promise<NestFastifyApplication> {
   applyUserscopeBodyLimit(app);
   setupOpenApi(app);
   await registerWebUi(app);
   await app.init();
   return app;
+}
+
+/** @internal The Fastify adapter of a standalone Userscope app. */
+export function userscopeAdapter(): FastifyAdapter {
+  // On close, idle keep-alive connections go at once; busy ones finish their request first.
+  return new FastifyAdapter({ forceCloseConnections: 'idle' });
 }

@@ -7,6 +7,7 @@ import { Test, TestingModule } from '@nestjs/testing';
 import { Expose, Transform, Type as TransformTo } from 'class-transformer';
 import {
   addModelSchema,
+  appliedContextIdStrategy,
   copyInjectTokens,
   forgetContext,
   hasClassTransformerMetadata,
@@ -152,6 +153,18 @@ describe('library internals, against the installed packages', () => {
         expect(perContextInstancesOf(node(Notebook), contextId)).toEqual([]);
         expect(perContextInstancesOf(node(REQUEST), contextId)).toEqual([]);
         expect(await app.resolve(Notebook, contextId)).not.toBe(notebook);
+      }));
+
+    it('appliedContextIdStrategy: the strategy ContextIdFactory.apply installed', () =>
+      contract('@nestjs/core', 'ContextIdFactory no longer keeps the applied strategy in its static `strategy`', () => {
+        const before = appliedContextIdStrategy();
+        const strategy = { attach: () => undefined };
+        try {
+          ContextIdFactory.apply(strategy);
+          expect(appliedContextIdStrategy()).toBe(strategy);
+        } finally {
+          ContextIdFactory.apply(before as typeof strategy);
+        }
       }));
   });
 

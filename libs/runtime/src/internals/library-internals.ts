@@ -7,7 +7,7 @@
 import { dirname, join } from 'node:path';
 import { InjectionToken, Scope, Type } from '@nestjs/common';
 import { PROPERTY_DEPS_METADATA, SELF_DECLARED_DEPS_METADATA } from '@nestjs/common/constants';
-import { ContextId, ModulesContainer } from '@nestjs/core';
+import { ContextId, ContextIdFactory, ContextIdStrategy, ModulesContainer } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
 import type { SchemaObject } from '@nestjs/swagger';
 import type { SchemaObjectFactory } from '@nestjs/swagger/dist/services/schema-object-factory';
@@ -110,6 +110,15 @@ function wrapperOf(node: ProviderNode): InstanceWrapper {
   const wrapper = wrappers.get(node);
   if (!wrapper) throw new TypeError('Not a ProviderNode from providerGraph()');
   return wrapper;
+}
+
+/**
+ * The strategy applied with `ContextIdFactory.apply` so far, if any. Why not public: Nest offers
+ * `apply` but no getter, and Userscope composes its strategy with the host app's instead of
+ * replacing it.
+ */
+export function appliedContextIdStrategy(): ContextIdStrategy | undefined {
+  return (ContextIdFactory as unknown as { strategy?: ContextIdStrategy }).strategy;
 }
 
 // @nestjs/common: @Inject() metadata
