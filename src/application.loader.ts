@@ -31,6 +31,6 @@ export function loadApplication(configFile: string, env: NodeJS.ProcessEnv = pro
   const plugins = [...new Set([...BUILTIN_PLUGINS, ...loadPluginModules(readPluginList(raw), raw.dir)])];
   const registry = scanPlugins(plugins);
   const config = resolveConfig(raw, registry, [checkLlmSection]);
-  const modules = [LlmModule.forRoot(config), BatchModule.forRoot(readBatchConfig(config), config)];
+  const modules = [LlmModule.forRoot(config), BatchModule.forRoot(readBatchConfig(config))];
   return { config, registry, plugins, modules };
 }

@@ -7,7 +7,7 @@ import { ConfigError, ConfigIssue } from '../exceptions/config.exception';
 import { FunctionTypeRegistry } from '../function-type.registry';
 import { scanPlugins } from '../plugin.scanner';
 import { WORKFLOW_NAME } from '../runtime.constants';
-import { readConfigFile, readGeneral, resolveConfig } from './config.loader';
+import { readConfigFile, resolveConfig } from './config.loader';
 import { UserscopeConfig } from './userscope-config.interface';
 
 const SEED_CONFIG = resolve(__dirname, '../../../../configs/config.yml');
@@ -434,20 +434,6 @@ workflow:
       for (const issue of error.issues) {
         expect(error.message).toContain(`${issue.path}: ${issue.message}`);
       }
-    });
-  });
-
-  describe('readGeneral (read before plugins are loaded)', () => {
-    it('returns the general settings with defaults', () => {
-      const { general, warnings } = readGeneral(readConfigFile(write(`general:\n  plugins: ["./my-plugin"]\n`), {}));
-      expect(general.plugins).toEqual(['./my-plugin']);
-      expect(general.per_user_workflow_timeout).toBe(1800);
-      expect(warnings).toEqual([]);
-    });
-
-    it('rejects invalid general settings', () => {
-      const raw = readConfigFile(write(`general:\n  plugins: "./my-plugin"\n`), {});
-      expect(thrown(() => readGeneral(raw)).issues).toEqual([issueAt('general.plugins', 'must be an array')]);
     });
   });
 });

@@ -39,14 +39,6 @@ export function readConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
   return { file, dir: dirname(path), document: interpolated };
 }
 
-/** Validates the `general:` section alone (plugins must be known before functions can be checked). */
-export function readGeneral(raw: RawConfig): { general: GeneralConfig; warnings: string[] } {
-  const issues: ConfigIssue[] = [];
-  const result = checkGeneral(raw, issues);
-  if (issues.length > 0) throw new ConfigError(raw.file, issues);
-  return result;
-}
-
 /**
  * The `general.plugins` list alone: plugins must be loaded before functions can be checked, and the
  * rest of `general:` is reported together with every other issue by `resolveConfig`.
