@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { FunctionCatalog, runAsSession, SessionLifecycle, UserSession } from '@userscope/runtime';
+import { FunctionCatalog, SessionLifecycle, UserSession } from '@userscope/runtime';
 import { BATCH_CONFIG, BATCH_LLM, BATCH_STORE } from '../batch.constants';
 import { BatchMessages } from '../batch.messages';
 import { BatchConfig } from '../config/batch-config.reader';
@@ -38,16 +38,7 @@ export class ExecutionRunner {
     signal: AbortSignal,
     completed: NodeResult[] = [],
   ): Promise<ExecutionOutcome> {
-    const started = performance.now();
-    const session = await this.sessions.acquire(user.id);
-    let failed = true;
-    try {
-      const outcome = await runAsSession(session, () => this.runNodes(runId, workflow, user, session, signal, completed));
-      failed = false;
-      return outcome;
-    } finally {
-      this.sessions.release(session, performance.now() - started, failed);
-    }
+    return this.sessions.runAs(user.id, (session) => this.runNodes(runId, workflow, user, session, signal, completed));
   }
 
   private async runNodes(
