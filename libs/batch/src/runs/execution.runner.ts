@@ -102,9 +102,9 @@ export class ExecutionRunner {
       case 'function': {
         const handle = session.functions.get(node.function!) ?? this.catalog.shared(node.function!);
         if (!handle) throw new Error(`function '${node.function}' is not configured`);
-        const before = session.llm.total_tokens;
-        const content = await handle.invoke(fillDeep(node.input, fill) as never);
-        return { content, tokens: session.llm.total_tokens - before, structured: typeof content === 'object' && content !== null, model: undefined };
+        const invoke = () => handle.invoke(fillDeep(node.input, fill) as never);
+        const { value: content, tokens } = this.llm ? await this.llm.measure(invoke) : { value: await invoke(), tokens: 0 };
+        return { content, tokens, structured: typeof content === 'object' && content !== null, model: undefined };
       }
       case 'llm': {
         if (!this.llm) throw new Error(BatchMessages.noLlm());
