@@ -1,5 +1,6 @@
 import { DynamicModule, Type } from '@nestjs/common';
-import { BatchModule, readBatchConfig } from '@userscope/batch';
+import { BATCH_CONFIG_SECTIONS, BatchModule, readBatchConfig } from '@userscope/batch';
+import { HTTP_CONFIG_SECTIONS } from '@userscope/http';
 import {
   loadPluginModules,
   readConfigFile,
@@ -11,7 +12,7 @@ import {
   UserscopeConfig,
 } from '@userscope/runtime';
 import { PerUserWorkflowExampleModule } from '@userscope/examples';
-import { ChatAgentModule, checkLlmSection, LlmModule } from '@userscope/llm';
+import { ChatAgentModule, LLM_CONFIG_SECTIONS, LlmModule } from '@userscope/llm';
 
 /** Plugins every server has. */
 export const BUILTIN_PLUGINS: Type<object>[] = [UserscopeBuiltinsModule, PerUserWorkflowExampleModule, ChatAgentModule];
@@ -30,7 +31,8 @@ export function loadApplication(configFile: string, env: NodeJS.ProcessEnv = pro
   const raw = readConfigFile(configFile, env);
   const plugins = [...new Set([...BUILTIN_PLUGINS, ...loadPluginModules(readPluginList(raw), raw.dir)])];
   const registry = scanPlugins(plugins);
-  const config = resolveConfig(raw, registry, [checkLlmSection]);
+  // Batch's workflows name LLMs, so its sections come after the LLM library's.
+  const config = resolveConfig(raw, registry, [...HTTP_CONFIG_SECTIONS, ...LLM_CONFIG_SECTIONS, ...BATCH_CONFIG_SECTIONS]);
   const modules = [LlmModule.forRoot(config), BatchModule.forRoot(readBatchConfig(config))];
   return { config, registry, plugins, modules };
 }

@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { Module } from '@nestjs/common';
 import {
-  MissingIdentityError,
+  IdentityRequiredError,
   SESSION_ID_PATTERN,
   UserscopeHttpError,
   UserscopeRuntimeModule,
@@ -42,12 +42,14 @@ export const runCommand: CliCommand = {
     class RunModule {}
     const app = await NestFactory.createApplicationContext(RunModule, { logger: ['error', 'warn'], abortOnError: false });
     try {
-      const output = await app.get(WorkflowRunner).run({ userId: user }, input, () =>
-        new MissingIdentityError('This workflow is per-user: pass --user ID.'),
-      );
+      const output = await app.get(WorkflowRunner).run({ userId: user }, input);
       console.log(JSON.stringify(output));
       return 0;
     } catch (error) {
+      if (error instanceof IdentityRequiredError) {
+        console.error(JSON.stringify({ code: 'missing_identity', message: 'This workflow is per-user: pass --user ID.' }));
+        return 1;
+      }
       if (!(error instanceof UserscopeHttpError)) throw error;
       console.error(JSON.stringify(error.body));
       return 1;

@@ -8,6 +8,7 @@ import {
   UserscopeRuntimeModule,
 } from '@userscope/runtime';
 import { ErrorFilter } from './error.filter';
+import { IdentityResolver } from './identity/identity.resolver';
 import { MetricsRegistry } from './metrics/metrics.registry';
 import { registerRequestMetrics } from './metrics/request-metrics.hook';
 import { setupOpenApi } from './openapi/openapi.document';
@@ -38,7 +39,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<NestFastif
     logger: options.logger,
     abortOnError: false,
   });
-  app.useGlobalFilters(new ErrorFilter());
+  app.useGlobalFilters(new ErrorFilter(app.get(IdentityResolver)));
   registerRequestMetrics(app.getHttpAdapter().getInstance(), app.get(MetricsRegistry));
   setupOpenApi(app, options.config);
   await registerWebUi(app);

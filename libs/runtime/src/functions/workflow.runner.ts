@@ -3,6 +3,7 @@ import { SessionLifecycle } from '../session/session.lifecycle';
 import { FunctionCatalog } from './function.catalog';
 import { FunctionHandle } from './function-handle';
 import { UserscopeHttpError, WorkflowError } from '../exceptions/invocation.exception';
+import { IdentityRequiredError } from '../exceptions/identity-required.exception';
 
 /** Who is calling: a user id (already validated by the identity resolver), or nobody. */
 export interface Caller {
@@ -11,8 +12,8 @@ export interface Caller {
 
 /**
  * Runs the configured workflow for a caller: the body is checked against the workflow's input
- * schema first (400), a per-user workflow needs an identity (401), and anything the workflow throws
- * becomes NAT's 422 `workflow_error`.
+ * schema first (400), a per-user workflow needs a user id (IdentityRequiredError, which the front
+ * end maps), and anything the workflow throws becomes NAT's 422 `workflow_error`.
  */
 @Injectable()
 export class WorkflowRunner {
@@ -25,11 +26,11 @@ export class WorkflowRunner {
     return this.catalog.workflow.type.scope === 'per-user';
   }
 
-  async run(caller: Caller, body: unknown, missingIdentity: () => Error): Promise<unknown> {
+  async run(caller: Caller, body: unknown): Promise<unknown> {
     const workflow = this.catalog.workflow;
     const input = workflow.type.parseInput(body);
     if (!this.isPerUser) return this.invoke(this.catalog.shared(workflow.name)!, input);
-    if (!caller.userId) throw missingIdentity();
+    if (!caller.userId) throw new IdentityRequiredError(workflow.name);
     try {
       return await this.sessions.runAs(caller.userId, (session) => this.invoke(session.functions.get(workflow.name)!, input));
     } catch (error) {
@@ -42,11 +43,11 @@ export class WorkflowRunner {
    * otherwise. Input and identity are checked now (so a caller can still answer with a status);
    * closing the iterator early (a client that went away) cancels the function's generator.
    */
-  stream(caller: Caller, body: unknown, missingIdentity: () => Error): AsyncIterable<unknown> {
+  stream(caller: Caller, body: unknown): AsyncIterable<unknown> {
     const workflow = this.catalog.workflow;
     const input = workflow.type.parseInput(body);
     if (!this.isPerUser) return this.chunks(this.catalog.shared(workflow.name)!, input);
-    if (!caller.userId) throw missingIdentity();
+    if (!caller.userId) throw new IdentityRequiredError(workflow.name);
     return this.withWorkflowErrors(this.sessions.runAsStream(caller.userId, (session) => this.chunks(session.functions.get(workflow.name)!, input)));
   }
 
