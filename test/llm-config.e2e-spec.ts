@@ -55,6 +55,25 @@ describe('LLM config at startup', () => {
     expect((error as Error).message).not.toContain('sk-must-not-appear');
   });
 
+  it('refuses general.track_current_session: false while LLMs are configured, since token accounting needs it', () => {
+    const file = join(dir, 'untracked.yml');
+    const chat = 'workflow:\n  _type: per_user_chat_agent\n  llm_name: main\n';
+    writeFileSync(file, `general:\n  track_current_session: false\nllms:\n  main: { _type: echo }\n${chat}`);
+    let error: unknown;
+    try {
+      loadApplication(file);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).issues).toEqual([
+      { path: 'general.track_current_session', message: expect.stringMatching(/^cannot be false while llms: are configured: .*Remove the setting/) },
+    ]);
+
+    writeFileSync(file, `general:\n  plugins: ["@userscope/examples"]\n  track_current_session: false\nfunctions:\n  notepad: { _type: per_user_notepad }\nworkflow: { _type: per_user_notepad }\n`);
+    expect(loadApplication(file).config.general.track_current_session).toBe(false);
+  });
+
   it('validate and run build the LLMs too (the CLI creates its own application)', async () => {
     const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
     try {

@@ -54,13 +54,12 @@ measureInChild<FirstRequestsParams, FirstRequestsResult>(async (params) => {
 });
 
 async function firstRequests(runner: WorkflowRunner, prefix: string, users: number, concurrency: number, latencies: number[]): Promise<void> {
-  const missingIdentity = () => new Error('every bench request names its user');
   let next = 0;
   const caller = async () => {
     while (next < users) {
       const userId = `${prefix}-${next++}`;
       const started = performance.now();
-      const reply = (await runner.run({ userId }, JSON.parse(FIRST_REQUEST_BODY), missingIdentity)) as { user?: string; calls?: number };
+      const reply = (await runner.run({ userId }, JSON.parse(FIRST_REQUEST_BODY))) as { user?: string; calls?: number };
       latencies.push(performance.now() - started);
       if (reply.user !== userId || reply.calls !== 1) throw new Error(`${userId}'s first request got ${JSON.stringify(reply)}`);
     }

@@ -27,9 +27,8 @@ export async function userscopeHost(configFile = 'configs/config.yml'): Promise<
   const registry = app.get(SessionRegistry);
   const evictor = app.get(IdleSessionEvictor);
   const timeoutMs = app.get<UserscopeConfig>(USERSCOPE_CONFIG).general.per_user_workflow_timeout * 1000;
-  const missingIdentity = () => new Error('every bench request names its user');
   return {
-    request: (userId, body) => runner.run({ userId }, JSON.parse(body), missingIdentity),
+    request: (userId, body) => runner.run({ userId }, JSON.parse(body)),
     get users() {
       return registry.size;
     },

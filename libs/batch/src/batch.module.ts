@@ -1,7 +1,6 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { UserscopeConfig } from '@userscope/runtime';
-import { LlmRegistry } from '@userscope/llm';
+import { LlmRegistry, TokenAccounting } from '@userscope/llm';
 import { BATCH_CONFIG, BATCH_LLM, BATCH_STORE } from './batch.constants';
 import { LlmNodeCaller } from './runs/llm-node.caller';
 import { BatchConfig } from './config/batch-config.reader';
@@ -23,8 +22,8 @@ export class BatchModule implements OnModuleInit, OnApplicationShutdown {
     @Inject(BATCH_STORE) private readonly store: BatchStore,
   ) {}
 
-  /** `batch` is the config's batch part (see `readBatchConfig`); `_config` is kept for symmetry with other modules. */
-  static forRoot(batch: BatchConfig, _config?: UserscopeConfig): DynamicModule {
+  /** `batch` is the config's batch part (see `readBatchConfig`). */
+  static forRoot(batch: BatchConfig): DynamicModule {
     return {
       module: BatchModule,
       controllers: [UsersController, WorkflowsController, RunsController],
@@ -33,8 +32,8 @@ export class BatchModule implements OnModuleInit, OnApplicationShutdown {
         { provide: BATCH_STORE, useFactory: () => createBatchStore(batch.settings) },
         {
           provide: BATCH_LLM,
-          inject: [{ token: LlmRegistry, optional: true }],
-          useFactory: (llms?: LlmRegistry) => (llms ? new LlmNodeCaller(llms) : undefined),
+          inject: [{ token: LlmRegistry, optional: true }, { token: TokenAccounting, optional: true }],
+          useFactory: (llms?: LlmRegistry, accounting?: TokenAccounting) => (llms && accounting ? new LlmNodeCaller(llms, accounting) : undefined),
         },
         UsersService,
         WorkflowsService,

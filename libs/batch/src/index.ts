@@ -3,6 +3,7 @@ export * from './batch.module';
 export * from './config/batch-settings.config';
 export * from './config/batch-workflow.definition';
 export * from './config/batch-config.reader';
+export * from './config/batch-config.sections';
 export * from './templates/template.renderer';
 export * from './store/batch-records';
 export * from './store/batch-store.interface';

@@ -1,7 +1,8 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Injectable, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ErrorBody, UserscopeHttpError } from '@userscope/runtime';
 import { HttpMessages } from './http.messages';
+import { IdentityResolver } from './identity/identity.resolver';
 
 const CODES: Record<number, string> = {
   400: 'bad_request',
@@ -17,11 +18,15 @@ const CODES: Record<number, string> = {
 
 /** Every error leaves as JSON `{code, message, details?}`; an unexpected one is logged and hidden. */
 @Catch()
+@Injectable()
 export class ErrorFilter implements ExceptionFilter {
+  constructor(private readonly identity: IdentityResolver) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const { status, body } = describeError(exception);
-    if (exception instanceof UserscopeHttpError) void reply.headers(exception.headers);
+    const error = this.identity.asHttpError(exception);
+    const { status, body } = describeError(error);
+    if (error instanceof UserscopeHttpError) void reply.headers(error.headers);
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 }

@@ -19,7 +19,7 @@ export class GenerateStreamController {
   async generateStream(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Body() body: unknown): Promise<void> {
     const userId = this.identity.resolve(request, reply);
     // Input and identity are checked before the reply starts, so their errors are ordinary JSON replies.
-    const chunks = this.runner.stream({ userId }, body, () => this.identity.missingIdentity());
+    const chunks = this.runner.stream({ userId }, body);
     reply.hijack();
     await writeEventStream(chunks, reply.raw);
   }

@@ -23,7 +23,7 @@ export class GenerateController {
     @Body() body: unknown,
   ): Promise<string> {
     const userId = this.identity.resolve(request, reply);
-    const output = await this.runner.run({ userId }, body, () => this.identity.missingIdentity());
+    const output = await this.runner.run({ userId }, body);
     // Serialised here so that every output is JSON: Fastify sends a string as plain text and rejects a number.
     return JSON.stringify(output ?? null);
   }

@@ -1,4 +1,4 @@
-import { Inject, Module, OnApplicationBootstrap, OnModuleInit, Optional, UseFilters } from '@nestjs/common';
+import { Global, Inject, Module, OnApplicationBootstrap, OnModuleInit, Optional, Type, UseFilters } from '@nestjs/common';
 import { APP_INTERCEPTOR, ContextIdFactory, HttpAdapterHost } from '@nestjs/core';
 import { appliedContextIdStrategy, inlineSchema, USERSCOPE_CONFIG, UserscopeConfig } from '@userscope/runtime';
 import { Logger } from '@nestjs/common';
@@ -20,8 +20,15 @@ import { registerAdmissionRelease } from './admission/admission-release.hook';
 import { ErrorFilter } from './error.filter';
 
 
-/** Userscope's controllers answer errors as `{code, message, details?}`; the host's routes keep their own shape. */
-export const USERSCOPE_CONTROLLERS = [
+/**
+ * Gives Userscope's controllers its error shape, `{code, message, details?}`, leaving the host
+ * app's routes theirs. Other Userscope modules call it for their own controllers.
+ */
+export function useUserscopeErrors(...controllers: Type<object>[]): void {
+  controllers.forEach((controller) => UseFilters(ErrorFilter)(controller));
+}
+
+const USERSCOPE_CONTROLLERS = [
   GenerateController,
   GenerateStreamController,
   ChatController,
@@ -29,12 +36,14 @@ export const USERSCOPE_CONTROLLERS = [
   MonitorController,
   MetricsController,
 ];
-USERSCOPE_CONTROLLERS.forEach((controller) => UseFilters(ErrorFilter)(controller));
+useUserscopeErrors(...USERSCOPE_CONTROLLERS);
 
 /**
  * The HTTP front end: NAT's routes over the per-user runtime, the identity resolver, and the
  * ContextIdStrategy that gives request-scoped controllers their caller's per-user instances.
+ * Global, so that other Userscope modules' controllers (batch) get its guard and error filter.
  */
+@Global()
 @Module({
   controllers: [...USERSCOPE_CONTROLLERS, ChatCompletionsController],
   providers: [

@@ -1,14 +1,14 @@
-import { currentSession, UserSession } from '@userscope/runtime';
 import { LlmChatRequest, LlmChatResult, LlmProvider, LlmStreamEvent, ProviderReply } from './interfaces/llm.interface';
 import { RetryPolicy } from './retry.policy';
 import { StructuredOutput, StructuredRequest, StructuredResult } from './structured-output';
 import { countUsage } from './token.counter';
-import { TokenAccounting } from './token.accounting';
+import { LlmCaller, TokenAccounting } from './token.accounting';
 
 /**
  * A configured LLM, as functions use it (`llms.get('main')`, `@InjectLlm('main')`). Shared by every
- * user; each call's tokens are recorded for the user whose request made it. Calls are retried by
- * the LLM's RetryPolicy; a stream is retried until the server has accepted it, not once text flows.
+ * user; each call's tokens are recorded for the user whose request made it, and each result carries
+ * its own usage. Calls are retried by the LLM's RetryPolicy; a stream is retried until the server
+ * has accepted it, not once text flows.
  */
 export class LlmClient {
   private readonly structuredOutput: StructuredOutput;
@@ -32,9 +32,9 @@ export class LlmClient {
 
   /** One reply: text, or tool calls. Throws an LlmError naming this LLM. */
   async chat(request: LlmChatRequest): Promise<LlmChatResult> {
-    const session = currentSession();
+    const caller = this.accounting.caller();
     const reply = await this.retryPolicy.run(() => this.provider.complete(request), request.signal);
-    return this.settle(request, reply, session);
+    return this.settle(request, reply, caller);
   }
 
   /**
@@ -42,7 +42,7 @@ export class LlmClient {
    * the iteration early cancels the request; the tokens of a reply cut short are still recorded.
    */
   async *stream(request: LlmChatRequest): AsyncGenerator<LlmStreamEvent> {
-    const session = currentSession();
+    const caller = this.accounting.caller();
     const events = await this.retryPolicy.run(() => this.provider.openStream(request), request.signal);
     let text = '';
     let settled = false;
@@ -53,11 +53,11 @@ export class LlmClient {
           yield event;
         } else {
           settled = true;
-          yield { type: 'result', result: this.settle(request, event.reply, session) };
+          yield { type: 'result', result: this.settle(request, event.reply, caller) };
         }
       }
     } finally {
-      if (!settled) this.accounting.record(this.name, countUsage(request.messages, request.tools, { role: 'assistant', content: text }), session);
+      if (!settled) this.accounting.record(this.name, countUsage(request.messages, request.tools, { role: 'assistant', content: text }), caller);
     }
   }
 
@@ -66,10 +66,10 @@ export class LlmClient {
     return this.structuredOutput.request<T>(request);
   }
 
-  /** The reply with its usage — the server's, else counted — recorded for the calling user. */
-  private settle(request: LlmChatRequest, reply: ProviderReply, session: UserSession | undefined): LlmChatResult {
+  /** The reply with its usage — the server's, else counted — recorded for the caller. */
+  private settle(request: LlmChatRequest, reply: ProviderReply, caller: LlmCaller): LlmChatResult {
     const usage = reply.usage ?? countUsage(request.messages, request.tools, reply.message);
-    this.accounting.record(this.name, usage, session);
+    this.accounting.record(this.name, usage, caller);
     return {
       message: reply.message,
       finishReason: reply.finishReason,

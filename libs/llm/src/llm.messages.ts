@@ -9,6 +9,8 @@ export const LlmMessages = {
     'api_key is required: read it from the environment, e.g. api_key: ${OPENAI_API_KEY} (a server that needs no key takes any value, e.g. api_key: none)',
   unknownReference: (llm: string, known: string[]) =>
     `refers to LLM '${llm}', which is not configured (configured LLMs: ${known.join(', ') || 'none'})`,
+  trackingRequired: () =>
+    "cannot be false while llms: are configured: each LLM call's tokens are counted for the user whose request made it, which needs currentSession(). Remove the setting (it is on with LLMs)",
 
   // Calls.
   notConfigured: (name: string, known: string[]) =>

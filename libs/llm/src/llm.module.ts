@@ -1,8 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { trackCurrentSession } from '@userscope/runtime';
+import { trackCurrentSession, UserscopeConfig } from '@userscope/runtime';
 import { LlmModuleOptions } from './interfaces/llm-module-options.interface';
 import { LlmRegistry } from './llm.registry';
-import { llmClientProviders, llmConfigsProvider, llmRegistryProvider } from './llm.providers';
+import { llmClientProviders, llmConfigsProvider, llmRegistryProvider, resolvedLlmConfigs } from './llm.providers';
 import { TokenAccounting } from './token.accounting';
 
 /**
@@ -11,14 +11,16 @@ import { TokenAccounting } from './token.accounting';
  */
 @Module({})
 export class LlmModule {
-  static forRoot(options: LlmModuleOptions): DynamicModule {
+  /** From a loaded config (its `llms:` section checked with `LLM_CONFIG_SECTION`), or from the section itself. */
+  static forRoot(options: LlmModuleOptions | UserscopeConfig): DynamicModule {
+    const configs = resolvedLlmConfigs(options);
     // Token accounting attributes each call to the user whose request made it.
-    if (Object.keys(options.llms ?? {}).length > 0) trackCurrentSession();
-    const clients = llmClientProviders(options);
+    if (configs.length > 0) trackCurrentSession();
+    const clients = llmClientProviders(configs);
     return {
       module: LlmModule,
       global: true,
-      providers: [TokenAccounting, llmConfigsProvider(options), llmRegistryProvider, ...clients],
+      providers: [TokenAccounting, llmConfigsProvider(configs), llmRegistryProvider, ...clients],
       exports: [TokenAccounting, LlmRegistry, ...clients.map((provider) => (provider as { provide: string }).provide)],
     };
   }

@@ -1,6 +1,6 @@
 import { Logger, Provider } from '@nestjs/common';
-import { ConfigError, ConfigIssue } from '@userscope/runtime';
-import { resolveLlmConfigs, ResolvedLlmConfig } from './config/llm-config.resolver';
+import { ConfigError, ConfigIssue, configSection, UserscopeConfig } from '@userscope/runtime';
+import { LLM_CONFIG_SECTION, resolveLlmConfigs, ResolvedLlmConfig } from './config/llm-config.resolver';
 import { LlmModuleOptions } from './interfaces/llm-module-options.interface';
 import { LLM_CONFIGS, llmToken } from './llm.constants';
 import { LlmClient } from './llm.client';
@@ -8,11 +8,16 @@ import { LlmRegistry } from './llm.registry';
 import { RetryPolicy, SYSTEM_CLOCK } from './retry.policy';
 import { TokenAccounting } from './token.accounting';
 
-/** The validated `llms:` section; a ConfigError naming the file when it is invalid. */
-export function llmConfigsProvider(options: LlmModuleOptions): Provider {
+/** The validated `llms:` section: a loaded config's, or `options.llms` validated now (a ConfigError naming the file when invalid). */
+export function resolvedLlmConfigs(options: LlmModuleOptions | UserscopeConfig): ResolvedLlmConfig[] {
+  if ('sections' in options) return configSection(options, LLM_CONFIG_SECTION);
   const issues: ConfigIssue[] = [];
   const configs = resolveLlmConfigs(options.llms, issues);
   if (issues.length > 0) throw new ConfigError(options.file ?? 'llms', issues);
+  return configs;
+}
+
+export function llmConfigsProvider(configs: ResolvedLlmConfig[]): Provider {
   return { provide: LLM_CONFIGS, useValue: configs };
 }
 
@@ -33,8 +38,8 @@ export const llmRegistryProvider: Provider = {
 };
 
 /** `@InjectLlm(name)` for every configured LLM. */
-export function llmClientProviders(options: LlmModuleOptions): Provider[] {
-  return Object.keys(options.llms ?? {}).map((name) => ({
+export function llmClientProviders(configs: ResolvedLlmConfig[]): Provider[] {
+  return configs.map(({ name }) => ({
     provide: llmToken(name),
     inject: [LlmRegistry],
     useFactory: (registry: LlmRegistry) => registry.get(name),

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import { currentSession, UserSession } from '@userscope/runtime';
 import { LlmUsage } from './interfaces/llm.interface';
@@ -10,26 +11,59 @@ export interface LlmTotals {
   retries: number;
 }
 
+/** Who a call is counted for: the calling user's session, and the `measure()` scopes it runs in. */
+export interface LlmCaller {
+  session: UserSession | undefined;
+  scope: UsageScope | undefined;
+}
+
+/** What a `measure()` counts: its own calls' usage; `parent` is the scope it runs inside. */
+interface UsageScope {
+  usage: LlmUsage;
+  parent: UsageScope | undefined;
+}
+
+// A store only inside `measure()`: a request that measures nothing never enters it.
+const scopes = new AsyncLocalStorage<UsageScope>();
+
 /**
  * Attributes every LLM call's tokens to the user whose request made it (the session's `llm` block,
- * shown by the monitor), and keeps each LLM's totals for /metrics. A call made outside any user's
- * request (a shared workflow) counts in the totals only.
+ * shown by the monitor), keeps each LLM's totals for /metrics, and counts the calls of a piece of
+ * work for whoever `measure()`s it. A call made outside any user's request (a shared workflow)
+ * counts in the totals only.
  */
 @Injectable()
 export class TokenAccounting {
   private readonly totals = new Map<string, LlmTotals>();
 
-  /** Records one call of `llm`; `session` defaults to the calling user's. */
-  record(llm: string, usage: LlmUsage, session: UserSession | undefined = currentSession()): void {
+  /** Who a call starting now is counted for; a call captures it before its first await. */
+  caller(): LlmCaller {
+    return { session: currentSession(), scope: scopes.getStore() };
+  }
+
+  /** Records one call of `llm` for `caller` (by default, whoever is calling now). */
+  record(llm: string, usage: LlmUsage, caller: LlmCaller = this.caller()): void {
     const totals = this.totalsOf(llm);
     totals.prompt_tokens += usage.prompt_tokens;
     totals.completion_tokens += usage.completion_tokens;
     totals.calls++;
+    for (let scope = caller.scope; scope; scope = scope.parent) add(scope.usage, usage);
+    const session = caller.session;
     if (!session) return;
     session.llm.prompt_tokens += usage.prompt_tokens;
     session.llm.completion_tokens += usage.completion_tokens;
     session.llm.total_tokens += usage.prompt_tokens + usage.completion_tokens;
     session.llm.llm_calls++;
+  }
+
+  /**
+   * Runs `work` and returns its value with the usage of the LLM calls made inside it: its own calls
+   * only, however many other requests of the same user run at the same time.
+   */
+  async measure<T>(work: () => T | Promise<T>): Promise<{ value: T; usage: LlmUsage }> {
+    const scope: UsageScope = { usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }, parent: scopes.getStore() };
+    const value = await scopes.run(scope, work);
+    return { value, usage: scope.usage };
   }
 
   recordRetry(llm: string): void {
@@ -49,4 +83,10 @@ export class TokenAccounting {
     }
     return totals;
   }
+}
+
+function add(sum: LlmUsage, usage: LlmUsage): void {
+  sum.prompt_tokens += usage.prompt_tokens;
+  sum.completion_tokens += usage.completion_tokens;
+  sum.total_tokens += usage.prompt_tokens + usage.completion_tokens;
 }

@@ -86,7 +86,7 @@ describe('FunctionTypeRegistry', () => {
       registry.register(Ticker, 'P');
       registry.register(Echo, 'P');
       expect(registry.names()).toEqual(['echo', 'ticker']);
-      expect(registry.all().map((type) => type.target)).toEqual([Ticker, Echo]);
+      expect(registry.names().map((name) => registry.get(name)!.target)).toEqual([Echo, Ticker]);
       expect(registry.get('nope')).toBeUndefined();
     });
   });
@@ -268,7 +268,7 @@ describe('scanPlugins', () => {
   it('registers every function type of the example plugin under the plugin’s name', () => {
     const registry = scanPlugins([PerUserWorkflowExampleModule]);
     expect(registry.names()).toEqual(['per_user_assistant', 'per_user_notepad', 'per_user_preferences']);
-    expect(registry.all().map((type) => [type.plugin, type.scope])).toEqual([
+    expect(registry.names().map((name) => [registry.get(name)!.plugin, registry.get(name)!.scope])).toEqual([
       ['PerUserWorkflowExampleModule', 'per-user'],
       ['PerUserWorkflowExampleModule', 'per-user'],
       ['PerUserWorkflowExampleModule', 'per-user'],

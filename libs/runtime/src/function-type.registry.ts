@@ -101,10 +101,6 @@ export class FunctionTypeRegistry {
   names(): string[] {
     return [...this.types.keys()].sort();
   }
-
-  all(): RegisteredFunctionType[] {
-    return [...this.types.values()];
-  }
 }
 
 /** Checks a function's declaration and computes its schemas and input parser. */

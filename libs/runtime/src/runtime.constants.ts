@@ -25,7 +25,6 @@ export const USERSCOPE_CONFIG = Symbol.for('userscope:config');
 /** The name under which the `workflow:` section is registered, as NAT names it. */
 export const WORKFLOW_NAME = '<workflow>';
 
-export const DEFAULT_SESSION_COOKIE = 'nat-session';
 export const SESSION_ID_PATTERN = /^[A-Za-z0-9\-_.~]{1,128}$/;
 
 /** The DI token of the configured function `name`. */

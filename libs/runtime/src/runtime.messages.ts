@@ -28,8 +28,7 @@ export const RuntimeMessages = {
     `No function named '${name}' is configured. Configured functions: ${known.join(', ') || '(none)'}.`,
   invalidInput: (name: string) => `The input does not match the input schema of '${name}'.`,
   noSingleOutput: (name: string) => `Function '${name}' has no single output; call stream() instead.`,
-  missingIdentity: (cookie: string) =>
-    `This workflow is per-user: identify the caller with the '${cookie}' cookie, e.g. 'Cookie: ${cookie}=alice'.`,
+  identityRequired: (name: string) => `Workflow '${name}' is per-user: it runs only as a user, and no user id was given.`,
   invalidSessionId: (pattern: string) => `Invalid session id: it must match ${pattern}.`,
   perUserFromShared: (name: string) =>
     `Function '${name}' is per-user and cannot be reached from a shared function; only per-user functions may use it.`,
@@ -40,4 +39,6 @@ export const RuntimeMessages = {
   queueTimeout: (seconds: number) =>
     `Too many requests for this user: waited ${seconds}s for a free slot (general.queue_timeout).`,
   workflowFailed: (name: string) => `Workflow '${name}' failed.`,
+  sectionNotChecked: (key: string) =>
+    `The config section '${key}' was not checked: pass its ConfigSection to resolveConfig() with the others.`,
 } as const;

@@ -30,8 +30,8 @@ export class UserscopeRuntimeModule {
   static forRoot(options: UserscopeRuntimeOptions): DynamicModule {
     const duplicates = checkRuntimeCopies();
     if (duplicates) new Logger('Userscope').warn(duplicates);
-    const { general, llms } = options.config;
-    if (general.track_current_session ?? Object.keys(llms).length > 0) trackCurrentSession();
+    // Libraries that need it switch it on themselves (the LLM library, for token accounting).
+    if (options.config.general.track_current_session) trackCurrentSession();
     const services = [FunctionCatalog, Functions, SharedFunctions, SessionRegistry, SessionLifecycle, IdleSessionEvictor, DurableInstanceTracker, WorkflowRunner];
     return {
       module: UserscopeRuntimeModule,

@@ -1,6 +1,6 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
-import { IdentityConfig } from '@userscope/runtime';
+import { identityConfigOf } from '@userscope/http';
 import { loadApplication, prepareUserscopeApp, UserscopeConfigSource, UserscopeModule, userscopeAdapter } from 'userscope';
 import { TestingMessages } from './testing.messages';
 import { UserClient } from './user-client';
@@ -39,7 +39,7 @@ export async function createTestServer(options: TestServerOptions): Promise<Test
   await prepareUserscopeApp(app);
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();
-  const identity: IdentityConfig = loaded.config.general.identity;
+  const identity = identityConfigOf(loaded.config);
   return {
     app,
     url,

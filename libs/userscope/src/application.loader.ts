@@ -1,6 +1,7 @@
 import { DynamicModule, Type } from '@nestjs/common';
 import { dirname, extname, resolve } from 'node:path';
-import { BatchModule, readBatchConfig } from '@userscope/batch';
+import { BATCH_CONFIG_SECTIONS, BatchModule, readBatchConfig } from '@userscope/batch';
+import { HTTP_CONFIG_SECTIONS } from '@userscope/http';
 import {
   ConfigError,
   FunctionTypeRegistry,
@@ -13,7 +14,7 @@ import {
   UserscopeBuiltinsModule,
   UserscopeConfig,
 } from '@userscope/runtime';
-import { ChatAgentModule, checkLlmSection, LlmModule } from '@userscope/llm';
+import { ChatAgentModule, LLM_CONFIG_SECTIONS, LlmModule } from '@userscope/llm';
 import { UserscopeConfigSource } from './interfaces/userscope-module-options.interface';
 
 /** Plugins every server has. The seed example (`@userscope/examples`) is one a config lists. */
@@ -40,8 +41,9 @@ export function loadApplication(source: string | UserscopeConfigSource, env: Nod
   const raw = readSource(normalized);
   const plugins = [...new Set([...BUILTIN_PLUGINS, ...(normalized.plugins ?? []), ...loadPluginModules(readPluginList(raw), raw.dir)])];
   const registry = scanPlugins(plugins);
-  const config = resolveConfig(raw, registry, [checkLlmSection]);
-  const batchConfigured = config.document.batch !== undefined || config.document.batch_workflows !== undefined;
+  // Batch's workflows name LLMs, so its sections come after the LLM library's.
+  const config = resolveConfig(raw, registry, [...HTTP_CONFIG_SECTIONS, ...LLM_CONFIG_SECTIONS, ...BATCH_CONFIG_SECTIONS]);
+  const batchConfigured = raw.document.batch !== undefined || raw.document.batch_workflows !== undefined;
   const modules = [LlmModule.forRoot(config), ...(batchConfigured ? [BatchModule.forRoot(readBatchConfig(config))] : [])];
   return { config, registry, plugins, modules };
 }

@@ -18,4 +18,6 @@ export interface BatchLlmReply {
 /** Provided under BATCH_LLM by the LLM library; without it, llm nodes fail with a clear message. */
 export interface BatchLlm {
   complete(request: BatchLlmRequest): Promise<BatchLlmReply>;
+  /** Runs `work` (a function node), and counts the tokens of the LLM calls made inside it alone. */
+  measure<T>(work: () => Promise<T>): Promise<{ value: T; tokens: number }>;
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { FunctionCatalog, runAsSession, SessionLifecycle, UserSession } from '@userscope/runtime';
+import { FunctionCatalog, SessionLifecycle, UserSession } from '@userscope/runtime';
 import { BATCH_CONFIG, BATCH_LLM, BATCH_STORE } from '../batch.constants';
 import { BatchMessages } from '../batch.messages';
 import { BatchConfig } from '../config/batch-config.reader';
@@ -38,16 +38,7 @@ export class ExecutionRunner {
     signal: AbortSignal,
     completed: NodeResult[] = [],
   ): Promise<ExecutionOutcome> {
-    const started = performance.now();
-    const session = await this.sessions.acquire(user.id);
-    let failed = true;
-    try {
-      const outcome = await runAsSession(session, () => this.runNodes(runId, workflow, user, session, signal, completed));
-      failed = false;
-      return outcome;
-    } finally {
-      this.sessions.release(session, performance.now() - started, failed);
-    }
+    return this.sessions.runAs(user.id, (session) => this.runNodes(runId, workflow, user, session, signal, completed));
   }
 
   private async runNodes(
@@ -111,9 +102,9 @@ export class ExecutionRunner {
       case 'function': {
         const handle = session.functions.get(node.function!) ?? this.catalog.shared(node.function!);
         if (!handle) throw new Error(`function '${node.function}' is not configured`);
-        const before = session.llm.total_tokens;
-        const content = await handle.invoke(fillDeep(node.input, fill) as never);
-        return { content, tokens: session.llm.total_tokens - before, structured: typeof content === 'object' && content !== null, model: undefined };
+        const invoke = () => handle.invoke(fillDeep(node.input, fill) as never);
+        const { value: content, tokens } = this.llm ? await this.llm.measure(invoke) : { value: await invoke(), tokens: 0 };
+        return { content, tokens, structured: typeof content === 'object' && content !== null, model: undefined };
       }
       case 'llm': {
         if (!this.llm) throw new Error(BatchMessages.noLlm());

@@ -1,9 +1,21 @@
-import { LlmMessage, LlmRegistry } from '@userscope/llm';
+import { LlmMessage, LlmRegistry, TokenAccounting } from '@userscope/llm';
 import { BatchLlm, BatchLlmReply, BatchLlmRequest } from './batch-llm.interface';
 
-/** Runs `llm` nodes on the configured LLMs; tokens are accounted to the user by the LLM client itself. */
+/**
+ * Runs `llm` nodes on the configured LLMs, and counts a function node's LLM calls. Tokens are
+ * accounted to the user by the LLM client itself; a node's are its own calls', never a share of
+ * what the user's other requests spent meanwhile.
+ */
 export class LlmNodeCaller implements BatchLlm {
-  constructor(private readonly llms: LlmRegistry) {}
+  constructor(
+    private readonly llms: LlmRegistry,
+    private readonly accounting: TokenAccounting,
+  ) {}
+
+  async measure<T>(work: () => Promise<T>): Promise<{ value: T; tokens: number }> {
+    const { value, usage } = await this.accounting.measure(work);
+    return { value, tokens: usage.total_tokens };
+  }
 
   async complete({ llm, system, prompt, schema, signal }: BatchLlmRequest): Promise<BatchLlmReply> {
     const client = this.llms.get(llm);

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { USERSCOPE_CONFIG, UserscopeConfig } from '@userscope/runtime';
+import { configSection, USERSCOPE_CONFIG, UserscopeConfig } from '@userscope/runtime';
+import { LLM_CONFIG_SECTION } from '@userscope/llm';
 import { BATCH_CONFIG, BATCH_STORE } from '../batch.constants';
 import { BatchMessages } from '../batch.messages';
 import { badRequest, conflict, notFound } from '../batch-http.errors';
@@ -84,7 +85,7 @@ export class WorkflowsService {
     }
     const { workflow, problems } = parseWorkflow(body, {
       functions: [...this.userscope.functions.keys()],
-      llms: Object.keys(this.userscope.llms),
+      llms: configSection(this.userscope, LLM_CONFIG_SECTION).map((llm) => llm.name),
     });
     if (!workflow) throw badRequest(BatchMessages.invalidWorkflow(), problems.map((p) => ({ field: p.path, errors: [p.message] })));
     return workflow;

@@ -45,14 +45,13 @@ export class ChatCompletionsController {
   @ApiOkResponse({ type: ChatResponse, description: 'A chat.completion; with `stream: true`, chat.completion.chunk events, the usage in the last' })
   async completions(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Body() body: unknown): Promise<void> {
     const userId = this.identity.resolve(request, reply);
-    const missingIdentity = () => this.identity.missingIdentity();
     if ((body as { stream?: unknown } | null)?.stream === true) {
-      const chunks = this.runner.stream({ userId }, body, missingIdentity);
+      const chunks = this.runner.stream({ userId }, body);
       reply.hijack();
       await writeEventStream(asChatChunks(chunks), reply.raw, CHAT_EVENT_STREAM);
       return;
     }
-    const output = await this.runner.run({ userId }, body, missingIdentity);
+    const output = await this.runner.run({ userId }, body);
     void reply.status(200).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(output));
   }
 }

@@ -26,7 +26,7 @@ export class ChatController {
   @ApiOkResponse({ type: ChatResponse })
   async chat(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown): Promise<string> {
     const userId = this.identity.resolve(request, reply);
-    const output = await this.runner.run({ userId }, body, () => this.identity.missingIdentity());
+    const output = await this.runner.run({ userId }, body);
     return JSON.stringify(output);
   }
 
@@ -38,7 +38,7 @@ export class ChatController {
   async chatStream(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Body() body: unknown): Promise<void> {
     const userId = this.identity.resolve(request, reply);
     // Input and identity are checked before the reply starts, so their errors are ordinary JSON replies.
-    const chunks = this.runner.stream({ userId }, body, () => this.identity.missingIdentity());
+    const chunks = this.runner.stream({ userId }, body);
     reply.hijack();
     await writeEventStream(asChatChunks(chunks), reply.raw, CHAT_EVENT_STREAM);
   }

@@ -1,7 +1,8 @@
-import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, Injectable } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { ErrorBody, UserscopeHttpError } from '@userscope/runtime';
 import { describeError } from '../error.filter';
+import { IdentityResolver } from '../identity/identity.resolver';
 
 /** OpenAI's error body: what OpenAI clients read (`error.message`); Userscope's code and details kept. */
 export interface OpenAiErrorBody {
@@ -29,11 +30,15 @@ export function openAiErrorBody(status: number, body: ErrorBody): OpenAiErrorBod
  * that an OpenAI client shows the message. Same statuses and codes as everywhere else.
  */
 @Catch()
+@Injectable()
 export class OpenAiErrorFilter implements ExceptionFilter {
+  constructor(private readonly identity: IdentityResolver) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const { status, body } = describeError(exception);
-    if (exception instanceof UserscopeHttpError) void reply.headers(exception.headers);
+    const error = this.identity.asHttpError(exception);
+    const { status, body } = describeError(error);
+    if (error instanceof UserscopeHttpError) void reply.headers(error.headers);
     void reply
       .status(status)
       .header('content-type', 'application/json; charset=utf-8')

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ConfigError, IdentityConfig, UserscopeConfig } from '@userscope/runtime';
+import { ConfigError, UserscopeConfig } from '@userscope/runtime';
+import { IdentityConfig } from './identity.config';
+import { identityConfigOf } from './identity-config.section';
 import { IdentityMessages } from './identity.messages';
 
 /** A key or keys file named by `general.identity.<key>`: its path, resolved from the config file's folder, and text. */
@@ -12,7 +14,7 @@ export interface IdentityFile {
 
 /** Reads the file `general.identity.<key>` names. A file that cannot be read is a ConfigError naming it. */
 export function readIdentityFile(config: UserscopeConfig, key: IdentityFile['key']): IdentityFile {
-  const path = resolve(dirname(resolve(config.file)), String(config.general.identity[key]));
+  const path = resolve(dirname(resolve(config.file)), String(identityConfigOf(config)[key]));
   try {
     return { key, path, text: readFileSync(path, 'utf8') };
   } catch (error) {

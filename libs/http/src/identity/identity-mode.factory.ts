@@ -1,4 +1,6 @@
-import { IdentityModeName, UserscopeConfig } from '@userscope/runtime';
+import { UserscopeConfig } from '@userscope/runtime';
+import { IdentityModeName } from './identity.config';
+import { identityConfigOf } from './identity-config.section';
 import { IdentityMode } from './interfaces/identity-mode.interface';
 import { ApiKeyIdentity } from './modes/api-key.identity';
 import { CookieIdentity } from './modes/cookie.identity';
@@ -16,5 +18,5 @@ const MODES: Record<IdentityModeName, new (config: UserscopeConfig) => IdentityM
 
 /** The identity mode `general.identity.mode` selects, its key files read. Throws ConfigError for unusable ones. */
 export function createIdentityMode(config: UserscopeConfig): IdentityMode {
-  return new MODES[config.general.identity.mode](config);
+  return new MODES[identityConfigOf(config).mode](config);
 }

@@ -1,11 +1,9 @@
-import { RuntimeMessages } from '@userscope/runtime';
-
 const PER_USER = 'This workflow is per-user:';
 
 /** Every text of identity: what a caller without identity must send, why a credential was refused, bad key files. */
 export const IdentityMessages = {
   // What each mode expects from a caller without identity (401 missing_identity).
-  missingCookie: (cookie: string) => RuntimeMessages.missingIdentity(cookie),
+  missingCookie: (cookie: string) => `${PER_USER} identify the caller with the '${cookie}' cookie, e.g. 'Cookie: ${cookie}=alice'.`,
   missingSignedCookie: (cookie: string) =>
     `${PER_USER} send the signed '${cookie}' cookie, 'Cookie: ${cookie}=<user id>.<signature>' (HMAC-SHA256 of the user id with the server's secret, base64url).`,
   missingBearer: (claim: string) => `${PER_USER} send 'Authorization: Bearer <JWT>', a signed token whose '${claim}' claim is the user id.`,

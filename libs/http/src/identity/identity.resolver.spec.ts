@@ -5,8 +5,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FastifyReply } from 'fastify';
 import type { ContextIdResolver, ContextIdStrategy } from '@nestjs/core';
-import { ConfigError, GeneralConfig, IdentityConfig, InvalidIdentityError, UserscopeConfig } from '@userscope/runtime';
+import { ConfigError, GeneralConfig, UserscopeConfig } from '@userscope/runtime';
 import { RequestAdmission } from '../admission/request-admission';
+import { InvalidIdentityError } from './exceptions/invalid-identity.exception';
+import { IDENTITY_CONFIG_SECTION } from './identity-config.section';
+import { IdentityConfig } from './identity.config';
 import { IdentityResolver } from './identity.resolver';
 import { SessionContextIdStrategy } from './session-context-id.strategy';
 import { TrustedProxies } from './modes/header.identity';
@@ -22,8 +25,8 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A config whose only meaningful part is `general.identity`, as the loader would build it. */
 function configWith(identity: Partial<IdentityConfig>): UserscopeConfig {
-  const general = Object.assign(new GeneralConfig(), { identity: Object.assign(new IdentityConfig(), identity) });
-  return { file: join(dir, 'config.yml'), general } as UserscopeConfig;
+  const sections = new Map([[IDENTITY_CONFIG_SECTION.key, Object.assign(new IdentityConfig(), identity)]]);
+  return { file: join(dir, 'config.yml'), general: new GeneralConfig(), sections } as unknown as UserscopeConfig;
 }
 
 /** A reply that records the headers set on its raw response. */

@@ -1,11 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  InvalidSessionIdError,
-  MissingIdentityError,
-  SESSION_ID_PATTERN,
-  USERSCOPE_CONFIG,
-  UserscopeConfig,
-} from '@userscope/runtime';
+import { IdentityRequiredError, InvalidSessionIdError, SESSION_ID_PATTERN, USERSCOPE_CONFIG, UserscopeConfig } from '@userscope/runtime';
+import { MissingIdentityError } from './exceptions/missing-identity.exception';
 import type { FastifyReply } from 'fastify';
 import { createIdentityMode } from './identity-mode.factory';
 import { IdentityMode, IdentityRequest, IdentitySecurity } from './interfaces/identity-mode.interface';
@@ -48,6 +43,11 @@ export class IdentityResolver {
   /** The 401 for a per-user route called without identity, saying what the active mode expects. */
   missingIdentity(): MissingIdentityError {
     return this.mode.missingIdentity();
+  }
+
+  /** `error` as HTTP answers it: the runtime's IdentityRequiredError is this mode's 401; the rest as it is. */
+  asHttpError(error: unknown): unknown {
+    return error instanceof IdentityRequiredError ? this.mode.missingIdentity() : error;
   }
 
   /** How OpenAPI describes the active mode's credential. */

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { inspect } from 'node:util';
-import { ConfigIssue, scanPlugins } from '@userscope/runtime';
-import { ChatAgentModule } from '../chat-agent/chat-agent.module';
+import { ConfigEntry, ConfigIssue } from '@userscope/runtime';
+import { PerUserChatAgentConfig } from '../chat-agent/per-user-chat-agent.dto';
 import { OpenAiLlmConfig } from './openai-llm.config';
 import { llmReferenceIssues, resolveLlmConfigs } from './llm-config.resolver';
 
@@ -66,17 +66,19 @@ describe('the llms: section', () => {
 });
 
 describe('fields that name an LLM (@LlmRef)', () => {
-  const registry = scanPlugins([ChatAgentModule]);
+  /** A chat agent entry as the file has it, naming `llm`. */
+  const agent = (path: string, llm: string): ConfigEntry => ({
+    path,
+    settings: { _type: 'per_user_chat_agent', llm_name: llm },
+    configClass: PerUserChatAgentConfig,
+  });
 
   it('must name a configured LLM, wherever the function is configured', () => {
-    const issues = llmReferenceIssues(
-      {
-        llms: { main: { _type: 'echo' } },
-        functions: { helper: { _type: 'per_user_chat_agent', llm_name: 'main' }, other: { _type: 'per_user_chat_agent', llm_name: 'gpt' } },
-        workflow: { _type: 'per_user_chat_agent', llm_name: 'missing' },
-      },
-      registry,
-    );
+    const issues = llmReferenceIssues({ main: { _type: 'echo' } }, [
+      agent('functions.helper', 'main'),
+      agent('functions.other', 'gpt'),
+      agent('workflow', 'missing'),
+    ]);
     expect(issues).toEqual([
       { path: 'functions.other.llm_name', message: "refers to LLM 'gpt', which is not configured (configured LLMs: main)" },
       { path: 'workflow.llm_name', message: "refers to LLM 'missing', which is not configured (configured LLMs: main)" },
@@ -84,7 +86,7 @@ describe('fields that name an LLM (@LlmRef)', () => {
   });
 
   it('says when there is no llms: section at all', () => {
-    expect(llmReferenceIssues({ workflow: { _type: 'per_user_chat_agent', llm_name: 'main' } }, registry)).toEqual([
+    expect(llmReferenceIssues(undefined, [agent('workflow', 'main')])).toEqual([
       { path: 'workflow.llm_name', message: "refers to LLM 'main', which is not configured (configured LLMs: none)" },
     ]);
   });

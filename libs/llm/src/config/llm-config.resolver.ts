@@ -1,4 +1,4 @@
-import { ConfigIssue, ConfigSectionCheck, FunctionTypeRegistry, validateConfigSection } from '@userscope/runtime';
+import { ConfigEntry, ConfigIssue, ConfigSection, isMapping, validateConfigSection } from '@userscope/runtime';
 import { llmRefKeys } from '../decorators/llm-ref.decorator';
 import { LlmMessages } from '../llm.messages';
 import { LLM_PROVIDER_TYPES, LlmProviderType } from '../providers/llm-provider.types';
@@ -55,22 +55,15 @@ export function resolveLlmConfigs(section: unknown, issues: ConfigIssue[]): Reso
 
 /**
  * Config fields marked `@LlmRef()` that name an LLM the `llms:` section does not have, in
- * `functions:`, `function_groups:` and `workflow:`. Read from the file as written, so that they are
- * reported even when the function has other issues.
+ * `functions:`, `function_groups:` and `workflow:`. Read from the entries as written, so that they
+ * are reported even when the function has other issues.
  */
-export function llmReferenceIssues(document: Record<string, unknown>, registry: FunctionTypeRegistry): ConfigIssue[] {
-  const configured = isMapping(document.llms) ? Object.keys(document.llms) : [];
-  const entries: { path: string; entry: unknown; group: boolean }[] = [
-    ...Object.entries(isMapping(document.functions) ? document.functions : {}).map(([name, entry]) => ({ path: `functions.${name}`, entry, group: false })),
-    ...Object.entries(isMapping(document.function_groups) ? document.function_groups : {}).map(([name, entry]) => ({ path: `function_groups.${name}`, entry, group: true })),
-    ...(document.workflow === undefined ? [] : [{ path: 'workflow', entry: document.workflow, group: false }]),
-  ];
+export function llmReferenceIssues(llms: unknown, entries: readonly ConfigEntry[]): ConfigIssue[] {
+  const configured = isMapping(llms) ? Object.keys(llms) : [];
   const issues: ConfigIssue[] = [];
-  for (const { path, entry, group } of entries) {
-    if (!isMapping(entry) || typeof entry._type !== 'string') continue;
-    const configClass = (group ? registry.getGroup(entry._type) : registry.get(entry._type))?.config;
+  for (const { path, settings, configClass } of entries) {
     for (const key of llmRefKeys(configClass)) {
-      const value = entry[key];
+      const value = settings[key];
       const names = typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
       for (const name of names) {
         if (name && !configured.includes(name)) issues.push({ path: `${path}.${key}`, message: LlmMessages.unknownReference(name, configured) });
@@ -81,19 +74,28 @@ export function llmReferenceIssues(document: Record<string, unknown>, registry: 
 }
 
 /**
- * The `llms:` check for `resolveConfig(raw, registry, [checkLlmSection])`: LLM settings and the
- * function fields that name LLMs, reported together with every other issue of the file.
+ * The `llms:` section for `resolveConfig`: each LLM validated against its `_type`, and the function
+ * fields that name LLMs, reported together with every other issue of the file. Token accounting
+ * needs `currentSession()`, so `general.track_current_session: false` is refused when LLMs are configured.
  */
-export const checkLlmSection: ConfigSectionCheck = (raw, registry) => {
-  const issues: ConfigIssue[] = [];
-  resolveLlmConfigs(raw.document.llms, issues);
-  issues.push(...llmReferenceIssues(raw.document, registry));
-  return issues;
+export const LLM_CONFIG_SECTION: ConfigSection<ResolvedLlmConfig[]> = {
+  key: 'llms',
+  check(value, { entries, general, issues }) {
+    if (value !== undefined && value !== null && !isMapping(value)) {
+      issues.push({ path: 'llms', message: 'must be a mapping' });
+      return [];
+    }
+    const configs = resolveLlmConfigs(value, issues);
+    issues.push(...llmReferenceIssues(value, entries));
+    if (isMapping(value) && Object.keys(value).length > 0 && general.track_current_session === false) {
+      issues.push({ path: 'general.track_current_session', message: LlmMessages.trackingRequired() });
+    }
+    return configs;
+  },
 };
 
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return !!value && typeof value === 'object' && !Array.isArray(value);
-}
+/** The config sections the LLM library reads; give them to `resolveConfig`. */
+export const LLM_CONFIG_SECTIONS: ConfigSection[] = [LLM_CONFIG_SECTION];
 
 /** Keeps a secret readable by the code that needs it, and out of `JSON.stringify`, `console.log` and spreads. */
 function hide(config: object, key: string): void {

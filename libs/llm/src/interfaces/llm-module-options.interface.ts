@@ -1,4 +1,4 @@
-/** What `LlmModule.forRoot()` takes; a loaded `UserscopeConfig` fits. */
+/** What `LlmModule.forRoot()` takes besides a loaded `UserscopeConfig`: the `llms:` section alone. */
 export interface LlmModuleOptions {
   /** The `llms:` section as read from the file. */
   llms?: Record<string, unknown>;

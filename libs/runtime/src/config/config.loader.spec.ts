@@ -7,7 +7,10 @@ import { ConfigError, ConfigIssue } from '../exceptions/config.exception';
 import { FunctionTypeRegistry } from '../function-type.registry';
 import { scanPlugins } from '../plugin.scanner';
 import { WORKFLOW_NAME } from '../runtime.constants';
-import { readConfigFile, readGeneral, resolveConfig } from './config.loader';
+import { IsString } from 'class-validator';
+import { ConfigSection } from '../interfaces/config-section.interface';
+import { readConfigFile, resolveConfig } from './config.loader';
+import { classConfigSection, configSection } from './config-section';
 import { UserscopeConfig } from './userscope-config.interface';
 
 const SEED_CONFIG = resolve(__dirname, '../../../../configs/config.yml');
@@ -93,7 +96,8 @@ describe('config loading', () => {
         per_user_workflow_cleanup_interval: 300,
         enable_per_user_monitoring: true,
       });
-      expect(config.warnings).toEqual([]);
+      // batch: is the batch library's section; this runtime-only load registers no library's sections.
+      expect(config.warnings).toEqual(["section 'batch' is not used by Userscope and is ignored"]);
       expect([...config.functions.keys()]).toEqual(['notepad', 'preferences', WORKFLOW_NAME]);
       expect(config.functions.get('notepad')).toMatchObject({
         path: 'functions.notepad',
@@ -115,9 +119,8 @@ describe('config loading', () => {
 
     it('applies the defaults of what it leaves out', () => {
       const config = resolveConfig(readConfigFile(SEED_CONFIG, {}), registry);
-      expect(config.general.identity.cookie_name).toBe('nat-session');
       expect(config.general.plugins).toEqual(['@userscope/examples']);
-      expect(config.llms).toEqual({});
+      expect(config.sections.size).toBe(0);
     });
   });
 
@@ -132,7 +135,6 @@ describe('config loading', () => {
           plugins: [],
         }),
       );
-      expect(config.general.identity.cookie_name).toBe('nat-session');
     });
 
     it("fills a function's config keys it leaves out", () => {
@@ -192,8 +194,8 @@ workflow: { _type: per_user_assistant }
     });
 
     it('${VAR} is replaced as part of a longer string', () => {
-      const config = load(`general:\n  identity:\n    cookie_name: \${PREFIX}-session\n${SEED_FUNCTIONS}`, { PREFIX: 'acme' });
-      expect(config.general.identity.cookie_name).toBe('acme-session');
+      const config = load(`general:\n  admin_token: \${PREFIX}-0123456789abcdef\n${SEED_FUNCTIONS}`, { PREFIX: 'acme' });
+      expect(config.general.admin_token).toBe('acme-0123456789abcdef');
     });
 
     it('a whole-value ${MAX:-50} with MAX unset becomes the number 50', () => {
@@ -237,8 +239,8 @@ workflow: { _type: per_user_assistant }
     });
 
     it('every missing variable is reported at once, inside lists too', () => {
-      const yaml = `general:\n  plugins: ["\${A}", "ok"]\n  identity:\n    cookie_name: \${B}\n${SEED_FUNCTIONS}`;
-      expect(issues(yaml)).toEqual([issueAt('general.plugins[0]', 'A is not set'), issueAt('general.identity.cookie_name', 'B is not set')]);
+      const yaml = `general:\n  plugins: ["\${A}", "ok"]\n  admin_token: \${B}\n${SEED_FUNCTIONS}`;
+      expect(issues(yaml)).toEqual([issueAt('general.plugins[0]', 'A is not set'), issueAt('general.admin_token', 'B is not set')]);
     });
   });
 
@@ -392,10 +394,57 @@ workflow: { _type: per_user_assistant }
       expect(load(`${SEED_FUNCTIONS}eval: {}\n`).warnings).toEqual(["section 'eval' is not used by Userscope and is ignored"]);
     });
 
-    it('NAT sections Userscope knows (llms, function_groups) load without warnings', () => {
-      const config = load(`${SEED_FUNCTIONS}llms:\n  nim: { _type: nim, model_name: x }\nfunction_groups: {}\n`);
+    it('sections Userscope or a library knows (function_groups, a registered llms) load without warnings', () => {
+      const llms: ConfigSection<unknown> = { key: 'llms', check: (value) => value };
+      const config = resolveConfig(readConfigFile(write(`${SEED_FUNCTIONS}llms:\n  nim: { _type: nim, model_name: x }\nfunction_groups: {}\n`), {}), registry, [llms]);
       expect(config.warnings).toEqual([]);
-      expect(config.llms).toEqual({ nim: { _type: 'nim', model_name: 'x' } });
+      expect(configSection(config, llms)).toEqual({ nim: { _type: 'nim', model_name: 'x' } });
+    });
+  });
+
+  describe("libraries' sections ({ key, check })", () => {
+    class Greeting {
+      @IsString()
+      text: string = 'hello';
+    }
+    const greeting = classConfigSection('general.greeting', Greeting);
+
+    it('a section under general: owns its key there, with defaults when absent', () => {
+      const config = resolveConfig(readConfigFile(write(`general:\n  greeting: { text: hi }\n${SEED_FUNCTIONS}`), {}), registry, [greeting]);
+      expect(config.warnings).toEqual([]);
+      expect(configSection(config, greeting)).toEqual({ text: 'hi' });
+      expect(config.general).not.toHaveProperty('greeting');
+      const defaults = resolveConfig(readConfigFile(write(SEED_FUNCTIONS), {}), registry, [greeting]);
+      expect(configSection(defaults, greeting)).toEqual({ text: 'hello' });
+    });
+
+    it("its issues are reported with the file's others, under their key paths", () => {
+      const raw = readConfigFile(write(`general:\n  greeting: { text: 1, txt: hi }\n${SEED_FUNCTIONS}`), {});
+      expect(thrown(() => resolveConfig(raw, registry, [greeting])).issues).toEqual([
+        issueAt('general.greeting.txt', "unknown key 'txt' for Greeting; known keys: text"),
+        issueAt('general.greeting.text', 'must be a string'),
+      ]);
+    });
+
+    it('a check sees the configured functions, the entries as written, and the sections before it', () => {
+      const seen: unknown[] = [];
+      const later: ConfigSection<void> = {
+        key: 'later',
+        check: (value, context) => {
+          seen.push(value, context.section(greeting), context.functions, context.entries.map((entry) => [entry.path, entry.settings._type]));
+        },
+      };
+      resolveConfig(readConfigFile(write(`later: 1\n${SEED_FUNCTIONS}`), {}), registry, [greeting, later]);
+      expect(seen).toEqual([
+        1,
+        { text: 'hello' },
+        ['notepad', 'preferences', WORKFLOW_NAME],
+        [['functions.notepad', 'per_user_notepad'], ['functions.preferences', 'per_user_preferences'], ['workflow', 'per_user_assistant']],
+      ]);
+    });
+
+    it('reading a section the config was not checked with says so', () => {
+      expect(() => configSection(load(SEED_FUNCTIONS), greeting)).toThrow("The config section 'general.greeting' was not checked");
     });
   });
 
@@ -434,20 +483,6 @@ workflow:
       for (const issue of error.issues) {
         expect(error.message).toContain(`${issue.path}: ${issue.message}`);
       }
-    });
-  });
-
-  describe('readGeneral (read before plugins are loaded)', () => {
-    it('returns the general settings with defaults', () => {
-      const { general, warnings } = readGeneral(readConfigFile(write(`general:\n  plugins: ["./my-plugin"]\n`), {}));
-      expect(general.plugins).toEqual(['./my-plugin']);
-      expect(general.per_user_workflow_timeout).toBe(1800);
-      expect(warnings).toEqual([]);
-    });
-
-    it('rejects invalid general settings', () => {
-      const raw = readConfigFile(write(`general:\n  plugins: "./my-plugin"\n`), {});
-      expect(thrown(() => readGeneral(raw)).issues).toEqual([issueAt('general.plugins', 'must be an array')]);
     });
   });
 });

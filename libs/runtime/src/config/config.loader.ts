@@ -1,18 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import { plainToInstance } from 'class-transformer';
-import { getMetadataStorage, validateSync, ValidationError } from 'class-validator';
 import { ConfigError, ConfigIssue } from '../exceptions/config.exception';
+import { ConfigEntry, ConfigSection, ConfigSectionContext } from '../interfaces/config-section.interface';
 import { FunctionTypeRegistry } from '../function-type.registry';
 import { functionRefKeys } from '../decorators/function-ref.decorator';
 import { RuntimeMessages } from '../runtime.messages';
 import { GROUP_FUNCTION_SEPARATOR, WORKFLOW_NAME } from '../runtime.constants';
+import { isMapping, validateConfigSection } from './config-section.validator';
 import { interpolateEnv } from './env.interpolation';
 import { GeneralConfig, IGNORED_NAT_GENERAL_KEYS } from './general.config';
 import { ConfiguredFunction, ConfiguredFunctionGroup, RawConfig, UserscopeConfig } from './userscope-config.interface';
 
-const KNOWN_SECTIONS = ['general', 'functions', 'function_groups', 'llms', 'workflow', 'batch', 'batch_workflows'];
+/** The runtime's own sections; libraries add theirs (see `ConfigSection`). */
+const RUNTIME_SECTIONS = ['general', 'functions', 'function_groups', 'workflow'];
 const FUNCTION_NAME = /^[A-Za-z0-9_\-.]+$/;
 
 /** Reads a YAML config file and fills in `${VAR}` references. Throws ConfigError naming the file. */
@@ -30,21 +31,13 @@ export function readConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
     throw new ConfigError(file, parsed.errors.map((e) => ({ path: '', message: `YAML: ${e.message}` })));
   }
   const document: unknown = parsed.toJS();
-  if (!document || typeof document !== 'object' || Array.isArray(document)) {
+  if (!isMapping(document)) {
     throw new ConfigError(file, [{ path: '', message: 'the file must hold a YAML mapping with at least a workflow: section' }]);
   }
   const issues: ConfigIssue[] = [];
   const interpolated = interpolateEnv(document, env, issues) as Record<string, unknown>;
   if (issues.length > 0) throw new ConfigError(file, issues);
   return { file, dir: dirname(path), document: interpolated };
-}
-
-/** Validates the `general:` section alone (plugins must be known before functions can be checked). */
-export function readGeneral(raw: RawConfig): { general: GeneralConfig; warnings: string[] } {
-  const issues: ConfigIssue[] = [];
-  const result = checkGeneral(raw, issues);
-  if (issues.length > 0) throw new ConfigError(raw.file, issues);
-  return result;
 }
 
 /**
@@ -60,32 +53,34 @@ export function readPluginList(raw: RawConfig): string[] {
   return plugins;
 }
 
-function checkGeneral(raw: RawConfig, issues: ConfigIssue[]): { general: GeneralConfig; warnings: string[] } {
+/** `general:`, but for its keys that other libraries' sections own (`general.identity`). */
+function checkGeneral(raw: RawConfig, owned: string[], issues: ConfigIssue[]): { general: GeneralConfig; warnings: string[] } {
   const section = sectionOf(raw.document, 'general', issues) ?? {};
-  const general = validateSection(GeneralConfig, section, 'general', issues, { warnUnknown: true });
-  const warnings = Object.keys(section)
-    .filter((key) => !(key in general.value))
+  const own = Object.fromEntries(Object.entries(section).filter(([key]) => !owned.includes(key)));
+  const general = validateConfigSection(GeneralConfig, own, 'general', issues, { unknownKeys: 'ignore' });
+  const known = [...Object.keys(general), ...owned];
+  const warnings = Object.keys(own)
+    .filter((key) => !(key in general))
     .map((key) =>
       IGNORED_NAT_GENERAL_KEYS.includes(key)
         ? `general.${key} is a NAT setting that Userscope ignores`
-        : `general.${key} is not a known setting and is ignored (known: ${Object.keys(general.value).join(', ')})`,
+        : `general.${key} is not a known setting and is ignored (known: ${known.join(', ')})`,
     );
-  return { general: general.value, warnings };
+  return { general, warnings };
 }
 
 /**
- * Checks a section that another library types (the LLM library's `llms:`), so that its issues are
- * reported together with every other one.
+ * Validates the whole config against the registered function types, and each library's `sections`
+ * (in the order given). Reports every issue at once.
  */
-export type ConfigSectionCheck = (raw: RawConfig, registry: FunctionTypeRegistry) => ConfigIssue[];
-
-/** Validates the whole config against the registered function types. Reports every issue at once. */
-export function resolveConfig(raw: RawConfig, registry: FunctionTypeRegistry, checks: ConfigSectionCheck[] = []): UserscopeConfig {
+export function resolveConfig(raw: RawConfig, registry: FunctionTypeRegistry, sections: ConfigSection[] = []): UserscopeConfig {
   const issues: ConfigIssue[] = [];
-  const { general, warnings } = checkGeneral(raw, issues);
+  const ownedGeneralKeys = sections.filter((section) => section.key.startsWith('general.')).map((section) => section.key.slice('general.'.length));
+  const { general, warnings } = checkGeneral(raw, ownedGeneralKeys, issues);
   const doc = raw.document;
+  const known = [...RUNTIME_SECTIONS, ...sections.map((section) => section.key)];
   for (const key of Object.keys(doc)) {
-    if (!KNOWN_SECTIONS.includes(key)) warnings.push(`section '${key}' is not used by Userscope and is ignored`);
+    if (!known.includes(key)) warnings.push(`section '${key}' is not used by Userscope and is ignored`);
   }
 
   const functions = new Map<string, ConfiguredFunction>();
@@ -147,10 +142,46 @@ export function resolveConfig(raw: RawConfig, registry: FunctionTypeRegistry, ch
     }
   }
 
-  const llms = (sectionOf(doc, 'llms', issues) ?? {}) as Record<string, Record<string, unknown>>;
-  for (const check of checks) issues.push(...check(raw, registry));
+  const entries = entriesOf(doc, functionSection, groupSection, registry);
+  const context = { file: raw.file, dir: raw.dir, general, registry, functions: [...functions.keys()], entries, issues };
+  const values = checkSections(sections, context, doc);
   if (issues.length > 0 || !workflow) throw new ConfigError(raw.file, issues);
-  return { file: raw.file, general, functions, workflow, groups, llms, document: doc, warnings };
+  return { file: raw.file, general, functions, workflow, groups, sections: values, warnings };
+}
+
+/** Each section's value, checked in order; a section may read those before it. */
+function checkSections(
+  sections: ConfigSection[],
+  context: Omit<ConfigSectionContext, 'section'>,
+  doc: Record<string, unknown>,
+): Map<string, unknown> {
+  const values = new Map<string, unknown>();
+  const full: ConfigSectionContext = { ...context, section: <T>(section: ConfigSection<T>) => values.get(section.key) as T | undefined };
+  for (const section of sections) {
+    const [first, second] = section.key.split('.');
+    const value = second === undefined ? doc[first] : (isMapping(doc[first]) ? doc[first][second] : undefined);
+    values.set(section.key, section.check(value, full));
+  }
+  return values;
+}
+
+/** The function, group and workflow entries as written, with the config class of each known `_type`. */
+function entriesOf(
+  doc: Record<string, unknown>,
+  functionSection: Record<string, unknown>,
+  groupSection: Record<string, unknown>,
+  registry: FunctionTypeRegistry,
+): ConfigEntry[] {
+  const entries: ConfigEntry[] = [];
+  const add = (path: string, entry: unknown, group: boolean) => {
+    if (!isMapping(entry)) return;
+    const type = typeof entry._type === 'string' ? (group ? registry.getGroup(entry._type) : registry.get(entry._type)) : undefined;
+    entries.push({ path, settings: entry, ...(type?.config ? { configClass: type.config } : {}) });
+  };
+  for (const [name, entry] of Object.entries(functionSection)) add(`functions.${name}`, entry, false);
+  for (const [name, entry] of Object.entries(groupSection)) add(`function_groups.${name}`, entry, true);
+  add('workflow', doc.workflow, false);
+  return entries;
 }
 
 function resolveFunction(
@@ -160,11 +191,11 @@ function resolveFunction(
   registry: FunctionTypeRegistry,
   issues: ConfigIssue[],
 ): ConfiguredFunction | undefined {
-  if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
+  if (!isMapping(entry)) {
     issues.push({ path, message: 'must be a mapping with a _type key' });
     return undefined;
   }
-  const { _type: typeName, ...settings } = entry as Record<string, unknown>;
+  const { _type: typeName, ...settings } = entry;
   if (typeof typeName !== 'string' || !typeName) {
     issues.push({ path: `${path}._type`, message: RuntimeMessages.missingType() });
     return undefined;
@@ -185,11 +216,11 @@ function resolveGroup(
   registry: FunctionTypeRegistry,
   issues: ConfigIssue[],
 ): ConfiguredFunctionGroup | undefined {
-  if (!entry || typeof entry !== 'object' || Array.isArray(entry)) {
+  if (!isMapping(entry)) {
     issues.push({ path, message: 'must be a mapping with a _type key' });
     return undefined;
   }
-  const { _type: typeName, include, exclude, ...settings } = entry as Record<string, unknown>;
+  const { _type: typeName, include, exclude, ...settings } = entry;
   if (typeof typeName !== 'string' || !typeName) {
     issues.push({ path: `${path}._type`, message: RuntimeMessages.missingType() });
     return undefined;
@@ -242,7 +273,7 @@ function resolveSettings(
     return { config: {}, references: [] };
   }
   const before = issues.length;
-  const { value: config } = validateSection(configClass, settings, path, issues);
+  const config = validateConfigSection(configClass, settings, path, issues);
   if (issues.length > before) return undefined;
   const references = functionRefKeys(configClass).flatMap((key) => {
     const value = (config as Record<string, unknown>)[key];
@@ -254,72 +285,9 @@ function resolveSettings(
 function sectionOf(doc: Record<string, unknown>, key: string, issues: ConfigIssue[]): Record<string, unknown> | undefined {
   const value = doc[key];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) {
+  if (!isMapping(value)) {
     issues.push({ path: key, message: 'must be a mapping' });
     return undefined;
   }
-  return value as Record<string, unknown>;
-}
-
-/**
- * Builds a config class from a mapping of the file, defaults applied, and records each violated
- * constraint (and each unknown key) under `path`: for sections typed outside the runtime.
- */
-export function validateConfigSection<T extends object>(cls: new () => T, plain: Record<string, unknown>, path: string, issues: ConfigIssue[]): T {
-  return validateSection(cls, plain, path, issues).value;
-}
-
-/** Builds `cls` from `plain` with defaults, and records each violated constraint under its key path. */
-function validateSection<T extends object>(
-  cls: new () => T,
-  plain: Record<string, unknown>,
-  path: string,
-  issues: ConfigIssue[],
-  { warnUnknown = false } = {},
-): { value: T } {
-  // Free-form mappings (`default_preferences: {...}`) are copied as they are: class-transformer would
-  // drop keys like `toString` or `__proto__` and throws on a `constructor` key.
-  const mappings = Object.keys(plain).filter(
-    (key) => isMapping(plain[key]) && Reflect.getMetadata('design:type', cls.prototype, key) === Object,
-  );
-  const rest = Object.fromEntries(Object.entries(plain).filter(([key]) => !mappings.includes(key)));
-  const value = plainToInstance(cls, rest, { exposeDefaultValues: true });
-  for (const key of mappings) {
-    Object.defineProperty(value, key, { value: copyMapping(plain[key] as Record<string, unknown>), enumerable: true, writable: true, configurable: true });
-  }
-  const errors = validateSync(value, { whitelist: true, forbidNonWhitelisted: !warnUnknown });
-  issues.push(...configIssues(errors, path, cls));
-  return { value };
-}
-
-function isMapping(value: unknown): value is Record<string, unknown> {
-  return !!value && typeof value === 'object' && !Array.isArray(value);
-}
-
-/** A copy whose every key, `__proto__` included, is an own data property. */
-function copyMapping(mapping: Record<string, unknown>): Record<string, unknown> {
-  const copy: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(mapping)) {
-    Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
-  }
-  return copy;
-}
-
-function configIssues(errors: ValidationError[], path: string, cls: Function): ConfigIssue[] {
-  return errors.flatMap((error) => {
-    const keyPath = `${path}.${error.property}`;
-    const own = Object.entries(error.constraints ?? {}).map(([constraint, message]) => ({
-      path: keyPath,
-      message:
-        constraint === 'whitelistValidation'
-          ? `unknown key '${error.property}' for ${cls.name}; known keys: ${knownKeys(cls).join(', ')}`
-          : message.replace(new RegExp(`^${error.property} `), ''),
-    }));
-    return [...own, ...configIssues(error.children ?? [], keyPath, cls)];
-  });
-}
-
-function knownKeys(cls: Function): string[] {
-  const metadata = getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false);
-  return [...new Set(metadata.map((m) => m.propertyName))];
+  return value;
 }

@@ -1,12 +1,12 @@
-import { Transform, Type } from 'class-transformer';
-import { IsArray, IsBoolean, IsInt, IsOptional, IsString, Min, MinLength, ValidateNested } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsArray, IsBoolean, IsInt, IsOptional, IsString, Min, MinLength } from 'class-validator';
 import { IsDuration } from './duration';
 import { IsByteSize } from './byte-size';
-import { IdentityConfig, RejectsUnknownIdentityKeys } from './identity.config';
 
-export * from './identity.config';
-
-/** The `general:` section. Durations are seconds after loading. */
+/**
+ * The `general:` section, as far as the runtime reads it. Durations are seconds after loading.
+ * Other libraries own keys of it too (`general.identity`: the HTTP front end's; see `ConfigSection`).
+ */
 export class GeneralConfig {
   /** How long an idle user's session is kept. */
   @IsDuration()
@@ -19,12 +19,6 @@ export class GeneralConfig {
   /** Serves `/monitor/users`. */
   @IsBoolean()
   enable_per_user_monitoring: boolean = false;
-
-  /** How callers are identified (`mode` and its settings). */
-  @ValidateNested()
-  @Type(() => IdentityConfig)
-  @RejectsUnknownIdentityKeys()
-  identity: IdentityConfig = new IdentityConfig();
 
   /** Most user sessions kept at once; at the cap the least recently used idle user is evicted. */
   @IsInt()
@@ -65,7 +59,8 @@ export class GeneralConfig {
 
   /**
    * Makes `currentSession()` available in every request. On when the config has LLMs (token
-   * accounting needs it); set true for your own use. It costs throughput on Node 20.
+   * accounting needs it, so `false` is refused then); set true for your own use. It costs
+   * throughput on Node 20.
    */
   @IsOptional()
   @IsBoolean()

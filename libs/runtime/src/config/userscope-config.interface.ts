@@ -36,10 +36,8 @@ export interface UserscopeConfig {
   workflow: ConfiguredFunction;
   /** Every configured function group by name. */
   groups: Map<string, ConfiguredFunctionGroup>;
-  /** Raw `llms:` section (typed by the LLM providers). */
-  llms: Record<string, Record<string, unknown>>;
-  /** The whole document (environment interpolated), for libraries that validate their own sections. */
-  document: Record<string, unknown>;
+  /** The value of each library's section, by key; read with `configSection(config, section)`. */
+  sections: ReadonlyMap<string, unknown>;
   /** Things that were accepted but ignored, for the log. */
   warnings: string[];
 }

@@ -39,20 +39,6 @@ export class InvalidInputError extends UserscopeHttpError {
   }
 }
 
-/** A per-user route called without identity: 401, the message says what the active identity mode expects. */
-export class MissingIdentityError extends UserscopeHttpError {
-  constructor(message: string, headers: Record<string, string> = {}) {
-    super(HttpStatus.UNAUTHORIZED, { code: 'missing_identity', message }, headers);
-  }
-}
-
-/** A credential that failed verification (bad signature, expired token, unknown key, untrusted proxy): 401 with the reason. */
-export class InvalidIdentityError extends UserscopeHttpError {
-  constructor(message: string, headers: Record<string, string> = {}) {
-    super(HttpStatus.UNAUTHORIZED, { code: 'invalid_identity', message }, headers);
-  }
-}
-
 export class InvalidSessionIdError extends UserscopeHttpError {
   constructor(pattern: string) {
     super(HttpStatus.BAD_REQUEST, { code: 'invalid_session_id', message: RuntimeMessages.invalidSessionId(pattern) });

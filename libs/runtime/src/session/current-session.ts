@@ -28,3 +28,17 @@ export function currentSession(): UserSession | undefined {
 export function runAsSession<T>(session: UserSession, work: () => T): T {
   return tracking ? storage.run(session, work) : work();
 }
+
+/** Iterates `source` with every step running as `session`'s (a generator resumes in its caller's context). */
+export async function* runAsSessionStream<T>(session: UserSession, source: AsyncIterable<T>): AsyncGenerator<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  try {
+    while (true) {
+      const next = await runAsSession(session, () => iterator.next());
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    await runAsSession(session, async () => iterator.return?.());
+  }
+}

@@ -10,6 +10,7 @@ import { FunctionHandle } from '../functions/function-handle';
 import { DurableInstanceTracker } from './durable-instance.tracker';
 import { SessionRegistry } from './session.registry';
 import { UserSession } from './user-session';
+import { runAsSession, runAsSessionStream } from './current-session';
 
 /** What ending a session did. */
 export interface SessionEndReport {
@@ -83,6 +84,41 @@ export class SessionLifecycle implements OnApplicationShutdown {
       throw error;
     }
     return session;
+  }
+
+  /**
+   * Runs `work` as one request of `userId`: admitted within the user's limits (see `acquire`), given
+   * the user's built session, with `currentSession()` set, and released with its latency and
+   * whether it failed. Every place that runs something as a user goes through here.
+   */
+  async runAs<T>(userId: string, work: (session: UserSession) => T | Promise<T>): Promise<T> {
+    const started = performance.now();
+    const session = await this.acquire(userId);
+    let failed = true;
+    try {
+      const output = await runAsSession(session, () => work(session));
+      failed = false;
+      return output;
+    } finally {
+      this.release(session, performance.now() - started, failed);
+    }
+  }
+
+  /**
+   * `runAs` for a stream: the items of `source(session)`, each step run as `userId`'s. The session
+   * is acquired when iteration starts (an iterator never started holds nothing) and released when it
+   * ends, also when the consumer stops early (which closes `source`).
+   */
+  async *runAsStream<T>(userId: string, source: (session: UserSession) => AsyncIterable<T>): AsyncGenerator<T> {
+    const started = performance.now();
+    const session = await this.acquire(userId);
+    let failed = true;
+    try {
+      yield* runAsSessionStream(session, source(session));
+      failed = false;
+    } finally {
+      this.release(session, performance.now() - started, failed);
+    }
   }
 
   /** The user's session, its build started; for callers that cannot wait (a ContextIdStrategy). */

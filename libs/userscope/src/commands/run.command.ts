@@ -1,5 +1,5 @@
 import { NestFactory } from '@nestjs/core';
-import { MissingIdentityError, SESSION_ID_PATTERN, UserscopeHttpError, WorkflowRunner } from '@userscope/runtime';
+import { IdentityRequiredError, SESSION_ID_PATTERN, UserscopeHttpError, WorkflowRunner } from '@userscope/runtime';
 import { loadApplication } from '../application.loader';
 import { UserscopeModule } from '../userscope.module';
 import { CliCommand, CONFIG_OPTIONS, configFileOption, UsageError } from './cli-command';
@@ -36,12 +36,14 @@ export const runCommand: CliCommand = {
       abortOnError: false,
     });
     try {
-      const output = await app.get(WorkflowRunner).run({ userId: user }, input, () =>
-        new MissingIdentityError('This workflow is per-user: pass --user ID.'),
-      );
+      const output = await app.get(WorkflowRunner).run({ userId: user }, input);
       console.log(JSON.stringify(output));
       return 0;
     } catch (error) {
+      if (error instanceof IdentityRequiredError) {
+        console.error(JSON.stringify({ code: 'missing_identity', message: 'This workflow is per-user: pass --user ID.' }));
+        return 1;
+      }
       if (!(error instanceof UserscopeHttpError)) throw error;
       console.error(JSON.stringify(error.body));
       return 1;

@@ -1,5 +1,5 @@
 import type { SecuritySchemeObject } from '@nestjs/swagger';
-import type { MissingIdentityError } from '@userscope/runtime';
+import type { MissingIdentityError } from '../exceptions/missing-identity.exception';
 import type { IncomingHttpHeaders } from 'node:http';
 
 /** What identity reads of a request: its headers and the TCP peer (a FastifyRequest has both). */

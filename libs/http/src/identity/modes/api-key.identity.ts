@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { parse as parseYaml } from 'yaml';
-import { InvalidIdentityError, MissingIdentityError, SESSION_ID_PATTERN, UserscopeConfig } from '@userscope/runtime';
+import { SESSION_ID_PATTERN, UserscopeConfig } from '@userscope/runtime';
+import { InvalidIdentityError } from '../exceptions/invalid-identity.exception';
+import { MissingIdentityError } from '../exceptions/missing-identity.exception';
 import { identityConfigError, IdentityFile, readIdentityFile } from '../identity-file.reader';
 import { IdentityMessages } from '../identity.messages';
 import { IdentityMode, IdentityRequest, IdentitySecurity } from '../interfaces/identity-mode.interface';

@@ -1,4 +1,6 @@
-import { MissingIdentityError, UserscopeConfig } from '@userscope/runtime';
+import { UserscopeConfig } from '@userscope/runtime';
+import { MissingIdentityError } from '../exceptions/missing-identity.exception';
+import { identityConfigOf } from '../identity-config.section';
 import { readCookie } from '../cookie.header';
 import { IdentityMessages } from '../identity.messages';
 import { IdentityMode, IdentityRequest, IdentitySecurity } from '../interfaces/identity-mode.interface';
@@ -12,7 +14,7 @@ export class CookieIdentity implements IdentityMode {
   readonly security: IdentitySecurity;
 
   constructor(config: UserscopeConfig) {
-    this.cookieName = config.general.identity.cookie_name;
+    this.cookieName = identityConfigOf(config).cookie_name;
     this.security = {
       name: this.cookieName,
       scheme: { type: 'apiKey', in: 'cookie', name: this.cookieName, description: `The user id: \`Cookie: ${this.cookieName}=alice\`` },

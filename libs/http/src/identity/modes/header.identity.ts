@@ -1,5 +1,9 @@
 import { BlockList } from 'node:net';
-import { IdentityConfig, InvalidIdentityError, MissingIdentityError, parseIpOrCidr, UserscopeConfig } from '@userscope/runtime';
+import { UserscopeConfig } from '@userscope/runtime';
+import { IdentityConfig, parseIpOrCidr } from '../identity.config';
+import { InvalidIdentityError } from '../exceptions/invalid-identity.exception';
+import { MissingIdentityError } from '../exceptions/missing-identity.exception';
+import { identityConfigOf } from '../identity-config.section';
 import { IdentityMessages } from '../identity.messages';
 import { IdentityMode, IdentityRequest, IdentitySecurity } from '../interfaces/identity-mode.interface';
 
@@ -16,7 +20,7 @@ export class HeaderIdentity implements IdentityMode {
   readonly security: IdentitySecurity;
 
   constructor(config: UserscopeConfig) {
-    this.identity = config.general.identity;
+    this.identity = identityConfigOf(config);
     this.proxies = new TrustedProxies(this.identity.trusted_proxies);
     const header = this.identity.header_name;
     this.security = {

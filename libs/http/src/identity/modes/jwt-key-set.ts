@@ -1,5 +1,7 @@
 import { createPublicKey, createSecretKey, JsonWebKey, KeyObject, X509Certificate } from 'node:crypto';
-import { JwtAlgorithm, UserscopeConfig } from '@userscope/runtime';
+import { UserscopeConfig } from '@userscope/runtime';
+import { JwtAlgorithm } from '../identity.config';
+import { identityConfigOf } from '../identity-config.section';
 import { identityConfigError, IdentityFile, readIdentityFile } from '../identity-file.reader';
 import { IdentityMessages } from '../identity.messages';
 
@@ -28,7 +30,7 @@ export class JwtKeySet {
 
   /** Reads the configured key material; problems are ConfigErrors naming the key path and the file. */
   static fromConfig(config: UserscopeConfig): JwtKeySet {
-    const identity = config.general.identity;
+    const identity = identityConfigOf(config);
     if (identity.jwt_secret !== undefined) {
       const key = createSecretKey(Buffer.from(identity.jwt_secret, 'utf8'));
       return new JwtKeySet([{ key, algorithms: identity.jwt_algorithms ?? ['HS256'] }]);

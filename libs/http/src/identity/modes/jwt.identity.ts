@@ -1,5 +1,9 @@
 import { JsonWebTokenError, NotBeforeError, TokenExpiredError, verify } from 'jsonwebtoken';
-import { IdentityConfig, InvalidIdentityError, MissingIdentityError, SESSION_ID_PATTERN, UserscopeConfig } from '@userscope/runtime';
+import { SESSION_ID_PATTERN, UserscopeConfig } from '@userscope/runtime';
+import { IdentityConfig } from '../identity.config';
+import { InvalidIdentityError } from '../exceptions/invalid-identity.exception';
+import { MissingIdentityError } from '../exceptions/missing-identity.exception';
+import { identityConfigOf } from '../identity-config.section';
 import { IdentityMessages } from '../identity.messages';
 import { IdentityMode, IdentityRequest, IdentitySecurity } from '../interfaces/identity-mode.interface';
 import { JwtKeySet } from './jwt-key-set';
@@ -18,7 +22,7 @@ export class JwtIdentity implements IdentityMode {
   readonly security: IdentitySecurity;
 
   constructor(config: UserscopeConfig) {
-    this.identity = config.general.identity;
+    this.identity = identityConfigOf(config);
     this.keys = JwtKeySet.fromConfig(config);
     this.security = {
       name: 'bearer',

@@ -1,5 +1,9 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { IdentityConfig, InvalidIdentityError, MissingIdentityError, UserscopeConfig } from '@userscope/runtime';
+import { UserscopeConfig } from '@userscope/runtime';
+import { IdentityConfig } from '../identity.config';
+import { InvalidIdentityError } from '../exceptions/invalid-identity.exception';
+import { MissingIdentityError } from '../exceptions/missing-identity.exception';
+import { identityConfigOf } from '../identity-config.section';
 import { formatSetCookie, readCookie } from '../cookie.header';
 import { IdentityMessages } from '../identity.messages';
 import { IdentityMode, IdentityRequest, IdentitySecurity, IssuedIdentity } from '../interfaces/identity-mode.interface';
@@ -18,7 +22,7 @@ export class SignedCookieIdentity implements IdentityMode {
   readonly security: IdentitySecurity;
 
   constructor(config: UserscopeConfig) {
-    this.identity = config.general.identity;
+    this.identity = identityConfigOf(config);
     this.key = Buffer.from(this.identity.secret!, 'utf8');
     const cookie = this.identity.cookie_name;
     this.security = {

@@ -2,7 +2,6 @@ import { isIP } from 'node:net';
 import { Transform } from 'class-transformer';
 import {
   ArrayNotEmpty,
-  getMetadataStorage,
   IsArray,
   IsBoolean,
   IsIn,
@@ -13,8 +12,8 @@ import {
   registerDecorator,
   ValidationArguments,
 } from 'class-validator';
-import { DEFAULT_SESSION_COOKIE } from '../runtime.constants';
-import { IsDuration } from './duration';
+import { IsDuration } from '@userscope/runtime';
+import { DEFAULT_SESSION_COOKIE } from './identity.constants';
 
 /** How a request names its user: `general.identity.mode`. */
 export const IDENTITY_MODES = ['cookie', 'signed_cookie', 'jwt', 'header', 'api_key'] as const;
@@ -130,44 +129,6 @@ export class IdentityConfig {
     missing: 'mode api_key needs api_keys_file: a YAML or JSON file mapping each API key to its user id',
   })
   api_keys_file?: string;
-}
-
-/** The keys `general.identity` takes. */
-export function identityConfigKeys(): string[] {
-  const metadata = getMetadataStorage().getTargetValidationMetadatas(IdentityConfig, '', true, false);
-  return [...new Set(metadata.map((m) => m.propertyName))];
-}
-
-const UNKNOWN_KEYS = Symbol('userscope:unknown-identity-keys');
-
-/**
- * On `general.identity`: a misspelt key is an error, not silently dropped, since a dropped
- * `jwt_audience` would switch a check off. Records the unknown keys while the section is read.
- */
-export function RejectsUnknownIdentityKeys(): PropertyDecorator {
-  return (target, key) => {
-    Transform(({ value, obj }) => {
-      const raw = (obj as Record<string, unknown>)[String(key)];
-      if (value instanceof IdentityConfig && raw && typeof raw === 'object') {
-        const known = identityConfigKeys();
-        const unknown = Object.keys(raw).filter((name) => !known.includes(name));
-        Object.defineProperty(value, UNKNOWN_KEYS, { value: unknown, enumerable: false });
-      }
-      return value;
-    })(target, key);
-    registerDecorator({
-      name: 'rejectsUnknownIdentityKeys',
-      target: target.constructor,
-      propertyName: String(key),
-      validator: {
-        validate: (value: unknown) => !((value as Record<symbol, string[]> | undefined)?.[UNKNOWN_KEYS]?.length),
-        defaultMessage: (args) => {
-          const unknown = (args?.value as Record<symbol, string[]>)[UNKNOWN_KEYS];
-          return `unknown key${unknown.length > 1 ? 's' : ''} ${unknown.map((name) => `'${name}'`).join(', ')}; known keys: ${identityConfigKeys().join(', ')}`;
-        },
-      },
-    });
-  };
 }
 
 function blankToUndefined({ value }: { value: unknown }): unknown {

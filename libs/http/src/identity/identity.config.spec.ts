@@ -3,12 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerUserWorkflowExampleModule } from '@userscope/examples';
-import { ConfigError, ConfigIssue } from '../exceptions/config.exception';
-import { FunctionTypeRegistry } from '../function-type.registry';
-import { scanPlugins } from '../plugin.scanner';
-import { readConfigFile, resolveConfig } from './config.loader';
-import { parseIpOrCidr } from './identity.config';
-import { UserscopeConfig } from './userscope-config.interface';
+import { ConfigError, ConfigIssue, FunctionTypeRegistry, readConfigFile, resolveConfig, scanPlugins } from '@userscope/runtime';
+import { HTTP_CONFIG_SECTIONS } from '../http-config.sections';
+import { identityConfigOf } from './identity-config.section';
+import { IdentityConfig, parseIpOrCidr } from './identity.config';
 
 const SEED_FUNCTIONS = `
 functions:
@@ -34,11 +32,11 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Loads a config whose `general.identity` section is `identity` (YAML lines, indented by the helper). */
-function load(identity: string, env: NodeJS.ProcessEnv = {}): UserscopeConfig {
+function load(identity: string, env: NodeJS.ProcessEnv = {}): IdentityConfig {
   const file = join(dir, 'config.yml');
   const section = identity.trim().split('\n').map((line) => `    ${line}`).join('\n');
   writeFileSync(file, `general:\n  identity:\n${section}\n${SEED_FUNCTIONS}`);
-  return resolveConfig(readConfigFile(file, env), registry);
+  return identityConfigOf(resolveConfig(readConfigFile(file, env), registry, HTTP_CONFIG_SECTIONS));
 }
 
 function rejection(identity: string, env: NodeJS.ProcessEnv = {}): ConfigError {
@@ -61,7 +59,7 @@ function issueAt(path: string, fragment: string) {
 
 describe('general.identity', () => {
   it("defaults to NAT's raw nat-session cookie", () => {
-    const { identity } = load('cookie_name: nat-session').general;
+    const identity = load('cookie_name: nat-session');
     expect(identity).toMatchObject({
       mode: 'cookie',
       cookie_name: 'nat-session',
@@ -80,7 +78,7 @@ describe('general.identity', () => {
 
   it('rejects a misspelt key instead of dropping it, since a dropped check would pass everything', () => {
     const found = issues(`mode: jwt\njwt_secret: ${SECRET}\njwt_audiences: my-api`);
-    expect(found).toEqual([issueAt('general.identity', "unknown key 'jwt_audiences'")]);
+    expect(found).toEqual([issueAt('general.identity.jwt_audiences', "unknown key 'jwt_audiences' for IdentityConfig")]);
     expect(found[0].message).toContain('jwt_audience');
   });
 
@@ -89,7 +87,7 @@ describe('general.identity', () => {
       const config = load('mode: signed_cookie\nsecret: ${USERSCOPE_IDENTITY_SECRET}\nissue_cookies: true\ncookie_max_age: 1d', {
         USERSCOPE_IDENTITY_SECRET: SECRET,
       });
-      expect(config.general.identity).toMatchObject({ mode: 'signed_cookie', secret: SECRET, issue_cookies: true, cookie_max_age: 86400 });
+      expect(config).toMatchObject({ mode: 'signed_cookie', secret: SECRET, issue_cookies: true, cookie_max_age: 86400 });
     });
 
     it('needs a secret', () => {
@@ -145,7 +143,7 @@ describe('general.identity', () => {
     });
 
     it('takes issuer and audience as one value or a list, and a clock skew as a duration', () => {
-      const { identity } = load(`mode: jwt\njwt_secret: ${SECRET}\njwt_issuer: https://idp\njwt_audience: [a, b]\njwt_clock_skew: 1m\nclaim: email`).general;
+      const identity = load(`mode: jwt\njwt_secret: ${SECRET}\njwt_issuer: https://idp\njwt_audience: [a, b]\njwt_clock_skew: 1m\nclaim: email`);
       expect(identity).toMatchObject({ jwt_issuer: 'https://idp', jwt_audience: ['a', 'b'], jwt_clock_skew: 60, claim: 'email' });
     });
   });
@@ -156,7 +154,7 @@ describe('general.identity', () => {
     });
 
     it('takes IPs and CIDRs, IPv4 and IPv6, and rejects anything else', () => {
-      const { identity } = load('mode: header\nheader_name: X-Remote-User\ntrusted_proxies: [10.0.0.0/8, "::1", "fd00::/8", "::ffff:192.168.0.1"]').general;
+      const identity = load('mode: header\nheader_name: X-Remote-User\ntrusted_proxies: [10.0.0.0/8, "::1", "fd00::/8", "::ffff:192.168.0.1"]');
       expect(identity.header_name).toBe('x-remote-user');
       expect(issues('mode: header\ntrusted_proxies: [10.0.0.1, 10.0.0.0/33, proxy.local]')).toEqual([
         issueAt('general.identity.trusted_proxies', '"10.0.0.0/33", "proxy.local" are not IP addresses or CIDRs'),

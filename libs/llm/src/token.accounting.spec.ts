@@ -1,0 +1,29 @@
+import { TokenAccounting } from './token.accounting';
+
+const usage = (tokens: number) => ({ prompt_tokens: tokens, completion_tokens: 0, total_tokens: tokens });
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('TokenAccounting.measure', () => {
+  it('counts the calls made inside the work alone, not those of work running at the same time', async () => {
+    const accounting = new TokenAccounting();
+    const calls = (tokens: number) => async () => {
+      for (let i = 0; i < 3; i++) {
+        await tick();
+        accounting.record('main', usage(tokens));
+      }
+      return tokens;
+    };
+    const [a, b] = await Promise.all([accounting.measure(calls(1)), accounting.measure(calls(10))]);
+    expect([a.value, a.usage.total_tokens, b.usage.total_tokens]).toEqual([1, 3, 30]);
+    expect(accounting.byLlm().get('main')).toMatchObject({ prompt_tokens: 33, calls: 6 });
+  });
+
+  it('counts a nested measure in the enclosing one too', async () => {
+    const accounting = new TokenAccounting();
+    const outer = await accounting.measure(async () => {
+      accounting.record('main', usage(2));
+      return accounting.measure(() => accounting.record('main', usage(5)));
+    });
+    expect([outer.usage.total_tokens, outer.value.usage.total_tokens]).toEqual([7, 5]);
+  });
+});
