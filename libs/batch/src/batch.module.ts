@@ -12,8 +12,13 @@ import { UsersController } from './users/users.controller';
 import { WorkflowsService } from './workflows/workflows.service';
 import { WorkflowsController } from './workflows/workflows.controller';
 import { ExecutionRunner } from './runs/execution.runner';
-import { RunOrchestrator } from './runs/run.orchestrator';
+import { RunEvents } from './runs/run.events';
+import { RunRecovery } from './runs/run.recovery';
+import { RunRetention } from './runs/run.retention';
+import { RunScheduler } from './runs/run.scheduler';
+import { RunsService } from './runs/runs.service';
 import { RunsController } from './runs/runs.controller';
+import { UserSelector } from './users/user.selector';
 
 /** Multi-user batch execution: users directory, batch workflows, runs, results, and their REST API. */
 @Module({})
@@ -37,11 +42,16 @@ export class BatchModule implements OnModuleInit, OnApplicationShutdown {
           useFactory: (llms?: LlmRegistry) => (llms ? new LlmNodeCaller(llms) : undefined),
         },
         UsersService,
+        UserSelector,
         WorkflowsService,
         ExecutionRunner,
-        RunOrchestrator,
+        RunScheduler,
+        RunEvents,
+        RunRecovery,
+        RunRetention,
+        RunsService,
       ],
-      exports: [BATCH_STORE, BATCH_CONFIG, UsersService, WorkflowsService, RunOrchestrator],
+      exports: [BATCH_STORE, BATCH_CONFIG, UsersService, WorkflowsService, RunsService],
     };
   }
 

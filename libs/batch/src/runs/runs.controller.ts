@@ -5,7 +5,9 @@ import { AdminGuard } from '@userscope/http';
 import { BATCH_STORE } from '../batch.constants';
 import { badRequest } from '../batch-http.errors';
 import { BatchStore } from '../store/batch-store.interface';
-import { RunEvent, RunOrchestrator, RunView } from './run.orchestrator';
+import { RunEvent } from './run.events';
+import { RunView } from './run.view';
+import { RunsService } from './runs.service';
 import { Analytics, analytics, exportCsv, exportJson, groupResults, RunResults } from './run-results.view';
 
 /** Runs of a batch workflow over many users, their progress, results and exports (operator API). */
@@ -18,7 +20,7 @@ export class RunsController implements BeforeApplicationShutdown {
   private readonly streams = new Set<() => void>();
 
   constructor(
-    private readonly runs: RunOrchestrator,
+    private readonly runs: RunsService,
     @Inject(BATCH_STORE) private readonly store: BatchStore,
   ) {}
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminGuard } from '@userscope/http';
-import { RunOrchestrator } from '../runs/run.orchestrator';
+import { UserSelection, UserSelector } from '../users/user.selector';
 import { Preflight, WorkflowsService, WorkflowView } from './workflows.service';
 
 @ApiTags('batch')
@@ -11,7 +11,7 @@ import { Preflight, WorkflowsService, WorkflowView } from './workflows.service';
 export class WorkflowsController {
   constructor(
     private readonly workflows: WorkflowsService,
-    private readonly runs: RunOrchestrator,
+    private readonly users: UserSelector,
   ) {}
 
   @Get()
@@ -50,6 +50,6 @@ export class WorkflowsController {
   @ApiOperation({ summary: 'Which selected users lack which fields the workflow uses' })
   async preflight(@Param('id') id: string, @Body() body: unknown): Promise<Preflight> {
     const workflow = await this.workflows.get(id);
-    return this.workflows.preflight(workflow, await this.runs.selectUsers(body));
+    return this.workflows.preflight(workflow, await this.users.select((body ?? {}) as UserSelection));
   }
 }
