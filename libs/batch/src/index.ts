@@ -1,3 +1,4 @@
+export type * from './api';
 export * from './batch.constants';
 export * from './batch.module';
 export * from './config/batch-settings.config';

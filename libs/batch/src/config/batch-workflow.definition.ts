@@ -11,17 +11,18 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
+import type { BatchNode, BatchNodeType, BatchWorkflow } from '../api/workflows.types';
 
 export const WORKFLOW_ID = /^[A-Za-z0-9\-_.]{1,64}$/;
 export const NODE_ID = /^[A-Za-z0-9\-_]{1,32}$/;
 
 /** One step of a batch workflow. Which fields apply depends on `type`. */
-export class BatchNodeDefinition {
+export class BatchNodeDefinition implements BatchNode {
   @Matches(NODE_ID, { message: 'id must be 1-32 letters, digits, - or _' })
   id: string;
 
   @IsIn(['llm', 'function', 'template'])
-  type: 'llm' | 'function' | 'template';
+  type: BatchNodeType;
 
   @IsOptional()
   @IsString()
@@ -64,7 +65,7 @@ export class BatchNodeDefinition {
 }
 
 /** A named workflow run once per selected user. */
-export class BatchWorkflowDefinition {
+export class BatchWorkflowDefinition implements BatchWorkflow {
   @Matches(WORKFLOW_ID, { message: 'id must be 1-64 letters, digits, - _ or .' })
   id: string;
 

@@ -1,12 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
+import type { RunEvent } from '../api/runs.types';
 import { ExecutionRecord, RunStatus } from '../store/batch-records';
-import { progressOf, Progress } from './run.view';
-
-export type RunEvent =
-  | { type: 'execution'; data: ExecutionRecord }
-  | { type: 'progress'; data: Progress }
-  | { type: 'end'; data: { status: RunStatus } };
+import { progressOf } from './run.view';
 
 /** Announces each run's changes to whoever follows it: the SSE route, the CLI's progress bar. */
 @Injectable()

@@ -1,18 +1,5 @@
+import type { Progress, RunView } from '../api/runs.types';
 import { ExecutionRecord, RunMeta } from '../store/batch-records';
-
-export interface Progress {
-  total: number;
-  pending: number;
-  running: number;
-  succeeded: number;
-  failed: number;
-  cancelled: number;
-}
-
-export interface RunView extends Omit<RunMeta, 'workflow'> {
-  progress: Progress;
-  executions: ExecutionRecord[];
-}
 
 /** How many of the executions are in each status. */
 export function progressOf(executions: Iterable<ExecutionRecord>): Progress {

@@ -5,10 +5,9 @@ import { AdminGuard } from '@userscope/http';
 import { BATCH_STORE } from '../batch.constants';
 import { badRequest } from '../batch-http.errors';
 import { BatchStore } from '../store/batch-store.interface';
-import { RunEvent } from './run.events';
-import { RunView } from './run.view';
+import type { Analytics, RunEvent, RunResults, RunView, StartedRun } from '../api/runs.types';
 import { RunsService } from './runs.service';
-import { Analytics, analytics, exportCsv, exportJson, groupResults, RunResults } from './run-results.view';
+import { analytics, exportCsv, exportJson, groupResults } from './run-results.view';
 
 /** Runs of a batch workflow over many users, their progress, results and exports (operator API). */
 @ApiTags('batch')
@@ -27,7 +26,7 @@ export class RunsController implements BeforeApplicationShutdown {
   @Post()
   @HttpCode(202)
   @ApiOperation({ summary: 'Start a run of a batch workflow for selected users (or all)' })
-  start(@Body() body: unknown): Promise<{ runId: string; executions: { userId: string; workflowId: string }[] }> {
+  start(@Body() body: unknown): Promise<StartedRun> {
     return this.runs.start(body);
   }
 

@@ -6,12 +6,14 @@ import { badRequest, conflict, notFound } from '../batch-http.errors';
 import { BatchConfig } from '../config/batch-config.reader';
 import { BatchStore } from '../store/batch-store.interface';
 import { ExecutionRecord, RunMeta } from '../store/batch-records';
-import { UserSelection, UserSelector } from '../users/user.selector';
+import type { RunEvent, RunPage, RunView, StartedRun } from '../api/runs.types';
+import type { UserSelection } from '../api/users.types';
+import { UserSelector } from '../users/user.selector';
 import { WorkflowsService } from '../workflows/workflows.service';
-import { RunEvent, RunEvents } from './run.events';
+import { RunEvents } from './run.events';
 import { RunRetention } from './run.retention';
 import { RunScheduler } from './run.scheduler';
-import { runView, RunView } from './run.view';
+import { runView } from './run.view';
 
 /**
  * Runs of batch workflows, as the API and the CLI use them: start, read, cancel, retry, follow.
@@ -30,7 +32,7 @@ export class RunsService {
   ) {}
 
   /** Starts a run of a workflow for the selected users; refuses it when users lack fields, unless forced. */
-  async start(body: unknown): Promise<{ runId: string; executions: { userId: string; workflowId: string }[] }> {
+  async start(body: unknown): Promise<StartedRun> {
     const request = (body ?? {}) as { workflowId?: unknown; concurrency?: unknown; force?: unknown };
     if (typeof request.workflowId !== 'string') throw badRequest("'workflowId' is required");
     const workflow = await this.workflows.get(request.workflowId);
@@ -80,7 +82,7 @@ export class RunsService {
   }
 
   /** Run history, newest first, without the executions. */
-  async list(offset = 0, limit = 50): Promise<{ items: Omit<RunView, 'executions'>[]; total: number }> {
+  async list(offset = 0, limit = 50): Promise<RunPage> {
     const runs = await this.store.listRuns();
     const page = runs.slice(offset, offset + limit);
     const items = await Promise.all(page.map(async (meta) => {

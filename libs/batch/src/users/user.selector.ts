@@ -3,13 +3,8 @@ import { BATCH_STORE } from '../batch.constants';
 import { BatchMessages } from '../batch.messages';
 import { badRequest } from '../batch-http.errors';
 import { BatchStore } from '../store/batch-store.interface';
+import type { UserSelection } from '../api/users.types';
 import { BatchUser } from '../store/batch-records';
-
-/** Which users of the directory a request selects. */
-export interface UserSelection {
-  userIds?: string[];
-  all?: boolean;
-}
 
 /** Turns a selection (`{ userIds: [...] }` or `{ all: true }`) into the directory's users; unknown ids are refused. */
 @Injectable()

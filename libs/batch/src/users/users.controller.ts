@@ -2,10 +2,11 @@ import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Put, Quer
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AdminGuard } from '@userscope/http';
+import type { ImportReport, UserPage } from '../api/users.types';
 import { BatchMessages } from '../batch.messages';
 import { badRequest } from '../batch-http.errors';
 import { BatchUser } from '../store/batch-records';
-import { ImportReport, UsersService } from './users.service';
+import { UsersService } from './users.service';
 
 /** The users directory (operator API). */
 @ApiTags('batch')
@@ -23,7 +24,7 @@ export class UsersController {
     @Query('limit') limit?: string,
     @Query('sort') sort?: string,
     @Query('order') order?: string,
-  ): Promise<{ items: BatchUser[]; total: number }> {
+  ): Promise<UserPage> {
     return this.users.list({
       search,
       offset: toInt(offset, 'offset'),

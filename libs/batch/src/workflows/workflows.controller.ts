@@ -1,8 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminGuard } from '@userscope/http';
-import { UserSelection, UserSelector } from '../users/user.selector';
-import { Preflight, WorkflowsService, WorkflowView } from './workflows.service';
+import type { UserSelection } from '../api/users.types';
+import type { Preflight, WorkflowView } from '../api/workflows.types';
+import { UserSelector } from '../users/user.selector';
+import { WorkflowsService } from './workflows.service';
 
 @ApiTags('batch')
 @ApiBearerAuth()

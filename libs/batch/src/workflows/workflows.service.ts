@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { USERSCOPE_CONFIG, UserscopeConfig } from '@userscope/runtime';
+import type { Preflight, WorkflowView } from '../api/workflows.types';
 import { BATCH_CONFIG, BATCH_STORE } from '../batch.constants';
 import { BatchMessages } from '../batch.messages';
 import { badRequest, conflict, notFound } from '../batch-http.errors';
@@ -9,17 +10,6 @@ import { BatchStore } from '../store/batch-store.interface';
 import { BatchUser } from '../store/batch-records';
 import { missingFields } from '../templates/template.renderer';
 import { workflowUserFields } from './workflow.checker';
-
-export interface WorkflowView extends BatchWorkflowDefinition {
-  source: 'config' | 'api';
-  fields: string[];
-}
-
-export interface Preflight {
-  fields: string[];
-  missing: { userId: string; userName: string; fields: string[] }[];
-  ok: boolean;
-}
 
 /** Batch workflows: those of the config file (read-only) and those made through the API. */
 @Injectable()
