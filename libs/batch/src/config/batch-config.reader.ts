@@ -1,8 +1,9 @@
 import { plainToInstance } from 'class-transformer';
-import { validateSync, ValidationError } from 'class-validator';
+import { validateSync } from 'class-validator';
 import { ConfigError, ConfigIssue, UserscopeConfig, validateConfigSection } from '@userscope/runtime';
 import { BatchSettings } from './batch-settings.config';
 import { BatchWorkflowDefinition } from './batch-workflow.definition';
+import { fieldIssues } from '../validation/field-issues';
 import { checkWorkflow } from '../workflows/workflow.checker';
 
 /** The batch part of a config: settings and the workflows defined in YAML. */
@@ -51,22 +52,10 @@ export function parseWorkflow(
 ): { workflow?: BatchWorkflowDefinition; problems: ConfigIssue[] } {
   if (!isMapping(entry)) return { problems: [{ path: '', message: 'must be a mapping' }] };
   const workflow = plainToInstance(BatchWorkflowDefinition, entry, { exposeDefaultValues: true });
-  const problems = toIssues(validateSync(workflow, { whitelist: true, forbidNonWhitelisted: true }), '');
+  const problems = fieldIssues(validateSync(workflow, { whitelist: true, forbidNonWhitelisted: true }));
   if (problems.length > 0) return { problems };
   const semantic = checkWorkflow(workflow, context);
   return semantic.length > 0 ? { problems: semantic } : { workflow, problems: [] };
-}
-
-function toIssues(errors: ValidationError[], path: string): ConfigIssue[] {
-  return errors.flatMap((error) => {
-    // List items as `nodes[0]`, the way the semantic checks name them.
-    const key = /^\d+$/.test(error.property) ? `${path}[${error.property}]` : path ? `${path}.${error.property}` : error.property;
-    const own = Object.entries(error.constraints ?? {}).map(([constraint, message]) => ({
-      path: key,
-      message: constraint === 'whitelistValidation' ? `unknown key '${error.property}'` : message.replace(new RegExp(`^${error.property} `), ''),
-    }));
-    return [...own, ...toIssues(error.children ?? [], key)];
-  });
 }
 
 function isMapping(value: unknown): value is Record<string, unknown> {

@@ -3,6 +3,8 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AdminGuard } from '@userscope/http';
 import { BATCH_STORE } from '../batch.constants';
+import { BodyValidationPipe } from '../validation/body-validation.pipe';
+import { StartRunDto } from './dto/start-run.dto';
 import { badRequest } from '../batch-http.errors';
 import { BatchStore } from '../store/batch-store.interface';
 import type { Analytics, RunEvent, RunResults, RunView, StartedRun } from '../api/runs.types';
@@ -26,7 +28,7 @@ export class RunsController implements BeforeApplicationShutdown {
   @Post()
   @HttpCode(202)
   @ApiOperation({ summary: 'Start a run of a batch workflow for selected users (or all)' })
-  start(@Body() body: unknown): Promise<StartedRun> {
+  start(@Body(BodyValidationPipe) body: StartRunDto): Promise<StartedRun> {
     return this.runs.start(body);
   }
 

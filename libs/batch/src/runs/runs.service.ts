@@ -6,8 +6,7 @@ import { badRequest, conflict, notFound } from '../batch-http.errors';
 import { BatchConfig } from '../config/batch-config.reader';
 import { BatchStore } from '../store/batch-store.interface';
 import { ExecutionRecord, RunMeta } from '../store/batch-records';
-import type { RunEvent, RunPage, RunView, StartedRun } from '../api/runs.types';
-import type { UserSelection } from '../api/users.types';
+import type { RunEvent, RunPage, RunView, StartedRun, StartRunRequest } from '../api/runs.types';
 import { UserSelector } from '../users/user.selector';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { RunEvents } from './run.events';
@@ -32,15 +31,14 @@ export class RunsService {
   ) {}
 
   /** Starts a run of a workflow for the selected users; refuses it when users lack fields, unless forced. */
-  async start(body: unknown): Promise<StartedRun> {
-    const request = (body ?? {}) as { workflowId?: unknown; concurrency?: unknown; force?: unknown };
-    if (typeof request.workflowId !== 'string') throw badRequest("'workflowId' is required");
+  async start(request: StartRunRequest): Promise<StartedRun> {
     const workflow = await this.workflows.get(request.workflowId);
-    const users = await this.users.select((body ?? {}) as UserSelection);
+    const users = await this.users.select(request);
     if (users.length === 0) throw badRequest(BatchMessages.emptyDirectory());
     const { default_concurrency: fallback, max_concurrency: max } = this.config.settings;
     const concurrency = request.concurrency ?? fallback;
-    if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 1 || concurrency > max) {
+    // The API's body is checked already; the bound is the config's, and the CLI comes here directly.
+    if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > max) {
       throw badRequest(BatchMessages.concurrency(max));
     }
     if (workflow.on_missing === 'error' && request.force !== true) {

@@ -9,6 +9,7 @@ import { BatchWorkflowDefinition } from '../config/batch-workflow.definition';
 import { BatchStore } from '../store/batch-store.interface';
 import { BatchUser } from '../store/batch-records';
 import { missingFields } from '../templates/template.renderer';
+import { fieldErrors } from '../validation/field-issues';
 import { workflowUserFields } from './workflow.checker';
 
 /** Batch workflows: those of the config file (read-only) and those made through the API. */
@@ -76,7 +77,7 @@ export class WorkflowsService {
       functions: [...this.userscope.functions.keys()],
       llms: Object.keys(this.userscope.llms),
     });
-    if (!workflow) throw badRequest(BatchMessages.invalidWorkflow(), problems.map((p) => ({ field: p.path, errors: [p.message] })));
+    if (!workflow) throw badRequest(BatchMessages.invalidWorkflow(), fieldErrors(problems));
     return workflow;
   }
 }
