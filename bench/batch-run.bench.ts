@@ -7,7 +7,7 @@ import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import OpenAI from 'openai';
 import { UserscopeRuntimeModule } from '@userscope/runtime';
-import { RunOrchestrator, UsersService } from '@userscope/batch';
+import { RunsService, UsersService } from '@userscope/batch';
 import { loadApplication } from 'userscope';
 
 /** Issue #6's bench: 1,000 users × one llm node, a model with a fixed 100 ms latency, concurrency 100. */
@@ -70,7 +70,7 @@ export async function runBatchRunBench(): Promise<BatchRunReport> {
     class BatchBenchModule {}
     const app = await NestFactory.createApplicationContext(BatchBenchModule, { logger: ['error'] });
     const users = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => ({ id: `${prefix}${i}`, name: `User ${i}`, role: 'Engineer' }));
-    const runs = app.get(RunOrchestrator);
+    const runs = app.get(RunsService);
     const runFor = (userIds: string[]) => async () => {
       const { runId } = await runs.start({ workflowId: 'script', userIds, concurrency: CONCURRENCY });
       await new Promise<void>((resolve) => {
@@ -128,7 +128,7 @@ export function renderBatchRunReport(report: BatchRunReport, machineLine: string
     'The model is an OpenAI-protocol server on 127.0.0.1 (its own process) answering every request after a fixed',
     `${report.latencyMs} ms. Ideal wall time: ⌈users / concurrency⌉ × latency = ${report.idealMs} ms. Baseline in the same run:`,
     'the same calls with the `openai` client in a bare promise pool (no framework). Userscope: a full run through',
-    '`RunOrchestrator` — users from the directory, the template filled per user, each execution inside the',
+    '`RunsService` — users from the directory, the template filled per user, each execution inside the',
     "user's session (their per-user functions built), LLM tokens accounted, every node result and status change stored.",
     '',
     '| | wall ms | × ideal | CPU ms | CPU µs per execution | most calls in flight | requests |',

@@ -180,8 +180,15 @@ describe('batch workflows', () => {
     });
 
     it('refuses bad selections', async () => {
-      expect((await api.post('/api/workflows/notes/preflight', {})).status).toBe(400);
-      expect((await api.post('/api/workflows/notes/preflight', { userIds: [] })).status).toBe(400);
+      expect((await api.post('/api/workflows/notes/preflight', {})).json.message).toBe("Select users: give 'userIds' (a non-empty list) or 'all: true'.");
+      expect((await api.post('/api/workflows/notes/preflight', { userIds: [] })).json).toEqual({
+        code: 'bad_request',
+        message: 'Invalid request body: userIds must name at least one user.',
+        details: [{ field: 'userIds', errors: ['must name at least one user'] }],
+      });
+      expect((await api.post('/api/workflows/notes/preflight', { userIds: ['alice', 7], all: 'yes' })).json.message).toBe(
+        'Invalid request body: userIds must be a list of user ids (strings); all must be true or false.',
+      );
       const unknown = await api.post('/api/workflows/notes/preflight', { userIds: ['alice', 'zed'] });
       expect(unknown.status).toBe(400);
       expect(unknown.json.message).toBe('Unknown user ids: zed.');
@@ -233,13 +240,22 @@ describe('batch workflows', () => {
 
     it('refuses runs it cannot start', async () => {
       expect((await api.post('/api/runs', { workflowId: 'nothing', all: true })).status).toBe(404);
-      expect((await api.post('/api/runs', { all: true })).status).toBe(400);
+      expect((await api.post('/api/runs', { all: true })).json).toEqual({
+        code: 'bad_request',
+        message: 'Invalid request body: workflowId is required: the id of a batch workflow.',
+        details: [{ field: 'workflowId', errors: ['is required: the id of a batch workflow'] }],
+      });
       expect((await api.post('/api/runs', { workflowId: 'profile' })).status).toBe(400);
-      for (const concurrency of [0, 51, 2.5, '3']) {
+      expect((await api.post('/api/runs', [{ workflowId: 'profile' }])).json.message).toBe('The request body must be a JSON object.');
+      // The body's own rules first, each naming its field; then the config's bound.
+      for (const [concurrency, problem] of [[0, 'must be at least 1'], [2.5, 'must be a whole number'], ['3', 'must be a whole number']]) {
         const reply = await api.post('/api/runs', { workflowId: 'profile', all: true, concurrency });
         expect(reply.status).toBe(400);
-        expect(reply.json.message).toBe('concurrency must be an integer from 1 to 50 (batch.max_concurrency).');
+        expect(reply.json).toEqual({ code: 'bad_request', message: `Invalid request body: concurrency ${problem}.`, details: [{ field: 'concurrency', errors: [problem] }] });
       }
+      const tooMany = await api.post('/api/runs', { workflowId: 'profile', all: true, concurrency: 51 });
+      expect(tooMany.status).toBe(400);
+      expect(tooMany.json.message).toBe('concurrency must be an integer from 1 to 50 (batch.max_concurrency).');
     });
   });
 });

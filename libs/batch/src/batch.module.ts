@@ -1,5 +1,6 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { useUserscopeErrors } from '@userscope/http';
 import { LlmRegistry, TokenAccounting } from '@userscope/llm';
 import { BATCH_CONFIG, BATCH_LLM, BATCH_STORE } from './batch.constants';
 import { LlmNodeCaller } from './runs/llm-node.caller';
@@ -11,8 +12,15 @@ import { UsersController } from './users/users.controller';
 import { WorkflowsService } from './workflows/workflows.service';
 import { WorkflowsController } from './workflows/workflows.controller';
 import { ExecutionRunner } from './runs/execution.runner';
-import { RunOrchestrator } from './runs/run.orchestrator';
+import { RunEvents } from './runs/run.events';
+import { RunRecovery } from './runs/run.recovery';
+import { RunRetention } from './runs/run.retention';
+import { RunScheduler } from './runs/run.scheduler';
+import { RunsService } from './runs/runs.service';
 import { RunsController } from './runs/runs.controller';
+import { UserSelector } from './users/user.selector';
+
+useUserscopeErrors(UsersController, WorkflowsController, RunsController);
 
 /** Multi-user batch execution: users directory, batch workflows, runs, results, and their REST API. */
 @Module({})
@@ -36,11 +44,16 @@ export class BatchModule implements OnModuleInit, OnApplicationShutdown {
           useFactory: (llms?: LlmRegistry, accounting?: TokenAccounting) => (llms && accounting ? new LlmNodeCaller(llms, accounting) : undefined),
         },
         UsersService,
+        UserSelector,
         WorkflowsService,
         ExecutionRunner,
-        RunOrchestrator,
+        RunScheduler,
+        RunEvents,
+        RunRecovery,
+        RunRetention,
+        RunsService,
       ],
-      exports: [BATCH_STORE, BATCH_CONFIG, UsersService, WorkflowsService, RunOrchestrator],
+      exports: [BATCH_STORE, BATCH_CONFIG, UsersService, WorkflowsService, RunsService],
     };
   }
 

@@ -8,10 +8,11 @@ import type {
   Run,
   RunEvent,
   RunResults,
-  RunSummary,
+  RunPage,
   StartedRun,
   StartRunRequest,
   User,
+  UserBody,
   UserPage,
   UserQuery,
   Workflow,
@@ -105,7 +106,7 @@ const enc = encodeURIComponent;
 export const api = {
   listUsers: (q: UserQuery = {}, signal?: AbortSignal) => json<UserPage>(`/api/users${query({ ...q })}`, { signal }),
   getUser: (id: string) => json<User>(`/api/users/${enc(id)}`),
-  createUser: (user: Partial<User> & { name: string }) => send<User>('POST', '/api/users', user),
+  createUser: (user: UserBody) => send<User>('POST', '/api/users', user),
   replaceUser: (id: string, user: User) => send<User>('PUT', `/api/users/${enc(id)}`, user),
   deleteUser: (id: string) => send<void>('DELETE', `/api/users/${enc(id)}`),
   importUsers: (content: string, format: 'csv' | 'json', mode: 'upsert' | 'skip' = 'upsert') =>
@@ -128,7 +129,7 @@ export const api = {
 
   startRun: (body: StartRunRequest) => send<StartedRun>('POST', '/api/runs', body),
   listRuns: (offset = 0, limit = 20, signal?: AbortSignal) =>
-    json<{ items: RunSummary[]; total: number }>(`/api/runs${query({ offset, limit })}`, { signal }),
+    json<RunPage>(`/api/runs${query({ offset, limit })}`, { signal }),
   getRun: (id: string, signal?: AbortSignal) => json<Run>(`/api/runs/${enc(id)}`, { signal }),
   cancelRun: (id: string) => send<Run>('POST', `/api/runs/${enc(id)}/cancel`),
   retryFailed: (id: string) => send<Run>('POST', `/api/runs/${enc(id)}/retry-failed`),

@@ -1,31 +1,6 @@
-import { ExecutionRecord, ExecutionStatus, NodeResult, RunMeta } from '../store/batch-records';
+import type { Analytics, DurationStats, RunResults } from '../api/runs.types';
+import { ExecutionRecord, NodeResult, RunMeta } from '../store/batch-records';
 import { csvDocument, flatten } from '../users/csv';
-
-export interface UserResults {
-  userId: string;
-  userName: string;
-  status: ExecutionStatus;
-  error?: string;
-  durationMs?: number;
-  tokens: number;
-  nodes: NodeResult[];
-  final?: unknown;
-}
-
-export interface RunResults {
-  runId: string;
-  workflowId: string;
-  users: UserResults[];
-}
-
-export interface Analytics {
-  runId: string;
-  successRate: number;
-  totalTokens: number;
-  averageTokens: number;
-  duration: { p50: number; p95: number };
-  byNode: { nodeId: string; successRate: number; totalTokens: number; averageTokens: number; duration: { p50: number; p95: number } }[];
-}
 
 /** A run's stored results grouped by user, nodes in workflow order, the result node's output as final. */
 export function groupResults(meta: RunMeta, executions: ExecutionRecord[], results: NodeResult[]): RunResults {
@@ -104,7 +79,7 @@ function ratio(part: number, whole: number): number {
 }
 
 /** Nearest-rank p50 and p95 in milliseconds. */
-export function percentiles(values: number[]): { p50: number; p95: number } {
+export function percentiles(values: number[]): DurationStats {
   if (values.length === 0) return { p50: 0, p95: 0 };
   const sorted = [...values].sort((a, b) => a - b);
   const rank = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];

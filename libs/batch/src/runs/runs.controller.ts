@@ -3,10 +3,13 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AdminGuard } from '@userscope/http';
 import { BATCH_STORE } from '../batch.constants';
+import { BodyValidationPipe } from '../validation/body-validation.pipe';
+import { StartRunDto } from './dto/start-run.dto';
 import { badRequest } from '../batch-http.errors';
 import { BatchStore } from '../store/batch-store.interface';
-import { RunEvent, RunOrchestrator, RunView } from './run.orchestrator';
-import { Analytics, analytics, exportCsv, exportJson, groupResults, RunResults } from './run-results.view';
+import type { Analytics, RunEvent, RunResults, RunView, StartedRun } from '../api/runs.types';
+import { RunsService } from './runs.service';
+import { analytics, exportCsv, exportJson, groupResults } from './run-results.view';
 
 /** Runs of a batch workflow over many users, their progress, results and exports (operator API). */
 @ApiTags('batch')
@@ -18,14 +21,14 @@ export class RunsController implements BeforeApplicationShutdown {
   private readonly streams = new Set<() => void>();
 
   constructor(
-    private readonly runs: RunOrchestrator,
+    private readonly runs: RunsService,
     @Inject(BATCH_STORE) private readonly store: BatchStore,
   ) {}
 
   @Post()
   @HttpCode(202)
   @ApiOperation({ summary: 'Start a run of a batch workflow for selected users (or all)' })
-  start(@Body() body: unknown): Promise<{ runId: string; executions: { userId: string; workflowId: string }[] }> {
+  start(@Body(BodyValidationPipe) body: StartRunDto): Promise<StartedRun> {
     return this.runs.start(body);
   }
 

@@ -1,19 +1,21 @@
-import { SESSION_ID_PATTERN } from '@userscope/runtime';
+import { validateSync } from 'class-validator';
 import { BatchUser } from '../store/batch-records';
+import { validationIssues } from '@userscope/runtime';
+import { UserDto } from './dto/user.dto';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** Checks a user from the API or an import; returns the reason it is rejected, or the clean user. */
+/** Checks a user from the API or an import against `UserDto`; returns the reason it is rejected, or the clean user. */
 export function checkUser(value: unknown): { user?: BatchUser; reason?: string } {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return { reason: 'a user must be a JSON object' };
   const record = value as Record<string, unknown>;
-  if (typeof record.name !== 'string' || !record.name.trim()) return { reason: "'name' is required" };
-  if (record.id !== undefined && (typeof record.id !== 'string' || !SESSION_ID_PATTERN.test(record.id))) {
-    return { reason: `'id' must match ${SESSION_ID_PATTERN.source}` };
-  }
+  // Only the declared fields are validated, so the free ones need no copying (imports hold up to max_users rows).
+  const declared = Object.assign(new UserDto(), { name: record.name, id: record.id });
+  const [issue] = validationIssues(validateSync(declared, { stopAtFirstError: true }));
+  if (issue) return { reason: `'${issue.path}' ${issue.message}` };
   const badKey = findForbiddenKey(record);
   if (badKey) return { reason: `the key '${badKey}' is not allowed` };
-  return { user: { ...record, name: record.name.trim() } as BatchUser };
+  return { user: { ...record, name: (record.name as string).trim() } as BatchUser };
 }
 
 /** The first CSV column that cannot be a field path (`__proto__.x`, `a..b`), if any; columns without a name are ignored. */

@@ -1,15 +1,18 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiExtraModels, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AdminGuard } from '@userscope/http';
+import type { ImportReport, UserPage } from '../api/users.types';
 import { BatchMessages } from '../batch.messages';
 import { badRequest } from '../batch-http.errors';
 import { BatchUser } from '../store/batch-records';
-import { ImportReport, UsersService } from './users.service';
+import { UserDto } from './dto/user.dto';
+import { UsersService } from './users.service';
 
 /** The users directory (operator API). */
 @ApiTags('batch')
 @ApiBearerAuth()
+@ApiExtraModels(UserDto)
 @Controller('api/users')
 @UseGuards(AdminGuard)
 export class UsersController {
@@ -23,7 +26,7 @@ export class UsersController {
     @Query('limit') limit?: string,
     @Query('sort') sort?: string,
     @Query('order') order?: string,
-  ): Promise<{ items: BatchUser[]; total: number }> {
+  ): Promise<UserPage> {
     return this.users.list({
       search,
       offset: toInt(offset, 'offset'),
@@ -48,6 +51,11 @@ export class UsersController {
   @Post('import')
   @HttpCode(200)
   @ApiOperation({ summary: 'Import users from CSV (header row) or a JSON array' })
+  @ApiConsumes('application/json', 'text/csv')
+  @ApiBody({
+    description: 'A JSON array of users, or CSV text whose header row names the fields (`a.b` columns become nested fields)',
+    schema: { oneOf: [{ type: 'array', items: { $ref: getSchemaPath(UserDto) } }, { type: 'string', description: 'CSV text' }] },
+  })
   import(@Req() request: FastifyRequest, @Body() body: unknown, @Query('mode') mode?: string): Promise<ImportReport> {
     if (mode !== undefined && mode !== 'upsert' && mode !== 'skip') throw badRequest("mode must be 'upsert' or 'skip'");
     const type = String(request.headers['content-type'] ?? '').split(';')[0].trim();
@@ -64,13 +72,14 @@ export class UsersController {
 
   @Post()
   @ApiOperation({ summary: 'Create a user (id made from the name when absent)' })
-  create(@Body() body: unknown): Promise<BatchUser> {
+  // Checked by the service against UserDto, as import rows are.
+  create(@Body() body: UserDto): Promise<BatchUser> {
     return this.users.create(body);
   }
 
   @Put(':id')
   @ApiOperation({ summary: "Replace a user's fields" })
-  replace(@Param('id') id: string, @Body() body: unknown): Promise<BatchUser> {
+  replace(@Param('id') id: string, @Body() body: UserDto): Promise<BatchUser> {
     return this.users.replace(id, body);
   }
 

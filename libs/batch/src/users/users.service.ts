@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { ImportReport, UserPage, UserQuery } from '../api/users.types';
 import { BATCH_CONFIG, BATCH_STORE } from '../batch.constants';
 import { BatchMessages } from '../batch.messages';
 import { badRequest, conflict, notFound } from '../batch-http.errors';
@@ -8,19 +9,6 @@ import { BatchUser } from '../store/batch-records';
 import { csvDocument, flatten, parseCsv } from './csv';
 import { badCsvColumn, checkUser, idFromName, userFromCsv } from './user.record';
 
-export interface UserQuery {
-  search?: string;
-  offset?: number;
-  limit?: number;
-  sort?: string;
-  order?: 'asc' | 'desc';
-}
-
-export interface ImportReport {
-  imported: number;
-  rejected: { row: number; reason: string }[];
-}
-
 /** The users directory: search, paging, CRUD, CSV/JSON import and export. */
 @Injectable()
 export class UsersService {
@@ -29,7 +17,7 @@ export class UsersService {
     @Inject(BATCH_CONFIG) private readonly config: BatchConfig,
   ) {}
 
-  async list(query: UserQuery): Promise<{ items: BatchUser[]; total: number }> {
+  async list(query: UserQuery): Promise<UserPage> {
     const needle = query.search?.trim().toLowerCase();
     let users = await this.store.listUsers();
     if (needle) users = users.filter((user) => Object.values(flatten(user)).some((value) => value.toLowerCase().includes(needle)));

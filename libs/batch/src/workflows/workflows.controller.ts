@@ -1,8 +1,12 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminGuard } from '@userscope/http';
-import { RunOrchestrator } from '../runs/run.orchestrator';
-import { Preflight, WorkflowsService, WorkflowView } from './workflows.service';
+import type { Preflight, WorkflowView } from '../api/workflows.types';
+import { BatchWorkflowDefinition } from '../config/batch-workflow.definition';
+import { UserSelectionDto } from '../users/dto/user-selection.dto';
+import { UserSelector } from '../users/user.selector';
+import { BodyValidationPipe } from '../validation/body-validation.pipe';
+import { WorkflowsService } from './workflows.service';
 
 @ApiTags('batch')
 @ApiBearerAuth()
@@ -11,7 +15,7 @@ import { Preflight, WorkflowsService, WorkflowView } from './workflows.service';
 export class WorkflowsController {
   constructor(
     private readonly workflows: WorkflowsService,
-    private readonly runs: RunOrchestrator,
+    private readonly users: UserSelector,
   ) {}
 
   @Get()
@@ -28,13 +32,14 @@ export class WorkflowsController {
 
   @Post()
   @ApiOperation({ summary: 'Create a batch workflow' })
-  create(@Body() body: unknown): Promise<WorkflowView> {
+  // Checked by the service, as YAML workflows are: the rules of the class, then the configured functions and LLMs.
+  create(@Body() body: BatchWorkflowDefinition): Promise<WorkflowView> {
     return this.workflows.create(body);
   }
 
   @Put(':id')
   @ApiOperation({ summary: 'Replace an API-defined batch workflow' })
-  replace(@Param('id') id: string, @Body() body: unknown): Promise<WorkflowView> {
+  replace(@Param('id') id: string, @Body() body: BatchWorkflowDefinition): Promise<WorkflowView> {
     return this.workflows.replace(id, body);
   }
 
@@ -48,8 +53,8 @@ export class WorkflowsController {
   @Post(':id/preflight')
   @HttpCode(200)
   @ApiOperation({ summary: 'Which selected users lack which fields the workflow uses' })
-  async preflight(@Param('id') id: string, @Body() body: unknown): Promise<Preflight> {
+  async preflight(@Param('id') id: string, @Body(BodyValidationPipe) selection: UserSelectionDto): Promise<Preflight> {
     const workflow = await this.workflows.get(id);
-    return this.workflows.preflight(workflow, await this.runs.selectUsers(body));
+    return this.workflows.preflight(workflow, await this.users.select(selection));
   }
 }

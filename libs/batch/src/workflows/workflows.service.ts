@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { configSection, USERSCOPE_CONFIG, UserscopeConfig } from '@userscope/runtime';
 import { LLM_CONFIG_SECTION } from '@userscope/llm';
+import type { Preflight, WorkflowView } from '../api/workflows.types';
 import { BATCH_CONFIG, BATCH_STORE } from '../batch.constants';
 import { BatchMessages } from '../batch.messages';
 import { badRequest, conflict, notFound } from '../batch-http.errors';
@@ -9,18 +10,8 @@ import { BatchWorkflowDefinition } from '../config/batch-workflow.definition';
 import { BatchStore } from '../store/batch-store.interface';
 import { BatchUser } from '../store/batch-records';
 import { missingFields } from '../templates/template.renderer';
+import { fieldErrors } from '../validation/field-issues';
 import { workflowUserFields } from './workflow.checker';
-
-export interface WorkflowView extends BatchWorkflowDefinition {
-  source: 'config' | 'api';
-  fields: string[];
-}
-
-export interface Preflight {
-  fields: string[];
-  missing: { userId: string; userName: string; fields: string[] }[];
-  ok: boolean;
-}
 
 /** Batch workflows: those of the config file (read-only) and those made through the API. */
 @Injectable()
@@ -87,7 +78,7 @@ export class WorkflowsService {
       functions: [...this.userscope.functions.keys()],
       llms: configSection(this.userscope, LLM_CONFIG_SECTION).map((llm) => llm.name),
     });
-    if (!workflow) throw badRequest(BatchMessages.invalidWorkflow(), problems.map((p) => ({ field: p.path, errors: [p.message] })));
+    if (!workflow) throw badRequest(BatchMessages.invalidWorkflow(), fieldErrors(problems));
     return workflow;
   }
 }

@@ -30,7 +30,7 @@ export function validateConfigSection<T extends object>(
     Object.defineProperty(value, key, { value: copyMapping(plain[key] as Record<string, unknown>), enumerable: true, writable: true, configurable: true });
   }
   const errors = validateSync(value, { whitelist: true, forbidNonWhitelisted: unknownKeys === 'error' });
-  issues.push(...configIssues(errors, path, cls));
+  issues.push(...validationIssues(errors, path, cls));
   return value;
 }
 
@@ -49,11 +49,15 @@ function copyMapping(mapping: Record<string, unknown>): Record<string, unknown> 
   return copy;
 }
 
-function configIssues(errors: ValidationError[], path: string, cls: Function): ConfigIssue[] {
+/**
+ * class-validator's error tree as a flat list of `{path, message}`: list items as `nodes[0]`, the
+ * property's name taken off the front of its message (the path names it), unknown keys with the known ones.
+ */
+export function validationIssues(errors: ValidationError[], path = '', cls?: Function): ConfigIssue[] {
   return errors.flatMap((error) => {
     const keyPath = /^\d+$/.test(error.property) ? `${path}[${error.property}]` : path ? `${path}.${error.property}` : error.property;
     // A nested object's unknown key names the keys of its own class.
-    const owner = error.target && typeof error.target === 'object' ? error.target.constructor : cls;
+    const owner = error.target && typeof error.target === 'object' ? error.target.constructor : (cls ?? Object);
     const own = Object.entries(error.constraints ?? {}).map(([constraint, message]) => ({
       path: keyPath,
       message:
@@ -61,6 +65,6 @@ function configIssues(errors: ValidationError[], path: string, cls: Function): C
           ? `unknown key '${error.property}' for ${owner.name}; known keys: ${configKeys(owner).join(', ')}`
           : message.replace(new RegExp(`^${error.property} `), ''),
     }));
-    return [...own, ...configIssues(error.children ?? [], keyPath, cls)];
+    return [...own, ...validationIssues(error.children ?? [], keyPath, cls)];
   });
 }

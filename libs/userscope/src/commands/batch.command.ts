@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { UserscopeHttpError } from '@userscope/runtime';
-import { exportCsv, exportJson, groupResults, RunOrchestrator, RunResults, UsersService, WorkflowsService, BATCH_STORE, BatchStore } from '@userscope/batch';
+import { exportCsv, exportJson, groupResults, RunResults, RunsService, UsersService, WorkflowsService, BATCH_STORE, BatchStore } from '@userscope/batch';
 import { loadApplication } from '../application.loader';
 import { UserscopeModule } from '../userscope.module';
 import { CliCommand, CONFIG_OPTIONS, configFileOption, UsageError } from './cli-command';
@@ -61,7 +61,7 @@ export const batchCommand: CliCommand = {
           return 1;
         }
       }
-      const runs = app.get(RunOrchestrator);
+      const runs = app.get(RunsService);
       const { runId, executions } = await runs.start({
         workflowId: workflow.id,
         ...(userIds ? { userIds } : { all: true }),

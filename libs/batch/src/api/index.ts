@@ -1,0 +1,4 @@
+// The batch API's shapes, shared with the web page (which imports them with `import type`).
+export type * from './users.types';
+export type * from './workflows.types';
+export type * from './runs.types';

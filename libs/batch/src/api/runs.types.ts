@@ -1,0 +1,128 @@
+// The runs' request, reply and event shapes. Plain types only, so the web page can share them.
+import type { UserSelection } from './users.types';
+import type { BatchNodeType } from './workflows.types';
+
+export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+export type ExecutionStatus = 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+/** The body of POST /api/runs: a workflow and the users to run it for. */
+export interface StartRunRequest extends UserSelection {
+  workflowId: string;
+  /** Executions at once; default `batch.default_concurrency`, at most `batch.max_concurrency`. */
+  concurrency?: number;
+  /** Run even when users lack fields the workflow needs (under `on_missing: error`). */
+  force?: boolean;
+}
+
+export interface StartedRun {
+  runId: string;
+  executions: { userId: string; workflowId: string }[];
+}
+
+export interface Progress {
+  total: number;
+  pending: number;
+  running: number;
+  succeeded: number;
+  failed: number;
+  cancelled: number;
+}
+
+/** A run without its executions, as the run history lists it. */
+export interface RunSummary {
+  id: string;
+  workflowId: string;
+  workflowName: string;
+  status: RunStatus;
+  concurrency: number;
+  createdAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  progress: Progress;
+}
+
+export interface RunPage {
+  items: RunSummary[];
+  total: number;
+}
+
+/** One user's execution of a run's workflow. */
+export interface ExecutionRecord {
+  /** `workflow-<userId>-<runId>`, as the seed names them. */
+  id: string;
+  userId: string;
+  userName: string;
+  status: ExecutionStatus;
+  attempts: number;
+  error?: string;
+  durationMs?: number;
+  tokens: number;
+}
+
+/** A run with every execution. */
+export interface RunView extends RunSummary {
+  executions: ExecutionRecord[];
+}
+
+/** What a run publishes as it goes. */
+export type RunEvent =
+  | { type: 'execution'; data: ExecutionRecord }
+  | { type: 'progress'; data: Progress }
+  | { type: 'end'; data: { status: RunStatus } };
+
+/** The events of GET /api/runs/{id}/events: a snapshot on connect, then the run's own. */
+export type RunStreamEvent = { type: 'snapshot'; data: RunView } | RunEvent;
+
+/** One node's output for one user, stored under `${userId}-${nodeId}` (the seed's structure). */
+export interface NodeResult {
+  nodeId: string;
+  type: BatchNodeType;
+  name?: string;
+  model?: string;
+  structured: boolean;
+  content: unknown;
+  tokens: number;
+  userName: string;
+  userId: string;
+  durationMs: number;
+}
+
+export interface UserResults {
+  userId: string;
+  userName: string;
+  status: ExecutionStatus;
+  error?: string;
+  durationMs?: number;
+  tokens: number;
+  nodes: NodeResult[];
+  final?: unknown;
+}
+
+export interface RunResults {
+  runId: string;
+  workflowId: string;
+  users: UserResults[];
+}
+
+/** Nearest-rank percentiles in milliseconds. */
+export interface DurationStats {
+  p50: number;
+  p95: number;
+}
+
+export interface NodeAnalytics {
+  nodeId: string;
+  successRate: number;
+  totalTokens: number;
+  averageTokens: number;
+  duration: DurationStats;
+}
+
+export interface Analytics {
+  runId: string;
+  successRate: number;
+  totalTokens: number;
+  averageTokens: number;
+  duration: DurationStats;
+  byNode: NodeAnalytics[];
+}
