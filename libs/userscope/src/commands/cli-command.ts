@@ -6,7 +6,9 @@ export interface CliCommand {
   summary: string;
   usage: string;
   options: NonNullable<ParseArgsConfig['options']>;
-  run(values: Record<string, string | boolean | undefined>): Promise<number | undefined>;
+  /** Whether the command takes arguments besides its options (`init DIR`). */
+  positionals?: boolean;
+  run(values: Record<string, string | boolean | undefined>, positionals?: string[]): Promise<number | undefined>;
 }
 
 /** `--config_file` or its alias `--config`; a usage error when neither is given. */

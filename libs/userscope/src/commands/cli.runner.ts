@@ -4,9 +4,10 @@ import { serveCommand } from './serve.command';
 import { runCommand } from './run.command';
 import { validateCommand } from './validate.command';
 import { batchCommand } from './batch.command';
+import { initCommand } from './init.command';
 import { CliCommand, UsageError } from './cli-command';
 
-const COMMANDS: CliCommand[] = [serveCommand, runCommand, validateCommand, batchCommand];
+const COMMANDS: CliCommand[] = [initCommand, serveCommand, runCommand, validateCommand, batchCommand];
 
 function mainHelp(): string {
   return [
@@ -32,12 +33,13 @@ export async function runCli(argv: string[]): Promise<number | undefined> {
     return 2;
   }
   let values: Record<string, string | boolean | undefined>;
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({
+    ({ values, positionals } = parseArgs({
       args: rest,
       options: { ...command.options, help: { type: 'boolean', short: 'h' } },
       strict: true,
-      allowPositionals: false,
+      allowPositionals: command.positionals === true,
     }));
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${command.usage}`);
@@ -48,7 +50,7 @@ export async function runCli(argv: string[]): Promise<number | undefined> {
     return 0;
   }
   try {
-    return await command.run(values);
+    return await command.run(values, positionals);
   } catch (error) {
     if (error instanceof UsageError) {
       console.error(error.message);
