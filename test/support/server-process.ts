@@ -1,0 +1,78 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/**
+ * A server this test started as a child process, in a process group of its own so that `stop()`
+ * ends it and whatever it started (`npm start` runs a shell, which runs node), and nothing else.
+ */
+export class ServerProcess {
+  private output = '';
+  private exited: Promise<number | null>;
+
+  private constructor(private readonly child: ChildProcess, private readonly label: string) {
+    child.stdout!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  }
+
+  static start(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): ServerProcess {
+    const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    return new ServerProcess(child, `${command} ${args.join(' ')} in ${options.cwd}`);
+  }
+
+  /** Resolves with the first match of `pattern` in the output; rejects if the process ends first or `timeoutMs` passes. */
+  waitForOutput(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const match = this.output.match(pattern);
+        if (!match) return;
+        done();
+        resolve(match);
+      };
+      const fail = (why: string) => {
+        done();
+        reject(new Error(`${this.label}: ${why} before printing ${pattern}. Its output:\n${this.output.slice(-4000)}`));
+      };
+      const timer = setTimeout(() => fail(`no match within ${timeoutMs} ms`), timeoutMs);
+      const onExit = (code: number | null) => fail(`exited (${code})`);
+      const done = () => {
+        clearTimeout(timer);
+        this.child.stdout!.off('data', check);
+        this.child.stderr!.off('data', check);
+        this.child.off('exit', onExit);
+      };
+      this.child.stdout!.on('data', check);
+      this.child.stderr!.on('data', check);
+      this.child.once('exit', onExit);
+      check();
+    });
+  }
+
+  /** Ends the process group: SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
+  async stop(graceMs = 5000): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const signal = (name: NodeJS.Signals) => {
+      try {
+        process.kill(-this.child.pid!, name);
+      } catch {
+        // The group is gone already.
+      }
+    };
+    signal('SIGTERM');
+    const timer = setTimeout(() => signal('SIGKILL'), graceMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
+
+/** A port nothing listens on now: the OS picks it for a listener on port 0, which closes at once. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
