@@ -44,3 +44,4 @@ export * from './copies/runtime-copies';
 export * from './exceptions/runtime-version-conflict.exception';
 /** @internal Nest internals Userscope's packages share (see internals/library-internals.ts). */
 export { appliedContextIdStrategy } from './internals/library-internals';
+export * from './functions/user-functions';

@@ -7,6 +7,7 @@ import { pluginWithConfiguredFunctions } from './functions/configured-function.p
 import { FunctionCatalog } from './functions/function.catalog';
 import { Functions, SharedFunctions } from './functions/functions.accessor';
 import { WorkflowRunner } from './functions/workflow.runner';
+import { UserFunctions } from './functions/user-functions';
 import { DurableInstanceTracker } from './session/durable-instance.tracker';
 import { SessionLifecycle } from './session/session.lifecycle';
 import { SessionRegistry } from './session/session.registry';
@@ -32,7 +33,7 @@ export class UserscopeRuntimeModule {
     if (duplicates) new Logger('Userscope').warn(duplicates);
     // Libraries that need it switch it on themselves (the LLM library, for token accounting).
     if (options.config.general.track_current_session) trackCurrentSession();
-    const services = [FunctionCatalog, Functions, SharedFunctions, SessionRegistry, SessionLifecycle, IdleSessionEvictor, DurableInstanceTracker, WorkflowRunner];
+    const services = [FunctionCatalog, Functions, SharedFunctions, SessionRegistry, SessionLifecycle, IdleSessionEvictor, DurableInstanceTracker, WorkflowRunner, UserFunctions];
     return {
       module: UserscopeRuntimeModule,
       global: true,

@@ -4,6 +4,8 @@ import { USERSCOPE_CONFIG, WORKFLOW_NAME } from '../runtime.constants';
 import { providerTokenOf } from './configured-function.providers';
 import { ConfiguredFunction, UserscopeConfig } from '../config/userscope-config.interface';
 import { FunctionHandle } from './function-handle';
+import { RuntimeMessages } from '../runtime.messages';
+import type { UserSession } from '../session/user-session';
 
 /** Knows the configured functions and holds the handles of the shared ones, built at startup. */
 @Injectable()
@@ -40,6 +42,13 @@ export class FunctionCatalog implements OnApplicationBootstrap {
 
   shared(name: string): FunctionHandle | undefined {
     return this.sharedHandles.get(name);
+  }
+
+  /** What `name` is to `session`'s user: their own per-user instance, or the shared one. Throws for an unknown name. */
+  forSession<I = any, O = any>(session: UserSession, name: string): FunctionHandle<I, O> {
+    const handle = session.functions.get(name) ?? this.sharedHandles.get(name);
+    if (!handle) throw new Error(RuntimeMessages.unknownFunction(name, this.names()));
+    return handle;
   }
 
   /** Configured names a caller may ask for (the workflow is reached through /generate, not by name). */

@@ -18,9 +18,7 @@ export class Functions {
   ) {}
 
   get<I = any, O = any>(name: string): FunctionHandle<I, O> {
-    const handle = this.session.functions.get(name) ?? this.catalog.shared(name);
-    if (!handle) throw new Error(RuntimeMessages.unknownFunction(name, this.catalog.names()));
-    return handle;
+    return this.catalog.forSession(this.session, name);
   }
 }
 
