@@ -67,5 +67,9 @@ function fromObject(config: unknown, file: string, dir: string): RawConfig {
   if (!config || typeof config !== 'object' || Array.isArray(config)) {
     throw new ConfigError(file, [{ path: '', message: 'the config must be an object with at least a workflow: section' }]);
   }
-  return { file, dir, document: structuredClone(config) as Record<string, unknown> };
+  try {
+    return { file, dir, document: structuredClone(config) as Record<string, unknown> };
+  } catch (error) {
+    throw new ConfigError(file, [{ path: '', message: `the config must be plain data, as YAML would give: ${(error as Error).message}` }]);
+  }
 }
