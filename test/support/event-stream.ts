@@ -1,26 +1,8 @@
 import { ClientRequest, IncomingMessage, request as httpRequest } from 'node:http';
 
-/** One server-sent event: its name (`message` when unnamed) and its parsed JSON data. */
-export interface ServerSentEvent {
-  event: string;
-  data: unknown;
-}
+import { parseEvents, type TestStreamEvent as ServerSentEvent } from '@userscope/testing';
 
-/** The events of a complete `text/event-stream` body. */
-export function parseEvents(text: string): ServerSentEvent[] {
-  return text
-    .split('\n\n')
-    .filter((block) => block.length > 0)
-    .map((block) => {
-      let event = 'message';
-      const data: string[] = [];
-      for (const line of block.split('\n')) {
-        if (line.startsWith('event: ')) event = line.slice('event: '.length);
-        else if (line.startsWith('data: ')) data.push(line.slice('data: '.length));
-      }
-      return { event, data: JSON.parse(data.join('\n')) };
-    });
-}
+export { parseEvents, type ServerSentEvent };
 
 /** A stream opened with node's own HTTP client, its first event read, the connection still open. */
 export interface OpenStream {

@@ -1,2 +1,2 @@
 export { createTestServer, type TestServer, type TestServerOptions } from './test-server';
-export { UserClient, type TestReply, type TestStreamEvent } from './user-client';
+export { parseEvents, UserClient, type TestReply, type TestStreamEvent } from './user-client';

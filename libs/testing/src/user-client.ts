@@ -66,7 +66,8 @@ export class UserClient {
   }
 }
 
-function parseEvents(text: string): TestStreamEvent[] {
+/** The events of a complete `text/event-stream` body; JSON data parsed. */
+export function parseEvents(text: string): TestStreamEvent[] {
   return text
     .split('\n\n')
     .filter((block) => block.trim().length > 0)
