@@ -142,6 +142,25 @@ describe('UserscopeModule in a host Nest app', () => {
   });
 });
 
+describe('two Userscope apps in one process', () => {
+  it("each admits its own server's requests into its own sessions, also after the other closed", async () => {
+    const first = await listen(hostAppModule({ config: CONFIG, plugins: [DeskPlugin] }));
+    const second = await listen(hostAppModule({ config: CONFIG, plugins: [DeskPlugin] }));
+    try {
+      expect((await first.call('/desk', { user: 'max' })).status).toBe(200);
+      expect((await second.call('/desk', { user: 'max' })).status).toBe(200);
+      expect(first.app.get(SessionRegistry).get('max')?.completedRequests).toBe(1);
+      expect(second.app.get(SessionRegistry).get('max')?.completedRequests).toBe(1);
+      await second.app.close();
+      expect((await first.call('/desk', { user: 'max' })).status).toBe(200);
+      expect(first.app.get(SessionRegistry).get('max')?.completedRequests).toBe(2);
+    } finally {
+      await first.app.close();
+      await second.app.close();
+    }
+  });
+});
+
 describe('UserscopeModule.forRootAsync', () => {
   @Injectable()
   class SettingsService {

@@ -1,5 +1,5 @@
-import { Global, Inject, Module, OnApplicationBootstrap, OnModuleInit, Optional, Type, UseFilters } from '@nestjs/common';
-import { APP_INTERCEPTOR, ContextIdFactory, HttpAdapterHost } from '@nestjs/core';
+import { Global, Inject, Module, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit, Optional, Type, UseFilters } from '@nestjs/common';
+import { ContextIdFactory, ContextIdStrategy, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
 import { appliedContextIdStrategy, inlineSchema, USERSCOPE_CONFIG, UserscopeConfig } from '@userscope/runtime';
 import { Logger } from '@nestjs/common';
 import { GenerateController } from './generate.controller';
@@ -15,7 +15,7 @@ import { SessionContextIdStrategy } from './identity/session-context-id.strategy
 import { ChatController } from './chat/chat.controller';
 import { ChatCompletionsController } from './chat/chat-completions.controller';
 import { RequestAdmission } from './admission/request-admission';
-import { SessionAdmissionInterceptor } from './admission/session-admission.interceptor';
+import { admitRequestScopedControllers } from './admission/admitted-controllers';
 import { registerAdmissionRelease } from './admission/admission-release.hook';
 import { ErrorFilter } from './error.filter';
 
@@ -52,28 +52,36 @@ useUserscopeErrors(...USERSCOPE_CONTROLLERS);
     RequestAdmission,
     AdminGuard,
     MetricsRegistry,
-    { provide: APP_INTERCEPTOR, useClass: SessionAdmissionInterceptor },
   ],
   exports: [IdentityResolver, AdminGuard, MetricsRegistry],
 })
-export class UserscopeHttpModule implements OnModuleInit, OnApplicationBootstrap {
+export class UserscopeHttpModule implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   constructor(
-    strategy: SessionContextIdStrategy,
-    private readonly admission: RequestAdmission,
+    private readonly strategy: SessionContextIdStrategy,
     private readonly metrics: MetricsRegistry,
+    modules: ModulesContainer,
     @Inject(USERSCOPE_CONFIG) private readonly config: UserscopeConfig,
     @Optional() private readonly adapterHost?: HttpAdapterHost,
   ) {
     // Composed, not replaced: the host's own strategy keeps serving the requests Userscope does not own.
     ContextIdFactory.apply(strategy.composeWith(appliedContextIdStrategy()));
+    // Now, while the app is being created: Nest reads controllers' interceptors when it adds routes, at init.
+    admitRequestScopedControllers(modules);
   }
 
   /** Fastify hooks cover every route, the host's too, as long as they go on before the server is ready. */
   onModuleInit(): void {
     const fastify = this.adapterHost?.httpAdapter?.getInstance?.();
     if (!fastify?.addHook) return; // an application context (the CLI's run, batch): no HTTP
+    this.strategy.serve(fastify);
     registerRequestMetrics(fastify, this.metrics);
-    registerAdmissionRelease(fastify, this.admission);
+    registerAdmissionRelease(fastify);
+  }
+
+  /** Hands the process's strategy back to the one before, when it is still this app's. */
+  onModuleDestroy(): void {
+    this.strategy.close();
+    if (appliedContextIdStrategy() === this.strategy) ContextIdFactory.apply(this.strategy.host as ContextIdStrategy);
   }
 
   /** NAT logs the /generate payload format at startup; so do we. */

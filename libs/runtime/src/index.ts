@@ -43,5 +43,5 @@ export * from './session/current-session';
 export * from './copies/runtime-copies';
 export * from './exceptions/runtime-version-conflict.exception';
 /** @internal Nest internals Userscope's packages share (see internals/library-internals.ts). */
-export { appliedContextIdStrategy } from './internals/library-internals';
+export { appliedContextIdStrategy, providerGraph, type ProviderNode } from './internals/library-internals';
 export * from './functions/user-functions';

@@ -1,25 +1,22 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
 import { finalize, from, Observable, switchMap, tap } from 'rxjs';
-import { RequestAdmission } from './request-admission';
+import { finishAdmission, whenAdmitted } from './request-admission';
 
 /**
  * Runs a request-scoped controller's handler inside its user's slot: it waits for the slot (the
  * per-user limits answer 429 or 503 before the handler runs) and gives it back when the handler is
- * done, even when its client left first. Other requests pass untouched.
+ * done, even when its client left first. Stateless: the request carries its admission.
  */
-@Injectable()
 export class SessionAdmissionInterceptor implements NestInterceptor {
-  constructor(private readonly admission: RequestAdmission) {}
-
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<object>();
-    const admitted = context.getType() === 'http' ? this.admission.whenAdmitted(request) : undefined;
+    const admitted = context.getType() === 'http' ? whenAdmitted(request) : undefined;
     if (!admitted) return next.handle();
     let failed = false;
     return from(admitted).pipe(
       switchMap(() => next.handle()),
       tap({ error: () => (failed = true) }),
-      finalize(() => this.admission.finish(request, failed)),
+      finalize(() => finishAdmission(request, failed)),
     );
   }
 }

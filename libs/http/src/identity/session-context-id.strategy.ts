@@ -10,10 +10,15 @@ import { IdentityRequest } from './interfaces/identity-mode.interface';
  * that a user writes get that user's per-user instances, admitted like any request of the user.
  * Userscope's own routes are singletons that admit themselves. The host app's own strategy, if it
  * has one, still serves every request without a Userscope identity and every non-durable tree.
+ * Nest keeps one strategy per process: with two apps in one process (tests), each app's strategy
+ * answers its own server's requests and hands the others down the chain.
  */
 @Injectable()
 export class SessionContextIdStrategy implements ContextIdStrategy {
-  private host: ContextIdStrategy | undefined;
+  /** The strategy applied before this one, if any. */
+  host: ContextIdStrategy | undefined;
+  private server: object | undefined;
+  private closed = false;
 
   constructor(
     private readonly identity: IdentityResolver,
@@ -26,8 +31,19 @@ export class SessionContextIdStrategy implements ContextIdStrategy {
     return this;
   }
 
-  attach(contextId: ContextId, request: Partial<IdentityRequest> & { url?: string }): ReturnType<ContextIdStrategy['attach']> {
+  /** Answers only the requests of `server` (the app's Fastify instance), once known. */
+  serve(server: object | undefined): void {
+    this.server = server;
+  }
+
+  /** The app closed: its requests are over, the rest go down the chain. */
+  close(): void {
+    this.closed = true;
+  }
+
+  attach(contextId: ContextId, request: Partial<IdentityRequest> & { url?: string; server?: object }): ReturnType<ContextIdStrategy['attach']> {
     const hosted = this.host?.attach(contextId, request);
+    if (this.closed || (this.server && request.server && request.server !== this.server)) return hosted;
     const userId = request.url !== undefined && isUserscopeRoute(request.url) ? undefined : this.identify(request);
     if (!userId) return hosted;
     const session = this.admission.admit(request, userId);
