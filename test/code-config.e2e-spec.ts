@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Inject, Module } from '@nestjs/common';
 import { PerUserWorkflowExampleModule } from '@userscope/examples';
+import { SharedFunction, UserscopePlugin } from '@userscope/runtime';
 import { createTestServer } from '@userscope/testing';
 import { defineConfig, runCli } from 'userscope';
 
@@ -10,6 +12,20 @@ const SEED = defineConfig({
   functions: { notepad: { _type: 'per_user_notepad' }, preferences: { _type: 'per_user_preferences' } },
   workflow: { _type: 'per_user_assistant', notepad_name: 'notepad', preferences_name: 'preferences' },
 });
+
+const SALUTATION = 'salutation';
+
+@SharedFunction({ name: 'greeter', input: String, output: String })
+class Greeter {
+  constructor(@Inject(SALUTATION) private readonly salutation: string) {}
+  invoke(name: string): string {
+    return `${this.salutation}, ${name}`;
+  }
+}
+
+@UserscopePlugin({ functions: [Greeter] })
+@Module({ providers: [{ provide: SALUTATION, useValue: 'Hello' }] })
+class GreeterPlugin {}
 
 describe('configs written in code', () => {
   let dir: string;
@@ -68,6 +84,23 @@ describe('configs written in code', () => {
       expect((await server.client().generate({ command: 'stats' })).status).toBe(401);
     } finally {
       await server.close();
+    }
+  });
+
+  it('takes @nestjs/testing overrides of providers', async () => {
+    const config = defineConfig({ workflow: { _type: 'greeter' } });
+    const plain = await createTestServer({ config, plugins: [GreeterPlugin] });
+    const overridden = await createTestServer({
+      config,
+      plugins: [GreeterPlugin],
+      overrides: (builder) => builder.overrideProvider(SALUTATION).useValue('Howdy'),
+    });
+    try {
+      expect((await plain.client().generate('Ann')).json).toBe('Hello, Ann');
+      expect((await overridden.client().generate('Ann')).json).toBe('Howdy, Ann');
+    } finally {
+      await plain.close();
+      await overridden.close();
     }
   });
 

@@ -20,24 +20,24 @@ export class UserClient {
     private readonly credentials: Record<string, string>,
   ) {}
 
-  /** `POST /generate`: runs the workflow as this user. */
+  /** `POST /generate`: runs the workflow as this user (`body` sent as JSON, a string too). */
   generate<T = any>(body: unknown): Promise<TestReply<T>> {
-    return this.post('/generate', body);
+    return this.post('/generate', JSON.stringify(body));
   }
 
   /** `POST /chat`: one chat turn as this user. */
   chat<T = any>(body: unknown): Promise<TestReply<T>> {
-    return this.post('/chat', body);
+    return this.post('/chat', JSON.stringify(body));
   }
 
   /** `POST /generate/stream` (or another event-stream route): the events, once the stream has ended. */
   async stream(body: unknown, path = '/generate/stream'): Promise<TestStreamEvent[]> {
-    const reply = await this.post(path, body);
+    const reply = await this.post(path, JSON.stringify(body));
     if (reply.status !== 200) throw new Error(`POST ${path} answered ${reply.status}: ${reply.text}`);
     return parseEvents(reply.text);
   }
 
-  /** POSTs JSON (a string is sent as it is) to `path`. */
+  /** POSTs `body` to `path` as JSON; a string is sent as it is (to send a malformed body, say). */
   post<T = any>(path: string, body: unknown, headers: Record<string, string> = {}): Promise<TestReply<T>> {
     return this.request(path, {
       method: 'POST',
