@@ -1,23 +1,39 @@
 export type * from './api';
-export * from './batch.constants';
-export * from './batch.module';
-export * from './config/batch-settings.config';
-export * from './config/batch-workflow.definition';
-export * from './config/batch-config.reader';
-export * from './config/batch-config.sections';
-export * from './templates/template.renderer';
-export * from './store/batch-records';
-export * from './store/batch-store.interface';
-export * from './store/memory.batch-store';
-export * from './store/redis.batch-store';
-export * from './users/users.service';
-export * from './users/user.selector';
-export * from './users/csv';
-export * from './workflows/workflows.service';
-export * from './runs/batch-llm.interface';
-export * from './runs/llm-node.caller';
-export * from './runs/execution.runner';
-export * from './runs/run.events';
-export * from './runs/run.view';
-export * from './runs/runs.service';
-export * from './runs/run-results.view';
+export { BATCH_CONFIG, BATCH_LLM, BATCH_STORE } from './batch.constants';
+export { BatchModule } from './batch.module';
+export { BatchSettings } from './config/batch-settings.config';
+export { BatchNodeDefinition, BatchWorkflowDefinition, NODE_ID, WORKFLOW_ID } from './config/batch-workflow.definition';
+export { type BatchConfig, parseWorkflow, readBatchConfig } from './config/batch-config.reader';
+export { BATCH_CONFIG_SECTIONS, BATCH_SETTINGS_SECTION, BATCH_WORKFLOWS_SECTION } from './config/batch-config.sections';
+export {
+  type MissingFieldPolicy,
+  missingFields,
+  parseMissingPolicy,
+  placeholdersOf,
+  renderTemplate,
+  type TemplateContext,
+  TemplateError,
+  userFieldsOf,
+} from './templates/template.renderer';
+export {
+  type BatchUser,
+  type ExecutionRecord,
+  type ExecutionStatus,
+  type NodeResult,
+  type RunMeta,
+  type RunStatus,
+} from './store/batch-records';
+export { type BatchStore } from './store/batch-store.interface';
+export { MemoryBatchStore } from './store/memory.batch-store';
+export { RedisBatchStore } from './store/redis.batch-store';
+export { UsersService } from './users/users.service';
+export { UserSelector } from './users/user.selector';
+export { csvDocument, CsvError, csvRow, flatten, parseCsv } from './users/csv';
+export { WorkflowsService } from './workflows/workflows.service';
+export { type BatchLlm, type BatchLlmReply, type BatchLlmRequest } from './runs/batch-llm.interface';
+export { LlmNodeCaller } from './runs/llm-node.caller';
+export { type ExecutionOutcome, ExecutionRunner } from './runs/execution.runner';
+export { RunEvents } from './runs/run.events';
+export { progressOf, runView } from './runs/run.view';
+export { RunsService } from './runs/runs.service';
+export { analytics, exportCsv, exportJson, groupResults, percentiles } from './runs/run-results.view';

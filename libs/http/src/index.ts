@@ -1,24 +1,37 @@
-export * from './http.messages';
-export * from './identity/identity.resolver';
-export * from './identity/identity.config';
-export * from './identity/identity.constants';
-export * from './identity/identity-config.section';
-export * from './identity/exceptions/missing-identity.exception';
-export * from './identity/exceptions/invalid-identity.exception';
-export * from './http-config.sections';
-export * from './identity/session-context-id.strategy';
-export * from './generate.controller';
-export * from './generate-stream.controller';
-export * from './event-stream.writer';
-export * from './health.controller';
-export * from './error.filter';
-export * from './userscope-http.module';
-export * from './userscope-routes';
-export * from './body-limit';
-export * from './openapi/openapi.document';
-export * from './web/web-ui';
-export * from './graceful-shutdown';
-export * from './admin/admin.guard';
-export * from './monitor/monitor.controller';
-export * from './monitor/user-monitor.view';
-export * from './metrics/metrics.registry';
+export { HttpMessages } from './http.messages';
+export {
+  type IdentityRequest,
+  IdentityResolver,
+  type IdentitySecurity,
+  readCookie,
+} from './identity/identity.resolver';
+export {
+  IDENTITY_MODES,
+  IdentityConfig,
+  type IdentityModeName,
+  JWT_ALGORITHMS,
+  type JwtAlgorithm,
+  MIN_SECRET_LENGTH,
+  parseIpOrCidr,
+} from './identity/identity.config';
+export { DEFAULT_SESSION_COOKIE } from './identity/identity.constants';
+export { IDENTITY_CONFIG_SECTION, identityConfigOf } from './identity/identity-config.section';
+export { MissingIdentityError } from './identity/exceptions/missing-identity.exception';
+export { InvalidIdentityError } from './identity/exceptions/invalid-identity.exception';
+export { HTTP_CONFIG_SECTIONS } from './http-config.sections';
+export { SessionContextIdStrategy } from './identity/session-context-id.strategy';
+export { GenerateController } from './generate.controller';
+export { GenerateStreamController } from './generate-stream.controller';
+export { type EventStreamFormat, NAT_EVENT_STREAM, writeEventStream } from './event-stream.writer';
+export { HealthController } from './health.controller';
+export { describeError, ErrorFilter } from './error.filter';
+export { UserscopeHttpModule, useUserscopeErrors } from './userscope-http.module';
+export { isUserscopeRoute, USERSCOPE_ROUTE_PREFIXES } from './userscope-routes';
+export { applyUserscopeBodyLimit } from './body-limit';
+export { createOpenApiDocument, DOCS_PATH, OPENAPI_JSON_PATH, setupOpenApi } from './openapi/openapi.document';
+export { registerWebUi, WEB_UI_BUILD_DIR, WEB_UI_RESERVED_PREFIXES, type WebUiOptions } from './web/web-ui';
+export { enableGracefulShutdown, gracefulShutdown, type GracefulShutdownOptions } from './graceful-shutdown';
+export { ADMIN_TOKEN_ENV, AdminGuard, isLoopback } from './admin/admin.guard';
+export { MonitorController } from './monitor/monitor.controller';
+export { userMonitorEntry, type UserMonitorEntry, type UsersMonitorReply } from './monitor/user-monitor.view';
+export { MetricsRegistry } from './metrics/metrics.registry';

@@ -1,28 +1,75 @@
-export * from './llm.constants';
-export * from './llm.messages';
-export * from './interfaces/llm.interface';
-export * from './interfaces/llm-module-options.interface';
-export * from './exceptions/llm.exception';
-export * from './exceptions/chat-agent.exception';
-export * from './config/openai-llm.config';
-export * from './config/echo-llm.config';
-export * from './config/llm-config.resolver';
-export * from './decorators/llm-ref.decorator';
-export * from './decorators/inject-llm.decorator';
-export * from './providers/llm-provider.types';
-export * from './providers/openai.llm';
-export * from './providers/echo.llm';
-export * from './retry.policy';
-export * from './token.counter';
-export * from './token.accounting';
-export * from './structured-output';
-export * from './llm.client';
-export * from './llm.registry';
-export * from './llm.module';
-export * from './dto/chat-request.dto';
-export * from './dto/chat-response.dto';
-export * from './chat-agent/per-user-chat-agent.dto';
-export * from './chat-agent/conversation.memory';
-export * from './chat-agent/function-tools';
-export * from './chat-agent/per-user-chat-agent.function';
-export * from './chat-agent/chat-agent.module';
+export { LLM_CONFIGS, LLM_REFERENCES_METADATA, llmToken } from './llm.constants';
+export { LlmMessages } from './llm.messages';
+export {
+  type LlmAssistantMessage,
+  type LlmChatRequest,
+  type LlmChatResult,
+  type LlmFinishReason,
+  type LlmJsonSchemaFormat,
+  type LlmMessage,
+  type LlmProvider,
+  type LlmStreamEvent,
+  type LlmTool,
+  type LlmToolCall,
+  type LlmUsage,
+  type ProviderReply,
+  type ProviderStreamEvent,
+} from './interfaces/llm.interface';
+export { type LlmModuleOptions } from './interfaces/llm-module-options.interface';
+export {
+  LlmAuthenticationError,
+  LlmConnectionError,
+  LlmError,
+  type LlmErrorOptions,
+  LlmModelNotFoundError,
+  LlmNotConfiguredError,
+  LlmRateLimitError,
+  LlmRequestError,
+  LlmServerError,
+  LlmTimeoutError,
+  StructuredOutputError,
+} from './exceptions/llm.exception';
+export { ChatAgentIterationsError, ChatTurnError } from './exceptions/chat-agent.exception';
+export { OpenAiLlmConfig, STRUCTURED_OUTPUT_MODES, type StructuredOutputMode } from './config/openai-llm.config';
+export { EchoLlmConfig } from './config/echo-llm.config';
+export {
+  LLM_CONFIG_SECTION,
+  LLM_CONFIG_SECTIONS,
+  llmReferenceIssues,
+  type ResolvedLlmConfig,
+  resolveLlmConfigs,
+} from './config/llm-config.resolver';
+export { LlmRef, llmRefKeys } from './decorators/llm-ref.decorator';
+export { InjectLlm } from './decorators/inject-llm.decorator';
+export { LLM_PROVIDER_TYPES, type LlmProviderType } from './providers/llm-provider.types';
+export { OPENAI_DEFAULT_BASE_URL, OpenAiLlm } from './providers/openai.llm';
+export { ECHO_TOOL_CALL, EchoLlm, sampleOf } from './providers/echo.llm';
+export { parseRetryAfter, type RetryClock, type RetryOptions, RetryPolicy, SYSTEM_CLOCK } from './retry.policy';
+export { countCompletionTokens, countPromptTokens, countTextTokens, countUsage } from './token.counter';
+export { type LlmCaller, type LlmTotals, TokenAccounting } from './token.accounting';
+export { StructuredOutput, type StructuredRequest, type StructuredResult } from './structured-output';
+export { LlmClient } from './llm.client';
+export { LlmRegistry } from './llm.registry';
+export { LlmModule } from './llm.module';
+export {
+  CHAT_ROLES,
+  ChatMessage,
+  ChatRequest,
+  type ChatRole,
+  chatText,
+  type ChatTextPart,
+} from './dto/chat-request.dto';
+export {
+  ChatDelta,
+  ChatResponse,
+  ChatResponseChoice,
+  ChatResponseChunk,
+  ChatResponseChunkChoice,
+  ChatResponseMessage,
+  ChatUsage,
+} from './dto/chat-response.dto';
+export { PerUserChatAgentConfig } from './chat-agent/per-user-chat-agent.dto';
+export { type ConversationLimits, ConversationMemory } from './chat-agent/conversation.memory';
+export { FunctionTools, toolParameters } from './chat-agent/function-tools';
+export { PerUserChatAgentFunction } from './chat-agent/per-user-chat-agent.function';
+export { ChatAgentModule } from './chat-agent/chat-agent.module';

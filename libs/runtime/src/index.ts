@@ -1,47 +1,91 @@
-export * from './runtime.constants';
-export * from './runtime.messages';
-export * from './interfaces/function-type.interface';
-export * from './interfaces/userscope-function.interface';
-export * from './interfaces/plugin-options.interface';
-export * from './decorators/function-type.decorator';
-export * from './decorators/inject-function-config.decorator';
-export * from './decorators/function-ref.decorator';
-export * from './decorators/userscope-plugin.decorator';
-export * from './decorators/function-group.decorator';
-export * from './interfaces/function-group.interface';
-export * from './exceptions/config.exception';
-export * from './exceptions/function-registration.exception';
-export * from './exceptions/invocation.exception';
-export * from './config/duration';
-export * from './config/general.config';
-export * from './config/userscope-config.interface';
-export * from './config/config.loader';
-export * from './config/config-section';
-export * from './config/config-section.validator';
-export * from './interfaces/config-section.interface';
-export * from './exceptions/identity-required.exception';
-export * from './schema/type-schema';
-export * from './function-type.registry';
-export * from './plugin.scanner';
-export * from './plugin.loader';
-export * from './functions/function-handle';
-export * from './functions/function.catalog';
-export * from './functions/functions.accessor';
-export * from './functions/workflow.runner';
-export * from './session/user-session';
-export * from './session/session.registry';
-export * from './session/session.lifecycle';
-export * from './userscope-runtime.module';
-export * from './graph/dependency-graph.error';
-export * from './graph/dependency-graph.validator';
-export * from './builtins/builtins.module';
-export * from './builtins/sequential-executor.function';
-export * from './config/byte-size';
-export * from './session/idle-session.evictor';
-export * from './session/concurrency.limiter';
-export * from './session/current-session';
-export * from './copies/runtime-copies';
-export * from './exceptions/runtime-version-conflict.exception';
+export {
+  FUNCTION_CONFIG,
+  FUNCTION_GROUP_METADATA,
+  FUNCTION_NAME,
+  FUNCTION_REFERENCES_METADATA,
+  FUNCTION_TYPE_METADATA,
+  functionConfigToken,
+  functionGroupToken,
+  functionNameToken,
+  functionToken,
+  GROUP_FUNCTION_SEPARATOR,
+  GROUP_FUNCTIONS_METADATA,
+  PLUGIN_METADATA,
+  SESSION_ID_PATTERN,
+  USERSCOPE_CONFIG,
+  WORKFLOW_NAME,
+} from './runtime.constants';
+export { RuntimeMessages } from './runtime.messages';
+export {
+  type FunctionScope,
+  type FunctionTypeDefinition,
+  type FunctionTypeOptions,
+  type SchemaType,
+} from './interfaces/function-type.interface';
+export { type OnSessionEnd, type UserscopeFunction } from './interfaces/userscope-function.interface';
+export { type UserscopePluginOptions } from './interfaces/plugin-options.interface';
+export { PerUserFunction, SharedFunction } from './decorators/function-type.decorator';
+export { InjectFunctionConfig, InjectFunctionName } from './decorators/inject-function-config.decorator';
+export { FunctionRef, functionRefKeys } from './decorators/function-ref.decorator';
+export { UserscopePlugin } from './decorators/userscope-plugin.decorator';
+export { GroupFunction, PerUserFunctionGroup, SharedFunctionGroup } from './decorators/function-group.decorator';
+export {
+  type FunctionGroupDefinition,
+  type FunctionGroupOptions,
+  type GroupFunctionDefinition,
+  type GroupFunctionOptions,
+} from './interfaces/function-group.interface';
+export { ConfigError, type ConfigIssue } from './exceptions/config.exception';
+export { FunctionRegistrationError } from './exceptions/function-registration.exception';
+export {
+  type ErrorBody,
+  type FieldError,
+  InvalidInputError,
+  InvalidSessionIdError,
+  SessionLimitError,
+  UserConcurrencyError,
+  UserscopeHttpError,
+  WorkflowError,
+} from './exceptions/invocation.exception';
+export { IsDuration, parseDuration } from './config/duration';
+export { GeneralConfig, IGNORED_NAT_GENERAL_KEYS } from './config/general.config';
+export {
+  type ConfiguredFunction,
+  type ConfiguredFunctionGroup,
+  type RawConfig,
+  type UserscopeConfig,
+} from './config/userscope-config.interface';
+export { readConfigFile, readPluginList, resolveConfig } from './config/config.loader';
+export { classConfigSection, configSection } from './config/config-section';
+export { configKeys, isMapping, validateConfigSection, validationIssues } from './config/config-section.validator';
+export { type ConfigEntry, type ConfigSection, type ConfigSectionContext } from './interfaces/config-section.interface';
+export { IdentityRequiredError } from './exceptions/identity-required.exception';
+export { ANY_JSON_SCHEMA, describeType, inlineSchema, isPrimitiveType, type TypeSchema } from './schema/type-schema';
+export {
+  FunctionTypeRegistry,
+  type RegisteredFunctionGroupType,
+  type RegisteredFunctionType,
+} from './function-type.registry';
+export { pluginFunctionTypes, scanPlugins } from './plugin.scanner';
+export { loadPluginModules } from './plugin.loader';
+export { FunctionHandle } from './functions/function-handle';
+export { FunctionCatalog } from './functions/function.catalog';
+export { Functions, SharedFunctions } from './functions/functions.accessor';
+export { type Caller, WorkflowRunner } from './functions/workflow.runner';
+export { UserSession } from './session/user-session';
+export { SessionRegistry } from './session/session.registry';
+export { type SessionCounters, type SessionEndReport, SessionLifecycle } from './session/session.lifecycle';
+export { UserscopeRuntimeModule, type UserscopeRuntimeOptions } from './userscope-runtime.module';
+export { DependencyGraphError } from './graph/dependency-graph.error';
+export { DependencyGraphValidator } from './graph/dependency-graph.validator';
+export { UserscopeBuiltinsModule } from './builtins/builtins.module';
+export { SequentialExecutorConfig, SequentialExecutorFunction } from './builtins/sequential-executor.function';
+export { IsByteSize, parseByteSize } from './config/byte-size';
+export { IdleSessionEvictor } from './session/idle-session.evictor';
+export { ConcurrencyLimiter } from './session/concurrency.limiter';
+export { currentSession, runAsSession, runAsSessionStream, trackCurrentSession } from './session/current-session';
+export { checkRuntimeCopies, loadedRuntimeCopies, type RuntimeCopy } from './copies/runtime-copies';
+export { RuntimeVersionConflictError } from './exceptions/runtime-version-conflict.exception';
 /** @internal Nest internals Userscope's packages share (see internals/library-internals.ts). */
 export { appliedContextIdStrategy, providerGraph, type ProviderNode } from './internals/library-internals';
-export * from './functions/user-functions';
+export { type UserFunctionLookup, UserFunctions } from './functions/user-functions';
