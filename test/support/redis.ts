@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import Redis from 'ioredis';
+import { freePort, ServerProcess } from './server-process';
 
 export const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const START_REDIS = "redis-server --daemonize yes --port 6379 --save '' --appendonly no";
@@ -48,4 +49,50 @@ export async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
     if (found.length > 0) await redis.del(...found);
     cursor = next;
   } while (cursor !== '0');
+}
+
+/**
+ * A `redis-server` of the test's own, on a free port, persisting to `dir` (append-only, fsynced on
+ * every write, so a kill loses nothing it acknowledged). Never the shared one: tests may stop it.
+ */
+export class OwnRedisServer {
+  private process?: ServerProcess;
+
+  private constructor(readonly port: number, private readonly dir: string) {}
+
+  static async start(dir: string): Promise<OwnRedisServer> {
+    const server = new OwnRedisServer(await freePort(), dir);
+    await server.restart();
+    return server;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  /** Starts it again (after `kill`), with the data it had persisted. */
+  async restart(): Promise<void> {
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always'];
+    this.process = ServerProcess.start('redis-server', args, { cwd: this.dir, env: process.env });
+    await this.process.waitForOutput(/Ready to accept connections/, 10_000);
+  }
+
+  /** Freezes it (SIGSTOP): connections stay open and nothing answers. */
+  pause(): void {
+    this.process?.signal('SIGSTOP');
+  }
+
+  resume(): void {
+    this.process?.signal('SIGCONT');
+  }
+
+  /** SIGKILL, as a crash would. */
+  kill(): Promise<void> {
+    return this.process!.stop(0);
+  }
+
+  async stop(): Promise<void> {
+    this.resume();
+    await this.process?.stop();
+  }
 }

@@ -8,6 +8,8 @@ export * from './config/batch-config.sections';
 export * from './templates/template.renderer';
 export * from './store/batch-records';
 export * from './store/batch-store.interface';
+export * from './exceptions/store-unavailable.exception';
+export * from './exceptions/stale-lease.exception';
 export * from './store/memory.batch-store';
 export * from './store/redis.batch-store';
 export * from './users/users.service';

@@ -11,6 +11,8 @@ export * from './generate.controller';
 export * from './generate-stream.controller';
 export * from './event-stream.writer';
 export * from './health.controller';
+export * from './readiness/readiness-check.interface';
+export * from './readiness/readiness.registry';
 export * from './error.filter';
 export * from './userscope-http.module';
 export * from './userscope-routes';
