@@ -102,4 +102,29 @@ describe('batch runs through a Redis outage', () => {
     }
     await expectCompletedOnce(api, runId);
   }, 40_000);
+
+  it('cancel answers while the store is stalled, takes effect once it is back, and retry-failed then finishes the run', async () => {
+    const api = await start();
+    const runId = await startRun(api);
+    redis.pause();
+    let cancelled: ApiReply;
+    try {
+      cancelled = await api.post(`/api/runs/${runId}/cancel`);
+    } finally {
+      redis.resume();
+    }
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.json.status).toBe('cancelled');
+    // What was in flight stops once its writes go through.
+    await until(async () => (await api.get(`/api/runs/${runId}`)).json.progress.running === 0);
+    const run = (await api.get(`/api/runs/${runId}`)).json;
+    expect(run.status).toBe('cancelled');
+    expect(run.progress).toMatchObject({ pending: 0, running: 0, failed: 0 });
+    expect(run.progress.cancelled).toBeGreaterThan(0);
+
+    expect((await api.post(`/api/runs/${runId}/retry-failed`)).status).toBe(202);
+    const retried = await api.finished(runId);
+    expect(retried.status).toBe('completed');
+    expect(retried.progress).toMatchObject({ total: 40, succeeded: 40 });
+  });
 });

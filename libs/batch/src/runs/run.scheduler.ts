@@ -137,7 +137,10 @@ export class RunScheduler implements OnApplicationShutdown {
 
   /** Launches a finished run again for its failed and cancelled executions, each from a clean start. */
   async retryFailed(runId: string): Promise<void> {
-    // Claimed before the first await, so a second request meanwhile cannot launch the run twice.
+    // A cancelled run may still be finishing its last writes here; the retry follows them.
+    const finishing = this.active.get(runId);
+    if (finishing?.meta.status === 'cancelled') await finishing.done;
+    // Claimed before the next await, so a second request meanwhile cannot launch the run twice.
     if (this.isActive(runId)) throw conflict(BatchMessages.runFinished(runId, 'running'));
     this.retrying.add(runId);
     let fence: number | undefined;
