@@ -1,42 +1,14 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { startServer, TestServer } from './support/test-server';
 import { BatchApi, makeUsers, until } from './support/batch-api';
+import { deleteKeys, REDIS_URL, requireRedis } from './support/redis';
 import { BatchProbe, Gate } from './fixtures/batch.plugin';
 
 const CONFIG = 'test/fixtures/batch.yml';
-const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
-const START_REDIS = "redis-server --daemonize yes --port 6379 --save '' --appendonly no";
-
-/** Asked in a child process, so the answer is known while jest collects the tests. */
-function redisAnswers(url: string): boolean {
-  const script = [
-    "const Redis = require('ioredis');",
-    'const r = new Redis(process.argv[1], { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });',
-    'r.connect().then(() => r.ping()).then(() => process.exit(0), () => process.exit(1));',
-  ].join('\n');
-  return spawnSync(process.execPath, ['-e', script, url], { timeout: 5000, stdio: 'ignore' }).status === 0;
-}
-
-const available = redisAnswers(REDIS_URL);
-const required = process.env.CI === 'true';
-if (!available && !required) {
-  console.warn(`!!! Redis at ${REDIS_URL} does not answer: the Redis batch-store tests are SKIPPED. Start one with: ${START_REDIS} (or set REDIS_URL) !!!`);
-}
 
 describe('batch store: Redis', () => {
-  if (!available) {
-    if (required) {
-      it('needs a Redis server under CI', () => {
-        throw new Error(`Redis at ${REDIS_URL} does not answer; CI=true requires it. Start one with: ${START_REDIS}`);
-      });
-    } else {
-      // Skipped, loudly, only outside CI when the machine lacks it; under CI=true the test above fails instead.
-      it.skip(`needs Redis at ${REDIS_URL}`, () => undefined);
-    }
-    return;
-  }
+  if (!requireRedis('Redis batch-store', 'REDIS_URL')) return;
 
   const prefix = `userscope-test-${randomBytes(6).toString('hex')}:`;
   const env = { ...process.env, BATCH_STORE: 'redis', REDIS_URL, BATCH_KEY_PREFIX: prefix, ADMIN_TOKEN: '' };
@@ -60,14 +32,7 @@ describe('batch store: Redis', () => {
     server = undefined;
   });
   afterAll(async () => {
-    const keys: string[] = [];
-    let cursor = '0';
-    do {
-      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      keys.push(...found);
-      cursor = next;
-    } while (cursor !== '0');
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteKeys(redis, prefix);
     await redis.quit();
   });
 

@@ -48,18 +48,20 @@ export class ServerProcess {
     });
   }
 
-  /** Ends the process group: SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
+  /** Sends `name` to the process group (SIGSTOP and SIGCONT pause and resume it). */
+  signal(name: NodeJS.Signals): void {
+    try {
+      process.kill(-this.child.pid!, name);
+    } catch {
+      // The group is gone already.
+    }
+  }
+
+  /** Ends the process group: SIGTERM, then SIGKILL if it has not exited within `graceMs` (0: SIGKILL at once). */
   async stop(graceMs = 5000): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    const signal = (name: NodeJS.Signals) => {
-      try {
-        process.kill(-this.child.pid!, name);
-      } catch {
-        // The group is gone already.
-      }
-    };
-    signal('SIGTERM');
-    const timer = setTimeout(() => signal('SIGKILL'), graceMs);
+    this.signal(graceMs === 0 ? 'SIGKILL' : 'SIGTERM');
+    const timer = setTimeout(() => this.signal('SIGKILL'), graceMs);
     await this.exited;
     clearTimeout(timer);
   }

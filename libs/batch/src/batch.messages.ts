@@ -25,5 +25,9 @@ export const BatchMessages = {
   missingFields: (count: number) =>
     `${count} user(s) lack fields the workflow needs (on_missing: error); fix them, or start with force: true.`,
   runFinished: (id: string, status: string) => `Run '${id}' is already ${status}.`,
+  storeUnavailable: (store: string, reason: string) =>
+    `The batch store (${store}) is not answering: ${reason}. Try again shortly; GET /health/ready tells when it is back.`,
+  staleLease: (id: string) =>
+    `Run '${id}' was taken over by another server after its lease expired; this server stopped writing it.`,
   noLlm: () => 'LLM nodes need the LLM providers, which are not loaded in this server.',
 } as const;

@@ -1,6 +1,6 @@
-import { DynamicModule, Inject, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { DynamicModule, Inject, Module, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { useUserscopeErrors } from '@userscope/http';
+import { ReadinessRegistry, useUserscopeErrors } from '@userscope/http';
 import { LlmRegistry, TokenAccounting } from '@userscope/llm';
 import { BATCH_CONFIG, BATCH_LLM, BATCH_STORE } from './batch.constants';
 import { LlmNodeCaller } from './runs/llm-node.caller';
@@ -28,6 +28,7 @@ export class BatchModule implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(BATCH_STORE) private readonly store: BatchStore,
+    @Optional() private readonly readiness?: ReadinessRegistry,
   ) {}
 
   /** `batch` is the config's batch part (see `readBatchConfig`). */
@@ -58,6 +59,7 @@ export class BatchModule implements OnModuleInit, OnApplicationShutdown {
   }
 
   onModuleInit(): void {
+    this.readiness?.register({ name: 'store', check: () => this.store.ping() });
     // CSV imports arrive as text/csv; Fastify parses JSON only unless told.
     const fastify = this.adapterHost.httpAdapter?.getInstance?.();
     if (fastify && !fastify.hasContentTypeParser('text/csv')) {

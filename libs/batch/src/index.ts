@@ -24,8 +24,10 @@ export {
   type RunStatus,
 } from './store/batch-records';
 export { type BatchStore } from './store/batch-store.interface';
+export { STORE_RETRY_AFTER_SECONDS, StoreUnavailableError } from './exceptions/store-unavailable.exception';
+export { StaleLeaseError } from './exceptions/stale-lease.exception';
 export { MemoryBatchStore } from './store/memory.batch-store';
-export { RedisBatchStore } from './store/redis.batch-store';
+export { RedisBatchStore, type RedisStoreOptions } from './store/redis.batch-store';
 export { UsersService } from './users/users.service';
 export { UserSelector } from './users/user.selector';
 export { csvDocument, CsvError, csvRow, flatten, parseCsv } from './users/csv';

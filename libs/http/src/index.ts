@@ -24,6 +24,8 @@ export { GenerateController } from './generate.controller';
 export { GenerateStreamController } from './generate-stream.controller';
 export { type EventStreamFormat, NAT_EVENT_STREAM, writeEventStream } from './event-stream.writer';
 export { HealthController } from './health.controller';
+export { type ReadinessCheck, type ReadinessReport, type ReadinessStatus } from './readiness/readiness-check.interface';
+export { ReadinessRegistry } from './readiness/readiness.registry';
 export { describeError, ErrorFilter } from './error.filter';
 export { UserscopeHttpModule, useUserscopeErrors } from './userscope-http.module';
 export { isUserscopeRoute, USERSCOPE_ROUTE_PREFIXES } from './userscope-routes';

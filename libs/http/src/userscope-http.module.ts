@@ -18,6 +18,7 @@ import { RequestAdmission } from './admission/request-admission';
 import { admitRequestScopedControllers } from './admission/admitted-controllers';
 import { registerAdmissionRelease } from './admission/admission-release.hook';
 import { ErrorFilter } from './error.filter';
+import { ReadinessRegistry } from './readiness/readiness.registry';
 
 
 /**
@@ -52,8 +53,9 @@ useUserscopeErrors(...USERSCOPE_CONTROLLERS);
     RequestAdmission,
     AdminGuard,
     MetricsRegistry,
+    ReadinessRegistry,
   ],
-  exports: [IdentityResolver, AdminGuard, MetricsRegistry],
+  exports: [IdentityResolver, AdminGuard, MetricsRegistry, ReadinessRegistry],
 })
 export class UserscopeHttpModule implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   constructor(

@@ -15,6 +15,17 @@ export class BatchSettings {
   @IsString()
   key_prefix: string = 'userscope:';
 
+  /**
+   * How long a run's lease lasts without a heartbeat (renewed every third of it). Another server
+   * on the same Redis takes over a run only once its lease has expired.
+   */
+  @IsDuration()
+  run_lease_ttl: number = 15;
+
+  /** A Redis command unanswered for this long fails (the API answers 503 store_unavailable; runs wait). */
+  @IsDuration()
+  redis_command_timeout: number = 3;
+
   /** Executions of a run at once when the request names none. */
   @IsInt()
   @Min(1)

@@ -1,13 +1,13 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { FunctionCatalog, SessionLifecycle, UserSession } from '@userscope/runtime';
-import { BATCH_CONFIG, BATCH_LLM, BATCH_STORE } from '../batch.constants';
+import { BATCH_CONFIG, BATCH_LLM } from '../batch.constants';
 import { BatchMessages } from '../batch.messages';
 import { BatchConfig } from '../config/batch-config.reader';
 import { BatchNodeDefinition, BatchWorkflowDefinition } from '../config/batch-workflow.definition';
-import { BatchStore } from '../store/batch-store.interface';
 import { BatchUser, NodeResult } from '../store/batch-records';
 import { MissingFieldPolicy, parseMissingPolicy, renderTemplate, TemplateContext } from '../templates/template.renderer';
 import { BatchLlm } from './batch-llm.interface';
+import { RunWriter } from './run.writer';
 
 /** What one user's execution produced. */
 export interface ExecutionOutcome {
@@ -25,24 +25,26 @@ export class ExecutionRunner {
   constructor(
     private readonly sessions: SessionLifecycle,
     private readonly catalog: FunctionCatalog,
-    @Inject(BATCH_STORE) private readonly store: BatchStore,
     @Inject(BATCH_CONFIG) private readonly config: BatchConfig,
     @Optional() @Inject(BATCH_LLM) private readonly llm?: BatchLlm,
   ) {}
 
-  /** `completed`: stored results of nodes an interrupted attempt finished; the execution continues after them. */
+  /**
+   * `writer` stores each node's result under the run's lease; `completed`: stored results of nodes
+   * an interrupted attempt finished, which the execution continues after.
+   */
   async execute(
-    runId: string,
+    writer: RunWriter,
     workflow: BatchWorkflowDefinition,
     user: BatchUser,
     signal: AbortSignal,
     completed: NodeResult[] = [],
   ): Promise<ExecutionOutcome> {
-    return this.sessions.runAs(user.id, (session) => this.runNodes(runId, workflow, user, session, signal, completed));
+    return this.sessions.runAs(user.id, (session) => this.runNodes(writer, workflow, user, session, signal, completed));
   }
 
   private async runNodes(
-    runId: string,
+    writer: RunWriter,
     workflow: BatchWorkflowDefinition,
     user: BatchUser,
     session: UserSession,
@@ -80,7 +82,7 @@ export class ExecutionRunner {
         userId: user.id,
         durationMs: Math.round(performance.now() - started),
       };
-      await this.store.putResult(runId, result);
+      await writer.putResult(result);
       context.nodes[node.id] = output.content;
       tokens += output.tokens;
       final = output.content;

@@ -1,37 +1,73 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { BATCH_STORE } from '../batch.constants';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BATCH_CONFIG, BATCH_STORE } from '../batch.constants';
+import { BatchConfig } from '../config/batch-config.reader';
 import { BatchStore } from '../store/batch-store.interface';
-import { BatchUser, NodeResult } from '../store/batch-records';
+import { BatchUser, NodeResult, RunMeta } from '../store/batch-records';
 import { RunScheduler } from './run.scheduler';
 
-/** Resumes, at startup, the runs a restart interrupted (their state survives with the Redis store). */
+/**
+ * Takes over the unfinished runs nobody works: at startup (a restart interrupted them; their state
+ * survives with the Redis store) and then every lease period (the process working them died or
+ * stalled past its lease). A run whose lease is held is left to its holder.
+ */
 @Injectable()
-export class RunRecovery implements OnApplicationBootstrap {
+export class RunRecovery implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('BatchRuns');
+  private timer?: NodeJS.Timeout;
+  private scanning?: Promise<void>;
 
   constructor(
     @Inject(BATCH_STORE) private readonly store: BatchStore,
+    @Inject(BATCH_CONFIG) private readonly config: BatchConfig,
     private readonly scheduler: RunScheduler,
   ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.takeOverExpired();
+    this.timer = setInterval(() => void this.takeOverExpired(), this.config.settings.run_lease_ttl * 1000);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.scanning;
+  }
+
+  /** One scan at a time; a store that does not answer is tried again at the next one. */
+  takeOverExpired(): Promise<void> {
+    this.scanning ??= this.scan()
+      .catch((error) => this.logger.warn(`Looking for runs to resume failed: ${(error as Error).message}`))
+      .finally(() => (this.scanning = undefined));
+    return this.scanning;
+  }
+
+  private async scan(): Promise<void> {
+    for (const meta of await this.store.listRuns()) {
+      if ((meta.status !== 'queued' && meta.status !== 'running') || this.scheduler.isActive(meta.id)) continue;
+      const fence = await this.scheduler.claim(meta.id);
+      if (fence === undefined) continue; // its owner is alive
+      await this.resume(meta, fence).catch(async (error) => {
+        await this.scheduler.unclaim(meta.id, fence);
+        throw error;
+      });
+    }
+  }
 
   /**
    * Pending and running executions run again, each after the nodes it had already completed (their
    * stored results), so no node that finished runs twice.
    */
-  async onApplicationBootstrap(): Promise<void> {
-    for (const meta of await this.store.listRuns()) {
-      if (meta.status !== 'queued' && meta.status !== 'running') continue;
-      const executions = await this.store.getExecutions(meta.id);
-      const unfinished = executions.filter((e) => e.status === 'pending' || e.status === 'running');
-      for (const execution of unfinished) execution.status = 'pending';
-      const users = (await this.store.getUsers(unfinished.map((e) => e.userId))).filter((u): u is BatchUser => !!u);
-      const waiting = new Set(unfinished.map((e) => e.userId));
-      const resumable = new Map<string, NodeResult[]>();
-      for (const result of await this.store.getResults(meta.id)) {
-        if (waiting.has(result.userId)) resumable.set(result.userId, [...(resumable.get(result.userId) ?? []), result]);
-      }
-      this.logger.log(`Resuming run ${meta.id}: ${unfinished.length} unfinished execution(s)`);
-      this.scheduler.launch(meta, executions, users, resumable);
+  private async resume(meta: RunMeta, fence: number): Promise<void> {
+    const executions = await this.store.getExecutions(meta.id);
+    const unfinished = executions.filter((e) => e.status === 'pending' || e.status === 'running');
+    for (const execution of unfinished) execution.status = 'pending';
+    const users = (await this.store.getUsers(unfinished.map((e) => e.userId))).filter((u): u is BatchUser => !!u);
+    const waiting = new Set(unfinished.map((e) => e.userId));
+    const resumable = new Map<string, NodeResult[]>();
+    for (const result of await this.store.getResults(meta.id)) {
+      if (waiting.has(result.userId)) resumable.set(result.userId, [...(resumable.get(result.userId) ?? []), result]);
     }
+    this.logger.log(`Resuming run ${meta.id}: ${unfinished.length} unfinished execution(s)`);
+    this.scheduler.launch(fence, meta, executions, users, resumable);
   }
 }

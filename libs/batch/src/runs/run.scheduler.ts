@@ -4,13 +4,17 @@ import { BATCH_CONFIG, BATCH_STORE } from '../batch.constants';
 import { BatchMessages } from '../batch.messages';
 import { conflict, notFound } from '../batch-http.errors';
 import { BatchConfig } from '../config/batch-config.reader';
+import { StaleLeaseError } from '../exceptions/stale-lease.exception';
+import { StoreUnavailableError } from '../exceptions/store-unavailable.exception';
 import { BatchStore } from '../store/batch-store.interface';
 import { BatchUser, ExecutionRecord, ExecutionStatus, NodeResult, RunMeta, RunStatus } from '../store/batch-records';
 import { TemplateError } from '../templates/template.renderer';
+import { abortableDelay } from './abortable.delay';
 import { ExecutionRunner } from './execution.runner';
 import { RunEvents } from './run.events';
+import { RunWriter } from './run.writer';
 
-/** A run being worked on in this process. */
+/** A run being worked on in this process, which holds its lease. */
 interface ActiveRun {
   meta: RunMeta;
   executions: Map<string, ExecutionRecord>;
@@ -19,11 +23,22 @@ interface ActiveRun {
   done: Promise<void>;
   /** Results of the nodes an interrupted attempt completed, by user: a resumed execution continues after them. */
   resumable: Map<string, NodeResult[]>;
+  writer: RunWriter;
+  heartbeat?: NodeJS.Timeout;
+  /** Another process took the run over: this one stops without writing. */
+  lost: boolean;
+}
+
+/** A run's state as the process working it holds it. */
+export interface RunSnapshot {
+  meta: RunMeta;
+  executions: ExecutionRecord[];
 }
 
 /**
  * Works runs: their executions in parallel, never more than the run's concurrency at once, failed
- * ones retried with backoff, every change stored and published. Owns the runs active in this process.
+ * ones retried with backoff, every change stored and published. Owns the runs active in this
+ * process, each under a lease in the store that a heartbeat renews.
  */
 @Injectable()
 export class RunScheduler implements OnApplicationShutdown {
@@ -31,7 +46,8 @@ export class RunScheduler implements OnApplicationShutdown {
   private readonly active = new Map<string, ActiveRun>();
   /** Runs a retry-failed request is preparing to launch. */
   private readonly retrying = new Set<string>();
-  private closing = false;
+  /** Aborted at shutdown: writes stop waiting for the store. */
+  private readonly shutdown = new AbortController();
 
   constructor(
     @Inject(BATCH_STORE) private readonly store: BatchStore,
@@ -40,18 +56,40 @@ export class RunScheduler implements OnApplicationShutdown {
     private readonly events: RunEvents,
   ) {}
 
+  private get closing(): boolean {
+    return this.shutdown.signal.aborted;
+  }
+
+  private get leaseTtlMs(): number {
+    return this.config.settings.run_lease_ttl * 1000;
+  }
+
   isActive(runId: string): boolean {
-    return this.active.has(runId);
+    return this.active.has(runId) || this.retrying.has(runId);
   }
 
   /** An active run's state as this process holds it (fresher than the store's), or undefined. */
-  activeRun(runId: string): { meta: RunMeta; executions: ExecutionRecord[] } | undefined {
+  activeRun(runId: string): RunSnapshot | undefined {
     const run = this.active.get(runId);
-    return run && { meta: run.meta, executions: [...run.executions.values()] };
+    return run && snapshot(run);
   }
 
-  /** Starts working `executions`' pending ones; `resumable` holds the node results a resumed execution continues after. */
-  launch(meta: RunMeta, executions: ExecutionRecord[], users: BatchUser[], resumable = new Map<string, NodeResult[]>()): void {
+  /** Takes a run's lease for this process: the fencing token to launch it with, or undefined when another process holds it. */
+  claim(runId: string): Promise<number | undefined> {
+    return this.store.acquireLease(runId, this.leaseTtlMs);
+  }
+
+  /** Gives back a lease claimed but not launched; if the store is away, it simply expires. */
+  async unclaim(runId: string, fence: number): Promise<void> {
+    await this.store.releaseLease(runId, fence).catch(() => undefined);
+  }
+
+  /**
+   * Starts working `executions`' pending ones under the lease `fence` (from `claim`); `resumable`
+   * holds the node results a resumed execution continues after.
+   */
+  launch(fence: number, meta: RunMeta, executions: ExecutionRecord[], users: BatchUser[], resumable = new Map<string, NodeResult[]>()): void {
+    if (this.closing) return void this.unclaim(meta.id, fence); // left for the next start
     const run: ActiveRun = {
       meta,
       executions: new Map(executions.map((e) => [e.userId, e])),
@@ -59,50 +97,76 @@ export class RunScheduler implements OnApplicationShutdown {
       abort: new AbortController(),
       done: Promise.resolve(),
       resumable,
+      writer: new RunWriter(this.store, meta.id, fence, this.shutdown.signal),
+      lost: false,
     };
     // Every execution in flight (up to the run's concurrency) listens for the run's cancel.
     setMaxListeners(0, run.abort.signal);
     this.active.set(meta.id, run);
-    run.done = this.work(run).catch((error) => this.logger.error(`Run ${meta.id} stopped: ${(error as Error).message}`));
+    run.heartbeat = setInterval(() => void this.renewLease(run), this.leaseTtlMs / 3);
+    run.heartbeat.unref();
+    run.done = this.work(run)
+      .catch((error) => (error instanceof StaleLeaseError ? this.lose(run) : this.logger.error(`Run ${meta.id} stopped: ${(error as Error).message}`)))
+      .finally(async () => {
+        clearInterval(run.heartbeat);
+        this.active.delete(meta.id);
+        if (!run.lost) await this.unclaim(meta.id, fence);
+      });
   }
 
-  /** Cancels an active run and waits until it has stopped; false when the run is not active. */
-  async cancel(runId: string): Promise<boolean> {
+  /**
+   * Cancels an active run; undefined when the run is not live here. Waits until the run has stopped,
+   * but no longer than a store command may take: while the store is away the cancel is in effect
+   * all the same, and the run's last writes wait for the store.
+   */
+  async cancel(runId: string): Promise<RunSnapshot | undefined> {
     const run = this.active.get(runId);
-    if (!run) return false;
+    if (!run || run.lost || (run.meta.status !== 'running' && run.meta.status !== 'queued')) return undefined;
     run.meta.status = 'cancelled';
     run.abort.abort();
-    const cancelled = [...run.executions.values()].filter((e) => e.status === 'pending');
-    for (const execution of cancelled) execution.status = 'cancelled';
-    await this.store.putExecutions(runId, cancelled);
-    cancelled.forEach((execution) => this.events.publishExecution(runId, execution));
-    await run.done;
-    return true;
+    for (const execution of run.executions.values()) {
+      if (execution.status !== 'pending') continue;
+      execution.status = 'cancelled';
+      this.events.publishExecution(runId, execution);
+    }
+    const bound = new AbortController();
+    await Promise.race([run.done, abortableDelay(this.config.settings.redis_command_timeout * 1000, bound.signal)]);
+    bound.abort();
+    return snapshot(run);
   }
 
   /** Launches a finished run again for its failed and cancelled executions, each from a clean start. */
   async retryFailed(runId: string): Promise<void> {
-    // Claimed before the first await, so a second request meanwhile cannot launch the run twice.
-    if (this.active.has(runId) || this.retrying.has(runId)) throw conflict(BatchMessages.runFinished(runId, 'running'));
+    // A cancelled run may still be finishing its last writes here; the retry follows them.
+    const finishing = this.active.get(runId);
+    if (finishing?.meta.status === 'cancelled') await finishing.done;
+    // Claimed before the next await, so a second request meanwhile cannot launch the run twice.
+    if (this.isActive(runId)) throw conflict(BatchMessages.runFinished(runId, 'running'));
     this.retrying.add(runId);
+    let fence: number | undefined;
     try {
       const meta = await this.store.getRun(runId);
       if (!meta) throw notFound(BatchMessages.noRun(runId));
+      fence = await this.claim(runId);
+      // Another server works it.
+      if (fence === undefined) throw conflict(BatchMessages.runFinished(runId, 'running'));
       const executions = await this.store.getExecutions(runId);
       const failed = executions.filter((e) => e.status === 'failed' || e.status === 'cancelled');
       for (const execution of failed) Object.assign(execution, { status: 'pending', attempts: 0, error: undefined, durationMs: undefined });
-      await this.store.putExecutions(runId, failed);
-      for (const execution of failed) await this.store.clearResults(runId, execution.userId);
+      await this.store.putExecutions(runId, failed, fence);
+      for (const execution of failed) await this.store.clearResults(runId, execution.userId, fence);
       const users = await this.store.getUsers(failed.map((e) => e.userId));
-      this.launch({ ...meta, finishedAt: undefined }, executions, users.filter((u): u is BatchUser => !!u));
+      this.launch(fence, { ...meta, finishedAt: undefined }, executions, users.filter((u): u is BatchUser => !!u));
+      fence = undefined; // the run holds it now
     } finally {
       this.retrying.delete(runId);
+      if (fence !== undefined) await this.unclaim(runId, fence);
     }
   }
 
   /** On shutdown, stops taking executions; a run left unfinished resumes on the next start (with Redis). */
   async onApplicationShutdown(): Promise<void> {
-    this.closing = true;
+    this.shutdown.abort();
     for (const run of this.active.values()) run.abort.abort();
     await Promise.all([...this.active.values()].map((run) => run.done));
   }
@@ -111,7 +175,7 @@ export class RunScheduler implements OnApplicationShutdown {
     const { meta } = run;
     meta.status = 'running';
     meta.startedAt ??= new Date().toISOString();
-    await this.store.putRun(meta);
+    await run.writer.putRun(meta);
     // Resumed and retried executions read their users again; one who has left the directory cannot run.
     for (const execution of run.executions.values()) {
       if (execution.status === 'pending' && !run.users.has(execution.userId)) {
@@ -120,16 +184,19 @@ export class RunScheduler implements OnApplicationShutdown {
     }
     const queue = [...run.executions.values()].filter((e) => e.status === 'pending');
     const worker = async () => {
-      for (let next = queue.shift(); next && !run.abort.signal.aborted; next = queue.shift()) await this.executeWithRetries(run, next);
+      for (let next = queue.shift(); next && !run.abort.signal.aborted; next = queue.shift()) {
+        await this.executeWithRetries(run, next).catch((error) => this.interrupted(run, next!, error));
+      }
     };
     await Promise.all(Array.from({ length: Math.min(meta.concurrency, queue.length) }, worker));
-    this.active.delete(meta.id);
+    if (run.lost) return;
     const cancelled = (meta.status as RunStatus) === 'cancelled'; // set by cancel() meanwhile
     if (this.closing && !cancelled) return; // interrupted: left as running, resumed on the next start
     const executions = [...run.executions.values()];
     if (!cancelled) meta.status = executions.every((e) => e.status === 'failed') ? 'failed' : 'completed';
     meta.finishedAt = new Date().toISOString();
-    await this.store.putRun(meta);
+    if (cancelled) await run.writer.putExecutions(executions.filter((e) => e.status === 'cancelled'));
+    await run.writer.putRun(meta);
     this.events.publishProgress(meta.id, executions);
     this.events.publishEnd(meta.id, meta.status);
   }
@@ -144,10 +211,12 @@ export class RunScheduler implements OnApplicationShutdown {
       execution.attempts++;
       await this.update(run, execution, { status: 'running' });
       try {
-        const outcome = await this.runner.execute(run.meta.id, run.meta.workflow, user, run.abort.signal, completed);
+        const outcome = await this.runner.execute(run.writer, run.meta.workflow, user, run.abort.signal, completed);
         await this.update(run, execution, { status: 'succeeded', tokens: outcome.tokens, error: undefined, durationMs: Math.round(performance.now() - started) });
         return;
       } catch (error) {
+        // The store's failures are not the execution's: see interrupted().
+        if (error instanceof StaleLeaseError || error instanceof StoreUnavailableError) throw error;
         const message = (error as Error)?.message ?? String(error);
         const final = error instanceof TemplateError || execution.attempts >= maxAttempts || run.abort.signal.aborted;
         if (final) {
@@ -156,31 +225,57 @@ export class RunScheduler implements OnApplicationShutdown {
           return;
         }
         const delay = backoff * 1000 * 2 ** (execution.attempts - 1) * (0.5 + Math.random());
-        await sleep(delay, run.abort.signal);
+        await abortableDelay(delay, run.abort.signal);
         // A retry starts clean; the failed attempt's results stay visible until then.
         completed = [];
-        await this.store.clearResults(run.meta.id, execution.userId);
+        await run.writer.clearResults(execution.userId);
       }
     }
     // Stopped while waiting to retry: cancelled, or pending again to resume after a restart.
     await this.update(run, execution, { status: run.meta.status === 'cancelled' ? 'cancelled' : 'pending', error: undefined, durationMs: Math.round(performance.now() - started) });
   }
 
+  /**
+   * An execution stopped by something other than its own failure, so no worker dies of it: the run
+   * was taken over, the store stayed away until shutdown (the execution is resumed on the next
+   * start), or a defect, which fails the execution alone.
+   */
+  private async interrupted(run: ActiveRun, execution: ExecutionRecord, error: unknown): Promise<void> {
+    if (error instanceof StaleLeaseError) return this.lose(run);
+    if (error instanceof StoreUnavailableError) {
+      execution.status = run.meta.status === 'cancelled' ? 'cancelled' : 'pending';
+      return;
+    }
+    const message = (error as Error)?.message ?? String(error);
+    this.logger.error(`Run ${run.meta.id}, user ${execution.userId}: ${message}`);
+    await this.update(run, execution, { status: 'failed', error: message }).catch(() => undefined);
+  }
+
+  private async renewLease(run: ActiveRun): Promise<void> {
+    try {
+      if (!(await this.store.renewLease(run.meta.id, run.writer.fence, this.leaseTtlMs))) this.lose(run);
+    } catch {
+      // The store is away: writes wait for it, and the next beat renews the lease.
+    }
+  }
+
+  /** Another process has taken the run over (this one stalled past its lease): stop, writing nothing more. */
+  private lose(run: ActiveRun): void {
+    if (run.lost) return;
+    run.lost = true;
+    this.logger.warn(BatchMessages.staleLease(run.meta.id));
+    run.abort.abort();
+  }
+
   private async update(run: ActiveRun, execution: ExecutionRecord, change: Partial<ExecutionRecord>): Promise<void> {
     Object.assign(execution, change);
     for (const key of Object.keys(change) as (keyof ExecutionRecord)[]) if (execution[key] === undefined) delete execution[key];
-    await this.store.putExecutions(run.meta.id, [execution]);
+    await run.writer.putExecutions([execution]);
     this.events.publishExecution(run.meta.id, execution);
     this.events.publishProgress(run.meta.id, run.executions.values());
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
+function snapshot(run: ActiveRun): RunSnapshot {
+  return { meta: run.meta, executions: [...run.executions.values()] };
 }

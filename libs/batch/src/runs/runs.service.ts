@@ -64,9 +64,16 @@ export class RunsService {
       attempts: 0,
       tokens: 0,
     }));
-    await this.store.putRun(meta);
-    await this.store.putExecutions(runId, executions);
-    this.scheduler.launch(meta, executions, users);
+    // The lease first: another server's recovery must not take the run between its writes and its launch.
+    const fence = (await this.scheduler.claim(runId))!;
+    try {
+      await this.store.putRun(meta, fence);
+      await this.store.putExecutions(runId, executions, fence);
+    } catch (error) {
+      await this.scheduler.unclaim(runId, fence);
+      throw error;
+    }
+    this.scheduler.launch(fence, meta, executions, users);
     await this.retention.pruneOldRuns();
     return { runId, executions: executions.map((e) => ({ userId: e.userId, workflowId: e.id })) };
   }
@@ -91,11 +98,12 @@ export class RunsService {
   }
 
   async cancel(runId: string): Promise<RunView> {
-    if (!(await this.scheduler.cancel(runId))) {
+    const cancelled = await this.scheduler.cancel(runId);
+    if (!cancelled) {
       const run = await this.get(runId);
       throw conflict(BatchMessages.runFinished(runId, run.status));
     }
-    return this.get(runId);
+    return runView(cancelled.meta, cancelled.executions);
   }
 
   async retryFailed(runId: string): Promise<RunView> {

@@ -6,5 +6,5 @@ import { RedisBatchStore } from './redis.batch-store';
 /** The store `batch.store` names. */
 export async function createBatchStore(settings: BatchSettings): Promise<BatchStore> {
   if (settings.store === 'memory') return new MemoryBatchStore();
-  return RedisBatchStore.connect(settings.redis_url, settings.key_prefix);
+  return RedisBatchStore.connect(settings.redis_url, settings.key_prefix, { commandTimeoutMs: settings.redis_command_timeout * 1000 });
 }

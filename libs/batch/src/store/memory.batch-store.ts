@@ -1,14 +1,20 @@
 import { BatchWorkflowDefinition } from '../config/batch-workflow.definition';
+import { StaleLeaseError } from '../exceptions/stale-lease.exception';
 import { BatchStore } from './batch-store.interface';
 import { BatchUser, ExecutionRecord, NodeResult, RunMeta } from './batch-records';
 
 /** The in-process store: nothing to run, nothing kept across restarts. Copies in and out, like a real store. */
 export class MemoryBatchStore implements BatchStore {
+  readonly name = 'memory';
   private readonly users = new Map<string, BatchUser>();
   private readonly workflows = new Map<string, BatchWorkflowDefinition>();
   private readonly runs = new Map<string, RunMeta>();
   private readonly executions = new Map<string, Map<string, ExecutionRecord>>();
   private readonly results = new Map<string, Map<string, NodeResult>>();
+  /** Per run: the newest fencing token issued, and until when its lease holds. */
+  private readonly leases = new Map<string, { fence: number; expiresAt: number }>();
+
+  async ping(): Promise<void> {}
 
   async listUsers(): Promise<BatchUser[]> {
     return [...this.users.values()].map(copy);
@@ -47,6 +53,26 @@ export class MemoryBatchStore implements BatchStore {
     return this.workflows.delete(id);
   }
 
+  async acquireLease(runId: string, ttlMs: number): Promise<number | undefined> {
+    const lease = this.leases.get(runId);
+    if (lease && lease.expiresAt > Date.now()) return undefined;
+    const fence = (lease?.fence ?? 0) + 1;
+    this.leases.set(runId, { fence, expiresAt: Date.now() + ttlMs });
+    return fence;
+  }
+
+  async renewLease(runId: string, fence: number, ttlMs: number): Promise<boolean> {
+    const lease = this.leases.get(runId);
+    if (lease?.fence !== fence) return false;
+    lease.expiresAt = Date.now() + ttlMs;
+    return true;
+  }
+
+  async releaseLease(runId: string, fence: number): Promise<void> {
+    const lease = this.leases.get(runId);
+    if (lease?.fence === fence) lease.expiresAt = 0;
+  }
+
   async listRuns(): Promise<RunMeta[]> {
     return [...this.runs.values()].map(copy).sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
   }
@@ -56,7 +82,8 @@ export class MemoryBatchStore implements BatchStore {
     return found && copy(found);
   }
 
-  async putRun(run: RunMeta): Promise<void> {
+  async putRun(run: RunMeta, fence: number): Promise<void> {
+    this.checkFence(run.id, fence);
     this.runs.set(run.id, copy(run));
   }
 
@@ -64,13 +91,15 @@ export class MemoryBatchStore implements BatchStore {
     this.runs.delete(id);
     this.executions.delete(id);
     this.results.delete(id);
+    this.leases.delete(id);
   }
 
   async getExecutions(runId: string): Promise<ExecutionRecord[]> {
     return [...(this.executions.get(runId)?.values() ?? [])].map(copy);
   }
 
-  async putExecutions(runId: string, executions: ExecutionRecord[]): Promise<void> {
+  async putExecutions(runId: string, executions: ExecutionRecord[], fence: number): Promise<void> {
+    this.checkFence(runId, fence);
     const byUser = this.executions.get(runId) ?? new Map<string, ExecutionRecord>();
     for (const execution of executions) byUser.set(execution.userId, copy(execution));
     this.executions.set(runId, byUser);
@@ -80,19 +109,25 @@ export class MemoryBatchStore implements BatchStore {
     return [...(this.results.get(runId)?.values() ?? [])].map(copy);
   }
 
-  async putResult(runId: string, result: NodeResult): Promise<void> {
+  async putResult(runId: string, result: NodeResult, fence: number): Promise<void> {
+    this.checkFence(runId, fence);
     const byKey = this.results.get(runId) ?? new Map<string, NodeResult>();
     byKey.set(`${result.userId}-${result.nodeId}`, copy(result));
     this.results.set(runId, byKey);
   }
 
-  async clearResults(runId: string, userId: string): Promise<void> {
+  async clearResults(runId: string, userId: string, fence: number): Promise<void> {
+    this.checkFence(runId, fence);
     const byKey = this.results.get(runId);
     if (!byKey) return;
     for (const [key, result] of byKey) if (result.userId === userId) byKey.delete(key);
   }
 
   async close(): Promise<void> {}
+
+  private checkFence(runId: string, fence: number): void {
+    if (this.leases.get(runId)?.fence !== fence) throw new StaleLeaseError(runId);
+  }
 }
 
 function copy<T>(value: T): T {

@@ -1,22 +1,61 @@
-import Redis from 'ioredis';
+import { Logger } from '@nestjs/common';
+import Redis, { ReplyError } from 'ioredis';
 import { BatchWorkflowDefinition } from '../config/batch-workflow.definition';
+import { StaleLeaseError } from '../exceptions/stale-lease.exception';
+import { StoreUnavailableError } from '../exceptions/store-unavailable.exception';
 import { BatchStore } from './batch-store.interface';
 import { BatchUser, ExecutionRecord, NodeResult, RunMeta } from './batch-records';
+import { RedisScripts } from './redis.scripts';
+
+/** Field/value pairs per fenced write: Lua's `unpack` is bounded, a 100k-user run is not. */
+const PAIRS_PER_WRITE = 1000;
+
+type FencedRedis = Redis & {
+  acquireLease(lease: string, fence: string, ttlMs: number): Promise<number>;
+  renewLease(lease: string, fence: string, token: number, ttlMs: number): Promise<number>;
+  releaseLease(lease: string, token: number): Promise<number>;
+  fencedWrite(fence: string, hash: string, token: number, command: 'HSET' | 'HDEL', ...args: string[]): Promise<number>;
+};
+
+/** Options of the Redis connection. */
+export interface RedisStoreOptions {
+  /** A command without an answer after this many ms fails, rather than waiting on a stalled server. */
+  commandTimeoutMs: number;
+}
 
 /**
  * Batch data in Redis, so it survives restarts and is shared by every server on the same Redis.
  * Keys (all under the prefix): `users`, `workflows`, `runs` (hashes of JSON), `runs:index` (sorted by
- * creation), and per run `run:<id>:executions` / `run:<id>:results` (hashes keyed by user / `${userId}-${nodeId}`).
+ * creation), and per run `run:<id>:executions` / `run:<id>:results` (hashes keyed by user /
+ * `${userId}-${nodeId}`) and `run:<id>:lease` / `run:<id>:fence` (see `RedisScripts`).
  */
 export class RedisBatchStore implements BatchStore {
+  private readonly logger = new Logger('BatchStore');
+  private down = false;
+
   private constructor(
-    private readonly redis: Redis,
+    private readonly redis: FencedRedis,
     private readonly prefix: string,
-  ) {}
+    readonly name: string,
+  ) {
+    // Without a listener, ioredis prints "Unhandled error event" on every failed reconnect.
+    redis.on('error', (error: Error) => {
+      if (!this.down) this.logger.warn(`${this.name} does not answer (${error.message}); batch runs wait for it`);
+      this.down = true;
+    });
+    redis.on('ready', () => {
+      if (this.down) this.logger.log(`${this.name} answers again`);
+      this.down = false;
+    });
+  }
 
   /** Connects and checks the server answers; a clear error names the URL (without its password) otherwise. */
-  static async connect(url: string, prefix: string): Promise<RedisBatchStore> {
-    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: true });
+  static async connect(url: string, prefix: string, options: RedisStoreOptions): Promise<RedisBatchStore> {
+    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: true, commandTimeout: options.commandTimeoutMs });
+    for (const [name, lua] of Object.entries(RedisScripts)) {
+      redis.defineCommand(name, { lua, numberOfKeys: name === 'releaseLease' ? 1 : 2 });
+    }
+    const store = new RedisBatchStore(redis as FencedRedis, prefix, `redis at ${hostOf(url)}`);
     try {
       await redis.connect();
       await redis.ping();
@@ -24,109 +63,165 @@ export class RedisBatchStore implements BatchStore {
       redis.disconnect();
       throw new Error(`batch.store is redis but Redis at ${redactUrl(url)} does not answer: ${(error as Error).message}`);
     }
-    return new RedisBatchStore(redis, prefix);
+    return store;
   }
 
   private key(...parts: string[]): string {
     return this.prefix + parts.join(':');
   }
 
+  @storeCall
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
+  @storeCall
   async listUsers(): Promise<BatchUser[]> {
     return parseAll(Object.values(await this.redis.hgetall(this.key('users'))));
   }
 
+  @storeCall
   async getUsers(ids: string[]): Promise<(BatchUser | undefined)[]> {
     if (ids.length === 0) return [];
     return (await this.redis.hmget(this.key('users'), ...ids)).map((json) => (json ? JSON.parse(json) : undefined));
   }
 
+  @storeCall
   async countUsers(): Promise<number> {
     return this.redis.hlen(this.key('users'));
   }
 
+  @storeCall
   async putUsers(users: BatchUser[]): Promise<void> {
     if (users.length === 0) return;
     await this.redis.hset(this.key('users'), Object.fromEntries(users.map((user) => [user.id, JSON.stringify(user)])));
   }
 
+  @storeCall
   async deleteUser(id: string): Promise<boolean> {
     return (await this.redis.hdel(this.key('users'), id)) > 0;
   }
 
+  @storeCall
   async listWorkflows(): Promise<BatchWorkflowDefinition[]> {
     return parseAll(Object.values(await this.redis.hgetall(this.key('workflows'))));
   }
 
+  @storeCall
   async getWorkflow(id: string): Promise<BatchWorkflowDefinition | undefined> {
     const json = await this.redis.hget(this.key('workflows'), id);
     return json ? JSON.parse(json) : undefined;
   }
 
+  @storeCall
   async putWorkflow(workflow: BatchWorkflowDefinition): Promise<void> {
     await this.redis.hset(this.key('workflows'), workflow.id, JSON.stringify(workflow));
   }
 
+  @storeCall
   async deleteWorkflow(id: string): Promise<boolean> {
     return (await this.redis.hdel(this.key('workflows'), id)) > 0;
   }
 
+  @storeCall
+  async acquireLease(runId: string, ttlMs: number): Promise<number | undefined> {
+    const fence = await this.redis.acquireLease(this.key('run', runId, 'lease'), this.key('run', runId, 'fence'), ttlMs);
+    return fence > 0 ? fence : undefined;
+  }
+
+  @storeCall
+  async renewLease(runId: string, fence: number, ttlMs: number): Promise<boolean> {
+    return (await this.redis.renewLease(this.key('run', runId, 'lease'), this.key('run', runId, 'fence'), fence, ttlMs)) === 1;
+  }
+
+  @storeCall
+  async releaseLease(runId: string, fence: number): Promise<void> {
+    await this.redis.releaseLease(this.key('run', runId, 'lease'), fence);
+  }
+
+  @storeCall
   async listRuns(): Promise<RunMeta[]> {
     const ids = await this.redis.zrevrange(this.key('runs:index'), 0, -1);
     if (ids.length === 0) return [];
     return (await this.redis.hmget(this.key('runs'), ...ids)).filter((json): json is string => !!json).map((json) => JSON.parse(json));
   }
 
+  @storeCall
   async getRun(id: string): Promise<RunMeta | undefined> {
     const json = await this.redis.hget(this.key('runs'), id);
     return json ? JSON.parse(json) : undefined;
   }
 
-  async putRun(run: RunMeta): Promise<void> {
-    await this.redis
-      .multi()
-      .hset(this.key('runs'), run.id, JSON.stringify(run))
-      .zadd(this.key('runs:index'), Date.parse(run.createdAt), run.id)
-      .exec();
+  @storeCall
+  async putRun(run: RunMeta, fence: number): Promise<void> {
+    await this.fenced(run.id, fence, 'HSET', this.key('runs'), [run.id, JSON.stringify(run)]);
+    // The index holds the creation time, which never changes: no fence needed.
+    await this.redis.zadd(this.key('runs:index'), Date.parse(run.createdAt), run.id);
   }
 
+  @storeCall
   async deleteRun(id: string): Promise<void> {
     await this.redis
       .multi()
       .hdel(this.key('runs'), id)
       .zrem(this.key('runs:index'), id)
-      .del(this.key('run', id, 'executions'), this.key('run', id, 'results'))
+      .del(...['executions', 'results', 'lease', 'fence'].map((part) => this.key('run', id, part)))
       .exec();
   }
 
+  @storeCall
   async getExecutions(runId: string): Promise<ExecutionRecord[]> {
     return parseAll(Object.values(await this.redis.hgetall(this.key('run', runId, 'executions'))));
   }
 
-  async putExecutions(runId: string, executions: ExecutionRecord[]): Promise<void> {
-    if (executions.length === 0) return;
-    await this.redis.hset(
-      this.key('run', runId, 'executions'),
-      Object.fromEntries(executions.map((execution) => [execution.userId, JSON.stringify(execution)])),
-    );
+  @storeCall
+  async putExecutions(runId: string, executions: ExecutionRecord[], fence: number): Promise<void> {
+    const pairs = executions.flatMap((execution) => [execution.userId, JSON.stringify(execution)]);
+    await this.fenced(runId, fence, 'HSET', this.key('run', runId, 'executions'), pairs, 2);
   }
 
+  @storeCall
   async getResults(runId: string): Promise<NodeResult[]> {
     return parseAll(Object.values(await this.redis.hgetall(this.key('run', runId, 'results'))));
   }
 
-  async putResult(runId: string, result: NodeResult): Promise<void> {
-    await this.redis.hset(this.key('run', runId, 'results'), `${result.userId}-${result.nodeId}`, JSON.stringify(result));
+  @storeCall
+  async putResult(runId: string, result: NodeResult, fence: number): Promise<void> {
+    await this.fenced(runId, fence, 'HSET', this.key('run', runId, 'results'), [`${result.userId}-${result.nodeId}`, JSON.stringify(result)]);
   }
 
-  async clearResults(runId: string, userId: string): Promise<void> {
+  @storeCall
+  async clearResults(runId: string, userId: string, fence: number): Promise<void> {
     // Keys are `${userId}-${nodeId}` and ids may contain '-', so match on the stored userId.
     const mine = (await this.getResults(runId)).filter((result) => result.userId === userId);
-    if (mine.length > 0) await this.redis.hdel(this.key('run', runId, 'results'), ...mine.map((r) => `${r.userId}-${r.nodeId}`));
+    await this.fenced(runId, fence, 'HDEL', this.key('run', runId, 'results'), mine.map((r) => `${r.userId}-${r.nodeId}`));
   }
 
   async close(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
+
+  /** Writes `args` to `hash` in chunks of `PAIRS_PER_WRITE` entries (of `width` arguments), each refused when `fence` is stale. */
+  private async fenced(runId: string, fence: number, command: 'HSET' | 'HDEL', hash: string, args: string[], width = 1): Promise<void> {
+    const step = PAIRS_PER_WRITE * width;
+    for (let start = 0; start < args.length; start += step) {
+      const written = await this.redis.fencedWrite(this.key('run', runId, 'fence'), hash, fence, command, ...args.slice(start, start + step));
+      if (written === -1) throw new StaleLeaseError(runId);
+    }
+  }
+}
+
+/** A method whose Redis failures (no connection, timeout) leave as StoreUnavailableError; Redis's own error replies, bad JSON and lease errors stay as they are. */
+function storeCall(_target: RedisBatchStore, _key: string, descriptor: PropertyDescriptor): void {
+  const method = descriptor.value as (...args: unknown[]) => Promise<unknown>;
+  descriptor.value = async function (this: RedisBatchStore, ...args: unknown[]) {
+    try {
+      return await method.apply(this, args);
+    } catch (error) {
+      if (error instanceof ReplyError || error instanceof SyntaxError || error instanceof StaleLeaseError || error instanceof StoreUnavailableError) throw error;
+      throw new StoreUnavailableError(this.name, (error as Error).message);
+    }
+  };
 }
 
 function parseAll<T>(values: string[]): T[] {
@@ -135,4 +230,14 @@ function parseAll<T>(values: string[]): T[] {
 
 function redactUrl(url: string): string {
   return url.replace(/\/\/([^@/]*)@/, '//***@');
+}
+
+/** `host:port` of a Redis URL, for messages (never its password). */
+function hostOf(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || 6379}`;
+  } catch {
+    return redactUrl(url);
+  }
 }

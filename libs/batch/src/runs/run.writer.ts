@@ -1,0 +1,49 @@
+import { StoreUnavailableError } from '../exceptions/store-unavailable.exception';
+import { BatchStore } from '../store/batch-store.interface';
+import { ExecutionRecord, NodeResult, RunMeta } from '../store/batch-records';
+import { abortableDelay } from './abortable.delay';
+
+const FIRST_WAIT_MS = 200;
+const LONGEST_WAIT_MS = 2000;
+
+/**
+ * The writes of one run's state by the process holding its lease. Each carries the lease's fencing
+ * token (a stale one fails with StaleLeaseError). A write the store cannot take now is tried again
+ * until it can, so an outage holds the run up instead of losing finished work or stranding it; only
+ * `stop` (the process shutting down) ends the waiting, with the StoreUnavailableError.
+ */
+export class RunWriter {
+  constructor(
+    private readonly store: BatchStore,
+    readonly runId: string,
+    readonly fence: number,
+    private readonly stop: AbortSignal,
+  ) {}
+
+  putRun(meta: RunMeta): Promise<void> {
+    return this.persist(() => this.store.putRun(meta, this.fence));
+  }
+
+  putExecutions(executions: ExecutionRecord[]): Promise<void> {
+    return this.persist(() => this.store.putExecutions(this.runId, executions, this.fence));
+  }
+
+  putResult(result: NodeResult): Promise<void> {
+    return this.persist(() => this.store.putResult(this.runId, result, this.fence));
+  }
+
+  clearResults(userId: string): Promise<void> {
+    return this.persist(() => this.store.clearResults(this.runId, userId, this.fence));
+  }
+
+  private async persist(write: () => Promise<void>): Promise<void> {
+    for (let wait = FIRST_WAIT_MS; ; wait = Math.min(wait * 2, LONGEST_WAIT_MS)) {
+      try {
+        return await write();
+      } catch (error) {
+        if (!(error instanceof StoreUnavailableError) || this.stop.aborted) throw error;
+        await abortableDelay(wait, this.stop);
+      }
+    }
+  }
+}
