@@ -22,3 +22,5 @@ export * from './admin/admin.guard';
 export * from './monitor/monitor.controller';
 export * from './monitor/user-monitor.view';
 export * from './metrics/metrics.registry';
+export * from './client-error.handler';
+export * from './exceptions/invalid-request-body.exception';
