@@ -91,6 +91,9 @@ describe('monitor access and DELETE', () => {
       expect((await get(server, '/monitor/users')).status).toBe(401);
       expect((await get(server, '/monitor/users', { authorization: 'Bearer wrong-token' })).status).toBe(403);
       expect((await get(server, '/monitor/users', { authorization: `Bearer ${ADMIN_TOKEN}` })).status).toBe(200);
+      // RFC 7235: the scheme is case-insensitive.
+      expect((await get(server, '/monitor/users', { authorization: `bearer ${ADMIN_TOKEN}` })).status).toBe(200);
+      expect((await get(server, '/monitor/users', { authorization: `BEARER  ${ADMIN_TOKEN}` })).status).toBe(200);
     } finally {
       await server.close();
     }

@@ -7,8 +7,7 @@ import { identityConfigOf } from '../identity-config.section';
 import { IdentityMessages } from '../identity.messages';
 import { IdentityMode, IdentityRequest, IdentitySecurity } from '../interfaces/identity-mode.interface';
 import { JwtKeySet } from './jwt-key-set';
-
-const BEARER = /^Bearer +([^\s]+) *$/i;
+import { bearerToken } from '../bearer-token';
 
 /**
  * `jwt`: `Authorization: Bearer <JWT>`, verified: signature (HS256 with `jwt_secret`, or RS/PS/ES with
@@ -40,7 +39,7 @@ export class JwtIdentity implements IdentityMode {
   identify(request: IdentityRequest): string | undefined {
     const authorization = request.headers.authorization;
     if (authorization === undefined) return undefined;
-    const token = BEARER.exec(authorization)?.[1];
+    const token = bearerToken(authorization);
     if (!token) throw this.invalid(IdentityMessages.notBearer());
     const header = readJoseHeader(token);
     if (!header) throw this.invalid(IdentityMessages.jwtMalformed());
