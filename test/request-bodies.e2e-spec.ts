@@ -1,24 +1,13 @@
 import { request as httpRequest } from 'node:http';
 import { Logger } from '@nestjs/common';
+import { UserClient } from '@userscope/testing';
 import { startServer, TestServer } from './support/test-server';
 
 const CONFIG = 'test/fixtures/request-bodies.yml';
 
-/** A reply read as bytes and, when it parses, as JSON. */
-async function send(server: TestServer, method: string, path: string, body: string | Buffer, contentType = 'application/json') {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { 'content-type': contentType, cookie: 'nat-session=mallory' },
-    body,
-  });
-  const text = await response.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, json, text };
+/** Sends `body` as it is, with the given content type, as the user mallory. */
+function send(server: TestServer, method: string, path: string, body: string | Buffer, contentType = 'application/json') {
+  return new UserClient(server.url, { cookie: 'nat-session=mallory' }).request(path, { method, headers: { 'content-type': contentType }, body });
 }
 
 /** `{"a":{"a":...}}` nested `depth` levels deep, as `field` of an otherwise plausible body. */
