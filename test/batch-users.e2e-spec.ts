@@ -46,6 +46,18 @@ describe('batch users directory', () => {
       expect(await ids()).toEqual(['bob_1.x~']);
     });
 
+    it('refuses control characters in names, and control and bidi-override characters in ids', async () => {
+      for (const name of ['Ann\u0000', 'Ann\u001b[31m', 'Ann\u0085']) {
+        const reply = await api.post('/api/users', { name });
+        expect(reply.status).toBe(400);
+        expect(reply.json.message).toContain('control characters');
+      }
+      for (const id of ['ann\u0000', 'ann\u202e', 'ann\u2066x']) expect((await api.post('/api/users', { id, name: 'Ann' })).status).toBe(400);
+      const imported = await api.importCsv('name\nBo\u0007\n');
+      expect(imported.json.rejected).toEqual([{ row: 2, reason: expect.stringContaining('control characters') }]);
+      expect(await ids()).toEqual([]);
+    });
+
     it('answers 404 for an unknown user', async () => {
       const reply = await api.get('/api/users/nobody');
       expect(reply.status).toBe(404);

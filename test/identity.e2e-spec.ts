@@ -155,7 +155,7 @@ describe('identity modes over HTTP', () => {
     let publicPem: string;
     let otherKey: KeyObject;
     const claims = { iss: 'https://idp.example', aud: 'userscope' };
-    const token = (payload: object, key: KeyObject = privateKey) => sign({ ...claims, ...payload }, key, { algorithm: 'RS256' });
+    const token = (payload: object, key: KeyObject = privateKey) => sign({ exp: now() + 600, ...claims, ...payload }, key, { algorithm: 'RS256' });
 
     beforeAll(async () => {
       ({ privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 }));
@@ -196,6 +196,7 @@ describe('identity modes over HTTP', () => {
         'algorithm HS256 is not accepted (accepted: RS256)',
       ],
       ['a token without the sub claim', () => token({ name: 'alice' }), "no 'sub' claim"],
+      ['a token without exp (valid forever), as jwt_require_exp is on by default', () => sign({ ...claims, sub: 'alice' }, privateKey, { algorithm: 'RS256' }), "no expiry ('exp')"],
       ['a token whose sub is no valid user id', () => token({ sub: 'alice/../bob' }), "'sub' claim is not a valid user id"],
       ['something that is no JWT', () => 'not-a-jwt', 'not a well-formed JWT'],
     ])('refuses %s with 401 and the reason', async (_label, makeToken, reason) => {
@@ -238,13 +239,26 @@ describe('identity modes over HTTP', () => {
     afterAll(() => server.close());
 
     it('serves a token signed with the secret', async () => {
-      expect(await commandsRun(server, bearer(sign({ sub: 'alice' }, JWT_SECRET, { algorithm: 'HS256' })))).toBe(1);
+      expect(await commandsRun(server, bearer(sign({ sub: 'alice', exp: now() + 600 }, JWT_SECRET, { algorithm: 'HS256' })))).toBe(1);
+    });
+
+    it('with jwt_require_exp: false, serves a token without exp; jwt_max_age then bounds it by iat', async () => {
+      const lenient = await startServer(JWT, { JWT_SECRET, JWT_REQUIRE_EXP: 'false', JWT_MAX_AGE: '1h' });
+      try {
+        const issuedAt = (secondsAgo: number) => sign({ sub: 'gus', iat: now() - secondsAgo }, JWT_SECRET, { algorithm: 'HS256' });
+        expect(await commandsRun(lenient, bearer(issuedAt(60)))).toBe(1);
+        expectRefused(await call(lenient, '/generate', { command: 'stats' }, bearer(issuedAt(7200))), 'invalid_identity', 'issued more than 3600s ago', 'jwt_max_age');
+        const noIat = sign({ sub: 'gus' }, JWT_SECRET, { algorithm: 'HS256', noTimestamp: true });
+        expectRefused(await call(lenient, '/generate', { command: 'stats' }, bearer(noIat)), 'invalid_identity', "no 'iat' claim");
+      } finally {
+        await lenient.close();
+      }
     });
 
     it.each<[string, () => string, string]>([
-      ['a token signed with another secret', () => sign({ sub: 'alice' }, 'another-secret-of-at-least-32-chars', { algorithm: 'HS256' }), 'bad signature'],
-      ['an HS512 token (not in jwt_algorithms, HS256 by default)', () => sign({ sub: 'alice' }, JWT_SECRET, { algorithm: 'HS512' }), 'algorithm HS512 is not accepted'],
-      ['an RS256 token', () => sign({ sub: 'alice' }, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey, { algorithm: 'RS256' }), 'algorithm RS256 is not accepted'],
+      ['a token signed with another secret', () => sign({ sub: 'alice', exp: now() + 600 }, 'another-secret-of-at-least-32-chars', { algorithm: 'HS256' }), 'bad signature'],
+      ['an HS512 token (not in jwt_algorithms, HS256 by default)', () => sign({ sub: 'alice', exp: now() + 600 }, JWT_SECRET, { algorithm: 'HS512' }), 'algorithm HS512 is not accepted'],
+      ['an RS256 token', () => sign({ sub: 'alice', exp: now() + 600 }, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey, { algorithm: 'RS256' }), 'algorithm RS256 is not accepted'],
       ['an unsigned token', () => forge({ alg: 'none' }, { sub: 'alice' }), 'unsigned'],
     ])('refuses %s', async (_label, makeToken, reason) => {
       expectRefused(await call(server, '/generate', { command: 'stats' }, bearer(makeToken())), 'invalid_identity', reason);
@@ -267,21 +281,21 @@ describe('identity modes over HTTP', () => {
     afterAll(() => server.close());
 
     it('verifies each token with the key its kid names', async () => {
-      expect(await commandsRun(server, bearer(sign({ sub: 'alice' }, rsa.privateKey, { algorithm: 'RS256', keyid: 'rsa-1' })))).toBe(1);
-      expect(await commandsRun(server, bearer(sign({ sub: 'alice' }, ec.privateKey, { algorithm: 'ES256', keyid: 'ec-1' })))).toBe(2);
+      expect(await commandsRun(server, bearer(sign({ sub: 'alice', exp: now() + 600 }, rsa.privateKey, { algorithm: 'RS256', keyid: 'rsa-1' })))).toBe(1);
+      expect(await commandsRun(server, bearer(sign({ sub: 'alice', exp: now() + 600 }, ec.privateKey, { algorithm: 'ES256', keyid: 'ec-1' })))).toBe(2);
     });
 
     it('picks the one key that fits the algorithm when the token names none', async () => {
-      expect(await commandsRun(server, bearer(sign({ sub: 'bob' }, ec.privateKey, { algorithm: 'ES256' })))).toBe(1);
+      expect(await commandsRun(server, bearer(sign({ sub: 'bob', exp: now() + 600 }, ec.privateKey, { algorithm: 'ES256' })))).toBe(1);
     });
 
     it('refuses a kid the key set does not hold', async () => {
-      const reply = await call(server, '/generate', { command: 'stats' }, bearer(sign({ sub: 'alice' }, rsa.privateKey, { algorithm: 'RS256', keyid: 'rsa-2' })));
+      const reply = await call(server, '/generate', { command: 'stats' }, bearer(sign({ sub: 'alice', exp: now() + 600 }, rsa.privateKey, { algorithm: 'RS256', keyid: 'rsa-2' })));
       expectRefused(reply, 'invalid_identity', "key id ('kid') names no key");
     });
 
     it('refuses a token that names the RSA key but is signed by the EC key', async () => {
-      const reply = await call(server, '/generate', { command: 'stats' }, bearer(sign({ sub: 'alice' }, ec.privateKey, { algorithm: 'ES256', keyid: 'rsa-1' })));
+      const reply = await call(server, '/generate', { command: 'stats' }, bearer(sign({ sub: 'alice', exp: now() + 600 }, ec.privateKey, { algorithm: 'ES256', keyid: 'rsa-1' })));
       expectRefused(reply, 'invalid_identity', "key id ('kid') names no key");
     });
   });

@@ -67,6 +67,10 @@ describe('GET /metrics', () => {
       expect(text).toMatch(/^userscope_cleanup_errors_total 1$/m);
       expect(text).toMatch(/^userscope_http_request_duration_seconds_count\{method="POST",route="\/generate",status="200"\} 2$/m);
       expect(text).toMatch(/^userscope_http_request_duration_seconds_count\{method="POST",route="\/generate",status="400"\} 1$/m);
+      // promtool: a gauge may not be named like a counter.
+      const gauges = [...text.matchAll(/^# TYPE (\S+) gauge$/gm)].map((match) => match[1]);
+      expect(gauges.filter((name) => name.endsWith('_total'))).toEqual([]);
+      expect(gauges).toContain('userscope_nodejs_active_handles');
     } finally {
       await server.close();
     }
@@ -91,6 +95,9 @@ describe('monitor access and DELETE', () => {
       expect((await get(server, '/monitor/users')).status).toBe(401);
       expect((await get(server, '/monitor/users', { authorization: 'Bearer wrong-token' })).status).toBe(403);
       expect((await get(server, '/monitor/users', { authorization: `Bearer ${ADMIN_TOKEN}` })).status).toBe(200);
+      // RFC 7235: the scheme is case-insensitive.
+      expect((await get(server, '/monitor/users', { authorization: `bearer ${ADMIN_TOKEN}` })).status).toBe(200);
+      expect((await get(server, '/monitor/users', { authorization: `BEARER  ${ADMIN_TOKEN}` })).status).toBe(200);
     } finally {
       await server.close();
     }

@@ -10,6 +10,8 @@ export const BatchMessages = {
   csvHeader: () => "The CSV header must have a 'name' column (and optionally 'id' and any other fields).",
   csvColumn: (column: string) =>
     `The CSV column '${column}' cannot be a field: no empty parts between dots, and no '__proto__', 'constructor' or 'prototype'.`,
+  csvColumnTooDeep: (column: string, limit: number) =>
+    `The CSV column '${column.length > 80 ? `${column.slice(0, 80)}…` : column}' nests a field more than ${limit} levels deep, the server's limit (general.max_json_depth).`,
   csvCells: (cells: number, columns: number) => `the row has ${cells} cells but the header has ${columns} columns`,
   noWorkflow: (id: string) => `No batch workflow '${id}'.`,
   workflowExists: (id: string) => `A batch workflow with id '${id}' already exists.`,

@@ -46,21 +46,12 @@ export function describeError(exception: unknown): { status: number; body: Error
       typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? exception.message);
     return { status, body: { code: CODES[status] ?? 'error', message } };
   }
-  // Fastify's own errors (bad JSON, body too large, wrong content type) carry a 4xx statusCode.
-  const fastifyError = exception as { statusCode?: number; code?: string; message?: string };
-  if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode < 500) {
-    return { status: fastifyError.statusCode, body: { code: CODES[fastifyError.statusCode] ?? 'bad_request', message: describeFastifyError(fastifyError) } };
+  // Fastify's own errors (those `fromFastifyError` does not map) carry a 4xx statusCode and a message for the client.
+  const fastifyError = exception as { statusCode?: number; message?: string };
+  if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    const status = fastifyError.statusCode;
+    return { status, body: { code: CODES[status] ?? 'bad_request', message: fastifyError.message ?? 'Bad request' } };
   }
   logger.error(exception instanceof Error ? exception.stack : String(exception));
   return { status: HttpStatus.INTERNAL_SERVER_ERROR, body: { code: 'internal_error', message: HttpMessages.internal() } };
-}
-
-function describeFastifyError(error: { code?: string; message?: string }): string {
-  switch (error.code) {
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return HttpMessages.invalidJson(error.message ?? '');
-    default:
-      return error.message ?? 'Bad request';
-  }
 }

@@ -37,3 +37,5 @@ export { ADMIN_TOKEN_ENV, AdminGuard, isLoopback } from './admin/admin.guard';
 export { MonitorController } from './monitor/monitor.controller';
 export { userMonitorEntry, type UserMonitorEntry, type UsersMonitorReply } from './monitor/user-monitor.view';
 export { MetricsRegistry } from './metrics/metrics.registry';
+export { userscopeClientErrorHandler } from './client-error.handler';
+export { InvalidRequestBodyError, type RequestBodyErrorCode } from './exceptions/invalid-request-body.exception';

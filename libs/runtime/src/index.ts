@@ -89,3 +89,4 @@ export { RuntimeVersionConflictError } from './exceptions/runtime-version-confli
 /** @internal Nest internals Userscope's packages share (see internals/library-internals.ts). */
 export { appliedContextIdStrategy, providerGraph, type ProviderNode } from './internals/library-internals';
 export { type UserFunctionLookup, UserFunctions } from './functions/user-functions';
+export { inspectJson, type JsonInspection, type JsonProblem } from './schema/json-inspector';

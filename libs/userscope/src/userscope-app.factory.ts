@@ -1,7 +1,7 @@
 import { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { applyUserscopeBodyLimit, registerWebUi, setupOpenApi } from '@userscope/http';
+import { applyUserscopeBodyLimit, registerWebUi, setupOpenApi, userscopeClientErrorHandler } from '@userscope/http';
 import { LoadedApplication, loadApplication } from './application.loader';
 import { UserscopeConfigSource } from './interfaces/userscope-module-options.interface';
 import { UserscopeModule } from './userscope.module';
@@ -38,6 +38,13 @@ export async function prepareUserscopeApp(app: NestFastifyApplication): Promise<
 
 /** @internal The Fastify adapter of a standalone Userscope app. */
 export function userscopeAdapter(): FastifyAdapter {
-  // On close, idle keep-alive connections go at once; busy ones finish their request first.
-  return new FastifyAdapter({ forceCloseConnections: 'idle' });
+  return new FastifyAdapter({
+    // On close, idle keep-alive connections go at once; busy ones finish their request first.
+    forceCloseConnections: 'idle',
+    clientErrorHandler: userscopeClientErrorHandler,
+    // Let prototype keys through the parser: Userscope's body rules refuse them by name
+    // (the parser's refusal says only "not valid JSON"). Every route with a body is Userscope's.
+    onProtoPoisoning: 'ignore',
+    onConstructorPoisoning: 'ignore',
+  });
 }

@@ -1,6 +1,6 @@
 import { validateSync } from 'class-validator';
 import { BatchUser } from '../store/batch-records';
-import { validationIssues } from '@userscope/runtime';
+import { inspectJson, validationIssues } from '@userscope/runtime';
 import { UserDto } from './dto/user.dto';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
@@ -21,6 +21,11 @@ export function checkUser(value: unknown): { user?: BatchUser; reason?: string }
 /** The first CSV column that cannot be a field path (`__proto__.x`, `a..b`), if any; columns without a name are ignored. */
 export function badCsvColumn(header: string[]): string | undefined {
   return header.find((column) => column !== '' && column.split('.').some((segment) => !segment || FORBIDDEN_KEYS.has(segment)));
+}
+
+/** The first CSV column nesting a field deeper than `maxDepth` levels (the user is level 1: `a.b` is 2). */
+export function tooDeepCsvColumn(header: string[], maxDepth: number): string | undefined {
+  return header.find((column) => column.split('.').length > maxDepth);
 }
 
 /**
@@ -53,12 +58,8 @@ export function idFromName(name: string, taken: (id: string) => boolean): string
   return id;
 }
 
+/** Without recursion: users also come from files (`userscope batch --users`), which no HTTP depth limit covers. */
 function findForbiddenKey(value: unknown): string | undefined {
-  if (!value || typeof value !== 'object') return undefined;
-  for (const key of Object.keys(value)) {
-    if (FORBIDDEN_KEYS.has(key)) return key;
-    const nested = findForbiddenKey((value as Record<string, unknown>)[key]);
-    if (nested) return nested;
-  }
-  return undefined;
+  const problem = inspectJson(value, { refuseKey: (key) => (FORBIDDEN_KEYS.has(key) ? key : undefined) });
+  return problem?.kind === 'forbidden_key' ? problem.key : undefined;
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { USERSCOPE_CONFIG, UserscopeConfig } from '@userscope/runtime';
 import type { ImportReport, UserPage, UserQuery } from '../api/users.types';
 import { BATCH_CONFIG, BATCH_STORE } from '../batch.constants';
 import { BatchMessages } from '../batch.messages';
@@ -7,7 +8,7 @@ import { BatchConfig } from '../config/batch-config.reader';
 import { BatchStore } from '../store/batch-store.interface';
 import { BatchUser } from '../store/batch-records';
 import { csvDocument, flatten, parseCsv } from './csv';
-import { badCsvColumn, checkUser, idFromName, userFromCsv } from './user.record';
+import { badCsvColumn, checkUser, idFromName, tooDeepCsvColumn, userFromCsv } from './user.record';
 
 /** The users directory: search, paging, CRUD, CSV/JSON import and export. */
 @Injectable()
@@ -15,6 +16,7 @@ export class UsersService {
   constructor(
     @Inject(BATCH_STORE) private readonly store: BatchStore,
     @Inject(BATCH_CONFIG) private readonly config: BatchConfig,
+    @Inject(USERSCOPE_CONFIG) private readonly general: Pick<UserscopeConfig, 'general'>,
   ) {}
 
   async list(query: UserQuery): Promise<UserPage> {
@@ -118,6 +120,9 @@ export class UsersService {
     if (!columns.includes('name')) throw badRequest(BatchMessages.csvHeader());
     const badColumn = badCsvColumn(columns);
     if (badColumn !== undefined) throw badRequest(BatchMessages.csvColumn(badColumn));
+    const { max_json_depth } = this.general.general;
+    const deepColumn = tooDeepCsvColumn(columns, max_json_depth);
+    if (deepColumn !== undefined) throw badRequest(BatchMessages.csvColumnTooDeep(deepColumn, max_json_depth));
     return rows.map((cells, i) => {
       const row = parsed.lines[i + 1];
       if (cells.length !== columns.length) return { row, reason: BatchMessages.csvCells(cells.length, columns.length) };

@@ -3,6 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { USERSCOPE_CONFIG, UserscopeConfig, UserscopeHttpError } from '@userscope/runtime';
 import { AdminMessages } from './admin.messages';
+import { bearerToken } from '../identity/bearer-token';
 
 /** Where the admin token comes from when the config does not set `general.admin_token`. */
 export const ADMIN_TOKEN_ENV = 'USERSCOPE_ADMIN_TOKEN';
@@ -26,8 +27,7 @@ export class AdminGuard implements CanActivate {
       if (isLoopback(request.socket.remoteAddress)) return true;
       throw new UserscopeHttpError(HttpStatus.FORBIDDEN, { code: 'forbidden', message: AdminMessages.loopbackOnly(ADMIN_TOKEN_ENV) });
     }
-    const header = request.headers.authorization;
-    const presented = header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
+    const presented = bearerToken(request.headers.authorization);
     if (!presented) {
       throw new UserscopeHttpError(
         HttpStatus.UNAUTHORIZED,

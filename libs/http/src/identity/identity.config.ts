@@ -105,6 +105,16 @@ export class IdentityConfig {
   @IsDuration()
   jwt_clock_skew: number = 30;
 
+  /** `jwt`: refuse tokens without `exp`, which would be valid forever. */
+  @IsBoolean()
+  jwt_require_exp: boolean = true;
+
+  /** `jwt`: the oldest token accepted, by its `iat` (a duration); tokens must then carry `iat`. Unchecked when absent. */
+  @Transform(blankToUndefined)
+  @IsOptional()
+  @IsDuration()
+  jwt_max_age?: number;
+
   /** `jwt`: the claim that holds the user id. */
   @IsString()
   @IsNotEmpty()

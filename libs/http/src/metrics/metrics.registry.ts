@@ -20,6 +20,8 @@ export class MetricsRegistry {
 
   constructor(sessions: SessionRegistry, lifecycle: SessionLifecycle, @Optional() tokens?: TokenAccounting) {
     collectDefaultMetrics({ register: this.registry, prefix: 'userscope_' });
+    // Gauges named like counters (promtool refuses `*_total` gauges); the per-type gauges beside them hold the same.
+    for (const name of ['active_resources_total', 'active_handles_total', 'active_requests_total']) this.registry.removeSingleMetric(`userscope_nodejs_${name}`);
     new Gauge({
       name: 'userscope_active_sessions',
       help: 'User sessions currently held',

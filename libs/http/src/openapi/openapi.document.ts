@@ -150,7 +150,8 @@ function errorReplies(perUser: boolean, security: IdentitySecurity): ResponsesOb
   return {
     400: errorReply(
       'The body does not match the input schema (`invalid_input`, `details` lists the fields), is not JSON ' +
-        '(`bad_request`), or the user id is malformed (`invalid_session_id`)',
+        '(`invalid_json`), nests deeper than `general.max_json_depth` (`json_too_deep`), has a prototype key ' +
+        '(`forbidden_key`) or bytes that are not UTF-8 (`invalid_utf8`), or the user id is malformed (`invalid_session_id`)',
     ),
     ...(perUser || security.verified
       ? {

@@ -43,6 +43,11 @@ export class GeneralConfig {
   @IsByteSize()
   max_body_size: number = 1024 * 1024;
 
+  /** Deepest nesting of objects and arrays a JSON body may have (the body itself is level 1); deeper gets 400. */
+  @IsInt()
+  @Min(1)
+  max_json_depth: number = 64;
+
   /** On SIGTERM/SIGINT, how long in-flight requests may run before sessions are cleaned up anyway. */
   @IsDuration()
   shutdown_grace_period: number = 10;

@@ -18,6 +18,7 @@ import { AnalyticsStrip } from './analytics-strip';
 import { CompareView } from './compare-view';
 import { finalResultText, userResultFile, usersWithResult } from './result-files';
 import { UserResultView } from './user-result-view';
+import { UserName } from '@/components/user-name';
 
 type StatusFilter = 'all' | 'succeeded' | 'failed';
 
@@ -195,7 +196,7 @@ function LoadedResults({ data }: { data: LoadedRun }) {
               {filtered.map((user) => (
                 <TabsTrigger key={user.userId} value={user.userId} aria-label={`${user.userName} (${formatNumber(user.tokens)} tokens)`}>
                   <ExecutionStatusIcon status={user.status} className={user.status === 'failed' ? 'text-destructive' : undefined} />
-                  {user.userName}
+                  <UserName name={user.userName} />
                   <Badge variant="muted" className="px-1.5 tabular-nums">
                     {formatNumber(user.tokens)} tokens
                   </Badge>

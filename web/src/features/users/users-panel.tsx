@@ -16,6 +16,7 @@ import { fieldText, flattenFields } from '@/lib/format';
 import { useDebounced, useResource } from '@/lib/use-resource';
 import { ImportUsersDialog } from './import-users-dialog';
 import { withoutUsers, withUsers, type UserSelection } from './user-selection';
+import { UserName } from '@/components/user-name';
 
 const PAGE_SIZE = 50;
 /** The API's largest page, for "select all matching". */
@@ -198,7 +199,7 @@ export function UsersPanel({ selection, onSelectionChange, missingFields, refres
                       </TableCell>
                       <TableCell className="min-w-44 py-1.5">
                         <div className="flex items-center gap-1.5 font-medium">
-                          {user.name}
+                          <UserName name={user.name} />
                           {missing && missing.length > 0 && (
                             <span title={`Missing ${missing.join(', ')}`} className="inline-flex text-warning-strong">
                               <TriangleAlert className="size-3.5" aria-hidden />

@@ -6,6 +6,7 @@ import { Badge } from '@/components/ui/badge';
 import { Spinner } from '@/components/ui/spinner';
 import type { MissingFieldPolicy } from './missing-field-policy';
 import type { PreflightState } from './use-preflight';
+import { UserName } from '@/components/user-name';
 
 const LISTED = 6;
 
@@ -57,7 +58,7 @@ export function PreflightNotice({ state, selected, policy }: { state: PreflightS
           <ul className="mt-2 flex flex-col gap-1" aria-label="Users with missing fields">
             {preflight.missing.slice(0, LISTED).map((user) => (
               <li key={user.userId} className="flex flex-wrap items-center gap-1.5 text-foreground">
-                <span className="font-medium">{user.userName}</span> <span className="text-muted-foreground">lacks</span>{' '}
+                <span className="font-medium"><UserName name={user.userName} /></span> <span className="text-muted-foreground">lacks</span>{' '}
                 {user.fields.map((field) => (
                   <Fragment key={field}>
                     <Badge variant="warning" className="font-mono">

@@ -7,13 +7,12 @@ import { identityConfigOf } from '../identity-config.section';
 import { IdentityMessages } from '../identity.messages';
 import { IdentityMode, IdentityRequest, IdentitySecurity } from '../interfaces/identity-mode.interface';
 import { JwtKeySet } from './jwt-key-set';
-
-const BEARER = /^Bearer +([^\s]+) *$/i;
+import { bearerToken } from '../bearer-token';
 
 /**
  * `jwt`: `Authorization: Bearer <JWT>`, verified: signature (HS256 with `jwt_secret`, or RS/PS/ES with
  * the public keys of `jwt_public_key_file`), `exp` and `nbf` within `jwt_clock_skew`, and `iss` and
- * `aud` when configured. `alg: none` is refused. The user id is the `claim` claim (`sub`).
+ * `aud` when configured, `exp` present (`jwt_require_exp`) and `iat` within `jwt_max_age`. `alg: none` is refused. The user id is the `claim` claim (`sub`).
  * NAT reads these tokens without verifying them; Userscope does not.
  */
 export class JwtIdentity implements IdentityMode {
@@ -40,7 +39,7 @@ export class JwtIdentity implements IdentityMode {
   identify(request: IdentityRequest): string | undefined {
     const authorization = request.headers.authorization;
     if (authorization === undefined) return undefined;
-    const token = BEARER.exec(authorization)?.[1];
+    const token = bearerToken(authorization);
     if (!token) throw this.invalid(IdentityMessages.notBearer());
     const header = readJoseHeader(token);
     if (!header) throw this.invalid(IdentityMessages.jwtMalformed());
@@ -54,11 +53,13 @@ export class JwtIdentity implements IdentityMode {
         issuer: this.identity.jwt_issuer as string | [string, ...string[]] | undefined,
         audience: this.identity.jwt_audience as string | [string, ...string[]] | undefined,
         clockTolerance: this.identity.jwt_clock_skew,
+        maxAge: this.identity.jwt_max_age,
       });
     } catch (error) {
-      throw this.invalid(describeJwtError(error));
+      throw this.invalid(describeJwtError(error, this.identity.jwt_max_age));
     }
     if (!payload || typeof payload !== 'object' || Array.isArray(payload)) throw this.invalid(IdentityMessages.jwtNotObject());
+    if (this.identity.jwt_require_exp && typeof (payload as { exp?: unknown }).exp !== 'number') throw this.invalid(IdentityMessages.jwtNoExpiry());
     const claim = this.identity.claim;
     const userId = Object.hasOwn(payload, claim) ? (payload as Record<string, unknown>)[claim] : undefined;
     if (userId === undefined || userId === null) throw this.invalid(IdentityMessages.jwtMissingClaim(claim));
@@ -93,7 +94,8 @@ function readJoseHeader(token: string): { alg: string; kid?: string } | undefine
 }
 
 /** A reason a caller can act on, for each way jsonwebtoken refuses a token. */
-function describeJwtError(error: unknown): string {
+function describeJwtError(error: unknown, maxAge: number | undefined): string {
+  if (error instanceof TokenExpiredError && error.message === 'maxAge exceeded') return IdentityMessages.jwtTooOld(maxAge!);
   if (error instanceof TokenExpiredError) return IdentityMessages.jwtExpired(error.expiredAt);
   if (error instanceof NotBeforeError) return IdentityMessages.jwtNotYetValid(error.date);
   const message = (error as Error)?.message ?? String(error);
@@ -102,6 +104,7 @@ function describeJwtError(error: unknown): string {
     if (message.startsWith('jwt audience invalid')) return IdentityMessages.jwtWrongAudience();
     if (message.startsWith('jwt issuer invalid')) return IdentityMessages.jwtWrongIssuer();
     if (message === 'jwt signature is required') return IdentityMessages.jwtUnsigned();
+    if (message === 'iat required when maxAge is specified') return IdentityMessages.jwtNoIssuedAt(maxAge!);
     if (['jwt malformed', 'invalid token'].includes(message) || message.startsWith('Unexpected token')) return IdentityMessages.jwtMalformed();
   }
   return IdentityMessages.jwtRefused(message);
