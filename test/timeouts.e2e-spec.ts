@@ -98,13 +98,15 @@ describe('DELETE /monitor/users/{id}', () => {
 
   it('waits at most shutdown_grace_period for the user\'s requests, then ends the session anyway', async () => {
     server = await serve({ SHUTDOWN_GRACE: '300ms' });
-    const dan = server.asUser('dan');
-    void dan.generate({ action: 'hang' }).catch(() => undefined);
+    // The hung request's connection is the test's to close, so that the server can close afterwards.
+    const hung = new AbortController();
+    void fetch(`${server.url}/generate`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: 'nat-session=dan' }, body: '{"action":"hang"}', signal: hung.signal }).catch(() => undefined);
     await until(() => FaultProbe.hanging === 1);
     const { value: reply, ms } = await timed(fetch(`${server.url}/monitor/users/dan`, { method: 'DELETE' }));
     expect(ms).toBeLessThan(2000);
     expect(reply.status).toBe(200);
     expect(await reply.json()).toEqual({ user_id: 'dan', ended: true, disposed: 1, cleanup_errors: 0, abandoned_requests: 1 });
     expect((await fetch(`${server.url}/monitor/users?user_id=dan`)).status).toBe(404);
+    hung.abort();
   });
 });

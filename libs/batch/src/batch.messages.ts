@@ -25,5 +25,10 @@ export const BatchMessages = {
   missingFields: (count: number) =>
     `${count} user(s) lack fields the workflow needs (on_missing: error); fix them, or start with force: true.`,
   runFinished: (id: string, status: string) => `Run '${id}' is already ${status}.`,
+  executionTimeout: (seconds: number) =>
+    `The execution timed out after ${seconds}s (batch.execution_timeout) and was aborted; raise the setting or make its nodes faster.`,
+  runLost: (id: string, unfinished: number, total: number) =>
+    `Run ${id} is lost (batch.store: memory): ${unfinished} of ${total} execution(s) unfinished; use store: redis to resume runs after a restart.`,
+  runLeftUnfinished: (id: string, unfinished: number) => `Run ${id} left unfinished: ${unfinished} execution(s) resume on the next start.`,
   noLlm: () => 'LLM nodes need the LLM providers, which are not loaded in this server.',
 } as const;

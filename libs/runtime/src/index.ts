@@ -45,3 +45,7 @@ export * from './exceptions/runtime-version-conflict.exception';
 /** @internal Nest internals Userscope's packages share (see internals/library-internals.ts). */
 export { appliedContextIdStrategy, providerGraph, type ProviderNode } from './internals/library-internals';
 export * from './functions/user-functions';
+export * from './functions/call-deadline';
+export * from './faults/process-fault.listener';
+export * from './shutdown/shutdown-progress';
+export * from './exceptions/function-timeout.exception';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { FunctionCatalog, SessionLifecycle, UserSession } from '@userscope/runtime';
+import { FunctionCatalog, runWithDeadline, SessionLifecycle, UserSession } from '@userscope/runtime';
 import { BATCH_CONFIG, BATCH_LLM, BATCH_STORE } from '../batch.constants';
 import { BatchMessages } from '../batch.messages';
 import { BatchConfig } from '../config/batch-config.reader';
@@ -30,7 +30,11 @@ export class ExecutionRunner {
     @Optional() @Inject(BATCH_LLM) private readonly llm?: BatchLlm,
   ) {}
 
-  /** `completed`: stored results of nodes an interrupted attempt finished; the execution continues after them. */
+  /**
+   * One attempt. `completed`: stored results of nodes an interrupted attempt finished; the execution
+   * continues after them. It ends at once when `signal` aborts (a cancel, shutdown) or after
+   * `batch.execution_timeout`, even while a node ignores its signal, and frees the user's slot.
+   */
   async execute(
     runId: string,
     workflow: BatchWorkflowDefinition,
@@ -38,7 +42,14 @@ export class ExecutionRunner {
     signal: AbortSignal,
     completed: NodeResult[] = [],
   ): Promise<ExecutionOutcome> {
-    return this.sessions.runAs(user.id, (session) => this.runNodes(runId, workflow, user, session, signal, completed));
+    const timeout = this.config.settings.execution_timeout;
+    return this.sessions.runAs(user.id, (session) =>
+      runWithDeadline((bounded) => this.runNodes(runId, workflow, user, session, bounded, completed), {
+        parent: signal,
+        timeoutMs: timeout === undefined ? undefined : timeout * 1000,
+        timeoutError: () => new Error(BatchMessages.executionTimeout(timeout!)),
+      }),
+    );
   }
 
   private async runNodes(
@@ -102,7 +113,7 @@ export class ExecutionRunner {
       case 'function': {
         const handle = session.functions.get(node.function!) ?? this.catalog.shared(node.function!);
         if (!handle) throw new Error(`function '${node.function}' is not configured`);
-        const invoke = () => handle.invoke(fillDeep(node.input, fill) as never);
+        const invoke = () => handle.invoke(fillDeep(node.input, fill) as never, signal);
         const { value: content, tokens } = this.llm ? await this.llm.measure(invoke) : { value: await invoke(), tokens: 0 };
         return { content, tokens, structured: typeof content === 'object' && content !== null, model: undefined };
       }

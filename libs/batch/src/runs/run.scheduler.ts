@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { ShutdownProgress } from '@userscope/runtime';
 import { setMaxListeners } from 'node:events';
 import { BATCH_CONFIG, BATCH_STORE } from '../batch.constants';
 import { BatchMessages } from '../batch.messages';
@@ -38,6 +39,7 @@ export class RunScheduler implements OnApplicationShutdown {
     @Inject(BATCH_CONFIG) private readonly config: BatchConfig,
     private readonly runner: ExecutionRunner,
     private readonly events: RunEvents,
+    private readonly shutdown: ShutdownProgress,
   ) {}
 
   isActive(runId: string): boolean {
@@ -100,11 +102,22 @@ export class RunScheduler implements OnApplicationShutdown {
     }
   }
 
-  /** On shutdown, stops taking executions; a run left unfinished resumes on the next start (with Redis). */
+  /**
+   * On shutdown, stops the executions running (their signals abort) and takes no more; a run left
+   * unfinished resumes on the next start with Redis, and is lost with the memory store (logged).
+   */
   async onApplicationShutdown(): Promise<void> {
     this.closing = true;
-    for (const run of this.active.values()) run.abort.abort();
-    await Promise.all([...this.active.values()].map((run) => run.done));
+    const runs = [...this.active.values()];
+    for (const run of runs) run.abort.abort();
+    await Promise.all(runs.map((run) => this.shutdown.track(`batch run ${run.meta.id}`, run.done)));
+    for (const run of runs) {
+      const executions = [...run.executions.values()];
+      const unfinished = executions.filter((e) => e.status === 'pending' || e.status === 'running').length;
+      if (unfinished === 0) continue;
+      if (this.config.settings.store === 'memory') this.logger.warn(BatchMessages.runLost(run.meta.id, unfinished, executions.length));
+      else this.logger.log(BatchMessages.runLeftUnfinished(run.meta.id, unfinished));
+    }
   }
 
   private async work(run: ActiveRun): Promise<void> {
