@@ -1,23 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { startServer, TestServer } from './support/test-server';
 import { BatchApi, makeUsers, until } from './support/batch-api';
 import { BatchProbe, Gate } from './fixtures/batch.plugin';
+import { REDIS_URL, redisAnswers, START_REDIS } from './support/redis-availability';
 
 const CONFIG = 'test/fixtures/batch.yml';
-const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
-const START_REDIS = "redis-server --daemonize yes --port 6379 --save '' --appendonly no";
-
-/** Asked in a child process, so the answer is known while jest collects the tests. */
-function redisAnswers(url: string): boolean {
-  const script = [
-    "const Redis = require('ioredis');",
-    'const r = new Redis(process.argv[1], { lazyConnect: true, connectTimeout: 1000, maxRetriesPerRequest: 0, retryStrategy: () => null });',
-    'r.connect().then(() => r.ping()).then(() => process.exit(0), () => process.exit(1));',
-  ].join('\n');
-  return spawnSync(process.execPath, ['-e', script, url], { timeout: 5000, stdio: 'ignore' }).status === 0;
-}
 
 const available = redisAnswers(REDIS_URL);
 const required = process.env.CI === 'true';

@@ -32,8 +32,10 @@ export class ExecutionRunner {
 
   /**
    * One attempt. `completed`: stored results of nodes an interrupted attempt finished; the execution
-   * continues after them. It ends at once when `signal` aborts (a cancel, shutdown) or after
-   * `batch.execution_timeout`, even while a node ignores its signal, and frees the user's slot.
+   * continues after them. When `signal` aborts (shutdown) the nodes' signals abort and the execution
+   * stops before its next node; when `abandonOn` aborts (a cancel, a shutdown that waited long
+   * enough) or after `batch.execution_timeout`, it ends at once, even while a node ignores its
+   * signal, and frees the user's slot.
    */
   async execute(
     runId: string,
@@ -41,11 +43,13 @@ export class ExecutionRunner {
     user: BatchUser,
     signal: AbortSignal,
     completed: NodeResult[] = [],
+    abandonOn?: AbortSignal,
   ): Promise<ExecutionOutcome> {
     const timeout = this.config.settings.execution_timeout;
     return this.sessions.runAs(user.id, (session) =>
       runWithDeadline((bounded) => this.runNodes(runId, workflow, user, session, bounded, completed), {
         parent: signal,
+        abandonOn,
         timeoutMs: timeout === undefined ? undefined : timeout * 1000,
         timeoutError: () => new Error(BatchMessages.executionTimeout(timeout!)),
       }),

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { ShutdownProgress } from '@userscope/runtime';
 import { setMaxListeners } from 'node:events';
-import { BATCH_CONFIG, BATCH_STORE } from '../batch.constants';
+import { BATCH_CONFIG, BATCH_STORE, EXECUTION_DRAIN_MS } from '../batch.constants';
 import { BatchMessages } from '../batch.messages';
 import { conflict, notFound } from '../batch-http.errors';
 import { BatchConfig } from '../config/batch-config.reader';
@@ -16,7 +16,10 @@ interface ActiveRun {
   meta: RunMeta;
   executions: Map<string, ExecutionRecord>;
   users: Map<string, BatchUser>;
+  /** Stops the run: its nodes' signals abort, and each execution stops before its next node. */
   abort: AbortController;
+  /** Gives up on its executions at once, even on nodes that ignore their signal. */
+  abandon: AbortController;
   done: Promise<void>;
   /** Results of the nodes an interrupted attempt completed, by user: a resumed execution continues after them. */
   resumable: Map<string, NodeResult[]>;
@@ -59,11 +62,12 @@ export class RunScheduler implements OnApplicationShutdown {
       executions: new Map(executions.map((e) => [e.userId, e])),
       users: new Map(users.map((u) => [u.id, u])),
       abort: new AbortController(),
+      abandon: new AbortController(),
       done: Promise.resolve(),
       resumable,
     };
     // Every execution in flight (up to the run's concurrency) listens for the run's cancel.
-    setMaxListeners(0, run.abort.signal);
+    setMaxListeners(0, run.abort.signal, run.abandon.signal);
     this.active.set(meta.id, run);
     run.done = this.work(run).catch((error) => this.logger.error(`Run ${meta.id} stopped: ${(error as Error).message}`));
   }
@@ -74,6 +78,7 @@ export class RunScheduler implements OnApplicationShutdown {
     if (!run) return false;
     run.meta.status = 'cancelled';
     run.abort.abort();
+    run.abandon.abort();
     const cancelled = [...run.executions.values()].filter((e) => e.status === 'pending');
     for (const execution of cancelled) execution.status = 'cancelled';
     await this.store.putExecutions(runId, cancelled);
@@ -110,6 +115,10 @@ export class RunScheduler implements OnApplicationShutdown {
     this.closing = true;
     const runs = [...this.active.values()];
     for (const run of runs) run.abort.abort();
+    // A node that is finishing gets a moment, so that its result is kept and it does not run again on resume.
+    const drained = Promise.all(runs.map((run) => run.done));
+    await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, EXECUTION_DRAIN_MS).unref())]);
+    for (const run of runs) run.abandon.abort();
     await Promise.all(runs.map((run) => this.shutdown.track(`batch run ${run.meta.id}`, run.done)));
     for (const run of runs) {
       const executions = [...run.executions.values()];
@@ -157,7 +166,7 @@ export class RunScheduler implements OnApplicationShutdown {
       execution.attempts++;
       await this.update(run, execution, { status: 'running' });
       try {
-        const outcome = await this.runner.execute(run.meta.id, run.meta.workflow, user, run.abort.signal, completed);
+        const outcome = await this.runner.execute(run.meta.id, run.meta.workflow, user, run.abort.signal, completed, run.abandon.signal);
         await this.update(run, execution, { status: 'succeeded', tokens: outcome.tokens, error: undefined, durationMs: Math.round(performance.now() - started) });
         return;
       } catch (error) {
