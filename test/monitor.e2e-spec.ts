@@ -111,7 +111,7 @@ describe('monitor access and DELETE', () => {
       expect((await server.post('/generate', {}, 'kim')).json.calls).toBe(2);
       const response = await fetch(`${server.url}/monitor/users/kim`, { method: 'DELETE', headers: auth });
       expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({ user_id: 'kim', ended: true, disposed: 4, cleanup_errors: 0 });
+      expect(await response.json()).toEqual({ user_id: 'kim', ended: true, disposed: 4, cleanup_errors: 0, abandoned_requests: 0 });
       expect(lifecycleLog.filter((entry) => entry.endsWith(':kim'))).toEqual(['workflow:kim', 'tool:kim', 'resource:kim']);
       expect((await server.post('/generate', {}, 'kim')).json.calls).toBe(1);
       const gone = await fetch(`${server.url}/monitor/users/nobody`, { method: 'DELETE', headers: auth });

@@ -7,7 +7,8 @@ import { createServer } from 'node:net';
  */
 export class ServerProcess {
   private output = '';
-  private exited: Promise<number | null>;
+  /** The exit code (null when a signal ended it). */
+  readonly exited: Promise<number | null>;
 
   private constructor(private readonly child: ChildProcess, private readonly label: string) {
     child.stdout!.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
@@ -18,6 +19,20 @@ export class ServerProcess {
   static start(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): ServerProcess {
     const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     return new ServerProcess(child, `${command} ${args.join(' ')} in ${options.cwd}`);
+  }
+
+  /** Everything it printed so far, stdout and stderr. */
+  get printed(): string {
+    return this.output;
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  /** Sends `signal` to the server process alone (not its group), as an orchestrator does. */
+  kill(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
   }
 
   /** Resolves with the first match of `pattern` in the output; rejects if the process ends first or `timeoutMs` passes. */

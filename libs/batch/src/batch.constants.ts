@@ -4,3 +4,8 @@ export const BATCH_STORE = Symbol.for('userscope:batch-store');
 export const BATCH_CONFIG = Symbol.for('userscope:batch-config');
 /** What `llm` nodes call; provided by the LLM library when it is loaded. */
 export const BATCH_LLM = Symbol.for('userscope:batch-llm');
+/**
+ * At shutdown, how long running executions may take to finish their current node before they are
+ * abandoned; well within the 2 s shutdown margin of @userscope/http's gracefulShutdown.
+ */
+export const EXECUTION_DRAIN_MS = 1000;

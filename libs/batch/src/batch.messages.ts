@@ -31,5 +31,10 @@ export const BatchMessages = {
     `The batch store (${store}) is not answering: ${reason}. Try again shortly; GET /health/ready tells when it is back.`,
   staleLease: (id: string) =>
     `Run '${id}' was taken over by another server after its lease expired; this server stopped writing it.`,
+  executionTimeout: (seconds: number) =>
+    `The execution timed out after ${seconds}s (batch.execution_timeout) and was aborted; raise the setting or make its nodes faster.`,
+  runLost: (id: string, unfinished: number, total: number) =>
+    `Run ${id} is lost (batch.store: memory): ${unfinished} of ${total} execution(s) unfinished; use store: redis to resume runs after a restart.`,
+  runLeftUnfinished: (id: string, unfinished: number) => `Run ${id} left unfinished: ${unfinished} execution(s) resume on the next start.`,
   noLlm: () => 'LLM nodes need the LLM providers, which are not loaded in this server.',
 } as const;

@@ -90,3 +90,7 @@ export { RuntimeVersionConflictError } from './exceptions/runtime-version-confli
 export { appliedContextIdStrategy, providerGraph, type ProviderNode } from './internals/library-internals';
 export { type UserFunctionLookup, UserFunctions } from './functions/user-functions';
 export { inspectJson, type JsonInspection, type JsonProblem } from './schema/json-inspector';
+export { type CallDeadline, runWithDeadline } from './functions/call-deadline';
+export { type ProcessFaultCounters, ProcessFaultListener } from './faults/process-fault.listener';
+export { ShutdownProgress } from './shutdown/shutdown-progress';
+export { FunctionTimeoutError } from './exceptions/function-timeout.exception';

@@ -39,6 +39,13 @@ export const RuntimeMessages = {
   queueTimeout: (seconds: number) =>
     `Too many requests for this user: waited ${seconds}s for a free slot (general.queue_timeout).`,
   workflowFailed: (name: string) => `Workflow '${name}' failed.`,
+  unhandledRejection: (where: string, reason: string) =>
+    `Unhandled promise rejection (${where}): ${reason}. The server keeps serving; the function should await or catch that promise.`,
+  uncaughtException: (where: string, reason: string) =>
+    `Uncaught exception (${where}): ${reason}. Shutting down gracefully: the process's state can no longer be trusted.`,
+  faultUnattributed: () => 'function and user unknown: set general.track_current_session: true to name them',
+  functionTimeout: (name: string, seconds: number) =>
+    `Function '${name}' did not finish within ${seconds}s (general.function_timeout); it was aborted. Raise the setting, or make the function faster.`,
   sectionNotChecked: (key: string) =>
     `The config section '${key}' was not checked: pass its ConfigSection to resolveConfig() with the others.`,
 } as const;

@@ -10,6 +10,8 @@ import { WorkflowRunner } from './functions/workflow.runner';
 import { UserFunctions } from './functions/user-functions';
 import { DurableInstanceTracker } from './session/durable-instance.tracker';
 import { SessionLifecycle } from './session/session.lifecycle';
+import { ProcessFaultListener } from './faults/process-fault.listener';
+import { ShutdownProgress } from './shutdown/shutdown-progress';
 import { SessionRegistry } from './session/session.registry';
 import { IdleSessionEvictor } from './session/idle-session.evictor';
 import { trackCurrentSession } from './session/current-session';
@@ -33,7 +35,7 @@ export class UserscopeRuntimeModule {
     if (duplicates) new Logger('Userscope').warn(duplicates);
     // Libraries that need it switch it on themselves (the LLM library, for token accounting).
     if (options.config.general.track_current_session) trackCurrentSession();
-    const services = [FunctionCatalog, Functions, SharedFunctions, SessionRegistry, SessionLifecycle, IdleSessionEvictor, DurableInstanceTracker, WorkflowRunner, UserFunctions];
+    const services = [FunctionCatalog, Functions, SharedFunctions, SessionRegistry, SessionLifecycle, IdleSessionEvictor, DurableInstanceTracker, WorkflowRunner, UserFunctions, ProcessFaultListener, ShutdownProgress];
     return {
       module: UserscopeRuntimeModule,
       global: true,

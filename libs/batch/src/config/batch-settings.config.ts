@@ -1,4 +1,5 @@
-import { IsIn, IsInt, IsString, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { IsDuration } from '@userscope/runtime';
 
 /** The `batch:` section: where batch data lives and how runs are bounded. */
@@ -42,6 +43,15 @@ export class BatchSettings {
   @Min(1)
   @Max(10)
   max_attempts: number = 3;
+
+  /**
+   * How long one attempt of an execution (all of a user's nodes) may run; beyond it the attempt
+   * fails as timed out and its AbortSignal aborts (it is retried like any failure). Unset: unbounded.
+   */
+  @Transform(({ value }) => (value === '' ? undefined : value))
+  @IsOptional()
+  @IsDuration()
+  execution_timeout?: number;
 
   /** First retry delay; doubled each time, with jitter. */
   @IsDuration()

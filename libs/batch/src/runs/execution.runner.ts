@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { FunctionCatalog, SessionLifecycle, UserSession } from '@userscope/runtime';
+import { FunctionCatalog, runWithDeadline, SessionLifecycle, UserSession } from '@userscope/runtime';
 import { BATCH_CONFIG, BATCH_LLM } from '../batch.constants';
 import { BatchMessages } from '../batch.messages';
 import { BatchConfig } from '../config/batch-config.reader';
@@ -30,8 +30,12 @@ export class ExecutionRunner {
   ) {}
 
   /**
-   * `writer` stores each node's result under the run's lease; `completed`: stored results of nodes
-   * an interrupted attempt finished, which the execution continues after.
+   * One attempt. `writer` stores each node's result under the run's lease; `completed`: stored
+   * results of nodes an interrupted attempt finished; the execution continues after them. When
+   * `signal` aborts (shutdown) the nodes' signals abort and the execution stops before its next node;
+   * when `abandonOn` aborts (a cancel, a shutdown that waited long enough) or after
+   * `batch.execution_timeout`, it ends at once, even while a node ignores its signal, and frees the
+   * user's slot.
    */
   async execute(
     writer: RunWriter,
@@ -39,8 +43,17 @@ export class ExecutionRunner {
     user: BatchUser,
     signal: AbortSignal,
     completed: NodeResult[] = [],
+    abandonOn?: AbortSignal,
   ): Promise<ExecutionOutcome> {
-    return this.sessions.runAs(user.id, (session) => this.runNodes(writer, workflow, user, session, signal, completed));
+    const timeout = this.config.settings.execution_timeout;
+    return this.sessions.runAs(user.id, (session) =>
+      runWithDeadline((bounded) => this.runNodes(writer, workflow, user, session, bounded, completed), {
+        parent: signal,
+        abandonOn,
+        timeoutMs: timeout === undefined ? undefined : timeout * 1000,
+        timeoutError: () => new Error(BatchMessages.executionTimeout(timeout!)),
+      }),
+    );
   }
 
   private async runNodes(
@@ -104,7 +117,7 @@ export class ExecutionRunner {
       case 'function': {
         const handle = session.functions.get(node.function!) ?? this.catalog.shared(node.function!);
         if (!handle) throw new Error(`function '${node.function}' is not configured`);
-        const invoke = () => handle.invoke(fillDeep(node.input, fill) as never);
+        const invoke = () => handle.invoke(fillDeep(node.input, fill) as never, signal);
         const { value: content, tokens } = this.llm ? await this.llm.measure(invoke) : { value: await invoke(), tokens: 0 };
         return { content, tokens, structured: typeof content === 'object' && content !== null, model: undefined };
       }

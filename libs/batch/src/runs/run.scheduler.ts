@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { ShutdownProgress } from '@userscope/runtime';
 import { setMaxListeners } from 'node:events';
-import { BATCH_CONFIG, BATCH_STORE } from '../batch.constants';
+import { BATCH_CONFIG, BATCH_STORE, EXECUTION_DRAIN_MS } from '../batch.constants';
 import { BatchMessages } from '../batch.messages';
 import { conflict, notFound } from '../batch-http.errors';
 import { BatchConfig } from '../config/batch-config.reader';
@@ -19,7 +20,10 @@ interface ActiveRun {
   meta: RunMeta;
   executions: Map<string, ExecutionRecord>;
   users: Map<string, BatchUser>;
+  /** Stops the run: its nodes' signals abort, and each execution stops before its next node. */
   abort: AbortController;
+  /** Gives up on its executions at once, even on nodes that ignore their signal. */
+  abandon: AbortController;
   done: Promise<void>;
   /** Results of the nodes an interrupted attempt completed, by user: a resumed execution continues after them. */
   resumable: Map<string, NodeResult[]>;
@@ -54,6 +58,7 @@ export class RunScheduler implements OnApplicationShutdown {
     @Inject(BATCH_CONFIG) private readonly config: BatchConfig,
     private readonly runner: ExecutionRunner,
     private readonly events: RunEvents,
+    private readonly progress: ShutdownProgress,
   ) {}
 
   private get closing(): boolean {
@@ -95,13 +100,14 @@ export class RunScheduler implements OnApplicationShutdown {
       executions: new Map(executions.map((e) => [e.userId, e])),
       users: new Map(users.map((u) => [u.id, u])),
       abort: new AbortController(),
+      abandon: new AbortController(),
       done: Promise.resolve(),
       resumable,
       writer: new RunWriter(this.store, meta.id, fence, this.shutdown.signal),
       lost: false,
     };
     // Every execution in flight (up to the run's concurrency) listens for the run's cancel.
-    setMaxListeners(0, run.abort.signal);
+    setMaxListeners(0, run.abort.signal, run.abandon.signal);
     this.active.set(meta.id, run);
     run.heartbeat = setInterval(() => void this.renewLease(run), this.leaseTtlMs / 3);
     run.heartbeat.unref();
@@ -124,6 +130,7 @@ export class RunScheduler implements OnApplicationShutdown {
     if (!run || run.lost || (run.meta.status !== 'running' && run.meta.status !== 'queued')) return undefined;
     run.meta.status = 'cancelled';
     run.abort.abort();
+    run.abandon.abort();
     for (const execution of run.executions.values()) {
       if (execution.status !== 'pending') continue;
       execution.status = 'cancelled';
@@ -164,11 +171,26 @@ export class RunScheduler implements OnApplicationShutdown {
     }
   }
 
-  /** On shutdown, stops taking executions; a run left unfinished resumes on the next start (with Redis). */
+  /**
+   * On shutdown, stops the executions running (their signals abort) and takes no more; a run left
+   * unfinished resumes on the next start with Redis, and is lost with the memory store (logged).
+   */
   async onApplicationShutdown(): Promise<void> {
     this.shutdown.abort();
-    for (const run of this.active.values()) run.abort.abort();
-    await Promise.all([...this.active.values()].map((run) => run.done));
+    const runs = [...this.active.values()];
+    for (const run of runs) run.abort.abort();
+    // A node that is finishing gets a moment, so that its result is kept and it does not run again on resume.
+    const drained = Promise.all(runs.map((run) => run.done));
+    await Promise.race([drained, new Promise((resolve) => setTimeout(resolve, EXECUTION_DRAIN_MS).unref())]);
+    for (const run of runs) run.abandon.abort();
+    await Promise.all(runs.map((run) => this.progress.track(`batch run ${run.meta.id}`, run.done)));
+    for (const run of runs) {
+      const executions = [...run.executions.values()];
+      const unfinished = executions.filter((e) => e.status === 'pending' || e.status === 'running').length;
+      if (unfinished === 0) continue;
+      if (this.config.settings.store === 'memory') this.logger.warn(BatchMessages.runLost(run.meta.id, unfinished, executions.length));
+      else this.logger.log(BatchMessages.runLeftUnfinished(run.meta.id, unfinished));
+    }
   }
 
   private async work(run: ActiveRun): Promise<void> {
@@ -211,7 +233,7 @@ export class RunScheduler implements OnApplicationShutdown {
       execution.attempts++;
       await this.update(run, execution, { status: 'running' });
       try {
-        const outcome = await this.runner.execute(run.writer, run.meta.workflow, user, run.abort.signal, completed);
+        const outcome = await this.runner.execute(run.writer, run.meta.workflow, user, run.abort.signal, completed, run.abandon.signal);
         await this.update(run, execution, { status: 'succeeded', tokens: outcome.tokens, error: undefined, durationMs: Math.round(performance.now() - started) });
         return;
       } catch (error) {

@@ -46,7 +46,7 @@ export class RunsController implements BeforeApplicationShutdown {
 
   @Post(':id/cancel')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Cancel a run: pending executions are cancelled, running ones stop at their next step' })
+  @ApiOperation({ summary: 'Cancel a run, answering at once: pending executions are cancelled, running ones aborted (their signals abort)' })
   cancel(@Param('id') id: string): Promise<RunView> {
     return this.runs.cancel(id);
   }

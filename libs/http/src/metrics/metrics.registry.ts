@@ -1,6 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { SessionLifecycle, SessionRegistry } from '@userscope/runtime';
+import { ProcessFaultListener, SessionLifecycle, SessionRegistry } from '@userscope/runtime';
 import { TokenAccounting } from '@userscope/llm';
 
 /**
@@ -18,7 +18,7 @@ export class MetricsRegistry {
     registers: [this.registry],
   });
 
-  constructor(sessions: SessionRegistry, lifecycle: SessionLifecycle, @Optional() tokens?: TokenAccounting) {
+  constructor(sessions: SessionRegistry, lifecycle: SessionLifecycle, faults: ProcessFaultListener, @Optional() tokens?: TokenAccounting) {
     collectDefaultMetrics({ register: this.registry, prefix: 'userscope_' });
     // Gauges named like counters (promtool refuses `*_total` gauges); the per-type gauges beside them hold the same.
     for (const name of ['active_resources_total', 'active_handles_total', 'active_requests_total']) this.registry.removeSingleMetric(`userscope_nodejs_${name}`);
@@ -43,6 +43,7 @@ export class MetricsRegistry {
     counter('userscope_sessions_created_total', 'User sessions created', () => lifecycle.counters.created);
     counter('userscope_sessions_evicted_total', 'User sessions evicted (idle or LRU)', () => lifecycle.counters.evicted);
     counter('userscope_cleanup_errors_total', 'Per-user cleanups that threw', () => lifecycle.counters.cleanupErrors);
+    counter('userscope_unhandled_rejections_total', 'Promise rejections a function left unhandled (logged; the server kept serving)', () => faults.counters.unhandledRejections);
     if (tokens) registerLlmMetrics(this.registry, tokens);
   }
 }

@@ -41,11 +41,14 @@ export class MonitorController {
 
   @Delete(':user_id')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: "End a user's session now; its cleanup runs (admin)" })
-  async end(@Param('user_id') userId: string): Promise<{ user_id: string; ended: boolean; disposed: number; cleanup_errors: number }> {
+  @ApiOperation({ summary: "End a user's session: waits up to shutdown_grace_period for its requests, then its cleanup runs (admin)" })
+  async end(
+    @Param('user_id') userId: string,
+  ): Promise<{ user_id: string; ended: boolean; disposed: number; cleanup_errors: number; abandoned_requests: number }> {
     this.assertEnabled();
-    const report = await this.lifecycle.end(this.sessionOf(userId));
-    return { user_id: userId, ended: true, disposed: report.disposed, cleanup_errors: report.errors.length };
+    // A hung request must not hold the operator's call: past the bound the session ends anyway.
+    const report = await this.lifecycle.end(this.sessionOf(userId), { drainTimeoutMs: this.config.general.shutdown_grace_period * 1000 });
+    return { user_id: userId, ended: true, disposed: report.disposed, cleanup_errors: report.errors.length, abandoned_requests: report.abandonedRequests };
   }
 
   private sessionOf(userId: string) {

@@ -48,7 +48,19 @@ export class GeneralConfig {
   @Min(1)
   max_json_depth: number = 64;
 
-  /** On SIGTERM/SIGINT, how long in-flight requests may run before sessions are cleaned up anyway. */
+  /**
+   * How long one `/generate` call of the workflow may run; beyond it the caller gets 504
+   * `function_timeout`, the function's AbortSignal aborts and the user's slot is freed. Unset: unbounded.
+   */
+  @Transform(({ value }) => (value === '' ? undefined : value))
+  @IsOptional()
+  @IsDuration()
+  function_timeout?: number;
+
+  /**
+   * On SIGTERM/SIGINT, how long in-flight requests may run before sessions are cleaned up anyway;
+   * also how long `DELETE /monitor/users/{id}` waits for the user's requests.
+   */
   @IsDuration()
   shutdown_grace_period: number = 10;
 

@@ -1,6 +1,11 @@
 import { RuntimeMessages } from '../runtime.messages';
+import { WORKFLOW_NAME } from '../runtime.constants';
 import { ConfiguredFunction } from '../config/userscope-config.interface';
 import { UserscopeFunction } from '../interfaces/userscope-function.interface';
+import { isTrackingCurrentSession, runAsFunction } from '../session/current-session';
+
+/** The signal of a call nobody bounds: it never aborts (one for all, so an unbounded call costs nothing). */
+export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
 
 /**
  * A configured function bound to one instance: the user's own for a per-user function, the single
@@ -21,24 +26,32 @@ export class FunctionHandle<I = any, O = any> {
     return this.fn.name;
   }
 
+  /** The name a person knows it by: the configured name, or for the workflow its `_type`. */
+  get displayName(): string {
+    return this.fn.name === WORKFLOW_NAME ? this.fn.type.name : this.fn.name;
+  }
+
   get isPerUser(): boolean {
     return this.fn.type.scope === 'per-user';
   }
 
-  /** Validates `input` against the function's input schema (defaults applied) and calls it. */
-  async invoke(input: I | Record<string, unknown>): Promise<O> {
-    return this.invokeParsed(this.parse(input));
+  /**
+   * Validates `input` against the function's input schema (defaults applied) and calls it. Pass on
+   * the `signal` your own function was given, so that a timeout or a cancel reaches this call too.
+   */
+  async invoke(input: I | Record<string, unknown>, signal: AbortSignal = NEVER_ABORTED): Promise<O> {
+    return this.invokeParsed(this.parse(input), signal);
   }
 
   /** Streams the function's output; a function with only a single output yields it once. */
-  stream(input: I | Record<string, unknown>): AsyncIterable<O> {
-    return this.streamParsed(this.parse(input));
+  stream(input: I | Record<string, unknown>, signal: AbortSignal = NEVER_ABORTED): AsyncIterable<O> {
+    return this.streamParsed(this.parse(input), signal);
   }
 
   /** Streams with an already parsed input. */
-  async *streamParsed(input: I): AsyncIterable<O> {
-    if (this.instance.stream) yield* this.instance.stream(input);
-    else yield await this.invokeParsed(input);
+  async *streamParsed(input: I, signal: AbortSignal = NEVER_ABORTED): AsyncIterable<O> {
+    if (this.instance.stream) yield* this.instance.stream(input, signal);
+    else yield await this.invokeParsed(input, signal);
   }
 
   /** Converts a JSON value to the input type; throws InvalidInputError with the field errors. */
@@ -47,11 +60,14 @@ export class FunctionHandle<I = any, O = any> {
   }
 
   /** Calls the function with an already parsed input. A stream-only function returns its collected chunks. */
-  async invokeParsed(input: I): Promise<O> {
-    if (this.instance.invoke) return this.instance.invoke(input);
+  async invokeParsed(input: I, signal: AbortSignal = NEVER_ABORTED): Promise<O> {
+    if (this.instance.invoke) {
+      // Named for fault attribution (an unhandled rejection names the function) when tracking is on.
+      return isTrackingCurrentSession() ? runAsFunction(this.displayName, () => this.instance.invoke!(input, signal)) : this.instance.invoke(input, signal);
+    }
     if (!this.instance.stream) throw new Error(RuntimeMessages.noSingleOutput(this.name));
     const chunks: unknown[] = [];
-    for await (const chunk of this.instance.stream(input)) chunks.push(chunk);
+    for await (const chunk of this.instance.stream(input, signal)) chunks.push(chunk);
     return (chunks.every((c) => typeof c === 'string') ? chunks.join('') : chunks) as O;
   }
 }
@@ -60,6 +76,6 @@ export class FunctionHandle<I = any, O = any> {
 function bindMember(fn: ConfiguredFunction, provider: object): UserscopeFunction {
   const member = fn.type.member;
   if (!member) return provider as UserscopeFunction;
-  const method = (provider as Record<string, (input: unknown) => any>)[member.method].bind(provider);
+  const method = (provider as Record<string, (input: unknown, signal: AbortSignal) => any>)[member.method].bind(provider);
   return member.kind === 'invoke' ? { invoke: method } : { stream: method };
 }

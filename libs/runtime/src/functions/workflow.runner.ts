@@ -1,9 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { SessionLifecycle } from '../session/session.lifecycle';
 import { FunctionCatalog } from './function.catalog';
-import { FunctionHandle } from './function-handle';
+import { FunctionHandle, NEVER_ABORTED } from './function-handle';
+import { runWithDeadline } from './call-deadline';
 import { UserscopeHttpError, WorkflowError } from '../exceptions/invocation.exception';
 import { IdentityRequiredError } from '../exceptions/identity-required.exception';
+import { FunctionTimeoutError } from '../exceptions/function-timeout.exception';
+import { USERSCOPE_CONFIG } from '../runtime.constants';
+import { UserscopeConfig } from '../config/userscope-config.interface';
 
 /** Who is calling: a user id (already validated by the identity resolver), or nobody. */
 export interface Caller {
@@ -17,10 +21,17 @@ export interface Caller {
  */
 @Injectable()
 export class WorkflowRunner {
+  /** `general.function_timeout` in ms; undefined: calls are unbounded, and cost no timer. */
+  private readonly timeoutMs: number | undefined;
+
   constructor(
     private readonly catalog: FunctionCatalog,
     private readonly sessions: SessionLifecycle,
-  ) {}
+    @Inject(USERSCOPE_CONFIG) config: UserscopeConfig,
+  ) {
+    const timeout = config.general.function_timeout;
+    this.timeoutMs = timeout === undefined ? undefined : timeout * 1000;
+  }
 
   get isPerUser(): boolean {
     return this.catalog.workflow.type.scope === 'per-user';
@@ -72,11 +83,22 @@ export class WorkflowRunner {
     }
   }
 
-  private async invoke(handle: FunctionHandle, input: unknown): Promise<unknown> {
+  /** One call of the workflow; bounded by `general.function_timeout` when it is set. */
+  private invoke(handle: FunctionHandle, input: unknown): Promise<unknown> {
+    if (this.timeoutMs === undefined) return this.invokeWith(handle, input, NEVER_ABORTED);
+    const seconds = this.timeoutMs / 1000;
+    return runWithDeadline((signal) => this.invokeWith(handle, input, signal), {
+      timeoutMs: this.timeoutMs,
+      timeoutError: () => new FunctionTimeoutError(handle.displayName, seconds),
+    });
+  }
+
+  private async invokeWith(handle: FunctionHandle, input: unknown, signal: AbortSignal): Promise<unknown> {
     try {
-      return await handle.invokeParsed(input);
+      return await handle.invokeParsed(input, signal);
     } catch (error) {
-      throw new WorkflowError(handle.name, error);
+      // The function may rethrow the timeout it was aborted with: it stays the 504.
+      throw error instanceof FunctionTimeoutError ? error : new WorkflowError(handle.name, error);
     }
   }
 }

@@ -1,7 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { UserSession } from './user-session';
 
-const storage = new AsyncLocalStorage<UserSession>();
+/** What runs now: the user's session (absent in a shared call outside any user) and the function called last. */
+interface CallContext {
+  session?: UserSession;
+  functionName?: string;
+}
+
+const storage = new AsyncLocalStorage<CallContext>();
 
 // On Node 20, AsyncLocalStorage hooks every promise of the process once it is in use (about 15% of
 // /generate's throughput in bench/), so it is switched on only where something reads it.
@@ -21,12 +27,30 @@ export function trackCurrentSession(): void {
  * Undefined outside a request, and when tracking is off (see `trackCurrentSession`).
  */
 export function currentSession(): UserSession | undefined {
-  return tracking ? storage.getStore() : undefined;
+  return tracking ? storage.getStore()?.session : undefined;
+}
+
+/**
+ * The configured function whose call is running, across its awaits (what a fault is attributed
+ * to). Undefined outside a function call, and when tracking is off.
+ */
+export function currentFunctionName(): string | undefined {
+  return tracking ? storage.getStore()?.functionName : undefined;
+}
+
+/** Whether `currentSession()` is tracked in this process. */
+export function isTrackingCurrentSession(): boolean {
+  return tracking;
 }
 
 /** Runs `work` as `session`'s. */
 export function runAsSession<T>(session: UserSession, work: () => T): T {
-  return tracking ? storage.run(session, work) : work();
+  return tracking ? storage.run({ session }, work) : work();
+}
+
+/** Runs `work` as a call of the function `name`, for the same session (when tracking is on). */
+export function runAsFunction<T>(name: string, work: () => T): T {
+  return tracking ? storage.run({ session: storage.getStore()?.session, functionName: name }, work) : work();
 }
 
 /** Iterates `source` with every step running as `session`'s (a generator resumes in its caller's context). */

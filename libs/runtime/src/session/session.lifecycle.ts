@@ -11,12 +11,24 @@ import { DurableInstanceTracker } from './durable-instance.tracker';
 import { SessionRegistry } from './session.registry';
 import { UserSession } from './user-session';
 import { runAsSession, runAsSessionStream } from './current-session';
+import { ShutdownProgress } from '../shutdown/shutdown-progress';
 
 /** What ending a session did. */
 export interface SessionEndReport {
   userId: string;
   disposed: number;
   errors: unknown[];
+  /** Requests of the user still running (or queued) when the session ended without waiting for them. */
+  abandonedRequests: number;
+}
+
+/** How `end()` treats the user's requests in flight. */
+export interface SessionEndOptions {
+  /** Wait for them to finish (default), for at most `drainTimeoutMs` when given. */
+  waitForRequests?: boolean;
+  drainTimeoutMs?: number;
+  /** Drop Nest's per-context entries now (eviction drops them in bulk instead). */
+  forget?: boolean;
 }
 
 /** Running totals, for /metrics. */
@@ -46,6 +58,7 @@ export class SessionLifecycle implements OnApplicationShutdown {
     private readonly catalog: FunctionCatalog,
     private readonly tracker: DurableInstanceTracker,
     private readonly moduleRef: ModuleRef,
+    private readonly shutdown: ShutdownProgress,
     @Inject(USERSCOPE_CONFIG) config: UserscopeConfig,
   ) {
     const general = config.general;
@@ -143,15 +156,16 @@ export class SessionLifecycle implements OnApplicationShutdown {
 
   /**
    * Ends `session`: forgets it at once (a new request starts a fresh session), lets its requests in
-   * flight finish, then disposes its instances.
+   * flight finish (for at most `drainTimeoutMs`), then disposes its instances.
    */
-  async end(session: UserSession, { waitForRequests = true, forget = true } = {}): Promise<SessionEndReport> {
+  async end(session: UserSession, { waitForRequests = true, drainTimeoutMs, forget = true }: SessionEndOptions = {}): Promise<SessionEndReport> {
     this.registry.remove(session);
-    if (session.ended) return { userId: session.userId, disposed: 0, errors: [] };
+    if (session.ended) return { userId: session.userId, disposed: 0, errors: [], abandonedRequests: 0 };
     session.ended = true;
-    if (waitForRequests && !isIdle(session)) await new Promise<void>((resolve) => (session.drained = resolve));
+    if (waitForRequests && !isIdle(session)) await drain(session, drainTimeoutMs);
+    const abandonedRequests = session.activeRequests + session.waiting.length;
     await session.ready?.catch(() => undefined);
-    return this.dispose(session, forget);
+    return { ...(await this.dispose(session, forget)), abandonedRequests };
   }
 
   /**
@@ -159,7 +173,10 @@ export class SessionLifecycle implements OnApplicationShutdown {
    * outlived the grace period: its session is cleaned up without waiting for it.
    */
   async endAll(): Promise<SessionEndReport[]> {
-    return Promise.all([...this.registry.values()].map((session) => this.end(session, { waitForRequests: false })));
+    const sessions = [...this.registry.values()];
+    const running = sessions.filter((session) => !isIdle(session)).map((session) => `'${session.userId}'`);
+    if (running.length > 0) this.logger.warn(`Abandoned at shutdown: requests still running past the grace period, of user(s) ${running.join(', ')}`);
+    return Promise.all(sessions.map((session) => this.shutdown.track(`cleanup of user '${session.userId}'`, this.end(session, { waitForRequests: false }))));
   }
 
   /**
@@ -221,7 +238,7 @@ export class SessionLifecycle implements OnApplicationShutdown {
     throw new SessionLimitError(this.maxSessions, 1);
   }
 
-  private async dispose(session: UserSession, forget = true): Promise<SessionEndReport> {
+  private async dispose(session: UserSession, forget = true): Promise<Omit<SessionEndReport, 'abandonedRequests'>> {
     const errors: unknown[] = [];
     // Instances Nest created later than the build (helpers resolved lazily) come after, so they go first.
     const tracked = new Set(session.instances);
@@ -270,6 +287,17 @@ async function disposeInstance(instance: object): Promise<void> {
   const target = instance as { onSessionEnd?: () => unknown; [Symbol.asyncDispose]?: () => unknown };
   if (typeof target.onSessionEnd === 'function') await target.onSessionEnd();
   else if (typeof target[Symbol.asyncDispose] === 'function') await target[Symbol.asyncDispose]!();
+}
+
+/** Resolves when the ended session's last request finishes, or after `timeoutMs`. */
+function drain(session: UserSession, timeoutMs: number | undefined): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = timeoutMs === undefined ? undefined : setTimeout(resolve, timeoutMs);
+    session.drained = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+  });
 }
 
 /** No request of the session is running or waiting. */

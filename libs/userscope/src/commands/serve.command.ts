@@ -26,7 +26,7 @@ export const serveCommand: CliCommand = {
     const loaded = loadApplication(file);
     loaded.config.warnings.forEach((warning) => logger.warn(warning));
     const app = await createUserscopeApp(loaded);
-    enableGracefulShutdown(app, { graceMs: loaded.config.general.shutdown_grace_period * 1000 });
+    enableGracefulShutdown(app, { graceMs: loaded.config.general.shutdown_grace_period * 1000, processFaults: true });
     await app.listen(port, host);
     logger.log(`Serving '${file}' at ${await app.getUrl()} (workflow: ${loaded.config.workflow.type.name})`);
     return undefined;
