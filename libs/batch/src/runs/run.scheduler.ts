@@ -7,6 +7,7 @@ import { BatchConfig } from '../config/batch-config.reader';
 import { BatchStore } from '../store/batch-store.interface';
 import { BatchUser, ExecutionRecord, ExecutionStatus, NodeResult, RunMeta, RunStatus } from '../store/batch-records';
 import { TemplateError } from '../templates/template.renderer';
+import { LoopYielder } from '../event-loop/loop.yielder';
 import { ExecutionRunner } from './execution.runner';
 import { RunEvents } from './run.events';
 
@@ -119,8 +120,13 @@ export class RunScheduler implements OnApplicationShutdown {
       }
     }
     const queue = [...run.executions.values()].filter((e) => e.status === 'pending');
+    // Executions without I/O never wait, so the workers give the event loop a turn between slices.
+    const slices = new LoopYielder();
     const worker = async () => {
-      for (let next = queue.shift(); next && !run.abort.signal.aborted; next = queue.shift()) await this.executeWithRetries(run, next);
+      for (let next = queue.shift(); next && !run.abort.signal.aborted; next = queue.shift()) {
+        await slices.yieldIfDue();
+        await this.executeWithRetries(run, next);
+      }
     };
     await Promise.all(Array.from({ length: Math.min(meta.concurrency, queue.length) }, worker));
     this.active.delete(meta.id);
