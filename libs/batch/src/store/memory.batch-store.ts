@@ -1,6 +1,7 @@
 import { BatchWorkflowDefinition } from '../config/batch-workflow.definition';
 import { BatchStore } from './batch-store.interface';
 import { BatchUser, ExecutionRecord, NodeResult, RunMeta } from './batch-records';
+import { LoopYielder } from '../event-loop/loop.yielder';
 
 /** The in-process store: nothing to run, nothing kept across restarts. Copies in and out, like a real store. */
 export class MemoryBatchStore implements BatchStore {
@@ -11,7 +12,7 @@ export class MemoryBatchStore implements BatchStore {
   private readonly results = new Map<string, Map<string, NodeResult>>();
 
   async listUsers(): Promise<BatchUser[]> {
-    return [...this.users.values()].map(copy);
+    return copyAll(this.users.values());
   }
 
   async getUsers(ids: string[]): Promise<(BatchUser | undefined)[]> {
@@ -23,7 +24,7 @@ export class MemoryBatchStore implements BatchStore {
   }
 
   async putUsers(users: BatchUser[]): Promise<void> {
-    for (const user of users) this.users.set(user.id, copy(user));
+    for (const user of await copyAll(users)) this.users.set(user.id, user);
   }
 
   async deleteUser(id: string): Promise<boolean> {
@@ -67,17 +68,17 @@ export class MemoryBatchStore implements BatchStore {
   }
 
   async getExecutions(runId: string): Promise<ExecutionRecord[]> {
-    return [...(this.executions.get(runId)?.values() ?? [])].map(copy);
+    return copyAll(this.executions.get(runId)?.values() ?? []);
   }
 
   async putExecutions(runId: string, executions: ExecutionRecord[]): Promise<void> {
     const byUser = this.executions.get(runId) ?? new Map<string, ExecutionRecord>();
-    for (const execution of executions) byUser.set(execution.userId, copy(execution));
+    for (const execution of await copyAll(executions)) byUser.set(execution.userId, execution);
     this.executions.set(runId, byUser);
   }
 
   async getResults(runId: string): Promise<NodeResult[]> {
-    return [...(this.results.get(runId)?.values() ?? [])].map(copy);
+    return copyAll(this.results.get(runId)?.values() ?? []);
   }
 
   async putResult(runId: string, result: NodeResult): Promise<void> {
@@ -97,4 +98,15 @@ export class MemoryBatchStore implements BatchStore {
 
 function copy<T>(value: T): T {
   return structuredClone(value);
+}
+
+/** Copies of `values`; 100,000 copies take long enough to hold the event loop, so in slices of it. */
+async function copyAll<T>(values: Iterable<T>): Promise<T[]> {
+  const slices = new LoopYielder();
+  const copies: T[] = [];
+  for (const value of values) {
+    copies.push(copy(value));
+    if ((copies.length & 255) === 0) await slices.yieldIfDue();
+  }
+  return copies;
 }
