@@ -1,4 +1,5 @@
 import { BatchApi } from './support/batch-api';
+import { slowestAnswerDuring } from './support/latency-pinger';
 import { startServer, TestServer } from './support/test-server';
 
 /**
@@ -20,24 +21,10 @@ describe('a batch run without I/O keeps the server responsive', () => {
   }, 30_000);
   afterAll(() => server.close());
 
-  /** Pings /health back to back while `work` runs; the slowest answer, in ms. */
+  /** The slowest /health answer while `work` runs, in ms (from a client on another thread); it pings at least once. */
   async function slowestHealthDuring(work: () => Promise<void>): Promise<number> {
-    let done = false;
-    let slowest = 0;
-    const pinger = (async () => {
-      while (!done) {
-        const started = performance.now();
-        expect((await api.get('/health')).status).toBe(200);
-        slowest = Math.max(slowest, performance.now() - started);
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-    })();
-    try {
-      await work();
-    } finally {
-      done = true;
-      await pinger;
-    }
+    const { slowest, pings } = await slowestAnswerDuring(`${server.url}/health`, work);
+    expect(pings).toBeGreaterThan(0);
     return slowest;
   }
 

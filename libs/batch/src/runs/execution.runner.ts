@@ -15,6 +15,14 @@ export interface ExecutionOutcome {
   tokens: number;
 }
 
+/** One attempt at an execution, filled in as it goes, so that an attempt that fails still tells what it did. */
+export interface ExecutionAttempt {
+  /** In: stored results of the nodes earlier attempts completed, which this one continues after. Out: with this attempt's. */
+  results: NodeResult[];
+  /** Out: tokens of every LLM call this attempt made, a failed node's included. */
+  billedTokens: number;
+}
+
 /**
  * Runs a batch workflow's nodes in order for one user, as that user: inside the user's session, so
  * per-user functions see the user's own state and LLM usage is accounted to the user. Each node's
@@ -30,15 +38,24 @@ export class ExecutionRunner {
     @Optional() @Inject(BATCH_LLM) private readonly llm?: BatchLlm,
   ) {}
 
-  /** `completed`: stored results of nodes an interrupted attempt finished; the execution continues after them. */
+  /** Runs the nodes `attempt.results` lacks, appending each result to them, and counts the attempt's tokens. */
   async execute(
     runId: string,
     workflow: BatchWorkflowDefinition,
     user: BatchUser,
     signal: AbortSignal,
-    completed: NodeResult[] = [],
+    attempt: ExecutionAttempt = { results: [], billedTokens: 0 },
   ): Promise<ExecutionOutcome> {
-    return this.sessions.runAs(user.id, (session) => this.runNodes(runId, workflow, user, session, signal, completed));
+    return this.sessions.runAs(user.id, (session) => this.billed(attempt, () => this.runNodes(runId, workflow, user, session, signal, attempt.results)));
+  }
+
+  /** `work`'s outcome, with the tokens of its LLM calls in `attempt`, whether it succeeds or throws. */
+  private async billed<T>(attempt: ExecutionAttempt, work: () => Promise<T>): Promise<T> {
+    if (!this.llm) return work();
+    const { value: settled, tokens } = await this.llm.measure(() => work().then((value) => ({ value }), (error: unknown) => ({ error })));
+    attempt.billedTokens = tokens;
+    if ('error' in settled) throw settled.error;
+    return settled.value;
   }
 
   private async runNodes(
@@ -81,6 +98,7 @@ export class ExecutionRunner {
         durationMs: Math.round(performance.now() - started),
       };
       await this.store.putResult(runId, result);
+      completed.push(result);
       context.nodes[node.id] = output.content;
       tokens += output.tokens;
       final = output.content;

@@ -6,9 +6,10 @@ import { conflict, notFound } from '../batch-http.errors';
 import { BatchConfig } from '../config/batch-config.reader';
 import { BatchStore } from '../store/batch-store.interface';
 import { BatchUser, ExecutionRecord, ExecutionStatus, NodeResult, RunMeta, RunStatus } from '../store/batch-records';
-import { TemplateError } from '../templates/template.renderer';
 import { LoopYielder } from '../event-loop/loop.yielder';
-import { ExecutionRunner } from './execution.runner';
+import { ExecutionAttempt, ExecutionRunner } from './execution.runner';
+import { executionRetryDelay } from './execution-retry.policy';
+import { billedTokensOf } from './run.view';
 import { RunEvents } from './run.events';
 
 /** A run being worked on in this process. */
@@ -142,30 +143,30 @@ export class RunScheduler implements OnApplicationShutdown {
 
   private async executeWithRetries(run: ActiveRun, execution: ExecutionRecord): Promise<void> {
     const user = run.users.get(execution.userId)!;
-    const { max_attempts: maxAttempts, retry_backoff: backoff } = this.config.settings;
     const started = performance.now();
-    let completed = run.resumable.get(execution.userId) ?? [];
+    // A retry continues after the nodes earlier attempts completed: they are not run, nor billed, again.
+    const results = run.resumable.get(execution.userId) ?? [];
     run.resumable.delete(execution.userId);
     while (!run.abort.signal.aborted) {
       execution.attempts++;
       await this.update(run, execution, { status: 'running' });
+      const attempt: ExecutionAttempt = { results, billedTokens: 0 };
+      const carried = results.reduce((sum, result) => sum + result.tokens, 0);
+      const tokens = () => ({ tokens: carried + attempt.billedTokens, billedTokens: billedTokensOf(execution) + attempt.billedTokens });
       try {
-        const outcome = await this.runner.execute(run.meta.id, run.meta.workflow, user, run.abort.signal, completed);
-        await this.update(run, execution, { status: 'succeeded', tokens: outcome.tokens, error: undefined, durationMs: Math.round(performance.now() - started) });
+        await this.runner.execute(run.meta.id, run.meta.workflow, user, run.abort.signal, attempt);
+        await this.update(run, execution, { status: 'succeeded', ...tokens(), error: undefined, durationMs: Math.round(performance.now() - started) });
         return;
       } catch (error) {
         const message = (error as Error)?.message ?? String(error);
-        const final = error instanceof TemplateError || execution.attempts >= maxAttempts || run.abort.signal.aborted;
-        if (final) {
+        const delay = run.abort.signal.aborted ? undefined : executionRetryDelay(error, execution.attempts, this.config.settings);
+        if (delay === undefined) {
           const status: ExecutionStatus = run.abort.signal.aborted && run.meta.status === 'cancelled' ? 'cancelled' : this.closing ? 'pending' : 'failed';
-          await this.update(run, execution, { status, error: status === 'failed' ? message : undefined, durationMs: Math.round(performance.now() - started) });
+          await this.update(run, execution, { status, ...tokens(), error: status === 'failed' ? message : undefined, durationMs: Math.round(performance.now() - started) });
           return;
         }
-        const delay = backoff * 1000 * 2 ** (execution.attempts - 1) * (0.5 + Math.random());
+        await this.update(run, execution, tokens()); // billed now: a restart meanwhile would lose it
         await sleep(delay, run.abort.signal);
-        // A retry starts clean; the failed attempt's results stay visible until then.
-        completed = [];
-        await this.store.clearResults(run.meta.id, execution.userId);
       }
     }
     // Stopped while waiting to retry: cancelled, or pending again to resume after a restart.
