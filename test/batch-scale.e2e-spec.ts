@@ -1,4 +1,4 @@
-import { BatchApi } from './support/batch-api';
+import { BatchApi, readRunEvents } from './support/batch-api';
 import { slowestAnswerDuring } from './support/latency-pinger';
 import { startServer, TestServer } from './support/test-server';
 
@@ -39,6 +39,19 @@ describe('a batch run without I/O keeps the server responsive', () => {
       status = (await api.finished(runId, 25_000)).status;
     });
     expect(status).toBe('completed');
+    expect(slowest).toBeLessThan(200);
+  }, 30_000);
+
+  it('answers /health within 200 ms throughout a 20,000-user run that someone follows over SSE, whose last progress counts every execution', async () => {
+    let events: { event: string; data: any }[] = [];
+    const slowest = await slowestHealthDuring(async () => {
+      const { runId } = await api.startRun({ workflowId: 'greeting', all: true, concurrency: 50 });
+      runIds.push(runId);
+      events = (await readRunEvents(`${server.url}/api/runs/${runId}/events`, undefined, 25_000)).events;
+    });
+    const progress = events.filter((event) => event.event === 'progress');
+    expect(progress[progress.length - 1].data).toEqual({ total: USERS, pending: 0, running: 0, succeeded: USERS, failed: 0, cancelled: 0 });
+    expect(events[events.length - 1]).toEqual({ event: 'end', data: { status: 'completed' } });
     expect(slowest).toBeLessThan(200);
   }, 30_000);
 

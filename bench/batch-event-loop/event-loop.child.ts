@@ -1,11 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { UserscopeRuntimeModule } from '@userscope/runtime';
 import { RunsService, UsersService } from '@userscope/batch';
-import { loadApplication } from 'userscope';
+import { loadApplication, UserscopeModule } from 'userscope';
 import { measureInChild } from '../harness/child-measurement';
 import { EventLoopBlockProbe, EventLoopBlocks } from '../harness/event-loop-blocks';
 
@@ -49,6 +47,7 @@ measureInChild<EventLoopParams, EventLoopResult>(async ({ users: count, concurre
   try {
     const config = path.join(dir, 'loop-bench.yml');
     writeFileSync(config, [
+      'general: { plugins: ["@userscope/examples"] }',
       'functions:',
       '  notepad: { _type: per_user_notepad }',
       '  preferences: { _type: per_user_preferences }',
@@ -63,10 +62,8 @@ measureInChild<EventLoopParams, EventLoopResult>(async ({ users: count, concurre
       '      - { id: sign, type: template, template: "{{node:hello}} - the team" }',
       '',
     ].join('\n'));
-    const loaded = loadApplication(config);
-    @Module({ imports: [UserscopeRuntimeModule.forRoot(loaded), ...loaded.modules] })
-    class LoopBenchModule {}
-    const app = await NestFactory.createApplicationContext(LoopBenchModule, { logger: ['error'] });
+    // As `userscope batch` builds it: the whole application without the HTTP server.
+    const app = await NestFactory.createApplicationContext(UserscopeModule.fromApplication(loadApplication(config)), { logger: ['error'] });
     const users = app.get(UsersService);
     const runs = app.get(RunsService);
     await users.import({ json: Array.from({ length: count }, (_, i) => ({ id: `u${i}`, name: `User ${i}`, role: i % 2 ? 'Designer' : 'Engineer' })) });

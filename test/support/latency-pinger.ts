@@ -11,16 +11,22 @@ parentPort.on('message', () => { running = false; });
 (async () => {
   await (await fetch(workerData.url)).arrayBuffer(); // the first fetch loads and compiles the client
   parentPort.postMessage('ready');
+  let error;
   while (running) {
     const started = performance.now();
-    const response = await fetch(workerData.url);
-    await response.arrayBuffer();
-    if (response.status !== 200) throw new Error('GET ' + workerData.url + ' answered ' + response.status);
+    try {
+      const response = await fetch(workerData.url);
+      await response.arrayBuffer();
+      if (response.status !== 200) throw new Error('GET ' + workerData.url + ' answered ' + response.status);
+    } catch (failure) {
+      error = String(failure);
+      break;
+    }
     slowest = Math.max(slowest, performance.now() - started);
     pings++;
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
-  parentPort.postMessage({ slowest, pings });
+  parentPort.postMessage({ slowest, pings, error });
 })();
 `;
 
@@ -40,8 +46,10 @@ export async function slowestAnswerDuring(url: string, work: () => Promise<void>
     await work();
   } finally {
     worker.postMessage('stop');
+    result.catch(() => undefined); // reported below, or superseded by work's own failure
   }
-  const answer = await result;
+  const answer: { slowest: number; pings: number; error?: string } = await result;
   await worker.terminate();
+  if (answer.error) throw new Error(`the pinger stopped: ${answer.error}`);
   return answer;
 }

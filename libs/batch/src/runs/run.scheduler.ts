@@ -21,6 +21,8 @@ interface ActiveRun {
   done: Promise<void>;
   /** Results of the nodes an interrupted attempt completed, by user: a resumed execution continues after them. */
   resumable: Map<string, NodeResult[]>;
+  /** Executions without I/O never wait: every worker gives the event loop a turn when a slice is used up. */
+  slices: LoopYielder;
 }
 
 /**
@@ -61,6 +63,7 @@ export class RunScheduler implements OnApplicationShutdown {
       abort: new AbortController(),
       done: Promise.resolve(),
       resumable,
+      slices: new LoopYielder(),
     };
     // Every execution in flight (up to the run's concurrency) listens for the run's cancel.
     setMaxListeners(0, run.abort.signal);
@@ -121,13 +124,8 @@ export class RunScheduler implements OnApplicationShutdown {
       }
     }
     const queue = [...run.executions.values()].filter((e) => e.status === 'pending');
-    // Executions without I/O never wait, so the workers give the event loop a turn between slices.
-    const slices = new LoopYielder();
     const worker = async () => {
-      for (let next = queue.shift(); next && !run.abort.signal.aborted; next = queue.shift()) {
-        await slices.yieldIfDue();
-        await this.executeWithRetries(run, next);
-      }
+      for (let next = queue.shift(); next && !run.abort.signal.aborted; next = queue.shift()) await this.executeWithRetries(run, next);
     };
     await Promise.all(Array.from({ length: Math.min(meta.concurrency, queue.length) }, worker));
     this.active.delete(meta.id);
@@ -176,6 +174,7 @@ export class RunScheduler implements OnApplicationShutdown {
   private async update(run: ActiveRun, execution: ExecutionRecord, change: Partial<ExecutionRecord>): Promise<void> {
     Object.assign(execution, change);
     for (const key of Object.keys(change) as (keyof ExecutionRecord)[]) if (execution[key] === undefined) delete execution[key];
+    await run.slices.yieldIfDue(); // at every change: the point each of the run's workers reaches soonest
     await this.store.putExecutions(run.meta.id, [execution]);
     this.events.publishExecution(run.meta.id, execution);
     this.events.publishProgress(run.meta.id, run.executions.values());
