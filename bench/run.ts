@@ -6,6 +6,7 @@ import { idleVerdict, renderIdleSessionsReport } from './idle-sessions/report';
 import { firstRequestSettings, runFirstRequestBench } from './first-request.bench';
 import { firstRequestRatios, renderFirstRequestReport } from './first-request/report';
 import { renderBatchRunReport, runBatchRunBench } from './batch-run.bench';
+import { batchEventLoopSettings, renderBatchEventLoopReport, runBatchEventLoopBench, TARGET_BLOCK_MS as LOOP_TARGET_MS } from './batch-event-loop.bench';
 import { BenchEntry, selectBenches } from './harness/bench-selection';
 import { writeSection } from './harness/results-file';
 import { machineInfo } from './harness/machine-info';
@@ -69,6 +70,20 @@ const BENCHES: BenchEntry[] = [
       const line = `Code ${codeVersion(REPO_ROOT)}; Node ${machine.node}, ${machine.cpus} CPUs, ${new Date().toISOString()}, 1-min load at start ${machine.load.toFixed(2)}.`;
       writeSection(RESULTS_FILE, 'batch-bench', renderBatchRunReport(report, line));
       console.log(`\nBatch run: ${(report.userscope.wallMs / report.idealMs).toFixed(2)}x ideal, ${(report.userscope.wallMs / report.bare.wallMs).toFixed(2)}x the bare client.`);
+    },
+  },
+  {
+    name: 'batch-event-loop',
+    groups: ['batch'],
+    async run() {
+      const machine = machineInfo();
+      const result = await runBatchEventLoopBench(REPO_ROOT, batchEventLoopSettings());
+      const line = `Code ${codeVersion(REPO_ROOT)}; Node ${machine.node}, ${machine.cpus} CPUs, ${new Date().toISOString()}, 1-min load at start ${machine.load.toFixed(2)}.`;
+      writeSection(RESULTS_FILE, 'batch-event-loop-bench', renderBatchEventLoopReport(result, line));
+      console.log(
+        `\nLongest event-loop block: run ${result.run.longestMs.toFixed(1)} ms, reads ${result.reads.longestMs.toFixed(1)} ms, idle ${result.idle.longestMs.toFixed(1)} ms ` +
+          `(target <= ${LOOP_TARGET_MS} ms); ${Math.round(result.executionsPerSecond)} executions/s.`,
+      );
     },
   },
 ];

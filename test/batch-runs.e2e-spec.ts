@@ -59,6 +59,7 @@ describe('batch runs', () => {
           attempts: 1,
           durationMs: expect.any(Number),
           tokens: 0,
+          billedTokens: 0,
         });
       }
     });
@@ -85,6 +86,7 @@ describe('batch runs', () => {
           status: 'succeeded',
           durationMs: expect.any(Number),
           tokens: 0,
+          billedTokens: 0,
           nodes: [
             {
               ...who,
@@ -126,6 +128,7 @@ describe('batch runs', () => {
         runId,
         successRate: 1,
         totalTokens: 0,
+        billedTokens: 0,
         averageTokens: 0,
         duration: { p50: durations[99], p95: durations[189] },
         byNode: [
@@ -351,6 +354,8 @@ describe('batch runs', () => {
       startedAt: expect.any(String),
       finishedAt: expect.any(String),
       progress: { total: 1, pending: 0, running: 0, succeeded: 1, failed: 0, cancelled: 0 },
+      tokens: 0,
+      billedTokens: 0,
     });
     const page = (await api.get('/api/runs?offset=1&limit=1')).json;
     expect(page).toEqual({ items: [history.items[1]], total: history.total });

@@ -9,8 +9,10 @@ import { BatchStore } from './store/batch-store.interface';
 import { createBatchStore } from './store/batch-store.factory';
 import { UsersService } from './users/users.service';
 import { UsersController } from './users/users.controller';
+import { UserListIndex } from './users/user-list.index';
 import { WorkflowsService } from './workflows/workflows.service';
 import { WorkflowsController } from './workflows/workflows.controller';
+import { ExecutionOrder } from './runs/execution.order';
 import { ExecutionRunner } from './runs/execution.runner';
 import { RunEvents } from './runs/run.events';
 import { RunRecovery } from './runs/run.recovery';
@@ -45,6 +47,7 @@ export class BatchModule implements OnModuleInit, OnApplicationShutdown {
           useFactory: (llms?: LlmRegistry, accounting?: TokenAccounting) => (llms && accounting ? new LlmNodeCaller(llms, accounting) : undefined),
         },
         UsersService,
+        UserListIndex,
         UserSelector,
         WorkflowsService,
         ExecutionRunner,
@@ -53,6 +56,7 @@ export class BatchModule implements OnModuleInit, OnApplicationShutdown {
         RunRecovery,
         RunRetention,
         RunsService,
+        ExecutionOrder,
       ],
       exports: [BATCH_STORE, BATCH_CONFIG, UsersService, WorkflowsService, RunsService],
     };

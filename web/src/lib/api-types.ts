@@ -19,6 +19,8 @@ export type {
 export type {
   Analytics,
   DurationStats,
+  ExecutionPage,
+  ExecutionPageQuery,
   ExecutionRecord as Execution,
   ExecutionStatus,
   NodeResult,

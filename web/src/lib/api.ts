@@ -2,6 +2,7 @@ import { getAdminToken } from './admin-token';
 import type {
   Analytics,
   ErrorBody,
+  ExecutionPageQuery,
   ImportReport,
   MonitorSnapshot,
   Preflight,
@@ -130,7 +131,9 @@ export const api = {
   startRun: (body: StartRunRequest) => send<StartedRun>('POST', '/api/runs', body),
   listRuns: (offset = 0, limit = 20, signal?: AbortSignal) =>
     json<RunPage>(`/api/runs${query({ offset, limit })}`, { signal }),
-  getRun: (id: string, signal?: AbortSignal) => json<Run>(`/api/runs/${enc(id)}`, { signal }),
+  /** The run with one page of its executions (`{ limit: 0 }`: none, the summary alone). */
+  getRun: (id: string, page: ExecutionPageQuery = {}, signal?: AbortSignal) =>
+    json<Run>(`/api/runs/${enc(id)}${query({ offset: page.offset, limit: page.limit })}`, { signal }),
   cancelRun: (id: string) => send<Run>('POST', `/api/runs/${enc(id)}/cancel`),
   retryFailed: (id: string) => send<Run>('POST', `/api/runs/${enc(id)}/retry-failed`),
   runResults: (id: string, signal?: AbortSignal) => json<RunResults>(`/api/runs/${enc(id)}/results`, { signal }),

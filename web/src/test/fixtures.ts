@@ -50,6 +50,7 @@ export function runResults(runId = 'run1'): RunResults {
         status: 'succeeded',
         durationMs: 120,
         tokens: 150,
+        billedTokens: 150,
         nodes: [
           { nodeId: '1', type: 'llm', name: 'Script', model: 'gpt-4o', structured: true, content: script('Alice', 'Hey Alice!'), tokens: 150, userId: 'alice', userName: 'Alice Johnson', durationMs: 110 },
           { nodeId: '2', type: 'function', structured: true, content: { success: true }, tokens: 0, userId: 'alice', userName: 'Alice Johnson', durationMs: 10 },
@@ -62,10 +63,11 @@ export function runResults(runId = 'run1'): RunResults {
         status: 'succeeded',
         durationMs: 140,
         tokens: 145,
+        billedTokens: 145,
         nodes: [{ nodeId: '1', type: 'llm', model: 'gpt-4o', structured: true, content: script('Bob', 'Yo Bob!'), tokens: 145, userId: 'bob', userName: 'Bob Smith', durationMs: 140 }],
         final: script('Bob', 'Yo Bob!'),
       },
-      { userId: 'carol', userName: 'Carol Davis', status: 'failed', error: 'The model timed out', tokens: 0, nodes: [] },
+      { userId: 'carol', userName: 'Carol Davis', status: 'failed', error: 'The model timed out', tokens: 0, billedTokens: 0, nodes: [] },
     ],
   };
 }
@@ -79,11 +81,14 @@ export function run(overrides: Partial<Run> = {}): Run {
     createdAt: '2026-11-22T10:00:00.000Z',
     concurrency: 10,
     progress: { total: 3, pending: 1, running: 2, succeeded: 0, failed: 0, cancelled: 0 },
+    tokens: 0,
+    billedTokens: 0,
     executions: [
-      { id: 'workflow-alice-run1', userId: 'alice', userName: 'Alice Johnson', status: 'running', attempts: 1, tokens: 0 },
-      { id: 'workflow-bob-run1', userId: 'bob', userName: 'Bob Smith', status: 'running', attempts: 1, tokens: 0 },
-      { id: 'workflow-carol-run1', userId: 'carol', userName: 'Carol Davis', status: 'pending', attempts: 0, tokens: 0 },
+      { id: 'workflow-alice-run1', userId: 'alice', userName: 'Alice Johnson', status: 'running', attempts: 1, tokens: 0, billedTokens: 0 },
+      { id: 'workflow-bob-run1', userId: 'bob', userName: 'Bob Smith', status: 'running', attempts: 1, tokens: 0, billedTokens: 0 },
+      { id: 'workflow-carol-run1', userId: 'carol', userName: 'Carol Davis', status: 'pending', attempts: 0, tokens: 0, billedTokens: 0 },
     ],
+    page: { offset: 0, limit: 1000, total: 3 },
     ...overrides,
   };
 }
@@ -92,6 +97,7 @@ export const ANALYTICS: Analytics = {
   runId: 'run1',
   successRate: 2 / 3,
   totalTokens: 295,
+  billedTokens: 295,
   averageTokens: 147.5,
   duration: { p50: 120, p95: 140 },
   byNode: [],

@@ -39,6 +39,10 @@ export interface RunSummary {
   startedAt?: string;
   finishedAt?: string;
   progress: Progress;
+  /** Tokens of the executions' final attempts: what their results (or, failed, their last try) cost. */
+  tokens: number;
+  /** Every token the run's LLM calls spent, over all attempts: what the model bills, and the monitor counts. */
+  billedTokens: number;
 }
 
 export interface RunPage {
@@ -56,12 +60,31 @@ export interface ExecutionRecord {
   attempts: number;
   error?: string;
   durationMs?: number;
+  /** Tokens of the final attempt (a failed one's too, with the nodes it completed). */
   tokens: number;
+  /** Tokens of every attempt, retried and failed ones included. */
+  billedTokens: number;
 }
 
-/** A run with every execution. */
+/** Which executions a page of `GET /api/runs/{id}` holds: `?offset=&limit=`. */
+export interface ExecutionPageQuery {
+  offset?: number;
+  /** At most 1000 (the default). */
+  limit?: number;
+}
+
+/** A page of a run's executions, in the run's order (user name, then id). */
+export interface ExecutionPage {
+  offset: number;
+  limit: number;
+  /** Executions in the run. */
+  total: number;
+}
+
+/** A run with a page of its executions. */
 export interface RunView extends RunSummary {
   executions: ExecutionRecord[];
+  page: ExecutionPage;
 }
 
 /** What a run publishes as it goes. */
@@ -94,6 +117,7 @@ export interface UserResults {
   error?: string;
   durationMs?: number;
   tokens: number;
+  billedTokens: number;
   nodes: NodeResult[];
   final?: unknown;
 }
@@ -121,7 +145,10 @@ export interface NodeAnalytics {
 export interface Analytics {
   runId: string;
   successRate: number;
+  /** Tokens of the final attempts (as `RunSummary.tokens`). */
   totalTokens: number;
+  /** Tokens of every attempt (as `RunSummary.billedTokens`). */
+  billedTokens: number;
   averageTokens: number;
   duration: DurationStats;
   byNode: NodeAnalytics[];

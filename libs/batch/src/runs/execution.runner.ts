@@ -15,6 +15,14 @@ export interface ExecutionOutcome {
   tokens: number;
 }
 
+/** One attempt at an execution, filled in as it goes, so that an attempt that fails still tells what it did. */
+export interface ExecutionAttempt {
+  /** In: stored results of the nodes earlier attempts completed, which this one continues after. Out: with this attempt's. */
+  results: NodeResult[];
+  /** Out: tokens of every LLM call this attempt made, a failed node's included. */
+  billedTokens: number;
+}
+
 /**
  * Runs a batch workflow's nodes in order for one user, as that user: inside the user's session, so
  * per-user functions see the user's own state and LLM usage is accounted to the user. Each node's
@@ -30,30 +38,38 @@ export class ExecutionRunner {
   ) {}
 
   /**
-   * One attempt. `writer` stores each node's result under the run's lease; `completed`: stored
-   * results of nodes an interrupted attempt finished; the execution continues after them. When
-   * `signal` aborts (shutdown) the nodes' signals abort and the execution stops before its next node;
-   * when `abandonOn` aborts (a cancel, a shutdown that waited long enough) or after
-   * `batch.execution_timeout`, it ends at once, even while a node ignores its signal, and frees the
-   * user's slot.
+   * One attempt: runs the nodes `attempt.results` lacks, appending each result to them (stored under
+   * the run's lease by `writer`), and counts the attempt's tokens. When `signal` aborts (shutdown) the
+   * nodes' signals abort and the execution stops before its next node; when `abandonOn` aborts (a
+   * cancel, a shutdown that waited long enough) or after `batch.execution_timeout`, it ends at once,
+   * even while a node ignores its signal, and frees the user's slot.
    */
   async execute(
     writer: RunWriter,
     workflow: BatchWorkflowDefinition,
     user: BatchUser,
     signal: AbortSignal,
-    completed: NodeResult[] = [],
+    attempt: ExecutionAttempt = { results: [], billedTokens: 0 },
     abandonOn?: AbortSignal,
   ): Promise<ExecutionOutcome> {
     const timeout = this.config.settings.execution_timeout;
     return this.sessions.runAs(user.id, (session) =>
-      runWithDeadline((bounded) => this.runNodes(writer, workflow, user, session, bounded, completed), {
+      runWithDeadline((bounded) => this.billed(attempt, () => this.runNodes(writer, workflow, user, session, bounded, attempt.results)), {
         parent: signal,
         abandonOn,
         timeoutMs: timeout === undefined ? undefined : timeout * 1000,
         timeoutError: () => new Error(BatchMessages.executionTimeout(timeout!)),
       }),
     );
+  }
+
+  /** `work`'s outcome, with the tokens of its LLM calls in `attempt`, whether it succeeds or throws. */
+  private async billed<T>(attempt: ExecutionAttempt, work: () => Promise<T>): Promise<T> {
+    if (!this.llm) return work();
+    const { value: settled, tokens } = await this.llm.measure(() => work().then((value) => ({ value }), (error: unknown) => ({ error })));
+    attempt.billedTokens = tokens;
+    if ('error' in settled) throw settled.error;
+    return settled.value;
   }
 
   private async runNodes(
@@ -96,6 +112,7 @@ export class ExecutionRunner {
         durationMs: Math.round(performance.now() - started),
       };
       await writer.putResult(result);
+      completed.push(result);
       context.nodes[node.id] = output.content;
       tokens += output.tokens;
       final = output.content;

@@ -1,6 +1,7 @@
 import type { Analytics, DurationStats, RunResults } from '../api/runs.types';
 import { ExecutionRecord, NodeResult, RunMeta } from '../store/batch-records';
 import { csvDocument, flatten } from '../users/csv';
+import { billedTokensOf } from './run.view';
 
 /** A run's stored results grouped by user, nodes in workflow order, the result node's output as final. */
 export function groupResults(meta: RunMeta, executions: ExecutionRecord[], results: NodeResult[]): RunResults {
@@ -21,6 +22,7 @@ export function groupResults(meta: RunMeta, executions: ExecutionRecord[], resul
         ...(execution.error ? { error: execution.error } : {}),
         ...(execution.durationMs !== undefined ? { durationMs: execution.durationMs } : {}),
         tokens: execution.tokens,
+        billedTokens: billedTokensOf(execution),
         nodes,
         ...(execution.status === 'succeeded' && final ? { final: final.content } : {}),
       };
@@ -53,11 +55,13 @@ export function analytics(meta: RunMeta, results: RunResults): Analytics {
   const finished = results.users.filter((user) => user.status === 'succeeded' || user.status === 'failed');
   const succeeded = results.users.filter((user) => user.status === 'succeeded');
   const totalTokens = results.users.reduce((sum, user) => sum + user.tokens, 0);
+  const billedTokens = results.users.reduce((sum, user) => sum + user.billedTokens, 0);
   const nodes = results.users.flatMap((user) => user.nodes);
   return {
     runId: meta.id,
     successRate: ratio(succeeded.length, finished.length),
     totalTokens,
+    billedTokens,
     averageTokens: ratio(totalTokens, results.users.length),
     duration: percentiles(succeeded.map((user) => user.durationMs ?? 0)),
     byNode: meta.workflow.nodes.map((node) => {

@@ -10,8 +10,11 @@ import { StoreUnavailableError } from '../exceptions/store-unavailable.exception
 import { BatchStore } from '../store/batch-store.interface';
 import { BatchUser, ExecutionRecord, ExecutionStatus, NodeResult, RunMeta, RunStatus } from '../store/batch-records';
 import { TemplateError } from '../templates/template.renderer';
+import { LoopYielder } from '../event-loop/loop.yielder';
 import { abortableDelay } from './abortable.delay';
-import { ExecutionRunner } from './execution.runner';
+import { ExecutionAttempt, ExecutionRunner } from './execution.runner';
+import { executionRetryDelay } from './execution-retry.policy';
+import { billedTokensOf } from './run.view';
 import { RunEvents } from './run.events';
 import { RunWriter } from './run.writer';
 
@@ -27,6 +30,8 @@ interface ActiveRun {
   done: Promise<void>;
   /** Results of the nodes an interrupted attempt completed, by user: a resumed execution continues after them. */
   resumable: Map<string, NodeResult[]>;
+  /** Executions without I/O never wait: every worker gives the event loop a turn when a slice is used up. */
+  slices: LoopYielder;
   writer: RunWriter;
   heartbeat?: NodeJS.Timeout;
   /** Another process took the run over: this one stops without writing. */
@@ -105,6 +110,7 @@ export class RunScheduler implements OnApplicationShutdown {
       resumable,
       writer: new RunWriter(this.store, meta.id, fence, this.shutdown.signal),
       lost: false,
+      slices: new LoopYielder(),
     };
     // Every execution in flight (up to the run's concurrency) listens for the run's cancel.
     setMaxListeners(0, run.abort.signal, run.abandon.signal);
@@ -225,32 +231,32 @@ export class RunScheduler implements OnApplicationShutdown {
 
   private async executeWithRetries(run: ActiveRun, execution: ExecutionRecord): Promise<void> {
     const user = run.users.get(execution.userId)!;
-    const { max_attempts: maxAttempts, retry_backoff: backoff } = this.config.settings;
     const started = performance.now();
-    let completed = run.resumable.get(execution.userId) ?? [];
+    // A retry continues after the nodes earlier attempts completed: they are not run, nor billed, again.
+    const results = run.resumable.get(execution.userId) ?? [];
     run.resumable.delete(execution.userId);
     while (!run.abort.signal.aborted) {
       execution.attempts++;
       await this.update(run, execution, { status: 'running' });
+      const attempt: ExecutionAttempt = { results, billedTokens: 0 };
+      const carried = results.reduce((sum, result) => sum + result.tokens, 0);
+      const tokens = () => ({ tokens: carried + attempt.billedTokens, billedTokens: billedTokensOf(execution) + attempt.billedTokens });
       try {
-        const outcome = await this.runner.execute(run.writer, run.meta.workflow, user, run.abort.signal, completed, run.abandon.signal);
-        await this.update(run, execution, { status: 'succeeded', tokens: outcome.tokens, error: undefined, durationMs: Math.round(performance.now() - started) });
+        await this.runner.execute(run.writer, run.meta.workflow, user, run.abort.signal, attempt, run.abandon.signal);
+        await this.update(run, execution, { status: 'succeeded', ...tokens(), error: undefined, durationMs: Math.round(performance.now() - started) });
         return;
       } catch (error) {
         // The store's failures are not the execution's: see interrupted().
         if (error instanceof StaleLeaseError || error instanceof StoreUnavailableError) throw error;
         const message = (error as Error)?.message ?? String(error);
-        const final = error instanceof TemplateError || execution.attempts >= maxAttempts || run.abort.signal.aborted;
-        if (final) {
+        const delay = run.abort.signal.aborted ? undefined : executionRetryDelay(error, execution.attempts, this.config.settings);
+        if (delay === undefined) {
           const status: ExecutionStatus = run.abort.signal.aborted && run.meta.status === 'cancelled' ? 'cancelled' : this.closing ? 'pending' : 'failed';
-          await this.update(run, execution, { status, error: status === 'failed' ? message : undefined, durationMs: Math.round(performance.now() - started) });
+          await this.update(run, execution, { status, ...tokens(), error: status === 'failed' ? message : undefined, durationMs: Math.round(performance.now() - started) });
           return;
         }
-        const delay = backoff * 1000 * 2 ** (execution.attempts - 1) * (0.5 + Math.random());
+        await this.update(run, execution, tokens()); // billed now: a restart meanwhile would lose it
         await abortableDelay(delay, run.abort.signal);
-        // A retry starts clean; the failed attempt's results stay visible until then.
-        completed = [];
-        await run.writer.clearResults(execution.userId);
       }
     }
     // Stopped while waiting to retry: cancelled, or pending again to resume after a restart.
@@ -292,6 +298,7 @@ export class RunScheduler implements OnApplicationShutdown {
   private async update(run: ActiveRun, execution: ExecutionRecord, change: Partial<ExecutionRecord>): Promise<void> {
     Object.assign(execution, change);
     for (const key of Object.keys(change) as (keyof ExecutionRecord)[]) if (execution[key] === undefined) delete execution[key];
+    await run.slices.yieldIfDue(); // at every change: the point each of the run's workers reaches soonest
     await run.writer.putExecutions([execution]);
     this.events.publishExecution(run.meta.id, execution);
     this.events.publishProgress(run.meta.id, run.executions.values());

@@ -1,5 +1,8 @@
-import type { Progress, RunView } from '../api/runs.types';
+import type { ExecutionPage, Progress, RunSummary, RunView } from '../api/runs.types';
 import { ExecutionRecord, RunMeta } from '../store/batch-records';
+
+/** The most executions one page of `GET /api/runs/{id}` holds, and the default. */
+export const EXECUTION_PAGE_LIMIT = 1000;
 
 /** How many of the executions are in each status. */
 export function progressOf(executions: Iterable<ExecutionRecord>): Progress {
@@ -11,14 +14,25 @@ export function progressOf(executions: Iterable<ExecutionRecord>): Progress {
   return progress;
 }
 
-const byName = new Intl.Collator(undefined, { numeric: true });
+/** An execution's billed tokens; a record stored before they were counted has its final attempt's only. */
+export function billedTokensOf(execution: ExecutionRecord): number {
+  return execution.billedTokens ?? execution.tokens;
+}
 
-/**
- * A run with its executions in one order whatever the store (a Redis hash keeps none) and whether
- * or not the run is active: by user name, then id, as the directory lists users.
- */
-export function runView(meta: RunMeta, executions: ExecutionRecord[]): RunView {
+/** A run without its executions: progress, and tokens of the final attempts and of every attempt. */
+export function runSummary(meta: RunMeta, executions: ExecutionRecord[]): RunSummary {
   const { workflow: _workflow, ...rest } = meta;
-  const ordered = [...executions].sort((a, b) => byName.compare(a.userName, b.userName) || byName.compare(a.userId, b.userId));
-  return { ...rest, progress: progressOf(executions), executions: ordered };
+  let tokens = 0;
+  let billedTokens = 0;
+  for (const execution of executions) {
+    tokens += execution.tokens;
+    billedTokens += billedTokensOf(execution);
+  }
+  return { ...rest, progress: progressOf(executions), tokens, billedTokens };
+}
+
+/** A run with one page of its executions, `ordered` being all of them in the run's order. */
+export function runView(meta: RunMeta, ordered: ExecutionRecord[], offset: number, limit: number): RunView {
+  const page: ExecutionPage = { offset, limit, total: ordered.length };
+  return { ...runSummary(meta, ordered), executions: ordered.slice(offset, offset + limit), page };
 }

@@ -1,15 +1,14 @@
-import { BeforeApplicationShutdown, Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { BeforeApplicationShutdown, Body, Controller, Get, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AdminGuard } from '@userscope/http';
-import { BATCH_STORE } from '../batch.constants';
 import { BodyValidationPipe } from '../validation/body-validation.pipe';
 import { StartRunDto } from './dto/start-run.dto';
 import { badRequest } from '../batch-http.errors';
-import { BatchStore } from '../store/batch-store.interface';
 import type { Analytics, RunEvent, RunResults, RunView, StartedRun } from '../api/runs.types';
 import { RunsService } from './runs.service';
-import { analytics, exportCsv, exportJson, groupResults } from './run-results.view';
+import { exportCsv, exportJson } from './run-results.view';
+import { EXECUTION_PAGE_LIMIT } from './run.view';
 
 /** Runs of a batch workflow over many users, their progress, results and exports (operator API). */
 @ApiTags('batch')
@@ -20,10 +19,7 @@ export class RunsController implements BeforeApplicationShutdown {
   /** Ends each open event stream. */
   private readonly streams = new Set<() => void>();
 
-  constructor(
-    private readonly runs: RunsService,
-    @Inject(BATCH_STORE) private readonly store: BatchStore,
-  ) {}
+  constructor(private readonly runs: RunsService) {}
 
   @Post()
   @HttpCode(202)
@@ -39,9 +35,9 @@ export class RunsController implements BeforeApplicationShutdown {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Status and progress of a run, with every execution' })
-  get(@Param('id') id: string): Promise<RunView> {
-    return this.runs.get(id);
+  @ApiOperation({ summary: 'Status, progress and tokens of a run, with a page of its executions (`?offset=0&limit=1000`, at most 1000)' })
+  get(@Param('id') id: string, @Query('offset') offset?: string, @Query('limit') limit?: string): Promise<RunView> {
+    return this.runs.get(id, { offset: toInt(offset, 0), limit: toInt(limit, EXECUTION_PAGE_LIMIT) });
   }
 
   @Post(':id/cancel')
@@ -60,15 +56,15 @@ export class RunsController implements BeforeApplicationShutdown {
 
   @Get(':id/results')
   @ApiOperation({ summary: "Every user's node outputs, final result, tokens, status, error and duration" })
-  async results(@Param('id') id: string): Promise<RunResults> {
-    return this.resultsOf(id);
+  results(@Param('id') id: string): Promise<RunResults> {
+    return this.runs.results(id);
   }
 
   @Get(':id/export')
   @ApiOperation({ summary: 'The final results as the seed\'s "Copy All" JSON array, or CSV' })
   async export(@Param('id') id: string, @Query('format') format: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     if (format !== undefined && format !== 'json' && format !== 'csv') throw badRequest("format must be 'json' or 'csv'");
-    const results = await this.resultsOf(id);
+    const results = await this.runs.results(id);
     const csv = format === 'csv';
     void reply
       .header('content-type', csv ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
@@ -78,9 +74,8 @@ export class RunsController implements BeforeApplicationShutdown {
 
   @Get(':id/analytics')
   @ApiOperation({ summary: 'Success rate, tokens and durations of a run, overall and by node' })
-  async analytics(@Param('id') id: string): Promise<Analytics> {
-    const results = await this.resultsOf(id);
-    return analytics((await this.store.getRun(id))!, results);
+  analytics(@Param('id') id: string): Promise<Analytics> {
+    return this.runs.analytics(id);
   }
 
   @Get(':id/events')
@@ -116,12 +111,6 @@ export class RunsController implements BeforeApplicationShutdown {
    */
   beforeApplicationShutdown(): void {
     for (const close of [...this.streams]) close();
-  }
-
-  private async resultsOf(id: string): Promise<RunResults> {
-    const run = await this.runs.get(id);
-    const meta = (await this.store.getRun(id))!;
-    return groupResults(meta, run.executions, await this.store.getResults(id));
   }
 }
 

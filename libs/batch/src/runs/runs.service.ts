@@ -6,13 +6,15 @@ import { badRequest, conflict, notFound } from '../batch-http.errors';
 import { BatchConfig } from '../config/batch-config.reader';
 import { BatchStore } from '../store/batch-store.interface';
 import { ExecutionRecord, RunMeta } from '../store/batch-records';
-import type { RunEvent, RunPage, RunView, StartedRun, StartRunRequest } from '../api/runs.types';
+import type { Analytics, ExecutionPageQuery, RunEvent, RunPage, RunResults, RunView, StartedRun, StartRunRequest } from '../api/runs.types';
 import { UserSelector } from '../users/user.selector';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { RunEvents } from './run.events';
 import { RunRetention } from './run.retention';
 import { RunScheduler } from './run.scheduler';
-import { runView } from './run.view';
+import { analytics, groupResults } from './run-results.view';
+import { ExecutionOrder } from './execution.order';
+import { EXECUTION_PAGE_LIMIT, runSummary, runView } from './run.view';
 
 /**
  * Runs of batch workflows, as the API and the CLI use them: start, read, cancel, retry, follow.
@@ -28,6 +30,7 @@ export class RunsService {
     private readonly scheduler: RunScheduler,
     private readonly events: RunEvents,
     private readonly retention: RunRetention,
+    private readonly order: ExecutionOrder,
   ) {}
 
   /** Starts a run of a workflow for the selected users; refuses it when users lack fields, unless forced. */
@@ -63,6 +66,7 @@ export class RunsService {
       status: 'pending',
       attempts: 0,
       tokens: 0,
+      billedTokens: 0,
     }));
     // The lease first: another server's recovery must not take the run between its writes and its launch.
     const fence = (await this.scheduler.claim(runId))!;
@@ -78,12 +82,21 @@ export class RunsService {
     return { runId, executions: executions.map((e) => ({ userId: e.userId, workflowId: e.id })) };
   }
 
-  async get(runId: string): Promise<RunView> {
-    const active = this.scheduler.activeRun(runId);
-    if (active) return runView(active.meta, active.executions);
-    const meta = await this.store.getRun(runId);
-    if (!meta) throw notFound(BatchMessages.noRun(runId));
-    return runView(meta, await this.store.getExecutions(runId));
+  /** A run with one page of its executions (by default the first 1000), in the run's order. */
+  async get(runId: string, { offset = 0, limit = EXECUTION_PAGE_LIMIT }: ExecutionPageQuery = {}): Promise<RunView> {
+    const { meta, executions } = await this.state(runId);
+    return runView(meta, await this.order.ordered(runId, executions), offset, Math.min(limit, EXECUTION_PAGE_LIMIT));
+  }
+
+  /** Every user's node outputs, final result, tokens, status, error and duration, in the run's order. */
+  async results(runId: string): Promise<RunResults> {
+    const { meta, executions } = await this.state(runId);
+    return groupResults(meta, await this.order.ordered(runId, executions), await this.store.getResults(runId));
+  }
+
+  async analytics(runId: string): Promise<Analytics> {
+    const { meta } = await this.state(runId);
+    return analytics(meta, await this.results(runId));
   }
 
   /** Run history, newest first, without the executions. */
@@ -91,8 +104,8 @@ export class RunsService {
     const runs = await this.store.listRuns();
     const page = runs.slice(offset, offset + limit);
     const items = await Promise.all(page.map(async (meta) => {
-      const { executions: _executions, ...summary } = await this.get(meta.id);
-      return summary;
+      const state = await this.state(meta.id);
+      return runSummary(state.meta, state.executions);
     }));
     return { items, total: runs.length };
   }
@@ -103,7 +116,8 @@ export class RunsService {
       const run = await this.get(runId);
       throw conflict(BatchMessages.runFinished(runId, run.status));
     }
-    return runView(cancelled.meta, cancelled.executions);
+    // From this server's own view, which answers while the store is away.
+    return runView(cancelled.meta, await this.order.ordered(runId, cancelled.executions), 0, EXECUTION_PAGE_LIMIT);
   }
 
   async retryFailed(runId: string): Promise<RunView> {
@@ -118,5 +132,14 @@ export class RunsService {
 
   isActive(runId: string): boolean {
     return this.scheduler.isActive(runId);
+  }
+
+  /** A run as this process holds it when active (fresher than the store's), else as stored. */
+  private async state(runId: string): Promise<{ meta: RunMeta; executions: ExecutionRecord[] }> {
+    const active = this.scheduler.activeRun(runId);
+    if (active) return active;
+    const meta = await this.store.getRun(runId);
+    if (!meta) throw notFound(BatchMessages.noRun(runId));
+    return { meta, executions: await this.store.getExecutions(runId) };
   }
 }

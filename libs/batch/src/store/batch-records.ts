@@ -6,7 +6,7 @@ export type { BatchUser } from '../api/users.types';
 export type { ExecutionRecord, ExecutionStatus, NodeResult, RunStatus } from '../api/runs.types';
 
 /** A run without its executions. */
-export interface RunMeta extends Omit<RunSummary, 'progress'> {
+export interface RunMeta extends Omit<RunSummary, 'progress' | 'tokens' | 'billedTokens'> {
   /** The workflow as it was when the run started, so a later edit does not change a run. */
   workflow: BatchWorkflowDefinition;
 }

@@ -2,6 +2,7 @@ import { BatchWorkflowDefinition } from '../config/batch-workflow.definition';
 import { StaleLeaseError } from '../exceptions/stale-lease.exception';
 import { BatchStore } from './batch-store.interface';
 import { BatchUser, ExecutionRecord, NodeResult, RunMeta } from './batch-records';
+import { LoopYielder } from '../event-loop/loop.yielder';
 
 /** The in-process store: nothing to run, nothing kept across restarts. Copies in and out, like a real store. */
 export class MemoryBatchStore implements BatchStore {
@@ -17,7 +18,7 @@ export class MemoryBatchStore implements BatchStore {
   async ping(): Promise<void> {}
 
   async listUsers(): Promise<BatchUser[]> {
-    return [...this.users.values()].map(copy);
+    return copyAll(this.users.values());
   }
 
   async getUsers(ids: string[]): Promise<(BatchUser | undefined)[]> {
@@ -29,7 +30,7 @@ export class MemoryBatchStore implements BatchStore {
   }
 
   async putUsers(users: BatchUser[]): Promise<void> {
-    for (const user of users) this.users.set(user.id, copy(user));
+    for (const user of await copyAll(users)) this.users.set(user.id, user);
   }
 
   async deleteUser(id: string): Promise<boolean> {
@@ -95,18 +96,18 @@ export class MemoryBatchStore implements BatchStore {
   }
 
   async getExecutions(runId: string): Promise<ExecutionRecord[]> {
-    return [...(this.executions.get(runId)?.values() ?? [])].map(copy);
+    return copyAll(this.executions.get(runId)?.values() ?? []);
   }
 
   async putExecutions(runId: string, executions: ExecutionRecord[], fence: number): Promise<void> {
     this.checkFence(runId, fence);
     const byUser = this.executions.get(runId) ?? new Map<string, ExecutionRecord>();
-    for (const execution of executions) byUser.set(execution.userId, copy(execution));
+    for (const execution of await copyAll(executions)) byUser.set(execution.userId, execution);
     this.executions.set(runId, byUser);
   }
 
   async getResults(runId: string): Promise<NodeResult[]> {
-    return [...(this.results.get(runId)?.values() ?? [])].map(copy);
+    return copyAll(this.results.get(runId)?.values() ?? []);
   }
 
   async putResult(runId: string, result: NodeResult, fence: number): Promise<void> {
@@ -132,4 +133,15 @@ export class MemoryBatchStore implements BatchStore {
 
 function copy<T>(value: T): T {
   return structuredClone(value);
+}
+
+/** Copies of `values`; 100,000 copies take long enough to hold the event loop, so in slices of it. */
+async function copyAll<T>(values: Iterable<T>): Promise<T[]> {
+  const slices = new LoopYielder();
+  const copies: T[] = [];
+  for (const value of values) {
+    copies.push(copy(value));
+    if ((copies.length & 255) === 0) await slices.yieldIfDue();
+  }
+  return copies;
 }

@@ -9,6 +9,7 @@ import { BatchStore } from '../store/batch-store.interface';
 import { BatchUser } from '../store/batch-records';
 import { csvDocument, flatten, parseCsv } from './csv';
 import { badCsvColumn, checkUser, idFromName, tooDeepCsvColumn, userFromCsv } from './user.record';
+import { UserListIndex } from './user-list.index';
 
 /** The users directory: search, paging, CRUD, CSV/JSON import and export. */
 @Injectable()
@@ -17,15 +18,11 @@ export class UsersService {
     @Inject(BATCH_STORE) private readonly store: BatchStore,
     @Inject(BATCH_CONFIG) private readonly config: BatchConfig,
     @Inject(USERSCOPE_CONFIG) private readonly general: Pick<UserscopeConfig, 'general'>,
+    private readonly index: UserListIndex,
   ) {}
 
   async list(query: UserQuery): Promise<UserPage> {
-    const needle = query.search?.trim().toLowerCase();
-    let users = await this.store.listUsers();
-    if (needle) users = users.filter((user) => Object.values(flatten(user)).some((value) => value.toLowerCase().includes(needle)));
-    const sort = query.sort ?? 'name';
-    const direction = query.order === 'desc' ? -1 : 1;
-    users.sort((a, b) => direction * (flatten(a)[sort] ?? '').localeCompare(flatten(b)[sort] ?? '', undefined, { numeric: true }) || a.id.localeCompare(b.id));
+    const users = await this.index.list(query.search?.trim().toLowerCase() || undefined, query.sort ?? 'name', query.order ?? 'asc');
     const offset = Math.max(0, query.offset ?? 0);
     const limit = Math.min(Math.max(1, query.limit ?? 50), 1000);
     return { items: users.slice(offset, offset + limit), total: users.length };
@@ -45,6 +42,7 @@ export class UsersService {
     if (existing.size >= this.config.settings.max_users) throw badRequest(BatchMessages.tooManyUsers(this.config.settings.max_users));
     const created = { ...user, id: user.id ?? idFromName(user.name, (id) => existing.has(id)) };
     await this.store.putUsers([created]);
+    this.index.changed();
     return created;
   }
 
@@ -55,11 +53,13 @@ export class UsersService {
     if (user.id !== undefined && user.id !== id) throw badRequest(BatchMessages.idMismatch(id, user.id));
     const replaced = { ...user, id };
     await this.store.putUsers([replaced]);
+    this.index.changed();
     return replaced;
   }
 
   async delete(id: string): Promise<void> {
     if (!(await this.store.deleteUser(id))) throw notFound(BatchMessages.noUser(id));
+    this.index.changed();
   }
 
   /** Imports users from CSV text or a JSON array; each bad row is reported, the good ones stored. */
@@ -97,6 +97,7 @@ export class UsersService {
     const newUsers = [...accepted.keys()].filter((id) => !existing.has(id)).length;
     if (existing.size + newUsers > this.config.settings.max_users) throw badRequest(BatchMessages.tooManyUsers(this.config.settings.max_users));
     await this.store.putUsers([...accepted.values()]);
+    this.index.changed();
     return { report: { imported: accepted.size, rejected }, ids: [...accepted.keys()] };
   }
 

@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { UserscopeHttpError } from '@userscope/runtime';
-import { exportCsv, exportJson, groupResults, RunResults, RunsService, UsersService, WorkflowsService, BATCH_STORE, BatchStore } from '@userscope/batch';
+import { exportCsv, exportJson, RunResults, RunsService, UsersService, WorkflowsService } from '@userscope/batch';
 import { loadApplication } from '../application.loader';
 import { UserscopeModule } from '../userscope.module';
 import { CliCommand, CONFIG_OPTIONS, configFileOption, UsageError } from './cli-command';
@@ -80,9 +80,8 @@ export const batchCommand: CliCommand = {
         if (!runs.isActive(runId)) resolve();
       });
       bar.finish();
-      const run = await runs.get(runId);
-      const store = app.get<BatchStore>(BATCH_STORE);
-      const results = groupResults((await store.getRun(runId))!, run.executions, await store.getResults(runId));
+      const run = await runs.get(runId, { limit: 0 });
+      const results = await runs.results(runId);
       printSummary(results);
       if (out) {
         writeFileSync(out, extname(out) === '.csv' ? exportCsv(results) : JSON.stringify(exportJson(results), null, 2));

@@ -55,7 +55,7 @@ function RunResultsContent({ runId, refreshKey }: { runId: string; refreshKey: n
   const loaded = useResource<LoadedRun>(
     async (signal) => {
       const [run, results, analytics] = await Promise.all([
-        api.getRun(runId, signal),
+        api.getRun(runId, { limit: 0 }, signal), // the summary: the results hold the users
         api.runResults(runId, signal),
         api.runAnalytics(runId, signal).catch(() => undefined), // the strip falls back to the results
       ]);

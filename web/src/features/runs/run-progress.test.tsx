@@ -31,6 +31,19 @@ describe('applyRunEvent', () => {
     expect(next!.executions[1]).toBe(start.executions[1]);
     expect(applyRunEvent(next, { type: 'end', data: { status: 'completed' } })!.status).toBe('completed');
   });
+
+  it("keeps the run's tokens up to date from its executions' changes", () => {
+    const start = run();
+    const once = applyRunEvent(start, { type: 'execution', data: { ...start.executions[0], status: 'running', attempts: 2, tokens: 0, billedTokens: 40 } });
+    const twice = applyRunEvent(once, { type: 'execution', data: { ...start.executions[0], status: 'succeeded', attempts: 2, tokens: 30, billedTokens: 70 } });
+    expect(twice).toMatchObject({ tokens: 30, billedTokens: 70 });
+  });
+
+  it('keeps to its page of a large run: an execution beyond it is not added', () => {
+    const start = run({ page: { offset: 0, limit: 3, total: 5000 } });
+    const beyond = { ...start.executions[0], id: 'workflow-zed-run1', userId: 'zed', userName: 'Zed' };
+    expect(applyRunEvent(start, { type: 'execution', data: beyond })!.executions).toHaveLength(3);
+  });
 });
 
 describe('RunProgress', () => {
@@ -44,7 +57,7 @@ describe('RunProgress', () => {
     const chips = screen.getByRole('list', { name: 'Status per user' });
     expect(within(chips).getAllByRole('listitem').map((chip) => chip.getAttribute('data-status'))).toEqual(['running', 'running', 'pending']);
 
-    events.emit({ type: 'execution', data: { ...run().executions[0], status: 'succeeded', tokens: 150, durationMs: 900 } });
+    events.emit({ type: 'execution', data: { ...run().executions[0], status: 'succeeded', tokens: 150, billedTokens: 150, durationMs: 900 } });
     events.emit({ type: 'progress', data: { total: 3, pending: 1, running: 1, succeeded: 1, failed: 0, cancelled: 0 } });
     expect(screen.getByRole('progressbar', { name: 'Run progress' })).toHaveAttribute('aria-valuenow', '33');
     expect(within(chips).getByText('Alice Johnson').closest('li')).toHaveAttribute('data-status', 'succeeded');

@@ -8,7 +8,7 @@ import { Spinner } from '@/components/ui/spinner';
 import { useErrorToast, useToast } from '@/components/ui/toaster';
 import { api, type Execution, type Run } from '@/lib/api';
 import { cn } from '@/lib/cn';
-import { formatDuration, formatTokens } from '@/lib/format';
+import { formatDuration, formatNumber, formatTokens } from '@/lib/format';
 import { EXECUTION_STATUS, ExecutionStatusIcon, isFinished, RunStatusBadge } from './run-status';
 import { useRunEvents } from './use-run-events';
 
@@ -76,7 +76,6 @@ export function RunProgress({ runId, onOpenResults, onEnded, onChanged }: RunPro
   const percent = progress.total ? Math.round((done / progress.total) * 100) : 0;
   const finished = isFinished(run.status);
   const retryable = progress.failed + progress.cancelled;
-  const tokens = run.executions.reduce((sum, execution) => sum + execution.tokens, 0);
 
   return (
     <Card aria-labelledby="run-progress-title" className="flex flex-col">
@@ -107,7 +106,10 @@ export function RunProgress({ runId, onOpenResults, onEnded, onChanged }: RunPro
               {progress.failed > 0 && <span className="text-destructive"> · {progress.failed} failed</span>}
               {progress.cancelled > 0 && ` · ${progress.cancelled} cancelled`}
             </span>
-            <span className="tabular-nums">{formatTokens(tokens)}</span>
+            <span className="tabular-nums" title="Tokens of the final attempts; billed: of every attempt, retries included">
+              {formatTokens(run.tokens)}
+              {run.billedTokens !== run.tokens && ` · ${formatNumber(run.billedTokens)} billed`}
+            </span>
           </div>
           {!live && !finished && error === undefined && (
             <p className="flex items-center gap-1.5 text-xs text-warning-strong">
@@ -121,6 +123,9 @@ export function RunProgress({ runId, onOpenResults, onEnded, onChanged }: RunPro
           {run.executions.map((execution) => (
             <ExecutionChip key={execution.id} execution={execution} />
           ))}
+          {run.page.total > run.executions.length && (
+            <li className="px-2 py-0.5 text-xs text-muted-foreground">and {formatNumber(run.page.total - run.executions.length)} more</li>
+          )}
         </ul>
 
         <div className="flex flex-wrap gap-2">

@@ -17,11 +17,16 @@ export function applyRunEvent(run: Run | undefined, event: RunEvent): Run | unde
       return event.data;
     case 'execution': {
       if (!run) return run;
-      const found = run.executions.some((execution) => execution.id === event.data.id);
-      const executions = found
-        ? run.executions.map((execution) => (execution.id === event.data.id ? event.data : execution))
+      const previous = run.executions.find((execution) => execution.id === event.data.id);
+      const status = run.status === 'queued' ? 'running' : run.status;
+      // The snapshot holds one page of a large run: an execution beyond it changes the counts only.
+      if (!previous && run.executions.length >= run.page.limit) return { ...run, status };
+      const executions = previous
+        ? run.executions.map((execution) => (execution === previous ? event.data : execution))
         : [...run.executions, event.data];
-      return { ...run, executions, status: run.status === 'queued' ? 'running' : run.status };
+      const tokens = run.tokens + event.data.tokens - (previous?.tokens ?? 0);
+      const billedTokens = run.billedTokens + event.data.billedTokens - (previous?.billedTokens ?? 0);
+      return { ...run, executions, status, tokens, billedTokens };
     }
     case 'progress':
       return run && { ...run, progress: event.data };

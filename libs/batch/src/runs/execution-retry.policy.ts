@@ -1,0 +1,24 @@
+import { LlmError } from '@userscope/llm';
+import { BatchSettings } from '../config/batch-settings.config';
+import { TemplateError } from '../templates/template.renderer';
+
+/**
+ * When the batch tries a failed execution again, and after how long: `retry_backoff` doubled with
+ * each attempt (jittered between half and one and a half of it), up to `max_attempts` attempts, and
+ * never sooner than the model server's `Retry-After`. An LLM error the LLM's own policy retried
+ * already (to its `max_retries`), or one no attempt can fix (a refused key, a bad request), ends the
+ * execution: with the retry continuing after the nodes that succeeded, an llm node makes at most
+ * `max_attempts + max_retries` model calls for a user (README, "Bounded retries").
+ */
+export function executionRetryDelay(
+  error: unknown,
+  attemptsMade: number,
+  { max_attempts: maxAttempts, retry_backoff: backoffSeconds }: BatchSettings,
+  random: () => number = Math.random,
+): number | undefined {
+  if (error instanceof TemplateError || attemptsMade >= maxAttempts) return undefined;
+  const backoff = backoffSeconds * 1000 * 2 ** (attemptsMade - 1) * (0.5 + random());
+  if (!(error instanceof LlmError)) return backoff;
+  if (!error.retryable || error.attempts > 1) return undefined;
+  return Math.max(backoff, error.retryAfterMs ?? 0);
+}
