@@ -7,6 +7,7 @@ import { firstRequestSettings, runFirstRequestBench } from './first-request.benc
 import { firstRequestRatios, renderFirstRequestReport } from './first-request/report';
 import { renderBatchRunReport, runBatchRunBench } from './batch-run.bench';
 import { batchEventLoopSettings, renderBatchEventLoopReport, runBatchEventLoopBench, TARGET_BLOCK_MS as LOOP_TARGET_MS } from './batch-event-loop.bench';
+import { csvImportSettings, renderCsvImportReport, runCsvImportBench } from './csv-import.bench';
 import { BenchEntry, selectBenches } from './harness/bench-selection';
 import { writeSection } from './harness/results-file';
 import { machineInfo } from './harness/machine-info';
@@ -84,6 +85,17 @@ const BENCHES: BenchEntry[] = [
         `\nLongest event-loop block: run ${result.run.longestMs.toFixed(1)} ms, reads ${result.reads.longestMs.toFixed(1)} ms, idle ${result.idle.longestMs.toFixed(1)} ms ` +
           `(target <= ${LOOP_TARGET_MS} ms); ${Math.round(result.executionsPerSecond)} executions/s.`,
       );
+    },
+  },
+  {
+    name: 'csv-import',
+    groups: ['batch'],
+    async run() {
+      const machine = machineInfo();
+      const results = await runCsvImportBench(REPO_ROOT, csvImportSettings());
+      const line = `Code ${codeVersion(REPO_ROOT)}; Node ${machine.node}, ${machine.cpus} CPUs, ${new Date().toISOString()}, 1-min load at start ${machine.load.toFixed(2)}.`;
+      writeSection(RESULTS_FILE, 'csv-import-bench', renderCsvImportReport(results, line));
+      for (const r of results) console.log(`${r.mode}: longest block ${r.longestBlockMs.toFixed(1)} ms, RSS ${r.rssBeforeMb.toFixed(0)} -> peak ${r.peakRssMb.toFixed(0)} MB, ${r.wallMs.toFixed(0)} ms`);
     },
   },
 ];

@@ -5,16 +5,22 @@ export class CsvError extends Error {
   }
 }
 
+/** One CSV row: its cells, the 1-based line it starts on, and where its text lies in the input. */
+export interface CsvRecord {
+  cells: string[];
+  line: number;
+  /** The row's text as written is `input.slice(start, end)` (after a leading BOM is dropped). */
+  start: number;
+  end: number;
+}
+
 /**
- * RFC 4180 CSV: quoted fields may hold commas, quotes ("") and newlines; a leading BOM is dropped;
- * blank lines are no rows. With each row, the 1-based line it starts on and its text as written.
- * Used by the server's import and by the web page's import preview, so both number rows alike.
+ * RFC 4180 CSV, row by row: quoted fields may hold commas, quotes ("") and newlines; a leading BOM
+ * is dropped; blank lines are no rows. Lazy, so an import holds one batch of rows, not the file's.
+ * Throws `CsvError` when it reaches a quoted field that is never closed.
  */
-export function parseCsv(text: string): { rows: string[][]; lines: number[]; sources: string[] } {
+export function* csvRecords(text: string): Generator<CsvRecord> {
   const input = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  const rows: string[][] = [];
-  const lines: number[] = []; // the 1-based line each row starts on, for messages
-  const sources: string[] = [];
   let row: string[] = [];
   let field = '';
   let quoted = false;
@@ -22,18 +28,6 @@ export function parseCsv(text: string): { rows: string[][]; lines: number[]; sou
   let rowLine = 1;
   let fieldStarted = false;
   let rowStart = 0;
-  const endRow = (end: number) => {
-    row.push(field);
-    // A blank line is no row.
-    if (!(row.length === 1 && row[0] === '' && !fieldStarted)) {
-      rows.push(row);
-      lines.push(rowLine);
-      sources.push(input.slice(rowStart, end));
-    }
-    row = [];
-    field = '';
-    fieldStarted = false;
-  };
   for (let i = 0; i < input.length; i++) {
     const char = input[i];
     if (quoted) {
@@ -58,7 +52,12 @@ export function parseCsv(text: string): { rows: string[][]; lines: number[]; sou
     } else if (char === '\n' || char === '\r') {
       const end = i;
       if (char === '\r' && input[i + 1] === '\n') i++;
-      endRow(end);
+      row.push(field);
+      // A blank line is no row.
+      if (!(row.length === 1 && row[0] === '' && !fieldStarted)) yield { cells: row, line: rowLine, start: rowStart, end };
+      row = [];
+      field = '';
+      fieldStarted = false;
       line++;
       rowLine = line;
       rowStart = i + 1;
@@ -68,7 +67,20 @@ export function parseCsv(text: string): { rows: string[][]; lines: number[]; sou
     }
   }
   if (quoted) throw new CsvError(rowLine);
-  if (field !== '' || row.length > 0 || fieldStarted) endRow(input.length);
+  if (field !== '' || row.length > 0 || fieldStarted) yield { cells: [...row, field], line: rowLine, start: rowStart, end: input.length };
+}
+
+/** All of a CSV text's rows (`csvRecords`), with the line each starts on and its text as written; for the import preview. */
+export function parseCsv(text: string): { rows: string[][]; lines: number[]; sources: string[] } {
+  const input = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  const rows: string[][] = [];
+  const lines: number[] = [];
+  const sources: string[] = [];
+  for (const record of csvRecords(text)) {
+    rows.push(record.cells);
+    lines.push(record.line);
+    sources.push(input.slice(record.start, record.end));
+  }
   return { rows, lines, sources };
 }
 

@@ -2,6 +2,7 @@ import { validateSync } from 'class-validator';
 import { BatchUser } from '../store/batch-records';
 import { inspectJson, validationIssues } from '@userscope/runtime';
 import { UserDto } from './dto/user.dto';
+import { UserIdAllocator } from './user-id.allocator';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -15,7 +16,12 @@ export function checkUser(value: unknown): { user?: BatchUser; reason?: string }
   if (issue) return { reason: `'${issue.path}' ${issue.message}` };
   const badKey = findForbiddenKey(record);
   if (badKey) return { reason: `the key '${badKey}' is not allowed` };
-  return { user: { ...record, name: (record.name as string).trim() } as BatchUser };
+  return { user: cleanUser(record) };
+}
+
+/** A user that passed `checkUser`, as stored: its name trimmed. */
+export function cleanUser(record: Record<string, unknown>): BatchUser {
+  return { ...record, name: (record.name as string).trim() } as BatchUser;
 }
 
 /** The first CSV column that cannot be a field path (`__proto__.x`, `a..b`), if any; columns without a name are ignored. */
@@ -50,12 +56,9 @@ export function userFromCsv(header: string[], cells: string[]): Record<string, u
   return user;
 }
 
-/** An id from a name: `Alice Johnson` → `alice-johnson`, made unique with a suffix. */
+/** An id from a name: `Alice Johnson` → `alice-johnson`, made unique with a suffix. For many at once, `UserIdAllocator`. */
 export function idFromName(name: string, taken: (id: string) => boolean): string {
-  const base = name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 100) || 'user';
-  let id = base;
-  for (let n = 2; taken(id); n++) id = `${base}-${n}`;
-  return id;
+  return new UserIdAllocator(taken).idFor(name);
 }
 
 /** Without recursion: users also come from files (`userscope batch --users`), which no HTTP depth limit covers. */
