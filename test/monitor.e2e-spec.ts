@@ -3,6 +3,7 @@ import { AdminGuard } from '@userscope/http';
 import { UserscopeConfig, UserscopeHttpError } from '@userscope/runtime';
 import { startServer, TestServer } from './support/test-server';
 import { lifecycleLog } from './fixtures/lifecycle.plugin';
+import { BatchApi } from './support/batch-api';
 
 const ADMIN_TOKEN = 'a-very-long-admin-token-for-tests';
 
@@ -71,6 +72,48 @@ describe('GET /metrics', () => {
       const gauges = [...text.matchAll(/^# TYPE (\S+) gauge$/gm)].map((match) => match[1]);
       expect(gauges.filter((name) => name.endsWith('_total'))).toEqual([]);
       expect(gauges).toContain('userscope_nodejs_active_handles');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('GET /metrics of batch runs and the web page', () => {
+  it('shows runs by status, finished executions by status and their durations after a small run', async () => {
+    const server = await startServer('test/fixtures/batch.yml', { ...process.env, BATCH_STORE: 'memory', ADMIN_TOKEN: '' });
+    const api = new BatchApi(server.url);
+    try {
+      await api.importUsers([{ id: 'm1', name: 'M One' }, { id: 'm2', name: 'M Two' }, { id: 'm3', name: 'M Three' }]);
+      expect((await api.finished((await api.startRun({ workflowId: 'concurrency', all: true })).runId)).status).toBe('completed');
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      expect(text).toMatch(/^# TYPE userscope_batch_runs gauge$/m);
+      expect(text).toMatch(/^userscope_batch_runs\{status="completed"\} 1$/m);
+      expect(text).toMatch(/^userscope_batch_runs\{status="running"\} 0$/m);
+      expect(text).toMatch(/^# TYPE userscope_batch_executions_total counter$/m);
+      expect(text).toMatch(/^userscope_batch_executions_total\{status="succeeded"\} 3$/m);
+      expect(text).toMatch(/^userscope_batch_executions_total\{status="failed"\} 0$/m);
+      expect(text).toMatch(/^userscope_batch_execution_duration_seconds_count\{status="succeeded"\} 3$/m);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("labels the web page's files, hashed names included, as the one route `static`", async () => {
+    const server = await startServer('test/fixtures/batch.yml', { ...process.env, BATCH_STORE: 'memory', ADMIN_TOKEN: '' });
+    try {
+      const page = await (await fetch(server.url)).text();
+      const assets = [...page.matchAll(/(?:src|href)="(\/assets\/[^"]+)"/g)].map((match) => match[1]);
+      expect(assets.length).toBeGreaterThan(0);
+      for (const asset of assets) {
+        const response = await fetch(`${server.url}${asset}`);
+        await response.arrayBuffer(); // an unread body holds the connection, and close() waits for it
+        expect(response.status).toBe(200);
+      }
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      const routes = [...text.matchAll(/^userscope_http_request_duration_seconds_count\{method="GET",route="([^"]*)",status="200"\} (\d+)$/gm)];
+      const byRoute = Object.fromEntries(routes.map((match) => [match[1], Number(match[2])]));
+      expect(byRoute.static).toBeGreaterThanOrEqual(assets.length);
+      expect(Object.keys(byRoute).filter((route) => route.includes('assets') || route.includes('.'))).toEqual([]);
     } finally {
       await server.close();
     }

@@ -6,6 +6,7 @@ import { BATCH_CONFIG, BATCH_LLM, BATCH_STORE } from './batch.constants';
 import { LlmNodeCaller } from './runs/llm-node.caller';
 import { BatchConfig } from './config/batch-config.reader';
 import { BatchStore } from './store/batch-store.interface';
+import { BatchMetrics } from './runs/batch.metrics';
 import { createBatchStore } from './store/batch-store.factory';
 import { UsersService } from './users/users.service';
 import { UsersController } from './users/users.controller';
@@ -57,6 +58,7 @@ export class BatchModule implements OnModuleInit, OnApplicationShutdown {
         RunRetention,
         RunsService,
         ExecutionOrder,
+        BatchMetrics,
       ],
       exports: [BATCH_STORE, BATCH_CONFIG, UsersService, WorkflowsService, RunsService],
     };

@@ -1,3 +1,4 @@
+import { BatchMetrics } from './batch.metrics';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { ShutdownProgress } from '@userscope/runtime';
 import { setMaxListeners } from 'node:events';
@@ -64,6 +65,7 @@ export class RunScheduler implements OnApplicationShutdown {
     private readonly runner: ExecutionRunner,
     private readonly events: RunEvents,
     private readonly progress: ShutdownProgress,
+    private readonly metrics: BatchMetrics,
   ) {}
 
   private get closing(): boolean {
@@ -300,6 +302,7 @@ export class RunScheduler implements OnApplicationShutdown {
     for (const key of Object.keys(change) as (keyof ExecutionRecord)[]) if (execution[key] === undefined) delete execution[key];
     await run.slices.yieldIfDue(); // at every change: the point each of the run's workers reaches soonest
     await run.writer.putExecutions([execution]);
+    if (change.status) this.metrics.finished(execution);
     this.events.publishExecution(run.meta.id, execution);
     this.events.publishProgress(run.meta.id, run.executions.values());
   }

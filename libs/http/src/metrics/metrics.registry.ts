@@ -1,5 +1,5 @@
 import { Injectable, Optional } from '@nestjs/common';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, CounterConfiguration, Gauge, GaugeConfiguration, Histogram, HistogramConfiguration, Registry, collectDefaultMetrics } from 'prom-client';
 import { ProcessFaultListener, SessionLifecycle, SessionRegistry } from '@userscope/runtime';
 import { TokenAccounting } from '@userscope/llm';
 
@@ -45,6 +45,19 @@ export class MetricsRegistry {
     counter('userscope_cleanup_errors_total', 'Per-user cleanups that threw', () => lifecycle.counters.cleanupErrors);
     counter('userscope_unhandled_rejections_total', 'Promise rejections a function left unhandled (logged; the server kept serving)', () => faults.counters.unhandledRejections);
     if (tokens) registerLlmMetrics(this.registry, tokens);
+  }
+
+  /** A gauge of another library (batch) in this registry; prom-client stays this package's dependency alone. */
+  gauge<T extends string>(config: Omit<GaugeConfiguration<T>, 'registers'>): Gauge<T> {
+    return new Gauge({ ...config, registers: [this.registry] });
+  }
+
+  counter<T extends string>(config: Omit<CounterConfiguration<T>, 'registers'>): Counter<T> {
+    return new Counter({ ...config, registers: [this.registry] });
+  }
+
+  histogram<T extends string>(config: Omit<HistogramConfiguration<T>, 'registers'>): Histogram<T> {
+    return new Histogram({ ...config, registers: [this.registry] });
   }
 }
 

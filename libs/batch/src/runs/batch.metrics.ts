@@ -1,0 +1,58 @@
+import { Inject, Injectable, OnModuleInit, Optional } from '@nestjs/common';
+import { MetricsRegistry } from '@userscope/http';
+import type { ExecutionStatus, RunStatus } from '../api/runs.types';
+import { BATCH_STORE } from '../batch.constants';
+import { BatchStore } from '../store/batch-store.interface';
+import { ExecutionRecord } from '../store/batch-records';
+
+const RUN_STATUSES: RunStatus[] = ['queued', 'running', 'completed', 'failed', 'cancelled'];
+const FINISHED: ExecutionStatus[] = ['succeeded', 'failed', 'cancelled'];
+
+/**
+ * Batch metrics in the server's /metrics: `userscope_batch_runs{status}` (a gauge read from the store
+ * when scraped), `userscope_batch_executions_total{status}` and
+ * `userscope_batch_execution_duration_seconds{status}` (executions this process finished).
+ */
+@Injectable()
+export class BatchMetrics implements OnModuleInit {
+  private executions?: ReturnType<MetricsRegistry['counter']>;
+  private durations?: ReturnType<MetricsRegistry['histogram']>;
+
+  constructor(
+    @Inject(BATCH_STORE) private readonly store: BatchStore,
+    @Optional() private readonly metrics?: MetricsRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    if (!this.metrics) return; // `userscope batch` has no HTTP server
+    const store = this.store;
+    this.metrics.gauge({
+      name: 'userscope_batch_runs',
+      help: 'Batch runs kept in the store, by status',
+      labelNames: ['status'] as const,
+      async collect() {
+        const counts = new Map<string, number>(RUN_STATUSES.map((status) => [status, 0]));
+        // A store that is away leaves the gauge out of this scrape rather than failing /metrics.
+        const runs = await store.listRuns().catch(() => undefined);
+        if (!runs) return this.reset();
+        for (const run of runs) counts.set(run.status, (counts.get(run.status) ?? 0) + 1);
+        for (const [status, count] of counts) this.set({ status }, count);
+      },
+    });
+    this.executions = this.metrics.counter({ name: 'userscope_batch_executions_total', help: 'Batch executions finished by this process, by status', labelNames: ['status'] as const });
+    this.durations = this.metrics.histogram({
+      name: 'userscope_batch_execution_duration_seconds',
+      help: 'How long a batch execution took, its retries included, by status',
+      labelNames: ['status'] as const,
+      buckets: [0.001, 0.01, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+    });
+    for (const status of FINISHED) this.executions.inc({ status }, 0);
+  }
+
+  /** Counts an execution that reached a final status. */
+  finished(execution: ExecutionRecord): void {
+    if (!FINISHED.includes(execution.status)) return;
+    this.executions?.inc({ status: execution.status });
+    if (execution.durationMs !== undefined) this.durations?.observe({ status: execution.status }, execution.durationMs / 1000);
+  }
+}
