@@ -91,6 +91,14 @@ describe('UserscopeModule in a host Nest app', () => {
     expect((await call('/host/echo', { method: 'POST', body: big })).status).toBe(201);
   });
 
+  it("refuses bytes that are not UTF-8 on Userscope's routes, leaving the host's JSON parser in place", async () => {
+    const body = Buffer.concat([Buffer.from('{"command":"note","action":"add","param1":"Ren'), Buffer.from([0xc3, 0x28]), Buffer.from('e"}')]);
+    const reply = await call('/generate', { method: 'POST', user: 'ann', body });
+    expect(reply).toEqual({ status: 400, json: { code: 'invalid_utf8', message: expect.stringContaining('byte 46') } });
+    // The host's own route gets Fastify's parser, which decodes as it always has.
+    expect((await call('/host/echo', { method: 'POST', body })).status).toBe(201);
+  });
+
   it("gives the host's request-scoped controllers their caller's per-user instances", async () => {
     const first = await call('/desk', { user: 'dan' });
     expect(first).toEqual({ status: 200, json: { user: 'dan', serial: expect.any(Number) } });

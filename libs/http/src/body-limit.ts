@@ -5,6 +5,7 @@ import { isUserscopeRoute } from './userscope-routes';
 import { checkJsonBody } from './request-body/json-body.checker';
 import { userscopeRouteErrorHandler } from './request-body/route-error.handler';
 import { Utf8CheckStream } from './request-body/utf8-check.stream';
+import { parserChecksUtf8 } from './request-body/utf8-json.parser';
 
 /**
  * Gives Userscope's routes their body rules, leaving the host's routes as the host has them: the
@@ -15,10 +16,14 @@ import { Utf8CheckStream } from './request-body/utf8-check.stream';
  */
 export function applyUserscopeBodyLimit(app: NestFastifyApplication): void {
   const { max_body_size, max_json_depth } = app.get<UserscopeConfig>(USERSCOPE_CONFIG, { strict: false }).general;
-  app.getHttpAdapter().getInstance().addHook('onRoute', (route) => {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRoute', (route) => {
     if (!isUserscopeRoute(route.url)) return;
     route.bodyLimit = max_body_size;
-    route.preParsing = [...hooks(route.preParsing), (request, _reply, payload, done) => done(null, hasBody(request) ? payload.pipe(new Utf8CheckStream()) : payload)];
+    route.preParsing = [
+      ...hooks(route.preParsing),
+      (request, _reply, payload, done) => done(null, hasBody(request) && !parserChecksUtf8(fastify, request) ? payload.pipe(new Utf8CheckStream()) : payload),
+    ];
     // Parsed JSON, before validation: class-transformer and the routes' own checks recurse.
     route.preValidation = [
       ...hooks(route.preValidation),

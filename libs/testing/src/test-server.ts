@@ -1,7 +1,7 @@
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test, TestingModuleBuilder } from '@nestjs/testing';
 import { identityConfigOf } from '@userscope/http';
-import { loadApplication, prepareUserscopeApp, UserscopeConfigSource, UserscopeModule, userscopeAdapter } from 'userscope';
+import { loadApplication, prepareUserscopeApp, standaloneAppOptions, UserscopeConfigSource, UserscopeModule, userscopeAdapter } from 'userscope';
 import { TestingMessages } from './testing.messages';
 import { UserClient } from './user-client';
 
@@ -35,7 +35,7 @@ export async function createTestServer(options: TestServerOptions): Promise<Test
   let builder = Test.createTestingModule({ imports: [UserscopeModule.fromApplication(loaded, { standalone: true })] });
   if (overrides) builder = overrides(builder);
   const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(userscopeAdapter(), { logger: logs ? undefined : false });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(userscopeAdapter(), { ...standaloneAppOptions, logger: logs ? undefined : false });
   await prepareUserscopeApp(app);
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();

@@ -1,7 +1,7 @@
 import { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { applyUserscopeBodyLimit, registerWebUi, setupOpenApi, userscopeClientErrorHandler } from '@userscope/http';
+import { applyUserscopeBodyLimit, registerWebUi, setupOpenApi, useUtf8JsonParser, userscopeClientErrorHandler } from '@userscope/http';
 import { LoadedApplication, loadApplication } from './application.loader';
 import { UserscopeConfigSource } from './interfaces/userscope-module-options.interface';
 import { UserscopeModule } from './userscope.module';
@@ -21,6 +21,7 @@ export async function createUserscopeApp(
 ): Promise<NestFastifyApplication> {
   const loaded = 'registry' in source ? source : loadApplication(source);
   const app = await NestFactory.create<NestFastifyApplication>(UserscopeModule.fromApplication(loaded, { standalone: true }), userscopeAdapter(), {
+    ...standaloneAppOptions,
     logger: options.logger,
     abortOnError: false,
   });
@@ -29,12 +30,20 @@ export async function createUserscopeApp(
 
 /** @internal What every standalone Userscope app gets before init: body limit, OpenAPI, web page. */
 export async function prepareUserscopeApp(app: NestFastifyApplication): Promise<NestFastifyApplication> {
+  // Every route is Userscope's here, so the whole app's JSON parser may check UTF-8 itself.
+  useUtf8JsonParser(app.getHttpAdapter().getInstance());
   applyUserscopeBodyLimit(app);
   setupOpenApi(app);
   await registerWebUi(app);
   await app.init();
   return app;
 }
+
+/**
+ * @internal Nest's application options for a standalone Userscope app: no body parsers of Nest's,
+ * since `prepareUserscopeApp` gives the app Userscope's JSON parser (which checks UTF-8 as it parses).
+ */
+export const standaloneAppOptions = { bodyParser: false } as const;
 
 /** @internal The Fastify adapter of a standalone Userscope app. */
 export function userscopeAdapter(): FastifyAdapter {

@@ -19,18 +19,19 @@ export class Utf8CheckStream extends Transform {
     const bytes = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
     const complete = completeLength(bytes);
     const whole = bytes.subarray(0, complete);
-    if (!isUtf8(whole)) return callback(invalidAt(this.checked + firstInvalidByte(whole)));
+    if (!isUtf8(whole)) return callback(invalidUtf8At(this.checked + firstInvalidByte(whole)));
     this.checked += complete;
     this.pending = complete < bytes.length ? bytes.subarray(complete) : undefined;
     callback(null, chunk);
   }
 
   override _flush(callback: TransformCallback): void {
-    callback(this.pending ? invalidAt(this.checked) : null);
+    callback(this.pending ? invalidUtf8At(this.checked) : null);
   }
 }
 
-function invalidAt(offset: number): InvalidRequestBodyError {
+/** The refusal of a body whose byte at `offset` starts no UTF-8 character. */
+export function invalidUtf8At(offset: number): InvalidRequestBodyError {
   return new InvalidRequestBodyError(HttpStatus.BAD_REQUEST, 'invalid_utf8', HttpMessages.invalidUtf8(offset));
 }
 
