@@ -74,6 +74,16 @@ export { Functions, SharedFunctions } from './functions/functions.accessor';
 export { type Caller, WorkflowRunner } from './functions/workflow.runner';
 export { UserSession } from './session/user-session';
 export { SessionRegistry } from './session/session.registry';
+export { SessionBackends } from './session/ownership/session-backends';
+export { LOCAL_OWNERSHIP, type UserLease, type UserOwnership } from './session/ownership/user-ownership.interface';
+export {
+  isStateful,
+  type JsonValue,
+  NO_SESSION_STATE,
+  type SessionStateStore,
+  type StatefulFunction,
+} from './session/ownership/session-state.interface';
+export { LeaseLostError, UserOwnedElsewhereError } from './exceptions/user-ownership.exception';
 export { type SessionCounters, type SessionEndReport, SessionLifecycle } from './session/session.lifecycle';
 export { UserscopeRuntimeModule, type UserscopeRuntimeOptions } from './userscope-runtime.module';
 export { DependencyGraphError } from './graph/dependency-graph.error';

@@ -46,6 +46,10 @@ export const RuntimeMessages = {
   faultUnattributed: () => 'function and user unknown: set general.track_current_session: true to name them',
   functionTimeout: (name: string, seconds: number) =>
     `Function '${name}' did not finish within ${seconds}s (general.function_timeout); it was aborted. Raise the setting, or make the function faster.`,
+  userOwnedElsewhere: (userId: string, replica: string) =>
+    `User '${userId}' is served by replica '${replica}', which did not answer for this one; retry shortly.`,
+  leaseLost: (userId: string) =>
+    `This replica no longer owns user '${userId}' (its lease expired while it was unreachable); the call's changes were not saved. Retry: the user's current owner will serve it.`,
   sectionNotChecked: (key: string) =>
     `The config section '${key}' was not checked: pass its ConfigSection to resolveConfig() with the others.`,
 } as const;

@@ -13,6 +13,7 @@ import { SessionLifecycle } from './session/session.lifecycle';
 import { ProcessFaultListener } from './faults/process-fault.listener';
 import { ShutdownProgress } from './shutdown/shutdown-progress';
 import { SessionRegistry } from './session/session.registry';
+import { SessionBackends } from './session/ownership/session-backends';
 import { IdleSessionEvictor } from './session/idle-session.evictor';
 import { trackCurrentSession } from './session/current-session';
 import { DependencyGraphValidator } from './graph/dependency-graph.validator';
@@ -35,7 +36,7 @@ export class UserscopeRuntimeModule {
     if (duplicates) new Logger('Userscope').warn(duplicates);
     // Libraries that need it switch it on themselves (the LLM library, for token accounting).
     if (options.config.general.track_current_session) trackCurrentSession();
-    const services = [FunctionCatalog, Functions, SharedFunctions, SessionRegistry, SessionLifecycle, IdleSessionEvictor, DurableInstanceTracker, WorkflowRunner, UserFunctions, ProcessFaultListener, ShutdownProgress];
+    const services = [FunctionCatalog, Functions, SharedFunctions, SessionRegistry, SessionLifecycle, IdleSessionEvictor, DurableInstanceTracker, WorkflowRunner, UserFunctions, ProcessFaultListener, ShutdownProgress, SessionBackends];
     return {
       module: UserscopeRuntimeModule,
       global: true,

@@ -12,6 +12,9 @@ import { SessionRegistry } from './session.registry';
 import { UserSession } from './user-session';
 import { runAsSession, runAsSessionStream } from './current-session';
 import { ShutdownProgress } from '../shutdown/shutdown-progress';
+import { SessionBackends } from './ownership/session-backends';
+import { isStateful } from './ownership/session-state.interface';
+import { LeaseLostError } from '../exceptions/user-ownership.exception';
 
 /** What ending a session did. */
 export interface SessionEndReport {
@@ -51,6 +54,7 @@ export class SessionLifecycle implements OnApplicationShutdown {
   private readonly logger = new Logger('Sessions');
   private readonly limiter: ConcurrencyLimiter;
   private readonly maxSessions: number;
+  private readonly gracePeriodMs: number;
   readonly counters: SessionCounters = { created: 0, evicted: 0, cleanupErrors: 0 };
 
   constructor(
@@ -59,9 +63,11 @@ export class SessionLifecycle implements OnApplicationShutdown {
     private readonly tracker: DurableInstanceTracker,
     private readonly moduleRef: ModuleRef,
     private readonly shutdown: ShutdownProgress,
+    private readonly backends: SessionBackends,
     @Inject(USERSCOPE_CONFIG) config: UserscopeConfig,
   ) {
     const general = config.general;
+    this.gracePeriodMs = general.shutdown_grace_period * 1000;
     this.maxSessions = general.max_sessions;
     this.limiter = new ConcurrencyLimiter(
       general.max_concurrency_per_user,
@@ -110,6 +116,7 @@ export class SessionLifecycle implements OnApplicationShutdown {
     let failed = true;
     try {
       const output = await runAsSession(session, () => work(session));
+      if (session.saved) await this.checkpoint(session);
       failed = false;
       return output;
     } finally {
@@ -128,6 +135,7 @@ export class SessionLifecycle implements OnApplicationShutdown {
     let failed = true;
     try {
       yield* runAsSessionStream(session, source(session));
+      if (session.saved) await this.checkpoint(session);
       failed = false;
     } finally {
       this.release(session, performance.now() - started, failed);
@@ -255,12 +263,66 @@ export class SessionLifecycle implements OnApplicationShutdown {
     if (forget) this.tracker.forget(session.contextId);
     session.functions.clear();
     session.instances.length = 0;
+    session.saved = undefined;
+    if (session.lease && !session.leaseLost) await this.backends.ownership.release(session.lease);
     return { userId: session.userId, disposed: all.length, errors };
+  }
+
+  /** Gives the user's stateful instances their saved states; from then on each call is checkpointed. */
+  private async restore(session: UserSession, providers: Map<string, object>): Promise<void> {
+    const states = await this.backends.state.load(session.userId);
+    session.saved = [];
+    for (const [key, instance] of providers) {
+      if (!isStateful(instance)) continue;
+      const state = states.get(key);
+      if (state !== undefined) await instance.restoreState(state);
+      session.saved.push({ key, instance, saved: state === undefined ? undefined : JSON.stringify(state) });
+    }
+    if (session.saved.length === 0) session.saved = undefined;
+  }
+
+  /**
+   * Saves the states a call changed, before its reply goes out: an acknowledged change is durable.
+   * Checkpoints of one user run one after another, each reading the states when its turn comes.
+   * A refused write means another process owns the user now: the instances here go.
+   */
+  private checkpoint(session: UserSession): Promise<void> {
+    const next = (session.checkpointed ?? Promise.resolve()).catch(() => undefined).then(() => this.saveChanged(session));
+    session.checkpointed = next;
+    return next;
+  }
+
+  private async saveChanged(session: UserSession): Promise<void> {
+    if (!session.saved || !session.lease) return;
+    const changed = new Map<string, string>();
+    const texts: string[] = [];
+    for (const entry of session.saved) {
+      const text = JSON.stringify(entry.instance.saveState());
+      texts.push(text);
+      if (text !== entry.saved) changed.set(entry.key, text);
+    }
+    if (changed.size === 0) return;
+    try {
+      await this.backends.state.save(session.lease, changed);
+    } catch (error) {
+      if (error instanceof LeaseLostError) this.onLeaseLost(session);
+      throw error;
+    }
+    session.saved.forEach((entry, i) => (entry.saved = texts[i]));
+  }
+
+  /** Another process claimed the user: end the session here without giving up a lease it no longer holds. */
+  private onLeaseLost(session: UserSession): void {
+    if (session.leaseLost) return;
+    session.leaseLost = true;
+    this.logger.warn(`Lost the claim on user '${session.userId}' to another replica; dropping the user's instances here`);
+    void this.end(session, { drainTimeoutMs: this.gracePeriodMs });
   }
 
   private async build(session: UserSession): Promise<void> {
     this.moduleRef.registerRequestByContextId(session, session.contextId);
     try {
+      session.lease = await this.backends.ownership.claim(session.userId, () => this.onLeaseLost(session));
       const providers = new Map<string, object>();
       for (const fn of this.catalog.perUser) {
         const token = providerTokenOf(fn);
@@ -272,6 +334,7 @@ export class SessionLifecycle implements OnApplicationShutdown {
         session.functions.set(fn.name, new FunctionHandle(fn, instance));
       }
       session.instances.push(...this.tracker.collect(session.contextId));
+      if (this.backends.state.persistent) await this.restore(session, providers);
       session.built = true;
     } catch (error) {
       // A half-built session is never used: dispose what was built and let the next request retry.

@@ -1,5 +1,14 @@
 import { ContextId, ContextIdFactory } from '@nestjs/core';
 import type { FunctionHandle } from '../functions/function-handle';
+import type { UserLease } from './ownership/user-ownership.interface';
+import type { StatefulFunction } from './ownership/session-state.interface';
+
+/** A per-user instance whose state is saved, with the JSON text last saved of it. */
+export interface SavedInstance {
+  readonly key: string;
+  readonly instance: StatefulFunction;
+  saved: string | undefined;
+}
 
 /**
  * One user's session: the durable ContextId that holds the user's per-user instances, the handles of
@@ -30,6 +39,14 @@ export class UserSession {
   drained: (() => void) | undefined;
   /** Requests waiting for one of the user's concurrency slots, oldest first. */
   readonly waiting: (() => void)[] = [];
+  /** This process's claim on the user, taken before the build. */
+  lease: UserLease | undefined;
+  /** The claim was superseded: the instances are stale and the lease is not this process's to release. */
+  leaseLost = false;
+  /** The instances whose state is saved after each call; only with a persistent `general.session_state`. */
+  saved: SavedInstance[] | undefined;
+  /** The last checkpoint of the user's state; the next one starts after it, so the newest state is written last. */
+  checkpointed: Promise<void> | undefined;
   /** LLM usage caused by this user. */
   readonly llm = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, llm_calls: 0 };
 

@@ -1,0 +1,30 @@
+/**
+ * A process's claim on one user: while it holds it, that user's per-user instances may live here and
+ * nowhere else. `token` grows with every new claim of the user (a fencing token), so a write made
+ * under an older claim can be refused.
+ */
+export interface UserLease {
+  readonly userId: string;
+  readonly token: number;
+}
+
+/**
+ * Who may hold a user's instances. The default grants every claim (one process owns all its users);
+ * cluster mode grants a user to one replica at a time.
+ */
+export interface UserOwnership {
+  /**
+   * Claims `userId` for this process before the user's instances are built. Throws
+   * `UserOwnedElsewhereError` when another live process holds the user. `onLost` is called if the
+   * claim is later lost (expired while this process was paused, say): the instances must go.
+   */
+  claim(userId: string, onLost: () => void): Promise<UserLease>;
+  /** Gives the user up, after their instances were disposed. Never throws. */
+  release(lease: UserLease): Promise<void>;
+}
+
+/** One process owns all its users: every claim is granted, nothing is shared. */
+export const LOCAL_OWNERSHIP: UserOwnership = {
+  claim: async (userId) => ({ userId, token: 0 }),
+  release: async () => undefined,
+};
