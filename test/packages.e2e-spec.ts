@@ -63,6 +63,7 @@ describe('the packed packages, installed outside the repository', () => {
   it('packs every workspace', () => {
     expect(Object.keys(tarballs).sort()).toEqual([
       '@userscope/batch',
+      '@userscope/cluster',
       '@userscope/examples',
       '@userscope/http',
       '@userscope/llm',

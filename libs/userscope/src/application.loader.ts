@@ -2,6 +2,7 @@ import { DynamicModule, Type } from '@nestjs/common';
 import { dirname, extname, resolve } from 'node:path';
 import { BATCH_CONFIG_SECTIONS, BatchModule, readBatchConfig } from '@userscope/batch';
 import { HTTP_CONFIG_SECTIONS } from '@userscope/http';
+import { clusterConfigOf, clusterConfigSection, ClusterModule } from '@userscope/cluster';
 import {
   ConfigError,
   FunctionTypeRegistry,
@@ -42,9 +43,15 @@ export function loadApplication(source: string | UserscopeConfigSource, env: Nod
   const plugins = [...new Set([...BUILTIN_PLUGINS, ...(normalized.plugins ?? []), ...loadPluginModules(readPluginList(raw), raw.dir)])];
   const registry = scanPlugins(plugins);
   // Batch's workflows name LLMs, so its sections come after the LLM library's.
-  const config = resolveConfig(raw, registry, [...HTTP_CONFIG_SECTIONS, ...LLM_CONFIG_SECTIONS, ...BATCH_CONFIG_SECTIONS]);
+  const sourceEnv = ('env' in normalized && normalized.env) || env;
+  const config = resolveConfig(raw, registry, [...HTTP_CONFIG_SECTIONS, clusterConfigSection(sourceEnv), ...LLM_CONFIG_SECTIONS, ...BATCH_CONFIG_SECTIONS]);
   const batchConfigured = raw.document.batch !== undefined || raw.document.batch_workflows !== undefined;
-  const modules = [LlmModule.forRoot(config), ...(batchConfigured ? [BatchModule.forRoot(readBatchConfig(config))] : [])];
+  const cluster = clusterConfigOf(config);
+  const modules = [
+    LlmModule.forRoot(config),
+    ...(batchConfigured ? [BatchModule.forRoot(readBatchConfig(config))] : []),
+    ...(cluster ? [ClusterModule.forRoot(cluster)] : []),
+  ];
   return { config, registry, plugins, modules };
 }
 

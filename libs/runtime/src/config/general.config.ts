@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsArray, IsBoolean, IsInt, IsOptional, IsString, Min, MinLength } from 'class-validator';
+import { IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Min, MinLength } from 'class-validator';
 import { IsDuration } from './duration';
 import { IsByteSize } from './byte-size';
 
@@ -82,6 +82,18 @@ export class GeneralConfig {
   @IsOptional()
   @IsBoolean()
   track_current_session?: boolean;
+
+  /**
+   * Where per-user functions that implement `StatefulFunction` keep their state: `memory` (default,
+   * NAT's behaviour: a returning user starts fresh) or `redis` (checkpointed after each call that
+   * changed it, restored after eviction, a restart, or on another replica; needs `general.cluster`).
+   */
+  @IsIn(['memory', 'redis'])
+  session_state: 'memory' | 'redis' = 'memory';
+
+  /** How long a user's saved state outlives their last activity, with `session_state: redis`. */
+  @IsDuration()
+  session_state_ttl: number = 30 * 24 * 3600;
 
   /** Extra plugin modules: paths (relative to the config file) or package names. */
   @IsArray()

@@ -1,0 +1,39 @@
+import { IsOptional, IsString, IsUrl, Matches } from 'class-validator';
+import { IsDuration } from '@userscope/runtime';
+
+/**
+ * `general.cluster`: this server is one replica of many on one Redis. Each key has an environment
+ * form (`USERSCOPE_CLUSTER_REDIS_URL`, `USERSCOPE_REPLICA_ID`, `USERSCOPE_ADVERTISE_URL`,
+ * `USERSCOPE_LEASE_TTL`), which wins over the file, so one config serves every replica.
+ */
+export class ClusterConfig {
+  /** The Redis every replica shares: leases, the replica directory, saved state. */
+  @IsString()
+  redis_url!: string;
+
+  /** This replica's name in the directory, the monitor and `X-Userscope-Replica`; default `<hostname>-<pid>`. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/, { message: 'replica_id must be 1-64 letters, digits, dots, dashes or underscores' })
+  replica_id?: string;
+
+  /** Where other replicas reach this one (forwarded requests, the cluster monitor); default `http://<hostname>:<port>`. */
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'advertise_url must be an http(s) URL' })
+  advertise_url?: string;
+
+  /** How long a user's lease, and a replica's entry in the directory, last without renewal (renewed every third of it). */
+  @IsDuration()
+  lease_ttl: number = 15;
+
+  /** Prefix of every key cluster mode writes, so several clusters or tests can share one Redis. */
+  @IsString()
+  key_prefix: string = 'userscope:cluster:';
+}
+
+/** The environment forms of `general.cluster`'s keys. */
+export const CLUSTER_ENV = {
+  redis_url: 'USERSCOPE_CLUSTER_REDIS_URL',
+  replica_id: 'USERSCOPE_REPLICA_ID',
+  advertise_url: 'USERSCOPE_ADVERTISE_URL',
+  lease_ttl: 'USERSCOPE_LEASE_TTL',
+} as const;
