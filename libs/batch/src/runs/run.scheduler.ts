@@ -142,6 +142,7 @@ export class RunScheduler implements OnApplicationShutdown {
     for (const execution of run.executions.values()) {
       if (execution.status !== 'pending') continue;
       execution.status = 'cancelled';
+      this.metrics.finished(execution); // never started: no worker will count it
       this.events.publishExecution(runId, execution);
     }
     const bound = new AbortController();
@@ -274,6 +275,7 @@ export class RunScheduler implements OnApplicationShutdown {
     if (error instanceof StaleLeaseError) return this.lose(run);
     if (error instanceof StoreUnavailableError) {
       execution.status = run.meta.status === 'cancelled' ? 'cancelled' : 'pending';
+      this.metrics.finished(execution);
       return;
     }
     const message = (error as Error)?.message ?? String(error);
