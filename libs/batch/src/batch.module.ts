@@ -15,6 +15,7 @@ import { WorkflowsService } from './workflows/workflows.service';
 import { WorkflowsController } from './workflows/workflows.controller';
 import { ExecutionOrder } from './runs/execution.order';
 import { ExecutionRunner } from './runs/execution.runner';
+import { RunCancellation } from './runs/run.cancellation';
 import { RunEvents } from './runs/run.events';
 import { RunRecovery } from './runs/run.recovery';
 import { RunRetention } from './runs/run.retention';
@@ -53,6 +54,7 @@ export class BatchModule implements OnModuleInit, OnApplicationShutdown {
         WorkflowsService,
         ExecutionRunner,
         RunScheduler,
+        RunCancellation,
         RunEvents,
         RunRecovery,
         RunRetention,
