@@ -3,6 +3,7 @@ import Redis, { ReplyError } from 'ioredis';
 import { BatchWorkflowDefinition } from '../config/batch-workflow.definition';
 import { StaleLeaseError } from '../exceptions/stale-lease.exception';
 import { StoreUnavailableError } from '../exceptions/store-unavailable.exception';
+import { BatchMessages } from '../batch.messages';
 import { BatchStore } from './batch-store.interface';
 import { BatchUser, ExecutionRecord, NodeResult, RunMeta } from './batch-records';
 import { RedisScripts } from './redis.scripts';
@@ -21,6 +22,8 @@ type FencedRedis = Redis & {
 export interface RedisStoreOptions {
   /** A command without an answer after this many ms fails, rather than waiting on a stalled server. */
   commandTimeoutMs: number;
+  /** `close()` waits this long for Redis to answer QUIT, then drops the connection. */
+  closeTimeoutMs: number;
 }
 
 /**
@@ -37,6 +40,7 @@ export class RedisBatchStore implements BatchStore {
     private readonly redis: FencedRedis,
     private readonly prefix: string,
     readonly name: string,
+    private readonly closeTimeoutMs: number,
   ) {
     // Without a listener, ioredis prints "Unhandled error event" on every failed reconnect.
     redis.on('error', (error: Error) => {
@@ -55,7 +59,7 @@ export class RedisBatchStore implements BatchStore {
     for (const [name, lua] of Object.entries(RedisScripts)) {
       redis.defineCommand(name, { lua, numberOfKeys: name === 'releaseLease' ? 1 : 2 });
     }
-    const store = new RedisBatchStore(redis as FencedRedis, prefix, `redis at ${hostOf(url)}`);
+    const store = new RedisBatchStore(redis as FencedRedis, prefix, `redis at ${hostOf(url)}`, options.closeTimeoutMs);
     try {
       await redis.connect();
       await redis.ping();
@@ -197,8 +201,24 @@ export class RedisBatchStore implements BatchStore {
     await this.fenced(runId, fence, 'HDEL', this.key('run', runId, 'results'), mine.map((r) => `${r.userId}-${r.nodeId}`));
   }
 
+  /**
+   * QUITs, so that the replies still due arrive first; a Redis that does not answer within
+   * `closeTimeoutMs` (frozen, say) is given up on: the connection is dropped, and that is logged.
+   */
   async close(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<string>((resolve) => {
+      timer = setTimeout(() => resolve(`Redis did not answer QUIT within ${this.closeTimeoutMs} ms`), this.closeTimeoutMs);
+    });
+    const quit = this.redis.quit().then(
+      () => undefined,
+      (error: Error) => `QUIT failed (${error.message})`,
+    );
+    const failure = await Promise.race([quit, timedOut]);
+    clearTimeout(timer);
+    if (failure === undefined) return;
+    this.redis.disconnect();
+    this.logger.warn(BatchMessages.storeCloseAbandoned(this.name, failure));
   }
 
   /** Writes `args` to `hash` in chunks of `PAIRS_PER_WRITE` entries (of `width` arguments), each refused when `fence` is stale. */
