@@ -46,3 +46,49 @@ export function runWithDeadline<T>(work: (signal: AbortSignal) => Promise<T>, de
       );
   });
 }
+
+/** How `streamWithDeadline` bounds a stream. */
+export interface StreamDeadline {
+  /** Gives up this long after the stream was started (its first `next()`), however many items it yielded. */
+  timeoutMs: number;
+  /** The error the stream ends with when it runs out of time; also the abort reason its signal carries. */
+  timeoutError: () => Error;
+}
+
+/**
+ * `runWithDeadline` for a stream: the items of `source(signal)`, until the deadline passes. Then
+ * `signal` aborts and the stream throws the timeout error at once — also while it awaits an item that
+ * never comes — and `source` is closed without waiting for it, so a source that hangs mid-stream (and
+ * ignores its signal) no longer holds its consumer, nor what the consumer holds (a user's slot).
+ * The deadline bounds the whole stream, not the gap between two items.
+ */
+export async function* streamWithDeadline<T>(source: (signal: AbortSignal) => AsyncIterable<T>, deadline: StreamDeadline): AsyncGenerator<T> {
+  const controller = new AbortController();
+  let expire!: (reason: Error) => void;
+  const expired = new Promise<never>((_resolve, reject) => (expire = reject));
+  // It may expire while nothing awaits it (the consumer is busy with an item): read at the next one.
+  expired.catch(() => undefined);
+  const timer = setTimeout(() => {
+    const reason = deadline.timeoutError();
+    controller.abort(reason);
+    expire(reason);
+  }, deadline.timeoutMs);
+  const iterator = source(controller.signal)[Symbol.asyncIterator]();
+  let finished = false;
+  try {
+    while (true) {
+      const next = await Promise.race([iterator.next(), expired]);
+      if (next.done) {
+        finished = true;
+        return;
+      }
+      yield next.value;
+      if (controller.signal.aborted) await expired; // ran out while the consumer held the item
+    }
+  } finally {
+    // A consumer that stops early closes the source (its `finally` runs) before going on, unless the
+    // deadline passes first: a source stuck in an item would hold its `return()` forever.
+    if (!finished) await Promise.race([iterator.return?.(), expired]).catch(() => undefined);
+    clearTimeout(timer);
+  }
+}
