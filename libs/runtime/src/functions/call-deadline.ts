@@ -64,31 +64,36 @@ export interface StreamDeadline {
  */
 export async function* streamWithDeadline<T>(source: (signal: AbortSignal) => AsyncIterable<T>, deadline: StreamDeadline): AsyncGenerator<T> {
   const controller = new AbortController();
-  let expire!: (reason: Error) => void;
-  const expired = new Promise<never>((_resolve, reject) => (expire = reject));
-  // It may expire while nothing awaits it (the consumer is busy with an item): read at the next one.
-  expired.catch(() => undefined);
+  let expired: Error | undefined;
+  // Ends the one wait in progress (for an item, or for the source to close) when the deadline passes.
+  let giveUp: ((reason: Error) => void) | undefined;
   const timer = setTimeout(() => {
-    const reason = deadline.timeoutError();
-    controller.abort(reason);
-    expire(reason);
+    expired = deadline.timeoutError();
+    controller.abort(expired);
+    giveUp?.(expired);
   }, deadline.timeoutMs);
+  const untilDeadline = <R>(work: Promise<R>): Promise<R> =>
+    new Promise<R>((resolve, reject) => {
+      if (expired) return reject(expired);
+      giveUp = reject;
+      work.then(resolve, reject);
+    });
   const iterator = source(controller.signal)[Symbol.asyncIterator]();
   let finished = false;
   try {
     while (true) {
-      const next = await Promise.race([iterator.next(), expired]);
+      if (expired) throw expired; // ran out while the consumer held the last item: the source is not asked again
+      const next = await untilDeadline(iterator.next());
       if (next.done) {
         finished = true;
         return;
       }
       yield next.value;
-      if (controller.signal.aborted) await expired; // ran out while the consumer held the item
     }
   } finally {
     // A consumer that stops early closes the source (its `finally` runs) before going on, unless the
-    // deadline passes first: a source stuck in an item would hold its `return()` forever.
-    if (!finished) await Promise.race([iterator.return?.(), expired]).catch(() => undefined);
+    // deadline passes first: a source stuck in an item would hold its `return()` for ever.
+    if (!finished) await untilDeadline(Promise.resolve(iterator.return?.())).catch(() => undefined);
     clearTimeout(timer);
   }
 }
