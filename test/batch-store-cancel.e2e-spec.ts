@@ -75,5 +75,5 @@ describe('cancel requests: Redis store', () => {
     await deleteKeys(redis, prefix);
     await redis.quit();
   });
-  cancelRequestRules(() => RedisBatchStore.connect(REDIS_URL, prefix, { commandTimeoutMs: 3000 }));
+  cancelRequestRules(() => RedisBatchStore.connect(REDIS_URL, prefix, { commandTimeoutMs: 3000, closeTimeoutMs: 1000 }));
 });

@@ -1,6 +1,7 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ReadinessRegistry, useUserscopeErrors } from '@userscope/http';
+import { ShutdownProgress } from '@userscope/runtime';
 import { LlmRegistry, TokenAccounting } from '@userscope/llm';
 import { BATCH_CONFIG, BATCH_LLM, BATCH_STORE } from './batch.constants';
 import { LlmNodeCaller } from './runs/llm-node.caller';
@@ -32,6 +33,7 @@ export class BatchModule implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(BATCH_STORE) private readonly store: BatchStore,
+    private readonly progress: ShutdownProgress,
     @Optional() private readonly readiness?: ReadinessRegistry,
   ) {}
 
@@ -76,6 +78,7 @@ export class BatchModule implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.store.close();
+    // Tracked, so that a shutdown cut short by its deadline names it.
+    await this.progress.track(`closing the batch store (${this.store.name})`, this.store.close());
   }
 }

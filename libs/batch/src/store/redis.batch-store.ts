@@ -3,6 +3,7 @@ import Redis, { ReplyError } from 'ioredis';
 import { BatchWorkflowDefinition } from '../config/batch-workflow.definition';
 import { StaleLeaseError } from '../exceptions/stale-lease.exception';
 import { StoreUnavailableError } from '../exceptions/store-unavailable.exception';
+import { BatchMessages } from '../batch.messages';
 import { BatchStore } from './batch-store.interface';
 import { BatchUser, ExecutionRecord, isLive, NodeResult, RunMeta } from './batch-records';
 import { RedisScripts } from './redis.scripts';
@@ -23,6 +24,8 @@ type FencedRedis = Redis & {
 export interface RedisStoreOptions {
   /** A command without an answer after this many ms fails, rather than waiting on a stalled server. */
   commandTimeoutMs: number;
+  /** `close()` waits this long for Redis to answer QUIT, then drops the connection. */
+  closeTimeoutMs: number;
 }
 
 /**
@@ -43,6 +46,7 @@ export class RedisBatchStore implements BatchStore {
     private readonly redis: FencedRedis,
     private readonly prefix: string,
     readonly name: string,
+    private readonly closeTimeoutMs: number,
   ) {
     // Without a listener, ioredis prints "Unhandled error event" on every failed reconnect.
     redis.on('error', (error: Error) => {
@@ -59,7 +63,7 @@ export class RedisBatchStore implements BatchStore {
   static async connect(url: string, prefix: string, options: RedisStoreOptions): Promise<RedisBatchStore> {
     const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: true, commandTimeout: options.commandTimeoutMs });
     for (const [name, script] of Object.entries(RedisScripts)) redis.defineCommand(name, script);
-    const store = new RedisBatchStore(redis as FencedRedis, prefix, `redis at ${hostOf(url)}`);
+    const store = new RedisBatchStore(redis as FencedRedis, prefix, `redis at ${hostOf(url)}`, options.closeTimeoutMs);
     try {
       await redis.connect();
       await redis.ping();
@@ -231,8 +235,30 @@ export class RedisBatchStore implements BatchStore {
     await this.fenced(runId, fence, 'HDEL', this.key('run', runId, 'results'), mine.map((r) => `${r.userId}-${r.nodeId}`));
   }
 
+  /**
+   * QUITs, so that the replies still due arrive first; a Redis that does not answer within
+   * `closeTimeoutMs` (frozen, say) is given up on: the connection is dropped, and that is logged.
+   */
   async close(): Promise<void> {
-    await Promise.all([this.redis, this.subscriber].map((connection) => connection?.quit().catch(() => connection.disconnect())));
+    const failures = await Promise.all([this.redis, this.subscriber].map((connection) => connection && this.quit(connection)));
+    const failure = failures.find((reason) => reason !== undefined);
+    if (failure !== undefined) this.logger.warn(BatchMessages.storeCloseAbandoned(this.name, failure));
+  }
+
+  /** QUITs `connection`, dropping it when that fails or takes longer than `closeTimeoutMs`; why, if it was dropped. */
+  private async quit(connection: Redis): Promise<string | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<string>((resolve) => {
+      timer = setTimeout(() => resolve(`Redis did not answer QUIT within ${this.closeTimeoutMs} ms`), this.closeTimeoutMs);
+    });
+    const quit = connection.quit().then(
+      () => undefined,
+      (error: Error) => `QUIT failed (${error.message})`,
+    );
+    const failure = await Promise.race([quit, timedOut]);
+    clearTimeout(timer);
+    if (failure !== undefined) connection.disconnect();
+    return failure;
   }
 
   /** Writes `args` to `hash` in chunks of `PAIRS_PER_WRITE` entries (of `width` arguments), each refused when `fence` is stale. */
