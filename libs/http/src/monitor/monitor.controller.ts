@@ -1,4 +1,5 @@
-import { Controller, Delete, Get, Headers, HttpCode, HttpStatus, Inject, Param, Query, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, HttpStatus, Inject, Param, Query, Req, UseGuards } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import {
   FunctionCatalog,
@@ -42,9 +43,10 @@ export class MonitorController {
   @ApiQuery({ name: 'scope', required: false, enum: MONITOR_SCOPES, description: 'Cluster mode: `local` lists this replica alone' })
   @ApiOkResponse({ type: UsersMonitorReply })
   async users(
-    @Query('user_id') userId?: string,
-    @Query('scope') scope?: string,
-    @Headers('authorization') authorization?: string,
+    @Query('user_id') userId: string | undefined,
+    @Query('scope') scope: string | undefined,
+    // Read from the request, not @Headers(): the admin token is the bearer scheme, not a parameter of the route.
+    @Req() request: FastifyRequest,
   ): Promise<UsersMonitorReply> {
     this.assertEnabled();
     if (scope !== undefined && !(MONITOR_SCOPES as readonly string[]).includes(scope)) {
@@ -60,7 +62,7 @@ export class MonitorController {
       if (userId !== undefined && local.length === 0 && !cluster) throw noSuchUser(userId);
       return { timestamp, total_active_users: this.registry.size, users: local };
     }
-    const peers = await cluster.peerUsers({ userId, authorization });
+    const peers = await cluster.peerUsers({ userId, authorization: request.headers.authorization });
     const users = [...local, ...peers.users];
     // Not found is said only when every replica answered.
     if (userId !== undefined && users.length === 0 && peers.missing.length === 0) throw noSuchUser(userId);
