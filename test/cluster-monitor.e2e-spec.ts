@@ -200,6 +200,15 @@ describe('cluster directory and monitor (3 replicas)', () => {
     cluster.replicas.splice(cluster.replicas.indexOf(r5), 1);
   });
 
+  it('forgets a gone replica after 10 x lease_ttl', async () => {
+    const index = `${cluster.keyPrefix}replicas`;
+    await cluster.redis.zadd(index, Date.now() - 10 * LEASE_TTL_MS - 1_000, 'r-long-gone', Date.now() - 1_000, 'r-lately-gone');
+    const { json } = await adminGet(cluster.replica('r1').url, '/monitor/replicas');
+    expect(json.replicas.filter((replica: Json) => replica.status === 'gone').map((replica: Json) => replica.id)).toEqual(['r-lately-gone']);
+    expect(await cluster.redis.zscore(index, 'r-long-gone')).toBeNull();
+    await cluster.redis.zrem(index, 'r-lately-gone');
+  });
+
   it('lists a killed replica as missing at once (unreachable), then gone', async () => {
     const r1 = cluster.replica('r1').url;
     const r2 = cluster.replica('r2');

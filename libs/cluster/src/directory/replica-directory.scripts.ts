@@ -6,7 +6,8 @@
 export const ReplicaDirectoryScripts = {
   /**
    * Writes this process's entry and renews it, unless another process holds the id.
-   * ARGV: instance, ttl ms, instance allowed to be taken over ('' none), heartbeat ms, id, then field/value pairs.
+   * ARGV: instance, ttl ms, instance allowed to be taken over ('' none), heartbeat ms, id, the
+   * heartbeat ms before which gone replicas are forgotten, then field/value pairs.
    * Returns 0 if another process holds the id, 1 if the entry was this process's (or the one taken
    * over), 2 if there was none.
    */
@@ -14,10 +15,11 @@ export const ReplicaDirectoryScripts = {
 local holder = redis.call('HGET', KEYS[1], 'instance')
 if holder and holder ~= ARGV[1] and holder ~= ARGV[3] then return 0 end
 local fields = {}
-for i = 6, #ARGV do fields[#fields + 1] = ARGV[i] end
+for i = 7, #ARGV do fields[#fields + 1] = ARGV[i] end
 redis.call('HSET', KEYS[1], 'instance', ARGV[1], unpack(fields))
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 redis.call('ZADD', KEYS[2], ARGV[4], ARGV[5])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[6])
 if holder then return 1 end
 return 2
 `,

@@ -47,14 +47,17 @@ export class ReplicaDirectory {
    */
   async upsert(entry: ReplicaEntry, instance: string, takeOverFrom = ''): Promise<UpsertOutcome> {
     const fields = Object.entries(entry).flatMap(([key, value]) => [key, String(value)]);
+    const heartbeatMs = Date.parse(entry.heartbeat_at);
     const outcome = await this.redis.replicaUpsert(
       this.hashKey(entry.id),
       this.indexKey(),
       instance,
       String(Math.max(1, Math.round(this.ttlMs))),
       takeOverFrom,
-      String(Date.parse(entry.heartbeat_at)),
+      String(heartbeatMs),
       entry.id,
+      // Every heartbeat also forgets the replicas gone for longer than goneRetentionMs.
+      String(heartbeatMs - this.goneRetentionMs),
       ...fields,
     );
     return outcome === 0 ? 'held' : outcome === 1 ? 'renewed' : 'created';
