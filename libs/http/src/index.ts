@@ -36,7 +36,10 @@ export { registerWebUi, WEB_UI_BUILD_DIR, WEB_UI_RESERVED_PREFIXES, type WebUiOp
 export { enableGracefulShutdown, gracefulShutdown, type GracefulShutdownOptions } from './graceful-shutdown';
 export { ADMIN_TOKEN_ENV, AdminGuard, isLoopback } from './admin/admin.guard';
 export { MonitorController } from './monitor/monitor.controller';
-export { userMonitorEntry, type UserMonitorEntry, type UsersMonitorReply } from './monitor/user-monitor.view';
+export { userMonitorEntry } from './monitor/user-monitor.view';
+export { MissingReplica, UserMonitorEntry, UsersMonitorReply } from './monitor/dto/users-monitor.dto';
+export { type ClusterMonitor, type PeerUsersQuery, type PeerUsersReport } from './monitor/cluster-monitor.interface';
+export { MonitorBackends } from './monitor/monitor-backends';
 export { MetricsRegistry } from './metrics/metrics.registry';
 export { userscopeClientErrorHandler } from './client-error.handler';
 export { InvalidRequestBodyError, type RequestBodyErrorCode } from './exceptions/invalid-request-body.exception';

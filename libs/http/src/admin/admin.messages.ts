@@ -5,5 +5,6 @@ export const AdminMessages = {
   tokenRequired: () => 'Admin routes need Authorization: Bearer <admin token>.',
   tokenWrong: () => 'The admin token is not valid.',
   monitoringDisabled: () => 'Per-user monitoring is disabled; set general.enable_per_user_monitoring: true to serve /monitor/users.',
+  badScope: (scope: string, scopes: readonly string[]) => `scope must be one of: ${scopes.join(', ')} (got '${scope}').`,
   noSuchUser: (userId: string) => `No active session for user '${userId}'.`,
 } as const;

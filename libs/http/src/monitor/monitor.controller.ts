@@ -1,5 +1,6 @@
-import { Controller, Delete, Get, HttpCode, HttpStatus, Inject, Param, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Delete, Get, HttpCode, HttpStatus, Inject, Param, Query, Req, UseGuards } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import {
   FunctionCatalog,
   SessionLifecycle,
@@ -10,7 +11,12 @@ import {
 } from '@userscope/runtime';
 import { AdminGuard } from '../admin/admin.guard';
 import { AdminMessages } from '../admin/admin.messages';
-import { userMonitorEntry, UsersMonitorReply } from './user-monitor.view';
+import { userMonitorEntry } from './user-monitor.view';
+import { UsersMonitorReply } from './dto/users-monitor.dto';
+import { MonitorBackends } from './monitor-backends';
+
+/** `?scope=`: the whole cluster (the default), or this replica alone (what replicas ask each other). */
+const MONITOR_SCOPES = ['cluster', 'local'] as const;
 
 /** NAT's per-user monitor, closed to the world (see AdminGuard). */
 @ApiTags('monitor')
@@ -23,20 +29,44 @@ export class MonitorController {
     private readonly lifecycle: SessionLifecycle,
     private readonly catalog: FunctionCatalog,
     @Inject(USERSCOPE_CONFIG) private readonly config: UserscopeConfig,
+    private readonly backends: MonitorBackends,
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Per-user sessions, requests, memory and LLM usage (admin)' })
+  @ApiOperation({
+    summary: 'Per-user sessions, requests, memory and LLM usage (admin)',
+    description:
+      'In cluster mode, the users of every live replica, each with its `replica`: this replica asks the others ' +
+      '(passing the Authorization header on), and lists those that did not answer in time under `missing_replicas`.',
+  })
   @ApiQuery({ name: 'user_id', required: false, description: 'Only this user' })
-  users(@Query('user_id') userId?: string): UsersMonitorReply {
+  @ApiQuery({ name: 'scope', required: false, enum: MONITOR_SCOPES, description: 'Cluster mode: `local` lists this replica alone' })
+  @ApiOkResponse({ type: UsersMonitorReply })
+  async users(
+    @Query('user_id') userId: string | undefined,
+    @Query('scope') scope: string | undefined,
+    // Read from the request, not @Headers(): the admin token is the bearer scheme, not a parameter of the route.
+    @Req() request: FastifyRequest,
+  ): Promise<UsersMonitorReply> {
     this.assertEnabled();
+    if (scope !== undefined && !(MONITOR_SCOPES as readonly string[]).includes(scope)) {
+      throw new UserscopeHttpError(HttpStatus.BAD_REQUEST, { code: 'bad_request', message: AdminMessages.badScope(scope, MONITOR_SCOPES) });
+    }
+    const cluster = this.backends.cluster;
     const groups = this.catalog.perUserGroupCount;
-    const sessions = userId === undefined ? [...this.registry.values()] : [this.sessionOf(userId)];
-    return {
-      timestamp: new Date().toISOString(),
-      total_active_users: this.registry.size,
-      users: sessions.map((session) => userMonitorEntry(session, groups)),
-    };
+    const here = userId === undefined ? [...this.registry.values()] : [this.registry.get(userId)].filter((session) => session !== undefined);
+    const local = here.map((session) => userMonitorEntry(session, groups, cluster?.replicaId));
+    const timestamp = new Date().toISOString();
+    if (!cluster || scope === 'local') {
+      // A replica asked by another answers for itself: a user it does not hold is no error.
+      if (userId !== undefined && local.length === 0 && !cluster) throw noSuchUser(userId);
+      return { timestamp, total_active_users: this.registry.size, users: local };
+    }
+    const peers = await cluster.peerUsers({ userId, authorization: request.headers.authorization });
+    const users = [...local, ...peers.users];
+    // Not found is said only when every replica answered.
+    if (userId !== undefined && users.length === 0 && peers.missing.length === 0) throw noSuchUser(userId);
+    return { timestamp, total_active_users: this.registry.size + peers.totalActiveUsers, users, missing_replicas: peers.missing };
   }
 
   @Delete(':user_id')
@@ -53,7 +83,7 @@ export class MonitorController {
 
   private sessionOf(userId: string) {
     const session = this.registry.get(userId);
-    if (!session) throw new UserscopeHttpError(HttpStatus.NOT_FOUND, { code: 'not_found', message: AdminMessages.noSuchUser(userId) });
+    if (!session) throw noSuchUser(userId);
     return session;
   }
 
@@ -62,4 +92,8 @@ export class MonitorController {
       throw new UserscopeHttpError(HttpStatus.NOT_FOUND, { code: 'not_found', message: AdminMessages.monitoringDisabled() });
     }
   }
+}
+
+function noSuchUser(userId: string): UserscopeHttpError {
+  return new UserscopeHttpError(HttpStatus.NOT_FOUND, { code: 'not_found', message: AdminMessages.noSuchUser(userId) });
 }
