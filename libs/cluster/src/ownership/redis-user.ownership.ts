@@ -70,7 +70,7 @@ export class RedisUserOwnership implements UserOwnership {
   }
 
   async claim(userId: string, onLost: () => void): Promise<UserLease> {
-    if (this.draining) throw new ReplicaDrainingError(this.replica.id, userId);
+    if (this.draining) throw await this.drainingRefusal(userId);
     const key = leaseKeys.owner(this.options.keyPrefix, userId);
     const sentAt = Date.now();
     let reply: [number, string, number];
@@ -87,6 +87,13 @@ export class RedisUserOwnership implements UserOwnership {
     }
     this.held.set(userId, { userId, token: tokenOrTtl, value, key, onLost, confirmedAt: sentAt });
     return { userId, token: tokenOrTtl };
+  }
+
+  /** While draining: a user another replica holds is still theirs (forwarded there); a free one is refused. */
+  private async drainingRefusal(userId: string): Promise<Error> {
+    const holder = await this.holderOf(userId).catch(() => undefined);
+    if (holder && holder.replica !== this.replica.id) return new UserLeasedElsewhereError(userId, holder.replica, holder.url, holder.remainingMs);
+    return new ReplicaDrainingError(this.replica.id, userId);
   }
 
   async release(lease: UserLease): Promise<void> {
