@@ -21,7 +21,7 @@ describe('cluster mode: one owner per user, forwarding, drain and failover', () 
   const ids = ['r1', 'r2', 'r3'];
   const as = (replica: number, user: string) => new UserClient(replicas[replica].url, { cookie: `nat-session=${user}` });
   const generate = (replica: number, user: string, body: object) => as(replica, user).generate(body);
-  const builds = (user: string) => replicas.reduce((sum, replica) => sum + count(replica.process.printed, `cluster_counter built for '${user}'`), 0);
+  const builds = (user: string, what = 'cluster_counter') => replicas.reduce((sum, replica) => sum + count(replica.process.printed, `${what} built for '${user}'`), 0);
 
   beforeAll(async () => {
     await redis.connect();
@@ -61,6 +61,14 @@ describe('cluster mode: one owner per user, forwarding, drain and failover', () 
     // Relayed as it came: the first event was here while the owner was still producing the rest.
     expect(stream.endedAt - stream.firstEventAt).toBeGreaterThan(600);
     expect(builds('fwd')).toBe(1);
+  });
+
+  it("forwards a plugin's route that runs as the caller (a request-scoped controller) to the owner", async () => {
+    expect((await as(0, 'tly').get('/tally')).json).toEqual({ user: 'tly', count: 1, replica: 'r1' });
+    const forwarded = await as(2, 'tly').get('/tally');
+    expect(forwarded.json).toEqual({ user: 'tly', count: 2, replica: 'r1' });
+    expect(forwarded.headers.get('x-userscope-replica')).toBe('r1');
+    expect(builds('tly', 'tally')).toBe(1);
   });
 
   it('never forwards a forwarded request again: the receiver that cannot claim the user answers 503', async () => {

@@ -46,8 +46,9 @@ export class OwnerForwarding implements OnModuleInit {
   async route(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const user = requestUserOf(request);
     if (!user) return;
-    if (user.from === 'caller') return this.routeCaller(request, reply);
-    return this.routeNamedUser(request, reply, user.userId);
+    if (user.from === 'path') return this.routeNamedUser(request, reply, user.userId);
+    if (user.claims) return this.routeCaller(request, reply);
+    return this.routeOtherCaller(request, reply);
   }
 
   /** /generate and the like: the caller's session is opened (claimed) here, or the owner serves it. */
@@ -66,6 +67,19 @@ export class OwnerForwarding implements OnModuleInit {
     }
     const target = this.forwardable(request, elsewhere.ownerReplica, elsewhere.ownerUrl);
     // Not forwarded: the route's own claim answers 503 user_owned_elsewhere, or succeeds if the lease ran out meanwhile.
+    if (target) await this.forward(request, reply, target, userId);
+  }
+
+  /**
+   * A plugin's or the host's route, for a caller: it may be a request-scoped controller, whose
+   * instances are the caller's, so it follows the caller's lease when another replica holds it.
+   * Nothing is claimed here: a route that runs as the caller claims when Nest resolves it.
+   */
+  private async routeOtherCaller(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const userId = this.identify(request);
+    if (!userId || this.registry.get(userId)) return;
+    const holder = await this.ownership.holderOf(userId).catch(() => undefined);
+    const target = holder && this.forwardable(request, holder.replica, holder.url);
     if (target) await this.forward(request, reply, target, userId);
   }
 
