@@ -93,7 +93,7 @@ describe('cluster mode: one owner per user, forwarding, drain and failover', () 
   it('drains on SIGTERM: not ready at once, new users refused, calls in flight finish, users taken over at once', async () => {
     const r3 = replicas[2];
     expect((await generate(2, 'drn', { add: 1 })).json.replica).toBe('r3');
-    const inFlight = generate(2, 'drn', { add: 1, delay_ms: 1_500 });
+    const inFlight = generate(2, 'drn', { add: 1, delay_ms: 2_000 });
     await r3.process.waitForOutput(/cluster_counter call of 'drn' waits/, 5_000);
     r3.process.kill('SIGTERM');
     await r3.process.waitForOutput(/Draining: waiting for the requests in flight of 1 user/, 5_000);
@@ -105,8 +105,9 @@ describe('cluster mode: one owner per user, forwarding, drain and failover', () 
     expect(newcomer.status).toBe(503);
     expect(newcomer.json).toMatchObject({ code: 'replica_draining', details: { replica: 'r3' } });
     expect(newcomer.headers.get('retry-after')).toBe('1');
-    // Its users are still its own while it drains: another replica forwards to it.
+    // Its users are still its own while it drains: another replica forwards to it, and its routes that run as the caller still do.
     expect((await generate(0, 'drn', { add: 1 })).json).toMatchObject({ total: 3, replica: 'r3' });
+    expect((await as(2, 'drn').get('/tally')).json).toEqual({ user: 'drn', count: 1, replica: 'r3' });
 
     expect((await inFlight).json).toEqual({ user: 'drn', total: 2, replica: 'r3' });
     expect(await r3.process.exited).toBe(0);
