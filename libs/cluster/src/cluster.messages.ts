@@ -1,4 +1,4 @@
-/** Texts of the errors cluster mode answers with. */
+/** Texts of the errors cluster mode answers with, and of what it logs. */
 export const ClusterMessages = {
   draining: (replica: string, userId: string) =>
     `Replica '${replica}' is shutting down and takes no new users; retry: another replica will serve user '${userId}'.`,
@@ -10,4 +10,6 @@ export const ClusterMessages = {
   releaseFailed: (detail: string) => `Releasing leases failed (${detail}); they expire by themselves within lease_ttl`,
   forwardFailed: (replica: string, url: string, detail: string) =>
     `Forwarding to replica '${replica}' at ${url} failed after it connected (${detail})`,
+  drainWaiting: (users: number) => `Draining: waiting for the requests in flight of ${users} user(s)`,
+  drained: (leases: number) => `Drained: the sessions ended and ${leases} lease(s) were released`,
 } as const;

@@ -56,7 +56,7 @@ export class ClusterDrain implements OnModuleInit, OnModuleDestroy, BeforeApplic
   async beforeApplicationShutdown(): Promise<void> {
     const deadline = this.drainStarted + this.graceMs - CLOSE_MARGIN_MS;
     let busy = this.busyUsers();
-    if (busy > 0) this.logger.log(`Draining: waiting for the requests in flight of ${busy} user(s)`);
+    if (busy > 0) this.logger.log(ClusterMessages.drainWaiting(busy));
     while (busy > 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, IDLE_POLL_MS));
       busy = this.busyUsers();
@@ -72,7 +72,7 @@ export class ClusterDrain implements OnModuleInit, OnModuleDestroy, BeforeApplic
     await this.sessions.endAll();
     await this.renewal.stop();
     await this.ownership.releaseAll();
-    this.logger.log(`Drained: the sessions ended and ${held} lease(s) were released`);
+    this.logger.log(ClusterMessages.drained(held));
   }
 
   private busyUsers(): number {

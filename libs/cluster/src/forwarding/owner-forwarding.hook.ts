@@ -1,8 +1,7 @@
-import { Inject, Injectable, OnModuleInit, Optional } from '@nestjs/common';
+import { ExecutionContext, Inject, Injectable, OnModuleInit, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AdminGuard, IdentityResolver } from '@userscope/http';
-import type { ExecutionContext } from '@nestjs/common';
 import { SessionLifecycle, SessionRegistry, WorkflowRunner } from '@userscope/runtime';
 import { UserLeasedElsewhereError } from '../exceptions/user-leased-elsewhere.exception';
 import { RedisUserOwnership } from '../ownership/redis-user.ownership';
