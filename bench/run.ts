@@ -8,6 +8,7 @@ import { firstRequestRatios, renderFirstRequestReport } from './first-request/re
 import { renderBatchRunReport, runBatchRunBench } from './batch-run.bench';
 import { batchEventLoopSettings, renderBatchEventLoopReport, runBatchEventLoopBench, TARGET_BLOCK_MS as LOOP_TARGET_MS } from './batch-event-loop.bench';
 import { csvImportSettings, renderCsvImportReport, runCsvImportBench } from './csv-import.bench';
+import { leaseRenewalSettings, renderLeaseRenewalReport, runLeaseRenewalBench } from './lease-renewal.bench';
 import { BenchEntry, selectBenches } from './harness/bench-selection';
 import { writeSection } from './harness/results-file';
 import { machineInfo } from './harness/machine-info';
@@ -96,6 +97,18 @@ const BENCHES: BenchEntry[] = [
       const line = `Code ${codeVersion(REPO_ROOT)}; Node ${machine.node}, ${machine.cpus} CPUs, ${new Date().toISOString()}, 1-min load at start ${machine.load.toFixed(2)}.`;
       writeSection(RESULTS_FILE, 'csv-import-bench', renderCsvImportReport(results, line));
       for (const r of results) console.log(`${r.mode}: longest block ${r.longestBlockMs.toFixed(1)} ms, RSS ${r.rssBeforeMb.toFixed(0)} -> peak ${r.peakRssMb.toFixed(0)} MB, ${r.wallMs.toFixed(0)} ms`);
+    },
+  },
+  {
+    name: 'lease-renewal',
+    groups: ['cluster'],
+    async run() {
+      const machine = machineInfo();
+      const result = await runLeaseRenewalBench(leaseRenewalSettings());
+      const line = `Code ${codeVersion(REPO_ROOT)}; Node ${machine.node}, ${machine.cpus} CPUs, ${new Date().toISOString()}, 1-min load at start ${machine.load.toFixed(2)}.`;
+      writeSection(RESULTS_FILE, 'lease-renewal-bench', renderLeaseRenewalReport(result, line));
+      const worst = Math.max(...result.renewals.map((r) => r.longestBlockMs));
+      console.log(`\nRenewing ${result.settings.users} leases: ${result.renewals.map((r) => r.wallMs.toFixed(0)).join(' / ')} ms a pass, longest event-loop block ${worst.toFixed(1)} ms.`);
     },
   },
 ];

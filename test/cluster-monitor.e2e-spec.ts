@@ -159,13 +159,18 @@ describe('cluster directory and monitor (3 replicas)', () => {
     } finally {
       r3.process.signal('SIGCONT');
     }
-    // Its next heartbeat registers it again.
+    // Its next heartbeat registers it again. Its users' leases expired while it was stopped, so it
+    // dropped their instances (another replica may have built them); eve's next request claims her again.
     const back = await eventually('r3 back', LEASE_TTL_MS, async () => {
       const { json } = await adminGet(r1, '/monitor/users');
       return json.missing_replicas.length === 0 ? json : undefined;
     });
-    expect(idsOf(back.users)).toEqual(expectedUsers);
     await r3.process.waitForOutput(/registered again/, 1_000);
+    await r3.process.waitForOutput(/Lost the claim on user 'eve'/, LEASE_TTL_MS);
+    expect(idsOf((await adminGet(r1, '/monitor/users')).json.users)).toEqual(expectedUsers.filter((user) => !user.endsWith('@r3')));
+    expect((await generate(r3.url, 'eve', { command: 'stats' })).status).toBe(200);
+    expect(idsOf((await adminGet(r1, '/monitor/users')).json.users)).toEqual(expectedUsers);
+    expect(back.missing_replicas).toEqual([]);
   });
 
   it('refuses to start a second replica under the id of a live one, naming it', async () => {

@@ -9,3 +9,8 @@ export { REPLICA_HEADER } from './http/replica-header.hook';
 export { ReplicaIdInUseError } from './exceptions/replica-id-in-use.exception';
 export { DirectoryUnavailableError } from './exceptions/directory-unavailable.exception';
 export { REPLICA_STATUSES, ReplicaMonitorEntry, type ReplicaStatus, ReplicasMonitorReply } from './monitor/dto/replicas-monitor.dto';
+export { RedisUserOwnership, type RedisUserOwnershipOptions } from './ownership/redis-user.ownership';
+export { UserLeasedElsewhereError } from './exceptions/user-leased-elsewhere.exception';
+export { ReplicaDrainingError } from './exceptions/replica-draining.exception';
+export { ClusterRedisUnavailableError } from './exceptions/cluster-redis-unavailable.exception';
+export { FORWARDED_BY_HEADER } from './forwarding/forwarding.constants';

@@ -1,4 +1,4 @@
-import { Global, Inject, Module, OnApplicationBootstrap, OnModuleDestroy, OnModuleInit, Optional, Type, UseFilters } from '@nestjs/common';
+import { Global, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit, Optional, Type, UseFilters } from '@nestjs/common';
 import { ContextIdFactory, ContextIdStrategy, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
 import { appliedContextIdStrategy, inlineSchema, USERSCOPE_CONFIG, UserscopeConfig } from '@userscope/runtime';
 import { Logger } from '@nestjs/common';
@@ -59,7 +59,7 @@ useUserscopeErrors(...USERSCOPE_CONTROLLERS);
   ],
   exports: [IdentityResolver, AdminGuard, MetricsRegistry, ReadinessRegistry, MonitorBackends],
 })
-export class UserscopeHttpModule implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+export class UserscopeHttpModule implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     private readonly strategy: SessionContextIdStrategy,
     private readonly metrics: MetricsRegistry,
@@ -82,8 +82,11 @@ export class UserscopeHttpModule implements OnModuleInit, OnApplicationBootstrap
     registerAdmissionRelease(fastify);
   }
 
-  /** Hands the process's strategy back to the one before, when it is still this app's. */
-  onModuleDestroy(): void {
+  /**
+   * Hands the process's strategy back to the one before, when it is still this app's. Once the HTTP
+   * server has closed, not before: a draining replica (cluster mode) still serves its users meanwhile.
+   */
+  onApplicationShutdown(): void {
     this.strategy.close();
     if (appliedContextIdStrategy() === this.strategy) ContextIdFactory.apply(this.strategy.host as ContextIdStrategy);
   }

@@ -1,4 +1,4 @@
-import { IsOptional, IsString, IsUrl, Matches } from 'class-validator';
+import { IsOptional, IsString, IsUrl, Matches, Min } from 'class-validator';
 import { IsDuration } from '@userscope/runtime';
 
 /**
@@ -23,6 +23,7 @@ export class ClusterConfig {
 
   /** How long a user's lease, and a replica's entry in the directory, last without renewal (renewed every third of it). */
   @IsDuration()
+  @Min(1, { message: 'must be at least 1s: leases are renewed every third of it' })
   lease_ttl: number = 15;
 
   /** How long `/monitor/users` waits for each other replica's answer before listing it as missing. */

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,7 +18,7 @@ const HOLDER_MARGIN_MS = 1_000;
  * leaves on shutdown, once its requests are done.
  */
 @Injectable()
-export class ReplicaPresence implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ReplicaPresence implements OnApplicationBootstrap {
   private readonly logger = new Logger('Cluster');
   /** Tells this process's entry from an earlier process's under the same replica id. */
   private readonly instance = randomUUID();
@@ -47,7 +47,8 @@ export class ReplicaPresence implements OnApplicationBootstrap, OnApplicationShu
     this.adapterHost?.listen$.subscribe(() => void this.heartbeat());
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Takes this replica out of the directory (ClusterModule calls it after the drain, before Redis closes). */
+  async leave(): Promise<void> {
     if (!this.timer || this.stopped) return;
     this.stop();
     await this.beating;

@@ -5,7 +5,8 @@ export const REPLICA_HEADER = 'X-Userscope-Replica';
 
 /**
  * Puts `X-Userscope-Replica: <id>` on every response, errors and 404s included. Set on the raw
- * response at onRequest, so event streams (hijacked replies, written with writeHead) carry it too.
+ * response at onRequest, so event streams (hijacked replies, written with writeHead) carry it too;
+ * a forwarded reply carries the owner's.
  */
 export function registerReplicaHeader(fastify: FastifyInstance, replicaId: string): void {
   fastify.addHook('onRequest', (_request, reply, done) => {

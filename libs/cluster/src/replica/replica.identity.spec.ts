@@ -26,6 +26,7 @@ describe('ReplicaIdentity', () => {
     const before = new ReplicaIdentity(config(), serverAt(null));
     expect(before.listening).toBe(false);
     expect(() => before.address).toThrow(/advertise_url/);
+    expect(before.advertiseUrl).toBeUndefined(); // nothing to forward to yet
     const after = new ReplicaIdentity(config(), serverAt({ address: '127.0.0.1', family: 'IPv4', port: 40001 }));
     expect([after.listening, after.address]).toEqual([true, 'http://127.0.0.1:40001']);
     expect(new ReplicaIdentity(config({ advertise_url: 'http://r1.internal:8000/' }), serverAt(null)).address).toBe('http://r1.internal:8000');

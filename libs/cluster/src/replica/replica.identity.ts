@@ -18,7 +18,7 @@ export class ReplicaIdentity {
   readonly version: string = userscopeVersion();
 
   constructor(
-    @Inject(CLUSTER_CONFIG) private readonly config: ClusterConfig,
+    @Inject(CLUSTER_CONFIG) private readonly config: Pick<ClusterConfig, 'replica_id' | 'advertise_url'>,
     @Optional() private readonly adapterHost?: HttpAdapterHost,
   ) {
     this.id = config.replica_id ?? defaultReplicaId();
@@ -40,6 +40,11 @@ export class ReplicaIdentity {
     const bound = this.boundAddress();
     if (!bound) throw new Error(ClusterMessages.addressBeforeListening());
     return advertisedAddress(bound, hostname());
+  }
+
+  /** `address`, or undefined while nothing listens yet (then no user can be claimed for forwarding). */
+  get advertiseUrl(): string | undefined {
+    return this.config.advertise_url || this.listening ? this.address : undefined;
   }
 
   private boundAddress(): AddressInfo | undefined {
