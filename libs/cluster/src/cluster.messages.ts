@@ -32,6 +32,17 @@ export const ClusterMessages = {
   releaseFailed: (detail: string) => `Releasing leases failed (${detail}); they expire by themselves within lease_ttl`,
   forwardFailed: (replica: string, url: string, detail: string) =>
     `Forwarding to replica '${replica}' at ${url} failed after it connected (${detail})`,
+  ownerUnresponsive: (userId: string, replica: string, waitedMs: number, retryAfterS: number) =>
+    `Replica '${replica}', which holds user '${userId}', took the request but did not answer it within ${seconds(waitedMs)}, nor its /health ` +
+    `(paused, overloaded or cut off). Its lease on the user runs out within ${retryAfterS} s; retry then, and another replica serves the user.`,
+  ownerUnresponsiveLog: (replica: string, url: string, waitedMs: number) =>
+    `Replica '${replica}' at ${url} answers neither a forwarded request (for ${seconds(waitedMs)}) nor its /health: ` +
+    'its users get 503 owner_unresponsive until their leases expire, then are served where they arrive',
+  handedOver: (userId: string, toReplica: string) => `User '${userId}' handed over to replica '${toReplica}', where their requests arrive`,
   drainWaiting: (users: number) => `Draining: waiting for the requests in flight of ${users} user(s)`,
   drained: (leases: number) => `Drained: the sessions ended and ${leases} lease(s) were released`,
 } as const;
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}

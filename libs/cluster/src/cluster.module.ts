@@ -2,7 +2,7 @@ import { DynamicModule, Inject, Module, OnApplicationShutdown, OnModuleInit, Opt
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import Redis from 'ioredis';
-import { SessionBackends } from '@userscope/runtime';
+import { SessionBackends, SessionLifecycle, SessionRegistry } from '@userscope/runtime';
 import { useUserscopeErrors } from '@userscope/http';
 import { CLUSTER_REDIS, connectClusterRedis } from './redis/cluster-redis.connection';
 import { ClusterConfig } from './config/cluster.config';
@@ -18,6 +18,7 @@ import { LeaseRenewalScheduler } from './ownership/lease-renewal.scheduler';
 import { OwnerProxy } from './forwarding/owner.proxy';
 import { OwnerForwarding } from './forwarding/owner-forwarding.hook';
 import { ClusterDrain } from './drain/cluster-drain';
+import { UserHandover } from './rebalance/user.handover';
 
 export { CLUSTER_CONFIG } from './cluster.constants';
 
@@ -59,6 +60,11 @@ export class ClusterModule implements OnModuleInit, OnApplicationShutdown {
         { provide: RedisUserOwnership, useFactory: (redis: Redis, replica: ReplicaIdentity) => new RedisUserOwnership(redis, replica, { keyPrefix: config.key_prefix, leaseTtlMs }), inject: [CLUSTER_REDIS, ReplicaIdentity] },
         { provide: LeaseRenewalScheduler, useFactory: (ownership: RedisUserOwnership) => new LeaseRenewalScheduler(ownership, leaseTtlMs), inject: [RedisUserOwnership] },
         { provide: OwnerProxy, useFactory: (replica: ReplicaIdentity) => new OwnerProxy(replica.id), inject: [ReplicaIdentity] },
+        {
+          provide: UserHandover,
+          useFactory: (registry: SessionRegistry, sessions: SessionLifecycle, backends: SessionBackends, ownership: RedisUserOwnership) => new UserHandover(registry, sessions, backends, ownership),
+          inject: [SessionRegistry, SessionLifecycle, SessionBackends, RedisUserOwnership],
+        },
         OwnerForwarding,
         ClusterDrain,
       ],

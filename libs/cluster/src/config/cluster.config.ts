@@ -1,4 +1,4 @@
-import { IsOptional, IsString, IsUrl, Matches, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUrl, Matches, Min } from 'class-validator';
 import { IsDuration } from '@userscope/runtime';
 
 /**
@@ -29,6 +29,25 @@ export class ClusterConfig {
   /** How long `/monitor/users` waits for each other replica's answer before listing it as missing. */
   @IsDuration()
   monitor_timeout: number = 2;
+
+  /**
+   * How long a forwarded request waits for the owner to start answering (its status and headers;
+   * an event stream's body is never cut) before this replica checks that the owner is alive at all.
+   * An owner that does not answer its /health either (paused, cut off) gets its users answered
+   * `503 owner_unresponsive` until their leases expire; one that does is waited for again.
+   */
+  @IsDuration()
+  @Min(0.1, { message: 'must be at least 100ms' })
+  forward_timeout: number = 10;
+
+  /**
+   * After this many of one user's requests forwarded to the same owner, this replica asks the owner
+   * to hand the user over (with `session_state: redis` only; 0: never). The proxy sends a user to the
+   * replica their hash picks: when that changed (a replica added), the user follows.
+   */
+  @IsInt({ message: 'must be a whole number of requests' })
+  @Min(0)
+  rebalance_after: number = 3;
 
   /** Prefix of every key cluster mode writes, so several clusters or tests can share one Redis. */
   @IsString()

@@ -10,7 +10,8 @@ export class UserLeasedElsewhereError extends UserOwnedElsewhereError {
     ownerReplica: string,
     /** The owner's advertise URL; undefined when it does not listen. */
     readonly ownerUrl: string | undefined,
-    leaseRemainingMs: number,
+    /** How long the owner's lease still runs (ms), as Redis said. */
+    readonly leaseRemainingMs: number,
   ) {
     super(userId, ownerReplica);
     // Until the owner's lease runs out nobody else may serve the user; after it, the next request will.

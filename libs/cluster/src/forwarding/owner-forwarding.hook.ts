@@ -1,14 +1,29 @@
-import { ExecutionContext, Inject, Injectable, OnModuleInit, Optional } from '@nestjs/common';
+import { ExecutionContext, Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AdminGuard, IdentityResolver } from '@userscope/http';
-import { SessionLifecycle, SessionRegistry, WorkflowRunner } from '@userscope/runtime';
+import { SessionLifecycle, SessionRegistry, UserscopeHttpError, WorkflowRunner } from '@userscope/runtime';
+import { ClusterMessages } from '../cluster.messages';
+import { CLUSTER_CONFIG } from '../cluster.constants';
+import { ClusterConfig } from '../config/cluster.config';
+import { OwnerUnresponsiveError } from '../exceptions/owner-unresponsive.exception';
 import { UserLeasedElsewhereError } from '../exceptions/user-leased-elsewhere.exception';
+import { LeaseRenewalScheduler } from '../ownership/lease-renewal.scheduler';
 import { RedisUserOwnership } from '../ownership/redis-user.ownership';
+import { HandoverRequests } from '../rebalance/handover.requests';
+import { UserHandover } from '../rebalance/user.handover';
 import { ReplicaIdentity } from '../replica/replica.identity';
-import { FORWARDED_BY_HEADER } from './forwarding.constants';
-import { ForwardTarget, OwnerProxy } from './owner.proxy';
+import { FORWARDED_BY_HEADER, HANDED_OVER_HEADER, HANDOVER_HEADER } from './forwarding.constants';
+import { OwnerLiveness } from './owner.liveness';
+import { answerHere, ForwardTarget, OwnerProxy } from './owner.proxy';
 import { requestUserOf } from './per-user-routes';
+
+/** A request served here whose forwarder asked for its user: handed over once the reply is ready. */
+interface HandoverAsk {
+  userId: string;
+  toReplica: string;
+  settled: boolean;
+}
 
 /**
  * Cluster mode's one decision per request: serve it here, or at the replica that owns its user.
@@ -20,9 +35,18 @@ import { requestUserOf } from './per-user-routes';
  * hook opens the user's session, whose build claims the lease (SessionLifecycle, the one place
  * that claims), and forwards when that claim names another holder. Concurrent first requests on
  * several replicas thus build once: one claim wins, the others forward to it.
+ *
+ * Forwarding is bounded by the owner's liveness (`forward_timeout`, then its /health), and a user
+ * forwarded again and again from here is asked over (`rebalance_after`, durable state only).
  */
 @Injectable()
 export class OwnerForwarding implements OnModuleInit {
+  private readonly logger = new Logger('Cluster');
+  private readonly forwardTimeoutMs: number;
+  private readonly liveness: OwnerLiveness;
+  private readonly handoverRequests: HandoverRequests;
+  private readonly handoverAsks = new WeakMap<FastifyRequest, HandoverAsk>();
+
   constructor(
     private readonly identity: IdentityResolver,
     private readonly admin: AdminGuard,
@@ -32,13 +56,25 @@ export class OwnerForwarding implements OnModuleInit {
     @Inject(RedisUserOwnership) private readonly ownership: RedisUserOwnership,
     @Inject(ReplicaIdentity) private readonly replica: ReplicaIdentity,
     @Inject(OwnerProxy) private readonly proxy: OwnerProxy,
+    @Inject(LeaseRenewalScheduler) private readonly renewal: LeaseRenewalScheduler,
+    @Inject(UserHandover) private readonly handover: UserHandover,
+    @Inject(CLUSTER_CONFIG) config: ClusterConfig,
     @Optional() private readonly adapterHost?: HttpAdapterHost,
-  ) {}
+  ) {
+    this.forwardTimeoutMs = config.forward_timeout * 1000;
+    this.liveness = new OwnerLiveness(this.forwardTimeoutMs);
+    this.handoverRequests = new HandoverRequests(config.rebalance_after, () => this.handover.allowed);
+  }
 
   onModuleInit(): void {
     const fastify = this.adapterHost?.httpAdapter?.getInstance?.() as FastifyInstance | undefined;
     if (!fastify?.addHook) return; // an application context (the CLI's run, batch): no HTTP
     fastify.addHook('onRequest', (request, reply) => this.route(request, reply));
+    // Before the reply leaves, so the asker finds the lease free when its caller's next request comes.
+    fastify.addHook('onSend', async (request, reply) => {
+      const ask = this.handoverAsks.get(request);
+      if (ask) await this.handOver(ask, reply);
+    });
   }
 
   /** Leaves the request to this replica's route, or relays it to the owner. */
@@ -54,7 +90,8 @@ export class OwnerForwarding implements OnModuleInit {
   private async routeCaller(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     if (!this.runner.isPerUser) return; // a shared workflow has no per-user instances to own
     const userId = this.identify(request);
-    if (!userId || this.registry.get(userId)?.built) return; // no user (the route answers 401), or served here
+    if (!userId) return; // no user: the route answers 401
+    if (this.registry.get(userId)?.built && (await this.stillHeld(userId))) return this.noteHandoverAsk(request, reply, userId); // served here
     let elsewhere: UserLeasedElsewhereError;
     try {
       await this.sessions.open(userId).ready;
@@ -66,7 +103,17 @@ export class OwnerForwarding implements OnModuleInit {
     }
     const target = this.forwardable(request, elsewhere.ownerReplica, elsewhere.ownerUrl);
     // Not forwarded: the route's own claim answers 503 user_owned_elsewhere, or succeeds if the lease ran out meanwhile.
-    if (target) await this.forward(request, reply, target, userId);
+    if (target) await this.forward(request, reply, target, userId, elsewhere.leaseRemainingMs, this.handoverRequests.countForward(userId));
+  }
+
+  /**
+   * Whether this replica still holds the user it has a session of. Only a process that Redis has
+   * not confirmed for lease_ttl (it was paused: SIGSTOP, a VM frozen) must ask first, renewing now:
+   * a lease found taken ends the session here, and the request goes where the user is now.
+   */
+  private stillHeld(userId: string): boolean | Promise<boolean> {
+    if (!this.ownership.isUnconfirmed(userId)) return true; // every request's path: nothing awaited
+    return this.renewal.renewNow().then(() => this.registry.get(userId) !== undefined);
   }
 
   /**
@@ -76,10 +123,10 @@ export class OwnerForwarding implements OnModuleInit {
    */
   private async routeOtherCaller(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const userId = this.identify(request);
-    if (!userId || this.registry.get(userId)) return;
+    if (!userId || (this.registry.get(userId) && (await this.stillHeld(userId)))) return;
     const holder = await this.ownership.holderOf(userId).catch(() => undefined);
     const target = holder && this.forwardable(request, holder.replica, holder.url);
-    if (target) await this.forward(request, reply, target, userId);
+    if (target) await this.forward(request, reply, target, userId, holder.remainingMs, false);
   }
 
   /** DELETE /monitor/users/{id}: the replica holding the session ends it; the admin credentials travel along. */
@@ -88,7 +135,7 @@ export class OwnerForwarding implements OnModuleInit {
     const holder = await this.ownership.holderOf(userId).catch(() => undefined);
     const target = holder && this.forwardable(request, holder.replica, holder.url);
     if (!target) return; // nobody else holds it: the route answers (404 when it is not here either)
-    if (await this.forward(request, reply, target, userId)) return;
+    if (await this.forward(request, reply, target, userId, holder.remainingMs, false)) return;
     const error = new UserLeasedElsewhereError(userId, holder.replica, holder.url, holder.remainingMs);
     return reply.status(error.getStatus()).headers(error.headers).send(error.body);
   }
@@ -99,12 +146,59 @@ export class OwnerForwarding implements OnModuleInit {
     return { replica, url };
   }
 
-  /** Relays the request when the owner's connection opens; false (request untouched) when it does not. */
-  private async forward(request: FastifyRequest, reply: FastifyReply, target: ForwardTarget, userId: string): Promise<boolean> {
-    const outgoing = await this.proxy.open(request, target);
+  /**
+   * Relays the request when the owner's connection opens; false (request untouched) when it does
+   * not. An owner found unresponsive a moment ago is not tried again: the caller is answered 503 at
+   * once, until its lease (`leaseRemainingMs` left) runs out. `askHandover`: ask for the user too.
+   */
+  private async forward(request: FastifyRequest, reply: FastifyReply, target: ForwardTarget, userId: string, leaseRemainingMs: number, askHandover: boolean): Promise<boolean> {
+    if (this.liveness.isUnresponsive(target.replica)) {
+      const error = new OwnerUnresponsiveError(userId, target.replica, this.forwardTimeoutMs, leaseRemainingMs);
+      reply.hijack();
+      answerHere(reply.raw, error);
+      return true;
+    }
+    const outgoing = await this.proxy.open(request, target, askHandover ? { [HANDOVER_HEADER]: this.replica.id } : {});
     if (!outgoing) return false;
-    void this.proxy.relay(request, reply, outgoing, target, userId);
+    const patience = { headersTimeoutMs: this.forwardTimeoutMs, whenSlow: () => this.whenOwnerSlow(target, userId) };
+    void this.proxy.relay(request, reply, outgoing, target, userId, patience);
     return true;
+  }
+
+  /** The owner has not started answering within forward_timeout: alive and busy (wait on), or not answering at all (503). */
+  private async whenOwnerSlow(target: ForwardTarget, userId: string): Promise<UserscopeHttpError | undefined> {
+    if (await this.liveness.answers(target)) return undefined;
+    const holder = await this.ownership.holderOf(userId).catch(() => undefined);
+    // Expired or taken meanwhile: the next request is served by whoever claims the user.
+    const remainingMs = holder?.replica === target.replica ? holder.remainingMs : 0;
+    if (!this.liveness.isUnresponsive(target.replica)) this.logger.warn(ClusterMessages.ownerUnresponsiveLog(target.replica, target.url, this.forwardTimeoutMs));
+    this.liveness.markUnresponsive(target.replica, remainingMs);
+    return new OwnerUnresponsiveError(userId, target.replica, this.forwardTimeoutMs, remainingMs);
+  }
+
+  /** A request forwarded to this owner that asks for its user: remembered for the reply (see `handOver`). */
+  private noteHandoverAsk(request: FastifyRequest, reply: FastifyReply, userId: string): void {
+    const asker = request.headers[HANDOVER_HEADER];
+    if (typeof asker !== 'string' || request.headers[FORWARDED_BY_HEADER] === undefined || !this.handover.allowed) return;
+    const ask: HandoverAsk = { userId, toReplica: asker, settled: false };
+    this.handoverAsks.set(request, ask);
+    // An event stream (a hijacked reply) has no onSend: its user is handed over once it has been sent.
+    reply.raw.once('finish', () => void this.handOver(ask));
+  }
+
+  /**
+   * Hands the user over after a successful reply (its state checkpointed before it), if the user
+   * is idle here; the reply then says so. Never fails the reply it rides on.
+   */
+  private async handOver(ask: HandoverAsk, reply?: FastifyReply): Promise<void> {
+    if (ask.settled) return;
+    ask.settled = true;
+    if (reply && reply.statusCode >= 400) return;
+    try {
+      if ((await this.handover.handOver(ask.userId, ask.toReplica)) && reply) reply.header(HANDED_OVER_HEADER, this.replica.id);
+    } catch (error) {
+      this.logger.warn(String((error as Error)?.message ?? error));
+    }
   }
 
   /**

@@ -2,9 +2,9 @@ import { Agent as HttpAgent, ClientRequest, IncomingHttpHeaders, IncomingMessage
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { UserOwnedElsewhereError } from '@userscope/runtime';
+import { UserOwnedElsewhereError, UserscopeHttpError } from '@userscope/runtime';
 import { ClusterMessages } from '../cluster.messages';
-import { FORWARDED_BY_HEADER } from './forwarding.constants';
+import { FORWARDED_BY_HEADER, HANDOVER_HEADER } from './forwarding.constants';
 
 /** Headers of one connection, not of the request: never passed on (RFC 9110, 7.6.1). */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
@@ -13,6 +13,13 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'pro
 export interface ForwardTarget {
   replica: string;
   url: string;
+}
+
+/** How long a forwarded request waits for the owner to start answering, and what then. */
+export interface OwnerPatience {
+  headersTimeoutMs: number;
+  /** Undefined: wait `headersTimeoutMs` more; an error: answer the caller with it and drop the owner's connection. */
+  whenSlow(): Promise<UserscopeHttpError | undefined>;
 }
 
 /**
@@ -33,7 +40,7 @@ export class OwnerProxy {
   ) {}
 
   /** Opens the request to `target`: resolves once connected, or undefined when it cannot connect (the owner died). */
-  open(request: FastifyRequest, target: ForwardTarget): Promise<ClientRequest | undefined> {
+  open(request: FastifyRequest, target: ForwardTarget, extraHeaders: OutgoingHttpHeaders = {}): Promise<ClientRequest | undefined> {
     return new Promise((resolve) => {
       let url: URL;
       try {
@@ -44,7 +51,7 @@ export class OwnerProxy {
       const https = url.protocol === 'https:';
       const outgoing = (https ? httpsRequest : httpRequest)(url, {
         method: request.raw.method,
-        headers: forwardedHeaders(request.raw.headers, this.replicaId),
+        headers: { ...forwardedHeaders(request.raw.headers, this.replicaId), ...extraHeaders },
         agent: https ? this.httpsAgent : this.httpAgent,
       });
       let connected = false;
@@ -68,23 +75,51 @@ export class OwnerProxy {
     });
   }
 
-  /** Sends `request`'s body through `outgoing` and the owner's answer back as `reply` (hijacked). */
-  relay(request: FastifyRequest, reply: FastifyReply, outgoing: ClientRequest, target: ForwardTarget, userId: string): Promise<void> {
+  /**
+   * Sends `request`'s body through `outgoing` and the owner's answer back as `reply` (hijacked).
+   * Once the body is sent, the owner has `patience.headersTimeoutMs` to start answering (status and
+   * headers: an event stream's are sent at once, its events may take as long as they take); each
+   * time it has not, `patience.whenSlow()` decides: keep waiting, or answer the caller with an error.
+   */
+  relay(request: FastifyRequest, reply: FastifyReply, outgoing: ClientRequest, target: ForwardTarget, userId: string, patience: OwnerPatience): Promise<void> {
     reply.hijack();
     const response = reply.raw;
+    // 'waiting' for the owner's headers; 'relaying' its answer; 'refused': answered here, the owner's connection dropped.
+    let phase: 'waiting' | 'relaying' | 'refused' = 'waiting';
+    let timer: NodeJS.Timeout | undefined;
+    const waitForHeaders = () => {
+      timer = setTimeout(async () => {
+        const refusal = await patience.whenSlow().catch(() => undefined);
+        if (phase !== 'waiting') return; // the answer came meanwhile, or the caller left
+        if (!refusal) return waitForHeaders();
+        phase = 'refused';
+        outgoing.destroy();
+        answerHere(response, refusal);
+      }, patience.headersTimeoutMs);
+    };
     return new Promise<void>((resolve) => {
-      const done = () => resolve();
       response.once('close', () => {
+        clearTimeout(timer);
         // The caller left before the end: the owner's work for it stops too (a stream's generator is closed).
         if (!response.writableFinished) outgoing.destroy();
-        done();
+        if (phase === 'waiting') phase = 'refused';
+        resolve();
       });
       outgoing.once('error', (error) => {
+        clearTimeout(timer);
+        if (phase === 'refused') return; // dropped by us
         this.logger.warn(ClusterMessages.forwardFailed(target.replica, target.url, error.message));
-        if (response.headersSent) response.destroy();
-        else answerUnreachable(response, new UserOwnedElsewhereError(userId, target.replica));
+        if (phase === 'relaying') return void response.destroy();
+        phase = 'refused';
+        answerHere(response, new UserOwnedElsewhereError(userId, target.replica));
+      });
+      outgoing.once('finish', () => {
+        if (phase === 'waiting') waitForHeaders();
       });
       outgoing.once('response', (answer: IncomingMessage) => {
+        clearTimeout(timer);
+        if (phase !== 'waiting') return void answer.destroy();
+        phase = 'relaying';
         response.removeHeader('x-userscope-replica'); // the owner's, which answered, comes with its headers
         response.writeHead(answer.statusCode ?? 502, answer.statusMessage, relayedHeaders(answer.headers));
         response.flushHeaders(); // an event stream's headers go out before its first event
@@ -108,6 +143,7 @@ function forwardedHeaders(headers: IncomingHttpHeaders, replicaId: string): Outg
   for (const [name, value] of Object.entries(headers)) {
     if (value !== undefined && !HOP_BY_HOP.has(name) && !named.has(name)) forwarded[name] = value;
   }
+  delete forwarded[HANDOVER_HEADER]; // only the forwarder asks for a handover, never the client
   forwarded[FORWARDED_BY_HEADER] = replicaId;
   return forwarded;
 }
@@ -118,8 +154,8 @@ function relayedHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
   return relayed;
 }
 
-/** The owner dropped the connection before answering: the body is gone, so the caller retries. */
-function answerUnreachable(response: FastifyReply['raw'], error: UserOwnedElsewhereError): void {
+/** Answered here instead of by the owner (it dropped the connection, or does not answer): the body is gone, so the caller retries. */
+export function answerHere(response: FastifyReply['raw'], error: UserscopeHttpError): void {
   response.writeHead(error.getStatus(), { ...error.headers, 'content-type': 'application/json; charset=utf-8', connection: 'close' });
   response.end(JSON.stringify(error.body));
 }

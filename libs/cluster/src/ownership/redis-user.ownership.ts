@@ -60,6 +60,15 @@ export class RedisUserOwnership implements UserOwnership {
     return this.held.has(userId);
   }
 
+  /**
+   * Whether Redis has not confirmed `userId`'s lease for lease_ttl: it may have expired and gone to
+   * another replica (this process was paused, say), so a renewal must tell before the user is served here.
+   */
+  isUnconfirmed(userId: string): boolean {
+    const held = this.held.get(userId);
+    return held !== undefined && Date.now() - held.confirmedAt >= this.options.leaseTtlMs;
+  }
+
   /** Shutdown began: claims are refused from now on (503 replica_draining). */
   startDraining(): void {
     this.draining = true;
