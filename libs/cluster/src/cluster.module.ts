@@ -2,6 +2,7 @@ import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/co
 import Redis from 'ioredis';
 import { CLUSTER_REDIS, connectClusterRedis } from './redis/cluster-redis.connection';
 import { ClusterConfig } from './config/cluster.config';
+import { sessionStateProviders, SessionStateSettings } from './state/session-state.providers';
 
 /** Options token: the checked `general.cluster`. */
 export const CLUSTER_CONFIG = Symbol.for('userscope:cluster-config');
@@ -17,12 +18,14 @@ const COMMAND_TIMEOUT_MS = 2_000;
 export class ClusterModule implements OnApplicationShutdown {
   constructor(@Inject(CLUSTER_REDIS) private readonly redis: Redis) {}
 
-  static forRoot(config: ClusterConfig): DynamicModule {
+  /** `general` gives the saved-state settings (`session_state: redis` installs the Redis store). */
+  static forRoot(config: ClusterConfig, general?: SessionStateSettings): DynamicModule {
     return {
       module: ClusterModule,
       providers: [
         { provide: CLUSTER_CONFIG, useValue: config },
         { provide: CLUSTER_REDIS, useFactory: () => connectClusterRedis(config.redis_url, COMMAND_TIMEOUT_MS) },
+        ...sessionStateProviders(config, general),
       ],
       exports: [CLUSTER_CONFIG, CLUSTER_REDIS],
     };
