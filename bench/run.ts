@@ -8,6 +8,8 @@ import { firstRequestRatios, renderFirstRequestReport } from './first-request/re
 import { renderBatchRunReport, runBatchRunBench } from './batch-run.bench';
 import { batchEventLoopSettings, renderBatchEventLoopReport, runBatchEventLoopBench, TARGET_BLOCK_MS as LOOP_TARGET_MS } from './batch-event-loop.bench';
 import { csvImportSettings, renderCsvImportReport, runCsvImportBench } from './csv-import.bench';
+import { runSessionStateBench, sessionStateSettings } from './session-state.bench';
+import { renderSessionStateReport, stateCost } from './session-state/report';
 import { BenchEntry, selectBenches } from './harness/bench-selection';
 import { writeSection } from './harness/results-file';
 import { machineInfo } from './harness/machine-info';
@@ -96,6 +98,17 @@ const BENCHES: BenchEntry[] = [
       const line = `Code ${codeVersion(REPO_ROOT)}; Node ${machine.node}, ${machine.cpus} CPUs, ${new Date().toISOString()}, 1-min load at start ${machine.load.toFixed(2)}.`;
       writeSection(RESULTS_FILE, 'csv-import-bench', renderCsvImportReport(results, line));
       for (const r of results) console.log(`${r.mode}: longest block ${r.longestBlockMs.toFixed(1)} ms, RSS ${r.rssBeforeMb.toFixed(0)} -> peak ${r.peakRssMb.toFixed(0)} MB, ${r.wallMs.toFixed(0)} ms`);
+    },
+  },
+  {
+    name: 'session-state',
+    groups: ['cluster'],
+    async run() {
+      const machine = machineInfo();
+      const report = await runSessionStateBench(sessionStateSettings(REPO_ROOT));
+      writeSection(RESULTS_FILE, 'session-state-bench', renderSessionStateReport(report, machine, codeVersion(REPO_ROOT)));
+      const cost = stateCost(report);
+      console.log(`\nsession_state: redis / memory: ${cost.throughput.toFixed(2)}x req/s; +${cost.p50AddedMs.toFixed(1)} ms p50, +${cost.p99AddedMs.toFixed(1)} ms p99.`);
     },
   },
 ];

@@ -1,0 +1,43 @@
+import { MachineInfo } from '../harness/machine-info';
+import { SessionStateBenchReport, VariantMeasurements } from '../session-state.bench';
+
+/** The redis variant against the memory one: what checkpointing every call to Redis costs. */
+export function stateCost(report: SessionStateBenchReport): { throughput: number; p50AddedMs: number; p99AddedMs: number } {
+  const [memory, redis] = report.variants.map((v) => v.median);
+  return { throughput: redis.requestsPerSec / memory.requestsPerSec, p50AddedMs: redis.p50Ms - memory.p50Ms, p99AddedMs: redis.p99Ms - memory.p99Ms };
+}
+
+/** The session-state section of bench/RESULTS.md. */
+export function renderSessionStateReport(report: SessionStateBenchReport, machine: MachineInfo, code: string): string {
+  const { settings } = report;
+  const cost = stateCost(report);
+  const row = (v: VariantMeasurements) =>
+    `| ${v.variant.label} | ${Math.round(v.median.requestsPerSec)} | ${v.median.p50Ms} | ${v.median.p99Ms} | ` +
+    `${v.rounds.map((run) => Math.round(run.requestsPerSec)).join(' / ')} | ${v.rounds.reduce((n, run) => n + run.non2xx, 0)} |`;
+  return [
+    '## POST /generate with session_state: redis, seed example, 1,000 users',
+    '',
+    '| Code | Node | CPUs | CPU model | OS | Date | Load (1 min) at start |',
+    '| --- | --- | ---: | --- | --- | --- | ---: |',
+    `| ${code} | ${machine.node} | ${machine.cpus} | ${machine.cpuModel} | ${machine.platform} | ${machine.date} | ${machine.load.toFixed(2)} |`,
+    '',
+    `The generate bench's load (autocannon, ${settings.connections} connections, ${report.users} users, the same mix) on the seed example`,
+    'served as `npm start` does, and as a cluster of one (`general.cluster` on the Redis at REDIS_URL, same machine) with',
+    "`session_state: redis`. Every call of the mix changes the assistant's count, so every reply waits for one fenced write",
+    `(one EVALSHA: the owner key's token checked, the changed states and \`__token\` written, the TTL renewed). Per round and`,
+    `variant: a fresh server process, the reply check (redis answered byte for byte like memory), a ${settings.warmupSeconds} s warm-up, then`,
+    `${settings.seconds} s measured; median of ${settings.rounds} rounds, order alternated. Users with a saved state after each redis run:`,
+    `${report.savedUsers.join(' / ')}.`,
+    '',
+    '| Variant | req/s | p50 ms | p99 ms | req/s per round | non-2xx |',
+    '| --- | ---: | ---: | ---: | --- | ---: |',
+    ...report.variants.map(row),
+    '',
+    `Redis / memory: **${cost.throughput.toFixed(2)}×** the throughput; the Redis round trip adds **${cost.p50AddedMs.toFixed(1)} ms** at p50 and ` +
+      `**${cost.p99AddedMs.toFixed(1)} ms** at p99 under this load.`,
+    '',
+    'On one 2-core machine Redis, the server and the load generator share the cores, so the cost shown includes Redis',
+    "competing for CPU (a Redis on its own host costs a network round trip instead); until cluster mode's own ownership",
+    'lands, users are claimed by the test stand-in (test/fixtures/schema-ownership.plugin.ts), renewing each lease every 5 s.',
+  ].join('\n');
+}
