@@ -294,6 +294,40 @@ describe('the per-user chat agent over the chat routes', () => {
   });
 });
 
+describe('the per-user chat agent under general.function_timeout', () => {
+  let fake: FakeOpenAiServer;
+  let server: TestServer;
+  beforeAll(async () => {
+    fake = await FakeOpenAiServer.start();
+    server = await startServer(CONFIG, { ...process.env, FAKE_LLM_URL: fake.url, FUNCTION_TIMEOUT: '300ms' });
+  });
+  afterAll(async () => {
+    await server.close();
+    await fake.close();
+  });
+  beforeEach(() => fake.reset());
+
+  // The agent runs one turn of a user at a time: a turn given up on must stop its model call, or it would hold the next.
+  it("a turn past the timeout is a 504 that cancels the model's request, and the user's next turn is answered", async () => {
+    fake.reply({ hang: true }, { content: 'Here now.' });
+    const timedOut = await server.post('/chat', say('are you there?'), 'jill');
+    expect([timedOut.status, timedOut.json.code]).toEqual([504, 'function_timeout']);
+    await fake.requests[0].closed;
+    const next = await server.post('/chat', say('and now?'), 'jill');
+    expect([next.status, next.json.choices?.[0].message.content]).toEqual([200, 'Here now.']);
+  });
+
+  it("a stream that stalls past the timeout ends with the error event, cancels the model's request, and the next turn is answered", async () => {
+    fake.reply({ content: 'half an answer', stall: true }, { content: 'Whole.' });
+    const stalled = dataEvents((await postStream(server, '/chat/stream', say('tell me'), 'kim')).text) as any[];
+    expect(stalled.at(-1)).toEqual({ error: expect.objectContaining({ code: 'function_timeout', type: 'server_error' }) });
+    await fake.requests[0].closed;
+    const next = dataEvents((await postStream(server, '/chat/stream', say('again'), 'kim')).text) as any[];
+    expect(next.at(-1)).toBe('[DONE]');
+    expect(next.slice(0, -1).map((chunk: any) => chunk.choices[0].delta.content ?? '').join('')).toBe('Whole.');
+  });
+});
+
 describe('the chat routes with a workflow that does not take chat requests', () => {
   let server: TestServer;
   beforeAll(async () => {

@@ -3,7 +3,8 @@ import { AdminGuard } from '@userscope/http';
 import { UserscopeConfig, UserscopeHttpError } from '@userscope/runtime';
 import { startServer, TestServer } from './support/test-server';
 import { lifecycleLog } from './fixtures/lifecycle.plugin';
-import { BatchApi } from './support/batch-api';
+import { BatchApi, until } from './support/batch-api';
+import { BatchProbe, Gate } from './fixtures/batch.plugin';
 
 const ADMIN_TOKEN = 'a-very-long-admin-token-for-tests';
 
@@ -94,6 +95,29 @@ describe('GET /metrics of batch runs and the web page', () => {
       expect(text).toMatch(/^userscope_batch_executions_total\{status="failed"\} 0$/m);
       expect(text).toMatch(/^userscope_batch_execution_duration_seconds_count\{status="succeeded"\} 3$/m);
     } finally {
+      await server.close();
+    }
+  });
+
+  it('counts once the executions a cancel marked cancelled before they started, with those it aborted', async () => {
+    const server = await startServer('test/fixtures/batch.yml', { ...process.env, BATCH_STORE: 'memory', ADMIN_TOKEN: '' });
+    const api = new BatchApi(server.url);
+    BatchProbe.reset();
+    const gate = (BatchProbe.gate = new Gate());
+    try {
+      await api.importUsers(Array.from({ length: 5 }, (_, i) => ({ id: `k${i}`, name: `K ${i}` })));
+      const { runId } = await api.startRun({ workflowId: 'slow', all: true, concurrency: 2 });
+      await until(() => BatchProbe.started.size === 2);
+      const reply = await api.post(`/api/runs/${runId}/cancel`);
+      expect(reply.json.progress).toMatchObject({ total: 5, cancelled: 5 });
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      // 2 aborted while running, 3 never started.
+      expect(text).toMatch(/^userscope_batch_executions_total\{status="cancelled"\} 5$/m);
+      expect(text).toMatch(/^userscope_batch_execution_duration_seconds_count\{status="cancelled"\} 2$/m);
+      expect((await api.post(`/api/runs/${runId}/cancel`)).status).toBe(409);
+      expect(await (await fetch(`${server.url}/metrics`)).text()).toMatch(/^userscope_batch_executions_total\{status="cancelled"\} 5$/m);
+    } finally {
+      gate.open();
       await server.close();
     }
   });

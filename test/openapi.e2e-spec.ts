@@ -105,6 +105,15 @@ describe('OpenAPI document and Swagger UI', () => {
       expect(Object.keys(ended.properties)).toEqual(['user_id', 'ended', 'disposed', 'cleanup_errors', 'abandoned_requests', 'purged']);
     });
 
+    it("documents the monitor's reply, without the cluster-only /monitor/replicas", () => {
+      const reply = resolve(document, document.paths['/monitor/users'].get.responses['200'].content['application/json'].schema);
+      expect(Object.keys(reply.properties)).toEqual(['timestamp', 'total_active_users', 'users', 'missing_replicas']);
+      expect(reply.required).toEqual(['timestamp', 'total_active_users', 'users']);
+      const entry = resolve(document, reply.properties.users.items);
+      expect(Object.keys(entry.properties)).toEqual(['user_id', 'replica', 'session', 'requests', 'memory', 'llm']);
+      expect(document.paths['/monitor/replicas']).toBeUndefined();
+    });
+
     it('defines every schema it refers to', () => {
       const refs = [...new Set(refsIn(document.paths))];
       expect(refs.length).toBeGreaterThan(0);

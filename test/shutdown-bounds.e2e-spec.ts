@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Redis from 'ioredis';
 import { until } from './support/batch-api';
 import { CliServer, startCliServer } from './support/cli-server';
-import { REDIS_URL, requireRedis } from './support/redis';
+import { OwnRedisServer, REDIS_URL, requireRedis } from './support/redis';
 
 const CONFIG = 'test/fixtures/faults.yml';
 const GRACE_MS = 500;
@@ -92,5 +95,38 @@ describe('SIGTERM with store: redis', () => {
     expect(code).toBe(0);
     expect(ms).toBeLessThan(EXIT_BOUND_MS);
     expect(server.process.printed).toMatch(new RegExp(`Run ${runId} left unfinished: 2 execution\\(s\\) resume on the next start`));
+  });
+});
+
+describe('SIGTERM while the batch store\'s Redis is frozen', () => {
+  if (!requireRedis('frozen Redis at shutdown', 'redis-server')) return;
+
+  const dir = mkdtempSync(join(tmpdir(), 'userscope-frozen-redis-'));
+  let redis: OwnRedisServer;
+  let server: CliServer | undefined;
+  beforeAll(async () => {
+    redis = await OwnRedisServer.start(dir);
+  });
+  afterEach(async () => {
+    redis.resume();
+    await server?.process.stop(1000);
+    server = undefined;
+  });
+  afterAll(async () => {
+    await redis?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('gives up on QUIT, drops the connection, says so, and exits 0 cleanly within the bound', async () => {
+    server = await startCliServer(CONFIG, { SHUTDOWN_GRACE: `${GRACE_MS}ms`, BATCH_STORE: 'redis', REDIS_URL: redis.url, BATCH_KEY_PREFIX: 'frozen:' });
+    // SIGSTOP: the connection stays open and nothing answers, so QUIT never gets its reply.
+    redis.pause();
+    const { code, ms } = await terminate(server);
+    expect(code).toBe(0);
+    expect(ms).toBeLessThan(EXIT_BOUND_MS);
+    expect(server.process.printed).toMatch(new RegExp(`Gave up closing the batch store \\(redis at 127\\.0\\.0\\.1:${redis.port}\\): Redis did not answer QUIT within 1000 ms; connection dropped`));
+    // Bounded by the store itself, not cut short by shutdown's own deadline.
+    expect(server.process.printed).toContain('Stopped cleanly');
+    expect(server.process.printed).not.toContain('exiting anyway');
   });
 });

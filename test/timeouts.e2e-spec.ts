@@ -1,4 +1,4 @@
-import { createTestServer, TestServer } from '@userscope/testing';
+import { createTestServer, parseEvents, TestReply, TestServer, UserClient } from '@userscope/testing';
 import { BatchApi, until } from './support/batch-api';
 import { FaultProbe } from './fixtures/faults.plugin';
 
@@ -44,6 +44,93 @@ describe('general.function_timeout', () => {
     server = await serve({});
     const reply = await server.asUser('carol').generate({ action: 'ok' });
     expect(reply.status).toBe(200);
+  });
+});
+
+describe('general.function_timeout on every route that runs the workflow', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    // One slot and no queue: a slot the timeout did not free makes the user's next request a 429.
+    server = await serve({ FAULT_WORKFLOW: 'fault_chat', FUNCTION_TIMEOUT: '200ms', MAX_CONCURRENCY: '1', MAX_QUEUED: '0' });
+  });
+  afterAll(() => server?.close());
+  beforeEach(() => FaultProbe.reset());
+
+  const say = (content: string, extra: Record<string, unknown> = {}) => ({ messages: [{ role: 'user', content }], ...extra });
+  const timeout = { code: 'function_timeout', message: expect.stringContaining('general.function_timeout'), details: { function: 'fault_chat', timeout_seconds: 0.2 } };
+  const openAiTimeout = { error: { ...timeout, type: 'server_error', param: null } };
+  const firstChunk = expect.objectContaining({ object: 'chat.completion.chunk', choices: [expect.objectContaining({ delta: { role: 'assistant', content: 'first' } })] });
+  const chatReply = expect.objectContaining({ object: 'chat.completion', choices: [expect.objectContaining({ message: { role: 'assistant', content: 'first last' } })] });
+
+  /** A route, how to call it with a chat message, and what it answers when the function times out (after `chunks` chunks) or succeeds. */
+  interface Route {
+    path: string;
+    body: (content: string) => unknown;
+    expectTimedOut(reply: TestReply, chunks: number): void;
+    expectOk(reply: TestReply): void;
+  }
+  const routes: Route[] = [
+    {
+      path: '/generate',
+      body: (content) => say(content),
+      expectTimedOut: (reply) => expect([reply.status, reply.json]).toEqual([504, timeout]),
+      expectOk: (reply) => expect([reply.status, reply.json]).toEqual([200, chatReply]),
+    },
+    {
+      path: '/chat',
+      body: (content) => say(content),
+      expectTimedOut: (reply) => expect([reply.status, reply.json]).toEqual([504, timeout]),
+      expectOk: (reply) => expect([reply.status, reply.json]).toEqual([200, chatReply]),
+    },
+    {
+      path: '/v1/chat/completions',
+      body: (content) => say(content),
+      expectTimedOut: (reply) => expect([reply.status, reply.json]).toEqual([504, openAiTimeout]),
+      expectOk: (reply) => expect([reply.status, reply.json]).toEqual([200, chatReply]),
+    },
+    {
+      path: '/generate/stream',
+      body: (content) => say(content),
+      // NAT's stream: the chunks sent, then `event: error` with the JSON error body, and the stream ends (no `event: end`).
+      expectTimedOut: (reply, chunks) =>
+        expect([reply.status, parseEvents(reply.text)]).toEqual([200, [...(chunks ? [{ event: 'message', data: firstChunk }] : []), { event: 'error', data: timeout }]]),
+      expectOk: (reply) => expect(parseEvents(reply.text).map((e) => e.event)).toEqual(['message', 'message', 'end']),
+    },
+    {
+      path: '/chat/stream',
+      body: (content) => say(content),
+      // OpenAI's stream: the chunks sent, then `data: {"error": {...}}`, and no `data: [DONE]`.
+      expectTimedOut: (reply, chunks) => expect([reply.status, parseEvents(reply.text)]).toEqual([200, [...(chunks ? [{ event: 'message', data: firstChunk }] : []), { event: 'message', data: openAiTimeout }]]),
+      expectOk: (reply) => expect(parseEvents(reply.text).at(-1)).toEqual({ event: 'message', data: '[DONE]' }),
+    },
+    {
+      path: '/v1/chat/completions (stream: true)',
+      body: (content) => say(content, { stream: true }),
+      expectTimedOut: (reply, chunks) => expect([reply.status, parseEvents(reply.text)]).toEqual([200, [...(chunks ? [{ event: 'message', data: firstChunk }] : []), { event: 'message', data: openAiTimeout }]]),
+      expectOk: (reply) => expect(parseEvents(reply.text).at(-1)).toEqual({ event: 'message', data: '[DONE]' }),
+    },
+  ];
+  let users = 0;
+  const call = (client: UserClient, route: Route, content: string) => client.post(route.path.split(' ')[0], route.body(content));
+
+  describe.each(routes.map((route) => [route.path, route] as const))('%s', (_path, route) => {
+    it.each([
+      ['before its first chunk', 'hang', 0],
+      ['after its first chunk', 'hang_after_chunk', 1],
+    ])('a function that hangs %s: answered as a timeout within the deadline, its signal aborted, the user\'s slot freed', async (_when, action, chunks) => {
+      const client = server.asUser(`user-${++users}`);
+      const { value: reply, ms } = await timed(call(client, route, action));
+      route.expectTimedOut(reply, chunks);
+      expect(ms).toBeLessThan(2000);
+      expect(FaultProbe.aborts).toEqual([expect.stringContaining('general.function_timeout')]);
+      route.expectOk(await call(client, route, 'ok'));
+    });
+
+    it('a function that stalls after its first chunk, ignoring its signal: answered as a timeout, the slot freed all the same', async () => {
+      const client = server.asUser(`user-${++users}`);
+      route.expectTimedOut(await call(client, route, 'stall_after_chunk'), 1);
+      route.expectOk(await call(client, route, 'ok'));
+    });
   });
 });
 

@@ -3,19 +3,23 @@ import { AddressInfo } from 'node:net';
 
 /**
  * An OpenAI-protocol chat completions server on 127.0.0.1 that answers every request after a fixed
- * latency, like a model server under steady load. It counts requests and the most in flight at once.
+ * latency, like a model server under steady load. It counts requests, the most in flight at once, and
+ * the requests whose client left before the reply (an aborted call).
  * The reply echoes the prompt's last user message; asked for a JSON schema, it fills the schema.
  */
 export class FixedLatencyModelServer {
   requests = 0;
   inFlight = 0;
   maxInFlight = 0;
+  /** Requests whose connection closed before their reply was sent: the caller aborted them. */
+  aborted = 0;
   /** The user messages received, in arrival order. */
   readonly prompts: string[] = [];
 
   private constructor(
     private readonly server: Server,
-    readonly latencyMs: number,
+    /** How long each reply takes; a test may change it between runs. */
+    public latencyMs: number,
   ) {}
 
   static async start(latencyMs: number): Promise<FixedLatencyModelServer> {
@@ -40,13 +44,25 @@ export class FixedLatencyModelServer {
     let text = '';
     for await (const chunk of request) text += chunk;
     this.requests++;
+    // A caller that leaves before the reply closes the connection: counted, and its wait ends.
+    let gone = false;
+    const left = new Promise<void>((resolve) =>
+      response.once('close', () => {
+        gone = !response.writableEnded;
+        if (gone) this.aborted++;
+        resolve();
+      }),
+    );
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     try {
       const body = JSON.parse(text || '{}');
       const prompt: string = [...(body.messages ?? [])].reverse().find((m: { role: string }) => m.role === 'user')?.content ?? '';
       this.prompts.push(prompt);
-      await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([new Promise((resolve) => (timer = setTimeout(resolve, this.latencyMs))), left]);
+      clearTimeout(timer);
+      if (gone) return;
       const schema = body.response_format?.json_schema?.schema;
       const content = schema ? JSON.stringify(fill(schema, prompt)) : `Reply to: ${prompt}`;
       response.writeHead(200, { 'content-type': 'application/json' });

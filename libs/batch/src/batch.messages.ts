@@ -36,5 +36,6 @@ export const BatchMessages = {
   runLost: (id: string, unfinished: number, total: number) =>
     `Run ${id} is lost (batch.store: memory): ${unfinished} of ${total} execution(s) unfinished; use store: redis to resume runs after a restart.`,
   runLeftUnfinished: (id: string, unfinished: number) => `Run ${id} left unfinished: ${unfinished} execution(s) resume on the next start.`,
+  storeCloseAbandoned: (store: string, reason: string) => `Gave up closing the batch store (${store}): ${reason}; connection dropped.`,
   noLlm: () => 'LLM nodes need the LLM providers, which are not loaded in this server.',
 } as const;

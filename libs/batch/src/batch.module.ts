@@ -1,6 +1,7 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ReadinessRegistry, useUserscopeErrors } from '@userscope/http';
+import { ShutdownProgress } from '@userscope/runtime';
 import { LlmRegistry, TokenAccounting } from '@userscope/llm';
 import { BATCH_CONFIG, BATCH_LLM, BATCH_STORE } from './batch.constants';
 import { LlmNodeCaller } from './runs/llm-node.caller';
@@ -15,6 +16,7 @@ import { WorkflowsService } from './workflows/workflows.service';
 import { WorkflowsController } from './workflows/workflows.controller';
 import { ExecutionOrder } from './runs/execution.order';
 import { ExecutionRunner } from './runs/execution.runner';
+import { RunCancellation } from './runs/run.cancellation';
 import { RunEvents } from './runs/run.events';
 import { RunRecovery } from './runs/run.recovery';
 import { RunRetention } from './runs/run.retention';
@@ -31,6 +33,7 @@ export class BatchModule implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     @Inject(BATCH_STORE) private readonly store: BatchStore,
+    private readonly progress: ShutdownProgress,
     @Optional() private readonly readiness?: ReadinessRegistry,
   ) {}
 
@@ -53,6 +56,7 @@ export class BatchModule implements OnModuleInit, OnApplicationShutdown {
         WorkflowsService,
         ExecutionRunner,
         RunScheduler,
+        RunCancellation,
         RunEvents,
         RunRecovery,
         RunRetention,
@@ -74,6 +78,7 @@ export class BatchModule implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.store.close();
+    // Tracked, so that a shutdown cut short by its deadline names it.
+    await this.progress.track(`closing the batch store (${this.store.name})`, this.store.close());
   }
 }

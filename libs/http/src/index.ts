@@ -36,10 +36,13 @@ export { registerWebUi, WEB_UI_BUILD_DIR, WEB_UI_RESERVED_PREFIXES, type WebUiOp
 export { enableGracefulShutdown, gracefulShutdown, type GracefulShutdownOptions } from './graceful-shutdown';
 export { ADMIN_TOKEN_ENV, AdminGuard, isLoopback } from './admin/admin.guard';
 export { MonitorController } from './monitor/monitor.controller';
+export { userMonitorEntry } from './monitor/user-monitor.view';
+export { MissingReplica, UserMonitorEntry, UsersMonitorReply } from './monitor/dto/users-monitor.dto';
+export { type ClusterMonitor, type PeerUsersQuery, type PeerUsersReport } from './monitor/cluster-monitor.interface';
+export { MonitorBackends } from './monitor/monitor-backends';
 export { UserStateController } from './monitor/user-state.controller';
 export { UserEndReply } from './monitor/dto/user-end.reply';
 export { UserStateReply } from './monitor/dto/user-state.reply';
-export { userMonitorEntry, type UserMonitorEntry, type UsersMonitorReply } from './monitor/user-monitor.view';
 export { MetricsRegistry } from './metrics/metrics.registry';
 export { userscopeClientErrorHandler } from './client-error.handler';
 export { InvalidRequestBodyError, type RequestBodyErrorCode } from './exceptions/invalid-request-body.exception';

@@ -20,6 +20,7 @@ import { admitRequestScopedControllers } from './admission/admitted-controllers'
 import { registerAdmissionRelease } from './admission/admission-release.hook';
 import { ErrorFilter } from './error.filter';
 import { ReadinessRegistry } from './readiness/readiness.registry';
+import { MonitorBackends } from './monitor/monitor-backends';
 
 
 /**
@@ -56,8 +57,9 @@ useUserscopeErrors(...USERSCOPE_CONTROLLERS);
     AdminGuard,
     MetricsRegistry,
     ReadinessRegistry,
+    MonitorBackends,
   ],
-  exports: [IdentityResolver, AdminGuard, MetricsRegistry, ReadinessRegistry],
+  exports: [IdentityResolver, AdminGuard, MetricsRegistry, ReadinessRegistry, MonitorBackends],
 })
 export class UserscopeHttpModule implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   constructor(

@@ -35,7 +35,13 @@ export async function prepareUserscopeApp(app: NestFastifyApplication): Promise<
   applyUserscopeBodyLimit(app);
   setupOpenApi(app);
   await registerWebUi(app);
-  await app.init();
+  try {
+    await app.init();
+  } catch (error) {
+    // What init opened (connections, timers) would keep a refused startup's process alive.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   return app;
 }
 

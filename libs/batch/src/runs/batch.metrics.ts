@@ -49,7 +49,7 @@ export class BatchMetrics implements OnModuleInit {
     for (const status of FINISHED) this.executions.inc({ status }, 0);
   }
 
-  /** Counts an execution that reached a final status. */
+  /** Counts an execution that reached a final status, once, on the process that set it (a pending one a cancel marked included). */
   finished(execution: ExecutionRecord): void {
     if (!FINISHED.includes(execution.status)) return;
     this.executions?.inc({ status: execution.status });

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { BATCH_CONFIG, BATCH_STORE } from '../batch.constants';
 import { BatchConfig } from '../config/batch-config.reader';
 import { BatchStore } from '../store/batch-store.interface';
-import { BatchUser, NodeResult, RunMeta } from '../store/batch-records';
+import { BatchUser, isLive, NodeResult, RunMeta } from '../store/batch-records';
 import { RunScheduler } from './run.scheduler';
 
 /**
@@ -41,16 +41,31 @@ export class RunRecovery implements OnApplicationBootstrap, OnApplicationShutdow
     return this.scanning;
   }
 
-  private async scan(): Promise<void> {
-    for (const meta of await this.store.listRuns()) {
-      if ((meta.status !== 'queued' && meta.status !== 'running') || this.scheduler.isActive(meta.id)) continue;
-      const fence = await this.scheduler.claim(meta.id);
-      if (fence === undefined) continue; // its owner is alive
-      await this.resume(meta, fence).catch(async (error) => {
-        await this.scheduler.unclaim(meta.id, fence);
-        throw error;
-      });
+  /**
+   * Takes one run over if it is unfinished, not worked here, and its lease is free (its holder died
+   * or gave it back); false otherwise. A run whose cancel was requested then ends cancelled at once.
+   */
+  async takeOver(listed: RunMeta): Promise<boolean> {
+    if (!isLive(listed.status) || this.scheduler.isActive(listed.id)) return false;
+    const fence = await this.scheduler.claim(listed.id);
+    if (fence === undefined) return false; // its owner is alive
+    try {
+      // Read again under the lease: its holder may have ended it, and given the lease back, since it was listed.
+      const meta = await this.store.getRun(listed.id);
+      if (!meta || !isLive(meta.status)) {
+        await this.scheduler.unclaim(listed.id, fence);
+        return false;
+      }
+      await this.resume(meta, fence);
+      return true;
+    } catch (error) {
+      await this.scheduler.unclaim(listed.id, fence);
+      throw error;
     }
+  }
+
+  private async scan(): Promise<void> {
+    for (const meta of await this.store.listRuns()) await this.takeOver(meta);
   }
 
   /**

@@ -9,7 +9,7 @@ import { BatchConfig } from '../config/batch-config.reader';
 import { StaleLeaseError } from '../exceptions/stale-lease.exception';
 import { StoreUnavailableError } from '../exceptions/store-unavailable.exception';
 import { BatchStore } from '../store/batch-store.interface';
-import { BatchUser, ExecutionRecord, ExecutionStatus, NodeResult, RunMeta, RunStatus } from '../store/batch-records';
+import { BatchUser, ExecutionRecord, ExecutionStatus, isLive, NodeResult, RunMeta, RunStatus } from '../store/batch-records';
 import { TemplateError } from '../templates/template.renderer';
 import { LoopYielder } from '../event-loop/loop.yielder';
 import { abortableDelay } from './abortable.delay';
@@ -18,6 +18,9 @@ import { executionRetryDelay } from './execution-retry.policy';
 import { billedTokensOf } from './run.view';
 import { RunEvents } from './run.events';
 import { RunWriter } from './run.writer';
+
+/** How often retry-failed asks again for the lease of a run that ended on another server, until that server gives it back. */
+const LEASE_POLL_MS = 25;
 
 /** A run being worked on in this process, which holds its lease. */
 interface ActiveRun {
@@ -48,7 +51,9 @@ export interface RunSnapshot {
 /**
  * Works runs: their executions in parallel, never more than the run's concurrency at once, failed
  * ones retried with backoff, every change stored and published. Owns the runs active in this
- * process, each under a lease in the store that a heartbeat renews.
+ * process, each under a lease in the store that a heartbeat renews. A run stops when cancelled here
+ * (`cancel`), or when it finds a cancel requested in the store (see RunCancellation): as it starts,
+ * and at each heartbeat.
  */
 @Injectable()
 export class RunScheduler implements OnApplicationShutdown {
@@ -135,15 +140,9 @@ export class RunScheduler implements OnApplicationShutdown {
    */
   async cancel(runId: string): Promise<RunSnapshot | undefined> {
     const run = this.active.get(runId);
-    if (!run || run.lost || (run.meta.status !== 'running' && run.meta.status !== 'queued')) return undefined;
-    run.meta.status = 'cancelled';
-    run.abort.abort();
-    run.abandon.abort();
-    for (const execution of run.executions.values()) {
-      if (execution.status !== 'pending') continue;
-      execution.status = 'cancelled';
-      this.events.publishExecution(runId, execution);
-    }
+    if (!run || !this.stop(run)) return undefined;
+    // Recorded in the store too, so that the run ends cancelled even if this process dies before its last write.
+    void this.store.requestCancel(runId).catch(() => undefined);
     const bound = new AbortController();
     await Promise.race([run.done, abortableDelay(this.config.settings.redis_command_timeout * 1000, bound.signal)]);
     bound.abort();
@@ -162,7 +161,9 @@ export class RunScheduler implements OnApplicationShutdown {
     try {
       const meta = await this.store.getRun(runId);
       if (!meta) throw notFound(BatchMessages.noRun(runId));
-      fence = await this.claim(runId);
+      // Live on another server, or on none (its server died): that run is its holder's, or recovery's.
+      if (isLive(meta.status)) throw conflict(BatchMessages.runFinished(runId, meta.status));
+      fence = await this.claimEnded(meta);
       // Another server works it.
       if (fence === undefined) throw conflict(BatchMessages.runFinished(runId, 'running'));
       const executions = await this.store.getExecutions(runId);
@@ -201,15 +202,34 @@ export class RunScheduler implements OnApplicationShutdown {
     }
   }
 
+  /**
+   * The lease of a run that has ended, for a retry. Another server that ended it may be giving its
+   * lease back just now (after its last write), so it is asked for again, up to a store command's time.
+   */
+  private async claimEnded(meta: RunMeta): Promise<number | undefined> {
+    const deadline = Date.now() + this.config.settings.redis_command_timeout * 1000;
+    for (let fresh: RunMeta | undefined = meta; ; ) {
+      const fence = await this.claim(meta.id);
+      // A run that is live again (retried there meanwhile) is that server's.
+      if (fence !== undefined || !fresh || isLive(fresh.status) || Date.now() >= deadline || this.closing) return fence;
+      await abortableDelay(LEASE_POLL_MS, this.shutdown.signal);
+      fresh = await this.store.getRun(meta.id);
+    }
+  }
+
   private async work(run: ActiveRun): Promise<void> {
     const { meta } = run;
-    meta.status = 'running';
+    meta.status = 'running'; // before the first await: a launched run reads as running at once
     meta.startedAt ??= new Date().toISOString();
-    await run.writer.putRun(meta);
-    // Resumed and retried executions read their users again; one who has left the directory cannot run.
-    for (const execution of run.executions.values()) {
-      if (execution.status === 'pending' && !run.users.has(execution.userId)) {
-        await this.update(run, execution, { status: 'failed', error: BatchMessages.noUser(execution.userId) });
+    // A cancel requested while no process worked the run (its server died) ends it before anything runs.
+    if (await this.store.isCancelRequested(meta.id).catch(() => false)) this.stop(run);
+    if (meta.status === 'running') {
+      await run.writer.putRun(meta);
+      // Resumed and retried executions read their users again; one who has left the directory cannot run.
+      for (const execution of run.executions.values()) {
+        if (execution.status === 'pending' && !run.users.has(execution.userId)) {
+          await this.update(run, execution, { status: 'failed', error: BatchMessages.noUser(execution.userId) });
+        }
       }
     }
     const queue = [...run.executions.values()].filter((e) => e.status === 'pending');
@@ -274,6 +294,7 @@ export class RunScheduler implements OnApplicationShutdown {
     if (error instanceof StaleLeaseError) return this.lose(run);
     if (error instanceof StoreUnavailableError) {
       execution.status = run.meta.status === 'cancelled' ? 'cancelled' : 'pending';
+      this.metrics.finished(execution);
       return;
     }
     const message = (error as Error)?.message ?? String(error);
@@ -283,10 +304,31 @@ export class RunScheduler implements OnApplicationShutdown {
 
   private async renewLease(run: ActiveRun): Promise<void> {
     try {
-      if (!(await this.store.renewLease(run.meta.id, run.writer.fence, this.leaseTtlMs))) this.lose(run);
+      if (!(await this.store.renewLease(run.meta.id, run.writer.fence, this.leaseTtlMs))) return this.lose(run);
+      // A cancel requested elsewhere is announced; this finds one whose announcement this process missed.
+      if (isLive(run.meta.status) && (await this.store.isCancelRequested(run.meta.id))) void this.cancel(run.meta.id);
     } catch {
       // The store is away: writes wait for it, and the next beat renews the lease.
     }
+  }
+
+  /**
+   * Stops a live run: its executions' signals abort, those not started are cancelled (and counted
+   * here, since no worker will), and the run ends `cancelled` once its workers are done. False when
+   * the run is not live (it has ended, or another process took it over).
+   */
+  private stop(run: ActiveRun): boolean {
+    if (run.lost || !isLive(run.meta.status)) return false;
+    run.meta.status = 'cancelled';
+    run.abort.abort();
+    run.abandon.abort();
+    for (const execution of run.executions.values()) {
+      if (execution.status !== 'pending') continue;
+      execution.status = 'cancelled';
+      this.metrics.finished(execution);
+      this.events.publishExecution(run.meta.id, execution);
+    }
+    return true;
   }
 
   /** Another process has taken the run over (this one stalled past its lease): stop, writing nothing more. */

@@ -42,14 +42,14 @@ export class RunsController implements BeforeApplicationShutdown {
 
   @Post(':id/cancel')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Cancel a run, answering at once: pending executions are cancelled, running ones aborted (their signals abort)' })
+  @ApiOperation({ summary: 'Cancel a run on whichever server works it, answering at once: pending executions are cancelled, running ones aborted (their signals abort)' })
   cancel(@Param('id') id: string): Promise<RunView> {
     return this.runs.cancel(id);
   }
 
   @Post(':id/retry-failed')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Run the failed (and cancelled) executions of a run again' })
+  @ApiOperation({ summary: 'Run the failed (and cancelled) executions of a run that has ended again, on this server' })
   retryFailed(@Param('id') id: string): Promise<RunView> {
     return this.runs.retryFailed(id);
   }

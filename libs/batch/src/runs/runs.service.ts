@@ -9,6 +9,7 @@ import { ExecutionRecord, RunMeta } from '../store/batch-records';
 import type { Analytics, ExecutionPageQuery, RunEvent, RunPage, RunResults, RunView, StartedRun, StartRunRequest } from '../api/runs.types';
 import { UserSelector } from '../users/user.selector';
 import { WorkflowsService } from '../workflows/workflows.service';
+import { RunCancellation } from './run.cancellation';
 import { RunEvents } from './run.events';
 import { RunRetention } from './run.retention';
 import { RunScheduler } from './run.scheduler';
@@ -28,6 +29,7 @@ export class RunsService {
     private readonly workflows: WorkflowsService,
     private readonly users: UserSelector,
     private readonly scheduler: RunScheduler,
+    private readonly cancellation: RunCancellation,
     private readonly events: RunEvents,
     private readonly retention: RunRetention,
     private readonly order: ExecutionOrder,
@@ -110,13 +112,14 @@ export class RunsService {
     return { items, total: runs.length };
   }
 
+  /** Cancels a run on whichever server on the store works it (see RunCancellation); 409 when it has ended. */
   async cancel(runId: string): Promise<RunView> {
-    const cancelled = await this.scheduler.cancel(runId);
-    if (!cancelled) {
-      const run = await this.get(runId);
-      throw conflict(BatchMessages.runFinished(runId, run.status));
+    const cancelled = await this.cancellation.cancel(runId);
+    if (cancelled?.meta.status !== 'cancelled') {
+      const status = cancelled?.meta.status ?? (await this.get(runId, { limit: 0 })).status;
+      throw conflict(BatchMessages.runFinished(runId, status));
     }
-    // From this server's own view, which answers while the store is away.
+    // From the holder's own view when it is this server, which answers while the store is away.
     return runView(cancelled.meta, await this.order.ordered(runId, cancelled.executions), 0, EXECUTION_PAGE_LIMIT);
   }
 

@@ -34,11 +34,26 @@ export interface BatchStore {
   /** Gives the lease up, if `fence` still holds it. */
   releaseLease(runId: string, fence: number): Promise<void>;
 
+  /**
+   * Records that a run is to be cancelled, for whoever holds its lease now or takes it next, and
+   * announces it to every process on the store (`onCancelRequested`). False, recording nothing, when
+   * the run is not queued or running in the store (it has ended, or does not exist).
+   */
+  requestCancel(runId: string): Promise<boolean>;
+  /** Whether a cancel of the run was requested and the run has not ended since. */
+  isCancelRequested(runId: string): Promise<boolean>;
+  /**
+   * Calls `listener` with the id of every run a process on the store requests to cancel. Best effort:
+   * a request made while the connection is down is not heard, so holders also ask `isCancelRequested`.
+   */
+  onCancelRequested(listener: (runId: string) => void): Promise<void>;
+
   /** Runs, newest first. */
   listRuns(): Promise<RunMeta[]>;
   getRun(id: string): Promise<RunMeta | undefined>;
+  /** Writes a run; writing it ended (not queued or running) drops its cancel request in the same step. */
   putRun(run: RunMeta, fence: number): Promise<void>;
-  /** Deletes a run with its executions, results and lease. */
+  /** Deletes a run with its executions, results, lease and cancel request. */
   deleteRun(id: string): Promise<void>;
 
   getExecutions(runId: string): Promise<ExecutionRecord[]>;

@@ -1,7 +1,7 @@
 import { BatchWorkflowDefinition } from '../config/batch-workflow.definition';
 import { StaleLeaseError } from '../exceptions/stale-lease.exception';
 import { BatchStore } from './batch-store.interface';
-import { BatchUser, ExecutionRecord, NodeResult, RunMeta } from './batch-records';
+import { BatchUser, ExecutionRecord, isLive, NodeResult, RunMeta } from './batch-records';
 import { LoopYielder } from '../event-loop/loop.yielder';
 
 /** The in-process store: nothing to run, nothing kept across restarts. Copies in and out, like a real store. */
@@ -14,6 +14,9 @@ export class MemoryBatchStore implements BatchStore {
   private readonly results = new Map<string, Map<string, NodeResult>>();
   /** Per run: the newest fencing token issued, and until when its lease holds. */
   private readonly leases = new Map<string, { fence: number; expiresAt: number }>();
+  /** Runs whose cancel is requested, and who hears of it. */
+  private readonly cancelRequests = new Set<string>();
+  private readonly cancelListeners: ((runId: string) => void)[] = [];
 
   async ping(): Promise<void> {}
 
@@ -74,6 +77,23 @@ export class MemoryBatchStore implements BatchStore {
     if (lease?.fence === fence) lease.expiresAt = 0;
   }
 
+  async requestCancel(runId: string): Promise<boolean> {
+    const run = this.runs.get(runId);
+    if (!run || !isLive(run.status)) return false;
+    this.cancelRequests.add(runId);
+    // Announced after this call returns, as a message from Redis would be.
+    for (const listener of this.cancelListeners) setImmediate(listener, runId);
+    return true;
+  }
+
+  async isCancelRequested(runId: string): Promise<boolean> {
+    return this.cancelRequests.has(runId);
+  }
+
+  async onCancelRequested(listener: (runId: string) => void): Promise<void> {
+    this.cancelListeners.push(listener);
+  }
+
   async listRuns(): Promise<RunMeta[]> {
     return [...this.runs.values()].map(copy).sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
   }
@@ -86,6 +106,7 @@ export class MemoryBatchStore implements BatchStore {
   async putRun(run: RunMeta, fence: number): Promise<void> {
     this.checkFence(run.id, fence);
     this.runs.set(run.id, copy(run));
+    if (!isLive(run.status)) this.cancelRequests.delete(run.id);
   }
 
   async deleteRun(id: string): Promise<void> {
@@ -93,6 +114,7 @@ export class MemoryBatchStore implements BatchStore {
     this.executions.delete(id);
     this.results.delete(id);
     this.leases.delete(id);
+    this.cancelRequests.delete(id);
   }
 
   async getExecutions(runId: string): Promise<ExecutionRecord[]> {

@@ -3,8 +3,9 @@ import Redis, { ReplyError } from 'ioredis';
 import { BatchWorkflowDefinition } from '../config/batch-workflow.definition';
 import { StaleLeaseError } from '../exceptions/stale-lease.exception';
 import { StoreUnavailableError } from '../exceptions/store-unavailable.exception';
+import { BatchMessages } from '../batch.messages';
 import { BatchStore } from './batch-store.interface';
-import { BatchUser, ExecutionRecord, NodeResult, RunMeta } from './batch-records';
+import { BatchUser, ExecutionRecord, isLive, NodeResult, RunMeta } from './batch-records';
 import { RedisScripts } from './redis.scripts';
 
 /** Field/value pairs per fenced write: Lua's `unpack` is bounded, a 100k-user run is not. */
@@ -15,28 +16,37 @@ type FencedRedis = Redis & {
   renewLease(lease: string, fence: string, token: number, ttlMs: number): Promise<number>;
   releaseLease(lease: string, token: number): Promise<number>;
   fencedWrite(fence: string, hash: string, token: number, command: 'HSET' | 'HDEL', ...args: string[]): Promise<number>;
+  putRun(fence: string, runs: string, cancel: string, token: number, runId: string, json: string, ended: 0 | 1): Promise<number>;
+  requestCancel(runs: string, cancel: string, runId: string, channel: string): Promise<number>;
 };
 
 /** Options of the Redis connection. */
 export interface RedisStoreOptions {
   /** A command without an answer after this many ms fails, rather than waiting on a stalled server. */
   commandTimeoutMs: number;
+  /** `close()` waits this long for Redis to answer QUIT, then drops the connection. */
+  closeTimeoutMs: number;
 }
 
 /**
  * Batch data in Redis, so it survives restarts and is shared by every server on the same Redis.
  * Keys (all under the prefix): `users`, `workflows`, `runs` (hashes of JSON), `runs:index` (sorted by
  * creation), and per run `run:<id>:executions` / `run:<id>:results` (hashes keyed by user /
- * `${userId}-${nodeId}`) and `run:<id>:lease` / `run:<id>:fence` (see `RedisScripts`).
+ * `${userId}-${nodeId}`) and `run:<id>:lease` / `run:<id>:fence` / `run:<id>:cancel` (see
+ * `RedisScripts`). Cancel requests are announced on the channel `cancel-requests` (under the prefix),
+ * which a second connection, made on the first `onCancelRequested`, listens to.
  */
 export class RedisBatchStore implements BatchStore {
   private readonly logger = new Logger('BatchStore');
   private down = false;
+  /** The connection in subscriber mode, for cancel announcements. */
+  private subscriber?: Redis;
 
   private constructor(
     private readonly redis: FencedRedis,
     private readonly prefix: string,
     readonly name: string,
+    private readonly closeTimeoutMs: number,
   ) {
     // Without a listener, ioredis prints "Unhandled error event" on every failed reconnect.
     redis.on('error', (error: Error) => {
@@ -52,10 +62,8 @@ export class RedisBatchStore implements BatchStore {
   /** Connects and checks the server answers; a clear error names the URL (without its password) otherwise. */
   static async connect(url: string, prefix: string, options: RedisStoreOptions): Promise<RedisBatchStore> {
     const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 3, enableOfflineQueue: true, commandTimeout: options.commandTimeoutMs });
-    for (const [name, lua] of Object.entries(RedisScripts)) {
-      redis.defineCommand(name, { lua, numberOfKeys: name === 'releaseLease' ? 1 : 2 });
-    }
-    const store = new RedisBatchStore(redis as FencedRedis, prefix, `redis at ${hostOf(url)}`);
+    for (const [name, script] of Object.entries(RedisScripts)) redis.defineCommand(name, script);
+    const store = new RedisBatchStore(redis as FencedRedis, prefix, `redis at ${hostOf(url)}`, options.closeTimeoutMs);
     try {
       await redis.connect();
       await redis.ping();
@@ -68,6 +76,10 @@ export class RedisBatchStore implements BatchStore {
 
   private key(...parts: string[]): string {
     return this.prefix + parts.join(':');
+  }
+
+  private get cancelChannel(): string {
+    return this.key('cancel-requests');
   }
 
   @storeCall
@@ -140,6 +152,30 @@ export class RedisBatchStore implements BatchStore {
   }
 
   @storeCall
+  async requestCancel(runId: string): Promise<boolean> {
+    return (await this.redis.requestCancel(this.key('runs'), this.key('run', runId, 'cancel'), runId, this.cancelChannel)) === 1;
+  }
+
+  @storeCall
+  async isCancelRequested(runId: string): Promise<boolean> {
+    return (await this.redis.exists(this.key('run', runId, 'cancel'))) === 1;
+  }
+
+  @storeCall
+  async onCancelRequested(listener: (runId: string) => void): Promise<void> {
+    if (!this.subscriber) {
+      this.subscriber = this.redis.duplicate();
+      // The main connection reports outages; this one reconnects and subscribes again by itself.
+      this.subscriber.on('error', () => undefined);
+    }
+    const channel = this.cancelChannel;
+    this.subscriber.on('message', (from: string, runId: string) => {
+      if (from === channel) listener(runId);
+    });
+    await this.subscriber.subscribe(channel);
+  }
+
+  @storeCall
   async listRuns(): Promise<RunMeta[]> {
     const ids = await this.redis.zrevrange(this.key('runs:index'), 0, -1);
     if (ids.length === 0) return [];
@@ -154,7 +190,9 @@ export class RedisBatchStore implements BatchStore {
 
   @storeCall
   async putRun(run: RunMeta, fence: number): Promise<void> {
-    await this.fenced(run.id, fence, 'HSET', this.key('runs'), [run.id, JSON.stringify(run)]);
+    const ended = isLive(run.status) ? 0 : 1;
+    const written = await this.redis.putRun(this.key('run', run.id, 'fence'), this.key('runs'), this.key('run', run.id, 'cancel'), fence, run.id, JSON.stringify(run), ended);
+    if (written === -1) throw new StaleLeaseError(run.id);
     // The index holds the creation time, which never changes: no fence needed.
     await this.redis.zadd(this.key('runs:index'), Date.parse(run.createdAt), run.id);
   }
@@ -165,7 +203,7 @@ export class RedisBatchStore implements BatchStore {
       .multi()
       .hdel(this.key('runs'), id)
       .zrem(this.key('runs:index'), id)
-      .del(...['executions', 'results', 'lease', 'fence'].map((part) => this.key('run', id, part)))
+      .del(...['executions', 'results', 'lease', 'fence', 'cancel'].map((part) => this.key('run', id, part)))
       .exec();
   }
 
@@ -197,8 +235,30 @@ export class RedisBatchStore implements BatchStore {
     await this.fenced(runId, fence, 'HDEL', this.key('run', runId, 'results'), mine.map((r) => `${r.userId}-${r.nodeId}`));
   }
 
+  /**
+   * QUITs, so that the replies still due arrive first; a Redis that does not answer within
+   * `closeTimeoutMs` (frozen, say) is given up on: the connection is dropped, and that is logged.
+   */
   async close(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    const failures = await Promise.all([this.redis, this.subscriber].map((connection) => connection && this.quit(connection)));
+    const failure = failures.find((reason) => reason !== undefined);
+    if (failure !== undefined) this.logger.warn(BatchMessages.storeCloseAbandoned(this.name, failure));
+  }
+
+  /** QUITs `connection`, dropping it when that fails or takes longer than `closeTimeoutMs`; why, if it was dropped. */
+  private async quit(connection: Redis): Promise<string | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<string>((resolve) => {
+      timer = setTimeout(() => resolve(`Redis did not answer QUIT within ${this.closeTimeoutMs} ms`), this.closeTimeoutMs);
+    });
+    const quit = connection.quit().then(
+      () => undefined,
+      (error: Error) => `QUIT failed (${error.message})`,
+    );
+    const failure = await Promise.race([quit, timedOut]);
+    clearTimeout(timer);
+    if (failure !== undefined) connection.disconnect();
+    return failure;
   }
 
   /** Writes `args` to `hash` in chunks of `PAIRS_PER_WRITE` entries (of `width` arguments), each refused when `fence` is stale. */

@@ -1,28 +1,70 @@
 /**
- * The Lua scripts of the Redis store's run leases; each runs atomically in Redis. Keys: the run's
- * `lease` (holds the token of its holder, expiring) and `fence` (the newest token issued, a counter).
+ * The Lua scripts of the Redis store's run leases and cancel requests; each runs atomically in Redis.
+ * Keys: the run's `lease` (holds the token of its holder, expiring), `fence` (the newest token issued,
+ * a counter) and `cancel` (present while a cancel is requested and the run has not ended).
  */
 export const RedisScripts = {
   /** KEYS: lease, fence. ARGV: ttl ms. The new token, or 0 when the lease is held. */
-  acquireLease: `
+  acquireLease: {
+    numberOfKeys: 2,
+    lua: `
 if not redis.call('SET', KEYS[1], 'taking', 'NX', 'PX', ARGV[1]) then return 0 end
 local fence = redis.call('INCR', KEYS[2])
 redis.call('SET', KEYS[1], fence, 'PX', ARGV[1])
 return fence`,
+  },
   /**
    * KEYS: lease, fence. ARGV: token, ttl ms. 1 when extended; 0 when a newer token was issued. A lease
    * that expired while nobody took it (the store was away) is taken back: the token is still the newest.
    */
-  renewLease: `
+  renewLease: {
+    numberOfKeys: 2,
+    lua: `
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
 return 1`,
+  },
   /** KEYS: lease. ARGV: token. */
-  releaseLease: `
+  releaseLease: {
+    numberOfKeys: 1,
+    lua: `
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 0`,
+  },
   /** KEYS: fence, a hash. ARGV: token, HSET or HDEL, its arguments. -1 when the token is stale. */
-  fencedWrite: `
+  fencedWrite: {
+    numberOfKeys: 2,
+    lua: `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
 return redis.call(ARGV[2], KEYS[2], unpack(ARGV, 3))`,
+  },
+  /**
+   * KEYS: fence, the runs hash, cancel. ARGV: token, run id, its JSON, 1 when it has ended. Writes the
+   * run, and drops its cancel request once it has ended, so a request never outlives its run's end.
+   * -1 when the token is stale.
+   */
+  putRun: {
+    numberOfKeys: 3,
+    lua: `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+if ARGV[4] == '1' then redis.call('DEL', KEYS[3]) end
+return 1`,
+  },
+  /**
+   * KEYS: the runs hash, cancel. ARGV: run id, the channel to announce it on. Records the request and
+   * publishes the run's id, only while the stored run is queued or running (so never after its last
+   * write): 1 then, else 0.
+   */
+  requestCancel: {
+    numberOfKeys: 2,
+    lua: `
+local json = redis.call('HGET', KEYS[1], ARGV[1])
+if not json then return 0 end
+local status = cjson.decode(json).status
+if status ~= 'queued' and status ~= 'running' then return 0 end
+redis.call('SET', KEYS[2], '1')
+redis.call('PUBLISH', ARGV[2], ARGV[1])
+return 1`,
+  },
 } as const;

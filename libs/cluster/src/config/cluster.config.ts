@@ -25,6 +25,10 @@ export class ClusterConfig {
   @IsDuration()
   lease_ttl: number = 15;
 
+  /** How long `/monitor/users` waits for each other replica's answer before listing it as missing. */
+  @IsDuration()
+  monitor_timeout: number = 2;
+
   /** Prefix of every key cluster mode writes, so several clusters or tests can share one Redis. */
   @IsString()
   key_prefix: string = 'userscope:cluster:';

@@ -5,6 +5,7 @@ export const AdminMessages = {
   tokenRequired: () => 'Admin routes need Authorization: Bearer <admin token>.',
   tokenWrong: () => 'The admin token is not valid.',
   monitoringDisabled: () => 'Per-user monitoring is disabled; set general.enable_per_user_monitoring: true to serve /monitor/users.',
+  badScope: (scope: string, scopes: readonly string[]) => `scope must be one of: ${scopes.join(', ')} (got '${scope}').`,
   noSuchUser: (userId: string) => `No active session for user '${userId}'.`,
   stateNotKept: () =>
     "general.session_state is 'memory': no user's state is saved, and a returning user starts fresh. Set general.session_state: redis (with general.cluster) to keep it.",

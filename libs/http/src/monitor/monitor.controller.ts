@@ -1,4 +1,5 @@
-import { Controller, Delete, Get, HttpCode, HttpStatus, Inject, Param, Query, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, HttpStatus, Inject, Param, Query, Req, UseGuards } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import {
   FunctionCatalog,
@@ -11,9 +12,14 @@ import {
 } from '@userscope/runtime';
 import { AdminGuard } from '../admin/admin.guard';
 import { AdminMessages } from '../admin/admin.messages';
-import { userMonitorEntry, UsersMonitorReply } from './user-monitor.view';
+import { userMonitorEntry } from './user-monitor.view';
+import { UsersMonitorReply } from './dto/users-monitor.dto';
+import { MonitorBackends } from './monitor-backends';
 import { UserEndReply } from './dto/user-end.reply';
 import { assertMonitoringEnabled } from './monitoring-enabled.check';
+
+/** `?scope=`: the whole cluster (the default), or this replica alone (what replicas ask each other). */
+const MONITOR_SCOPES = ['cluster', 'local'] as const;
 
 /** NAT's per-user monitor, closed to the world (see AdminGuard). */
 @ApiTags('monitor')
@@ -25,22 +31,46 @@ export class MonitorController {
     private readonly registry: SessionRegistry,
     private readonly lifecycle: SessionLifecycle,
     private readonly catalog: FunctionCatalog,
-    private readonly backends: SessionBackends,
     @Inject(USERSCOPE_CONFIG) private readonly config: UserscopeConfig,
+    private readonly backends: MonitorBackends,
+    private readonly sessionBackends: SessionBackends,
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Per-user sessions, requests, memory and LLM usage (admin)' })
+  @ApiOperation({
+    summary: 'Per-user sessions, requests, memory and LLM usage (admin)',
+    description:
+      'In cluster mode, the users of every live replica, each with its `replica`: this replica asks the others ' +
+      '(passing the Authorization header on), and lists those that did not answer in time under `missing_replicas`.',
+  })
   @ApiQuery({ name: 'user_id', required: false, description: 'Only this user' })
-  users(@Query('user_id') userId?: string): UsersMonitorReply {
+  @ApiQuery({ name: 'scope', required: false, enum: MONITOR_SCOPES, description: 'Cluster mode: `local` lists this replica alone' })
+  @ApiOkResponse({ type: UsersMonitorReply })
+  async users(
+    @Query('user_id') userId: string | undefined,
+    @Query('scope') scope: string | undefined,
+    // Read from the request, not @Headers(): the admin token is the bearer scheme, not a parameter of the route.
+    @Req() request: FastifyRequest,
+  ): Promise<UsersMonitorReply> {
     this.assertEnabled();
+    if (scope !== undefined && !(MONITOR_SCOPES as readonly string[]).includes(scope)) {
+      throw new UserscopeHttpError(HttpStatus.BAD_REQUEST, { code: 'bad_request', message: AdminMessages.badScope(scope, MONITOR_SCOPES) });
+    }
+    const cluster = this.backends.cluster;
     const groups = this.catalog.perUserGroupCount;
-    const sessions = userId === undefined ? [...this.registry.values()] : [this.sessionOf(userId)];
-    return {
-      timestamp: new Date().toISOString(),
-      total_active_users: this.registry.size,
-      users: sessions.map((session) => userMonitorEntry(session, groups)),
-    };
+    const here = userId === undefined ? [...this.registry.values()] : [this.registry.get(userId)].filter((session) => session !== undefined);
+    const local = here.map((session) => userMonitorEntry(session, groups, cluster?.replicaId));
+    const timestamp = new Date().toISOString();
+    if (!cluster || scope === 'local') {
+      // A replica asked by another answers for itself: a user it does not hold is no error.
+      if (userId !== undefined && local.length === 0 && !cluster) throw noSuchUser(userId);
+      return { timestamp, total_active_users: this.registry.size, users: local };
+    }
+    const peers = await cluster.peerUsers({ userId, authorization: request.headers.authorization });
+    const users = [...local, ...peers.users];
+    // Not found is said only when every replica answered.
+    if (userId !== undefined && users.length === 0 && peers.missing.length === 0) throw noSuchUser(userId);
+    return { timestamp, total_active_users: this.registry.size + peers.totalActiveUsers, users, missing_replicas: peers.missing };
   }
 
   @Delete(':user_id')
@@ -55,13 +85,13 @@ export class MonitorController {
   @ApiNotFoundResponse({ description: '`not_found`: no session for the user (and nothing to purge), or monitoring disabled', schema: { $ref: '#/components/schemas/Error' } })
   async end(@Param('user_id') userId: string, @Query('purge') purgeFlag?: string): Promise<UserEndReply> {
     this.assertEnabled();
-    const purge = parsePurgeFlag(purgeFlag);
-    const purging = purge && this.backends.state.persistent;
+    const state = this.sessionBackends.state;
+    const purging = parsePurgeFlag(purgeFlag) && state.persistent;
     const session = purging ? this.registry.get(userId) : this.sessionOf(userId);
     // A hung request must not hold the operator's call: past the bound the session ends anyway.
     const report = session ? await this.lifecycle.end(session, { drainTimeoutMs: this.config.general.shutdown_grace_period * 1000 }) : undefined;
     // After the end: the session's last checkpoint is written by then, and cannot bring the state back.
-    if (purging) await this.backends.state.purge(userId);
+    if (purging) await state.purge(userId);
     return {
       user_id: userId,
       ended: report !== undefined,
@@ -74,13 +104,17 @@ export class MonitorController {
 
   private sessionOf(userId: string) {
     const session = this.registry.get(userId);
-    if (!session) throw new UserscopeHttpError(HttpStatus.NOT_FOUND, { code: 'not_found', message: AdminMessages.noSuchUser(userId) });
+    if (!session) throw noSuchUser(userId);
     return session;
   }
 
   private assertEnabled(): void {
     assertMonitoringEnabled(this.config);
   }
+}
+
+function noSuchUser(userId: string): UserscopeHttpError {
+  return new UserscopeHttpError(HttpStatus.NOT_FOUND, { code: 'not_found', message: AdminMessages.noSuchUser(userId) });
 }
 
 /** `?purge=`: absent or false, true. */

@@ -45,8 +45,9 @@ export class FunctionTools {
    * Runs one tool call and answers it with the function's output as JSON. A call the function
    * cannot take — an unknown tool, arguments that are not JSON or do not match its input, a
    * function that throws — is answered with the error, so that the model can correct itself.
+   * `signal` (the turn's) is passed on to the function.
    */
-  async run(call: LlmToolCall, functions: Functions): Promise<Extract<LlmMessage, { role: 'tool' }>> {
+  async run(call: LlmToolCall, functions: Functions, signal?: AbortSignal): Promise<Extract<LlmMessage, { role: 'tool' }>> {
     const answer = (content: string) => ({ role: 'tool' as const, tool_call_id: call.id, content });
     const binding = this.bindings.get(call.function.name);
     if (!binding) return answer(errorJson(ChatAgentMessages.unknownTool(call.function.name, this.names)));
@@ -58,7 +59,7 @@ export class FunctionTools {
     }
     const input = binding.wrapped && args && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>)[WRAPPED_INPUT] : args;
     try {
-      const output = await functions.get(binding.functionName).invoke(input as never);
+      const output = await functions.get(binding.functionName).invoke(input as never, signal);
       return answer(typeof output === 'string' ? output : JSON.stringify(output ?? null));
     } catch (error) {
       if (error instanceof InvalidInputError) return answer(errorJson(ChatAgentMessages.invalidArguments(call.function.name), error.fieldErrors));

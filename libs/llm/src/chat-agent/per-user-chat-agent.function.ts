@@ -47,7 +47,7 @@ export class PerUserChatAgentFunction implements UserscopeFunction<ChatRequest, 
     this.memory = new ConversationMemory({ maxMessages: config.max_history_messages, maxTokens: config.max_history_tokens });
   }
 
-  async invoke(request: ChatRequest): Promise<ChatResponse> {
+  async invoke(request: ChatRequest, signal?: AbortSignal): Promise<ChatResponse> {
     const release = await this.takeTurn();
     try {
       const turn = this.newTurn(request);
@@ -55,11 +55,11 @@ export class PerUserChatAgentFunction implements UserscopeFunction<ChatRequest, 
       const texts: string[] = [];
       let model = this.llm.model;
       for (let round = 0; round < this.config.max_iterations; round++) {
-        const result = await this.llm.chat(this.llmRequest(request, turn));
+        const result = await this.llm.chat(this.llmRequest(request, turn, signal));
         model = result.model;
         addUsage(usage, result.usage);
         if (result.message.content) texts.push(result.message.content);
-        if (await this.handle(result, turn)) {
+        if (await this.handle(result, turn, signal)) {
           this.memory.remember(turn);
           return {
             id: completionId(),
@@ -78,7 +78,7 @@ export class PerUserChatAgentFunction implements UserscopeFunction<ChatRequest, 
   }
 
   /** The same turn as chunks: text as the model writes it, tool calls run between rounds, usage in the last chunk. */
-  async *stream(request: ChatRequest): AsyncIterable<ChatResponseChunk> {
+  async *stream(request: ChatRequest, signal?: AbortSignal): AsyncIterable<ChatResponseChunk> {
     const release = await this.takeTurn();
     try {
       const turn = this.newTurn(request);
@@ -99,7 +99,7 @@ export class PerUserChatAgentFunction implements UserscopeFunction<ChatRequest, 
       for (let round = 0; round < this.config.max_iterations; round++) {
         let result: LlmChatResult | undefined;
         let separated = !wrote;
-        for await (const event of this.llm.stream(this.llmRequest(request, turn))) {
+        for await (const event of this.llm.stream(this.llmRequest(request, turn, signal))) {
           if (event.type === 'result') {
             result = event.result;
             continue;
@@ -113,7 +113,7 @@ export class PerUserChatAgentFunction implements UserscopeFunction<ChatRequest, 
         }
         model = result!.model;
         addUsage(usage, result!.usage);
-        if (await this.handle(result!, turn)) {
+        if (await this.handle(result!, turn, signal)) {
           this.memory.remember(turn);
           yield chunk({}, result!.finishReason, usage);
           return;
@@ -126,10 +126,10 @@ export class PerUserChatAgentFunction implements UserscopeFunction<ChatRequest, 
   }
 
   /** Adds the reply to the turn and runs its tool calls; true when it is the answer (no tool calls). */
-  private async handle(result: LlmChatResult, turn: LlmMessage[]): Promise<boolean> {
+  private async handle(result: LlmChatResult, turn: LlmMessage[], signal: AbortSignal | undefined): Promise<boolean> {
     turn.push(result.message);
     const calls = result.message.tool_calls ?? [];
-    for (const call of calls) turn.push(await this.tools.run(call, this.functions));
+    for (const call of calls) turn.push(await this.tools.run(call, this.functions, signal));
     return calls.length === 0;
   }
 
@@ -147,8 +147,10 @@ export class PerUserChatAgentFunction implements UserscopeFunction<ChatRequest, 
     return messages.slice(lastAssistant + 1);
   }
 
-  private llmRequest(request: ChatRequest, turn: LlmMessage[]): LlmChatRequest {
+  /** `signal`: the turn's, so that a turn given up on (`general.function_timeout`) stops its LLM call and frees the user's next turn. */
+  private llmRequest(request: ChatRequest, turn: LlmMessage[], signal: AbortSignal | undefined): LlmChatRequest {
     return {
+      signal,
       messages: [{ role: 'system', content: this.config.system_prompt }, ...this.memory.history(), ...turn],
       tools: this.tools.definitions,
       temperature: request.temperature,

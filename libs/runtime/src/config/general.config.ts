@@ -49,8 +49,9 @@ export class GeneralConfig {
   max_json_depth: number = 64;
 
   /**
-   * How long one `/generate` call of the workflow may run; beyond it the caller gets 504
-   * `function_timeout`, the function's AbortSignal aborts and the user's slot is freed. Unset: unbounded.
+   * How long one call of the workflow may run, on every route that runs it (a stream as a whole, first
+   * chunk to last); beyond it the caller gets 504 `function_timeout` (a stream, its error event), the
+   * function's AbortSignal aborts and the user's slot is freed. Unset: unbounded.
    */
   @Transform(({ value }) => (value === '' ? undefined : value))
   @IsOptional()

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { SessionLifecycle } from '../session/session.lifecycle';
 import { FunctionCatalog } from './function.catalog';
 import { FunctionHandle, NEVER_ABORTED } from './function-handle';
-import { runWithDeadline } from './call-deadline';
+import { runWithDeadline, streamWithDeadline } from './call-deadline';
 import { UserscopeHttpError, WorkflowError } from '../exceptions/invocation.exception';
 import { IdentityRequiredError } from '../exceptions/identity-required.exception';
 import { FunctionTimeoutError } from '../exceptions/function-timeout.exception';
@@ -52,14 +52,15 @@ export class WorkflowRunner {
   /**
    * The workflow's output as a stream: its chunks for a streaming function, its single output once
    * otherwise. Input and identity are checked now (so a caller can still answer with a status);
-   * closing the iterator early (a client that went away) cancels the function's generator.
+   * closing the iterator early (a client that went away) cancels the function's generator. Past
+   * `general.function_timeout` the stream throws FunctionTimeoutError, its slot freed.
    */
   stream(caller: Caller, body: unknown): AsyncIterable<unknown> {
     const workflow = this.catalog.workflow;
     const input = workflow.type.parseInput(body);
-    if (!this.isPerUser) return this.chunks(this.catalog.shared(workflow.name)!, input);
+    if (!this.isPerUser) return this.boundedChunks(this.catalog.shared(workflow.name)!, input);
     if (!caller.userId) throw new IdentityRequiredError(workflow.name);
-    return this.withWorkflowErrors(this.sessions.runAsStream(caller.userId, (session) => this.chunks(session.functions.get(workflow.name)!, input)));
+    return this.withWorkflowErrors(this.sessions.runAsStream(caller.userId, (session) => this.boundedChunks(session.functions.get(workflow.name)!, input)));
   }
 
   /** A limit is the caller's error (429/503) and the workflow's own errors are already typed; a failed build is the workflow's (422). */
@@ -75,22 +76,33 @@ export class WorkflowRunner {
     }
   }
 
-  private async *chunks(handle: FunctionHandle, input: unknown): AsyncIterable<unknown> {
+  /**
+   * One streamed call of the workflow; bounded as a whole (first chunk to last, not chunk to chunk)
+   * by `general.function_timeout` when it is set, as `invoke` is: the same function answers within the
+   * same time on every route, and one that trickles chunks cannot hold its user's slot for ever.
+   */
+  private boundedChunks(handle: FunctionHandle, input: unknown): AsyncIterable<unknown> {
+    if (this.timeoutMs === undefined) return this.chunks(handle, input, NEVER_ABORTED);
+    return streamWithDeadline((signal) => this.chunks(handle, input, signal), { timeoutMs: this.timeoutMs, timeoutError: () => this.timeoutError(handle) });
+  }
+
+  private async *chunks(handle: FunctionHandle, input: unknown, signal: AbortSignal): AsyncIterable<unknown> {
     try {
-      yield* handle.streamParsed(input);
+      yield* handle.streamParsed(input, signal);
     } catch (error) {
-      throw new WorkflowError(handle.name, error);
+      // The function may rethrow the timeout it was aborted with: it stays the 504.
+      throw error instanceof FunctionTimeoutError ? error : new WorkflowError(handle.name, error);
     }
   }
 
   /** One call of the workflow; bounded by `general.function_timeout` when it is set. */
   private invoke(handle: FunctionHandle, input: unknown): Promise<unknown> {
     if (this.timeoutMs === undefined) return this.invokeWith(handle, input, NEVER_ABORTED);
-    const seconds = this.timeoutMs / 1000;
-    return runWithDeadline((signal) => this.invokeWith(handle, input, signal), {
-      timeoutMs: this.timeoutMs,
-      timeoutError: () => new FunctionTimeoutError(handle.displayName, seconds),
-    });
+    return runWithDeadline((signal) => this.invokeWith(handle, input, signal), { timeoutMs: this.timeoutMs, timeoutError: () => this.timeoutError(handle) });
+  }
+
+  private timeoutError(handle: FunctionHandle): FunctionTimeoutError {
+    return new FunctionTimeoutError(handle.displayName, this.timeoutMs! / 1000);
   }
 
   private async invokeWith(handle: FunctionHandle, input: unknown, signal: AbortSignal): Promise<unknown> {

@@ -1,0 +1,56 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export class UserMonitorSession {
+  @ApiProperty({ description: 'ISO 8601' }) created_at!: string;
+  @ApiProperty({ description: 'ISO 8601' }) last_activity!: string;
+  @ApiProperty({ description: 'Requests in flight' }) ref_count!: number;
+  @ApiProperty({ description: 'Whether a request is in flight' }) is_active!: boolean;
+}
+
+export class UserMonitorRequests {
+  @ApiProperty() total_requests!: number;
+  @ApiProperty() active_requests!: number;
+  @ApiProperty() avg_latency_ms!: number;
+  @ApiProperty() error_count!: number;
+}
+
+export class UserMonitorMemory {
+  @ApiProperty() per_user_functions_count!: number;
+  @ApiProperty() per_user_function_groups_count!: number;
+  @ApiProperty() exit_stack_size!: number;
+}
+
+export class UserMonitorLlm {
+  @ApiProperty() prompt_tokens!: number;
+  @ApiProperty() completion_tokens!: number;
+  @ApiProperty() total_tokens!: number;
+  @ApiProperty() llm_calls!: number;
+}
+
+/** One user as `GET /monitor/users` shows it: NAT's shape plus the `llm` block (and, in cluster mode, the replica). */
+export class UserMonitorEntry {
+  @ApiProperty() user_id!: string;
+  @ApiPropertyOptional({ description: 'Cluster mode: the replica holding the user' }) replica?: string;
+  @ApiProperty({ type: UserMonitorSession }) session!: UserMonitorSession;
+  @ApiProperty({ type: UserMonitorRequests }) requests!: UserMonitorRequests;
+  @ApiProperty({ type: UserMonitorMemory }) memory!: UserMonitorMemory;
+  @ApiProperty({ type: UserMonitorLlm }) llm!: UserMonitorLlm;
+}
+
+/** A replica of the cluster whose users are not in the reply. */
+export class MissingReplica {
+  @ApiProperty({ example: 'r2' }) id!: string;
+  @ApiProperty({ description: 'Its address in the directory (empty while it starts)' }) address!: string;
+  @ApiProperty({ description: 'Why: no answer in time, unreachable, an error status, or gone from the directory without leaving' }) reason!: string;
+}
+
+export class UsersMonitorReply {
+  @ApiProperty({ description: 'ISO 8601' }) timestamp!: string;
+  @ApiProperty({ description: 'Live sessions (in cluster mode, on every replica that answered)' }) total_active_users!: number;
+  @ApiProperty({ type: [UserMonitorEntry] }) users!: UserMonitorEntry[];
+  @ApiPropertyOptional({
+    type: [MissingReplica],
+    description: 'Cluster mode, whole-cluster scope: the replicas whose users could not be listed. Empty when the list is complete.',
+  })
+  missing_replicas?: MissingReplica[];
+}
