@@ -9,6 +9,8 @@ import { renderBatchRunReport, runBatchRunBench } from './batch-run.bench';
 import { batchEventLoopSettings, renderBatchEventLoopReport, runBatchEventLoopBench, TARGET_BLOCK_MS as LOOP_TARGET_MS } from './batch-event-loop.bench';
 import { csvImportSettings, renderCsvImportReport, runCsvImportBench } from './csv-import.bench';
 import { leaseRenewalSettings, renderLeaseRenewalReport, runLeaseRenewalBench } from './lease-renewal.bench';
+import { runSessionStateBench, sessionStateSettings } from './session-state.bench';
+import { renderSessionStateReport, stateCost } from './session-state/report';
 import { BenchEntry, selectBenches } from './harness/bench-selection';
 import { writeSection } from './harness/results-file';
 import { machineInfo } from './harness/machine-info';
@@ -109,6 +111,20 @@ const BENCHES: BenchEntry[] = [
       writeSection(RESULTS_FILE, 'lease-renewal-bench', renderLeaseRenewalReport(result, line));
       const worst = Math.max(...result.renewals.map((r) => r.longestBlockMs));
       console.log(`\nRenewing ${result.settings.users} leases: ${result.renewals.map((r) => r.wallMs.toFixed(0)).join(' / ')} ms a pass, longest event-loop block ${worst.toFixed(1)} ms.`);
+    },
+  },
+  {
+    name: 'session-state',
+    groups: ['cluster'],
+    async run() {
+      const machine = machineInfo();
+      const report = await runSessionStateBench(sessionStateSettings(REPO_ROOT));
+      writeSection(RESULTS_FILE, 'session-state-bench', renderSessionStateReport(report, machine, codeVersion(REPO_ROOT)));
+      const cost = stateCost(report);
+      console.log(
+        `\nsession_state: redis / memory: ${cost.throughput.toFixed(2)}x req/s (best rounds ${cost.bestThroughput.toFixed(2)}x); ` +
+          `one at a time +${cost.p50AddedMs.toFixed(3)} ms p50, +${cost.p99AddedMs.toFixed(3)} ms p99.`,
+      );
     },
   },
 ];

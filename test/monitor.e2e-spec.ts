@@ -178,7 +178,7 @@ describe('monitor access and DELETE', () => {
       expect((await server.post('/generate', {}, 'kim')).json.calls).toBe(2);
       const response = await fetch(`${server.url}/monitor/users/kim`, { method: 'DELETE', headers: auth });
       expect(response.status).toBe(200);
-      expect(await response.json()).toEqual({ user_id: 'kim', ended: true, disposed: 4, cleanup_errors: 0, abandoned_requests: 0 });
+      expect(await response.json()).toEqual({ user_id: 'kim', ended: true, disposed: 4, cleanup_errors: 0, abandoned_requests: 0, purged: false });
       expect(lifecycleLog.filter((entry) => entry.endsWith(':kim'))).toEqual(['workflow:kim', 'tool:kim', 'resource:kim']);
       expect((await server.post('/generate', {}, 'kim')).json.calls).toBe(1);
       const gone = await fetch(`${server.url}/monitor/users/nobody`, { method: 'DELETE', headers: auth });
@@ -188,6 +188,41 @@ describe('monitor access and DELETE', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe("a user's saved state with the memory default (session_state: memory)", () => {
+  let server: TestServer;
+  const request = async (method: string, path: string) => {
+    const response = await fetch(`${server.url}${path}`, { method });
+    return { status: response.status, json: (await response.json()) as any };
+  };
+  beforeAll(async () => {
+    server = await startServer('configs/config.yml');
+    await server.post('/generate', { command: 'note', action: 'add', param1: 'x' }, 'alice');
+  });
+  afterAll(() => server.close());
+
+  it('GET /monitor/users/{id}/state answers 409 session_state_not_kept, saying how to keep it', async () => {
+    const reply = await request('GET', '/monitor/users/alice/state');
+    expect(reply.status).toBe(409);
+    expect(reply.json).toEqual({ code: 'session_state_not_kept', message: expect.stringContaining('general.session_state: redis') });
+  });
+
+  it('refuses a user id outside the session id alphabet with 400', async () => {
+    const reply = await request('GET', '/monitor/users/a%20b/state');
+    expect(reply.status).toBe(400);
+    expect(reply.json.code).toBe('invalid_session_id');
+  });
+
+  it('DELETE ?purge=true ends the session and purges nothing, as nothing is kept; ?purge= takes true or false only', async () => {
+    const bad = await request('DELETE', '/monitor/users/alice?purge=maybe');
+    expect(bad.status).toBe(400);
+    expect(bad.json).toEqual({ code: 'bad_request', message: "purge must be true or false (got 'maybe')." });
+    const ended = await request('DELETE', '/monitor/users/alice?purge=true');
+    expect(ended.json).toEqual({ user_id: 'alice', ended: true, disposed: 4, cleanup_errors: 0, abandoned_requests: 0, purged: false });
+    expect((await request('DELETE', '/monitor/users/alice?purge=true')).status).toBe(404);
+    expect((await server.post('/generate', { command: 'note', action: 'count' }, 'alice')).json.data).toEqual({ notes: [], count: 0, commands_executed: 1 });
   });
 });
 

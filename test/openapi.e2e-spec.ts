@@ -92,6 +92,19 @@ describe('OpenAPI document and Swagger UI', () => {
       expect(document.paths['/health'].get.security).toBeUndefined();
     });
 
+    it("documents a user's saved state and its purge, their replies as schemas with descriptions", () => {
+      const state = document.paths['/monitor/users/{user_id}/state'].get;
+      expect(Object.keys(state.responses).sort()).toEqual(['200', '404', '409', '503']);
+      const reply = resolve(document, state.responses['200'].content['application/json'].schema);
+      expect(Object.keys(reply.properties)).toEqual(['user_id', 'states', 'token', 'expires_at']);
+      expect(Object.values(reply.properties).every((property: Json) => typeof property.description === 'string')).toBe(true);
+      expect(state.responses['409'].description).toContain('session_state_not_kept');
+      const end = document.paths['/monitor/users/{user_id}'].delete;
+      expect(end.parameters).toContainEqual(expect.objectContaining({ name: 'purge', in: 'query', required: false, schema: { type: 'boolean' } }));
+      const ended = resolve(document, end.responses['200'].content['application/json'].schema);
+      expect(Object.keys(ended.properties)).toEqual(['user_id', 'ended', 'disposed', 'cleanup_errors', 'abandoned_requests', 'purged']);
+    });
+
     it("documents the monitor's reply, without the cluster-only /monitor/replicas", () => {
       const reply = resolve(document, document.paths['/monitor/users'].get.responses['200'].content['application/json'].schema);
       expect(Object.keys(reply.properties)).toEqual(['timestamp', 'total_active_users', 'users', 'missing_replicas']);

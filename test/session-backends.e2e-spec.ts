@@ -1,4 +1,5 @@
-import { IdleSessionEvictor, LeaseLostError, SessionBackends, SessionStateStore, UserLease, UserOwnedElsewhereError, UserOwnership } from '@userscope/runtime';
+import { HttpStatus } from '@nestjs/common';
+import { IdleSessionEvictor, LeaseLostError, SessionBackends, SessionStateStore, UserLease, UserOwnedElsewhereError, UserOwnership, UserscopeHttpError } from '@userscope/runtime';
 import { startServer, TestServer } from './support/test-server';
 
 /** Ownership as a cluster would grant it, recorded; `others` are users another replica holds. */
@@ -24,11 +25,18 @@ class MapStateStore implements SessionStateStore {
   readonly states = new Map<string, Map<string, string>>();
   readonly writes: string[] = [];
   readonly newest = new Map<string, number>();
+  readonly touched: string[] = [];
+  /** Users whose next write fails as a store that does not answer would. */
+  readonly failing = new Set<string>();
+  touch(lease: UserLease) {
+    this.touched.push(lease.userId);
+  }
   async load(userId: string) {
     return new Map([...(this.states.get(userId) ?? new Map<string, string>())].map(([key, text]) => [key, JSON.parse(text)]));
   }
   async save(lease: UserLease, changed: Map<string, string>) {
     if ((this.newest.get(lease.userId) ?? lease.token) > lease.token) throw new LeaseLostError(lease.userId);
+    if (this.failing.delete(lease.userId)) throw new UserscopeHttpError(HttpStatus.SERVICE_UNAVAILABLE, { code: 'state_store_unavailable', message: 'down' });
     const states = this.states.get(lease.userId) ?? new Map<string, string>();
     for (const [key, text] of changed) states.set(key, text);
     this.states.set(lease.userId, states);
@@ -92,6 +100,25 @@ describe('session backends: ownership and saved state', () => {
     // A fresh claim and the saved state; the superseded claim was not this process's to give up.
     expect((await add('dee', 0)).json).toEqual({ user: 'dee', total: 1 });
     expect(ownership.log.filter((entry) => entry.includes('dee'))).toEqual(['claim:dee', 'claim:dee']);
+  });
+
+  it('tells the store of a call that changed nothing, so the state lives on from the last activity', async () => {
+    await add('fay', 1);
+    expect(store.touched.filter((user) => user === 'fay')).toEqual([]);
+    await add('fay', 0);
+    await add('fay', 0);
+    expect(store.touched.filter((user) => user === 'fay')).toEqual(['fay', 'fay']);
+  });
+
+  it('fails a call whose change could not be saved, and serves the user next from the last saved state', async () => {
+    await add('gus', 2);
+    store.failing.add('gus');
+    const failed = await add('gus', 40);
+    expect(failed.status).toBe(503);
+    expect(failed.json.code).toBe('state_store_unavailable');
+    // The unsaved 40 went with the instances: a retry applies it once.
+    expect((await add('gus', 40)).json).toEqual({ user: 'gus', total: 42 });
+    expect(ownership.log.filter((entry) => entry.includes('gus'))).toEqual(['claim:gus', expect.stringMatching(/^release:gus:\d+$/), 'claim:gus']);
   });
 
   it('drops the instances of a user whose claim is lost while idle', async () => {

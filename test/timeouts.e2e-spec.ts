@@ -186,7 +186,7 @@ describe('DELETE /monitor/users/{id}', () => {
     const { value: reply, ms } = await timed(fetch(`${server.url}/monitor/users/dan`, { method: 'DELETE' }));
     expect(ms).toBeLessThan(2000);
     expect(reply.status).toBe(200);
-    expect(await reply.json()).toEqual({ user_id: 'dan', ended: true, disposed: 1, cleanup_errors: 0, abandoned_requests: 1 });
+    expect(await reply.json()).toEqual({ user_id: 'dan', ended: true, disposed: 1, cleanup_errors: 0, abandoned_requests: 1, purged: false });
     expect((await fetch(`${server.url}/monitor/users?user_id=dan`)).status).toBe(404);
     hung.abort();
   });

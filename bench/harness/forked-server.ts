@@ -13,9 +13,9 @@ const STOP_TIMEOUT_MS = 10_000;
 /** Forks the compiled server module `modulePath` (see serveInChild) and waits until it listens. */
 export async function forkServer(
   modulePath: string,
-  options: { cwd: string; execArgv?: string[]; args?: string[] },
+  options: { cwd: string; execArgv?: string[]; args?: string[]; env?: NodeJS.ProcessEnv },
 ): Promise<ForkedServer> {
-  const child = fork(modulePath, options.args ?? [], { cwd: options.cwd, execArgv: options.execArgv ?? [], stdio: 'inherit' });
+  const child = fork(modulePath, options.args ?? [], { cwd: options.cwd, execArgv: options.execArgv ?? [], env: options.env ?? process.env, stdio: 'inherit' });
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');

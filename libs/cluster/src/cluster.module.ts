@@ -6,6 +6,7 @@ import { SessionBackends, SessionLifecycle, SessionRegistry } from '@userscope/r
 import { useUserscopeErrors } from '@userscope/http';
 import { CLUSTER_REDIS, connectClusterRedis } from './redis/cluster-redis.connection';
 import { ClusterConfig } from './config/cluster.config';
+import { sessionStateProviders, SessionStateSettings } from './state/session-state.providers';
 import { CLUSTER_CONFIG } from './cluster.constants';
 import { ReplicaIdentity } from './replica/replica.identity';
 import { ReplicaDirectory } from './directory/replica.directory';
@@ -45,7 +46,8 @@ export class ClusterModule implements OnModuleInit, OnApplicationShutdown {
     @Optional() private readonly adapterHost?: HttpAdapterHost,
   ) {}
 
-  static forRoot(config: ClusterConfig): DynamicModule {
+  /** `general` gives the saved-state settings (`session_state: redis` installs the Redis store). */
+  static forRoot(config: ClusterConfig, general?: SessionStateSettings): DynamicModule {
     const leaseTtlMs = config.lease_ttl * 1000;
     return {
       module: ClusterModule,
@@ -53,6 +55,7 @@ export class ClusterModule implements OnModuleInit, OnApplicationShutdown {
       providers: [
         { provide: CLUSTER_CONFIG, useValue: config },
         { provide: CLUSTER_REDIS, useFactory: () => connectClusterRedis(config.redis_url, COMMAND_TIMEOUT_MS) },
+        ...sessionStateProviders(config, general),
         ReplicaIdentity,
         ReplicaDirectory,
         ReplicaPresence,

@@ -14,3 +14,7 @@ export { UserLeasedElsewhereError } from './exceptions/user-leased-elsewhere.exc
 export { ReplicaDrainingError } from './exceptions/replica-draining.exception';
 export { ClusterRedisUnavailableError } from './exceptions/cluster-redis-unavailable.exception';
 export { FORWARDED_BY_HEADER } from './forwarding/forwarding.constants';
+export { RedisSessionStateStore, type RedisSessionStateOptions } from './state/redis-session-state.store';
+export { SESSION_STATE_STORE, type SessionStateSettings } from './state/session-state.providers';
+export { SessionStateTooLargeError } from './exceptions/session-state-too-large.exception';
+export { StateStoreUnavailableError } from './exceptions/state-store-unavailable.exception';

@@ -6,6 +6,7 @@ import { GenerateController } from './generate.controller';
 import { GenerateStreamController } from './generate-stream.controller';
 import { HealthController } from './health.controller';
 import { MonitorController } from './monitor/monitor.controller';
+import { UserStateController } from './monitor/user-state.controller';
 import { AdminGuard } from './admin/admin.guard';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsRegistry } from './metrics/metrics.registry';
@@ -36,6 +37,7 @@ const USERSCOPE_CONTROLLERS = [
   ChatController,
   HealthController,
   MonitorController,
+  UserStateController,
   MetricsController,
 ];
 useUserscopeErrors(...USERSCOPE_CONTROLLERS);

@@ -80,6 +80,7 @@ export {
   isStateful,
   type JsonValue,
   NO_SESSION_STATE,
+  type SavedUserState,
   type SessionStateStore,
   type StatefulFunction,
 } from './session/ownership/session-state.interface';

@@ -50,7 +50,7 @@ export function loadApplication(source: string | UserscopeConfigSource, env: Nod
   const modules = [
     LlmModule.forRoot(config),
     ...(batchConfigured ? [BatchModule.forRoot(readBatchConfig(config))] : []),
-    ...(cluster ? [ClusterModule.forRoot(cluster)] : []),
+    ...(cluster ? [ClusterModule.forRoot(cluster, config.general)] : []),
   ];
   return { config, registry, plugins, modules };
 }

@@ -253,4 +253,26 @@ describe('per_user_assistant (AssistantFunction)', () => {
     expect((await run('note', 'list')).data.notes).toEqual(['first']);
     expect((await run('pref', 'get', 'font')).data.value).toBe('mono');
   });
+
+  describe('saved state (StatefulFunction)', () => {
+    const build = () => new AssistantFunction(new AssistantConfig(), userFunctions().functions);
+
+    it('saves its count of commands, and a restored instance counts on from it', async () => {
+      const before = build();
+      await before.invoke({ command: 'help' } as AssistantInput);
+      await before.invoke({ command: 'note', action: 'count' } as AssistantInput);
+      expect(before.saveState()).toEqual({ commands_executed: 2 });
+      const after = build();
+      after.restoreState(JSON.parse(JSON.stringify(before.saveState())));
+      expect((await after.invoke({ command: 'stats' } as AssistantInput)).message).toBe('Session statistics: 3 commands executed');
+    });
+
+    it('starts from zero on a state that is not a count', async () => {
+      for (const state of [null, { commands_executed: -1 }, { commands_executed: 1.5 }, { commands_executed: '3' }]) {
+        const fn = build();
+        fn.restoreState(state);
+        expect((await fn.invoke({ command: 'stats' } as AssistantInput)).data.commands_executed).toBe(1);
+      }
+    });
+  });
 });

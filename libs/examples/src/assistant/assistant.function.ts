@@ -1,4 +1,4 @@
-import { Functions, InjectFunctionConfig, PerUserFunction, UserscopeFunction } from '@userscope/runtime';
+import { Functions, InjectFunctionConfig, JsonValue, PerUserFunction, StatefulFunction, UserscopeFunction } from '@userscope/runtime';
 import { AssistantConfig, AssistantInput, AssistantOutput } from './assistant.dto';
 import { NoteInput, NoteOutput } from '../notepad/notepad.dto';
 import { PreferenceInput, PreferenceOutput } from '../preferences/preferences.dto';
@@ -16,7 +16,10 @@ export const ASSISTANT_HELP = [
   '- help: Show this help message',
 ].join('\n');
 
-/** The per-user workflow of the example: one command interface over the user's notepad and preferences. */
+/**
+ * The per-user workflow of the example: one command interface over the user's notepad and
+ * preferences. Its count of commands is its state (the notes and preferences are theirs).
+ */
 @PerUserFunction({
   name: 'per_user_assistant',
   description: 'A per-user assistant combining the notepad and preferences, with session statistics.',
@@ -24,7 +27,7 @@ export const ASSISTANT_HELP = [
   input: AssistantInput,
   output: AssistantOutput,
 })
-export class AssistantFunction implements UserscopeFunction<AssistantInput, AssistantOutput> {
+export class AssistantFunction implements UserscopeFunction<AssistantInput, AssistantOutput>, StatefulFunction {
   private commandsExecuted = 0;
 
   constructor(
@@ -69,5 +72,14 @@ export class AssistantFunction implements UserscopeFunction<AssistantInput, Assi
           data: { commands_executed },
         };
     }
+  }
+
+  saveState(): JsonValue {
+    return { commands_executed: this.commandsExecuted };
+  }
+
+  restoreState(state: JsonValue): void {
+    const count = (state as { commands_executed?: unknown } | null)?.commands_executed;
+    if (Number.isSafeInteger(count) && (count as number) >= 0) this.commandsExecuted = count as number;
   }
 }

@@ -154,4 +154,44 @@ describe('per_user_notepad (NotepadFunction)', () => {
     call(fn, 'list').notes.push('injected');
     expect(call(fn, 'list').notes).toEqual(['kept']);
   });
+
+  describe('saved state (StatefulFunction)', () => {
+    /** The state as it comes back from a store: through JSON. */
+    const restored = (from: NotepadFunction, config: Partial<NotepadConfig> = {}) => {
+      const fn = notepad(config);
+      fn.restoreState(JSON.parse(JSON.stringify(from.saveState())));
+      return fn;
+    };
+
+    it('saves the notes with their timestamps, and a new instance restored from it lists the same notes', () => {
+      const before = withTwoNotes();
+      const state = before.saveState() as { notes: { content: string; timestamp: string }[] };
+      expect(state.notes.map((note) => note.content)).toEqual(['buy milk', 'call bob']);
+      expect(state.notes.every((note) => !Number.isNaN(Date.parse(note.timestamp)))).toBe(true);
+      const after = restored(before);
+      expect(after.saveState()).toEqual(before.saveState());
+      expect(call(after, 'list')).toEqual({ success: true, message: 'Found 2 notes', notes: ['buy milk', 'call bob'], count: 2 });
+    });
+
+    it('keeps counting against max_notes after a restore', () => {
+      const before = notepad({ max_notes: 2 });
+      call(before, 'add', 'a');
+      call(before, 'add', 'b');
+      expect(call(restored(before, { max_notes: 2 }), 'add', 'c').message).toBe('Maximum notes (2) reached');
+    });
+
+    it('saves a copy: changing the saved value changes no note', () => {
+      const fn = withTwoNotes();
+      (fn.saveState() as { notes: { content: string }[] }).notes[0].content = 'tampered';
+      expect(call(fn, 'list').notes).toEqual(['buy milk', 'call bob']);
+    });
+
+    it('restores nothing from a state that is not its own shape', () => {
+      const fn = withTwoNotes();
+      fn.restoreState({ notes: [{ content: 1 }, 'x', { content: 'kept', timestamp: '2026-01-01T00:00:00.000Z' }] });
+      expect(call(fn, 'list').notes).toEqual(['kept']);
+      fn.restoreState(null);
+      expect(call(fn, 'count').count).toBe(0);
+    });
+  });
 });

@@ -1,7 +1,16 @@
-import { InjectFunctionConfig, PerUserFunction, UserscopeFunction } from '@userscope/runtime';
+import { InjectFunctionConfig, JsonValue, PerUserFunction, StatefulFunction, UserscopeFunction } from '@userscope/runtime';
 import { NotepadConfig, NoteInput, NoteOutput } from './notepad.dto';
 
-/** A notepad per user: one user's notes are never visible to another. */
+/** A note as the notepad keeps it. */
+interface Note {
+  content: string;
+  timestamp: string;
+}
+
+/**
+ * A notepad per user: one user's notes are never visible to another. Its notes are its state: with
+ * `general.session_state: redis` they outlive the session (eviction, a restart, another replica).
+ */
 @PerUserFunction({
   name: 'per_user_notepad',
   description: 'A per-user notepad that stores notes separately for each user.',
@@ -9,8 +18,8 @@ import { NotepadConfig, NoteInput, NoteOutput } from './notepad.dto';
   input: NoteInput,
   output: NoteOutput,
 })
-export class NotepadFunction implements UserscopeFunction<NoteInput, NoteOutput> {
-  private readonly notes: { content: string; timestamp: string }[] = [];
+export class NotepadFunction implements UserscopeFunction<NoteInput, NoteOutput>, StatefulFunction {
+  private readonly notes: Note[] = [];
 
   constructor(@InjectFunctionConfig() private readonly config: NotepadConfig) {}
 
@@ -36,8 +45,23 @@ export class NotepadFunction implements UserscopeFunction<NoteInput, NoteOutput>
         return reply(false, `Unknown action: ${action}. Use 'add', 'list', 'clear', or 'count'`, [], count);
     }
   }
+
+  saveState(): JsonValue {
+    return { notes: this.notes.map((note) => ({ ...note })) };
+  }
+
+  restoreState(state: JsonValue): void {
+    const notes = (state as { notes?: unknown } | null)?.notes;
+    this.notes.length = 0;
+    if (Array.isArray(notes)) this.notes.push(...notes.filter(isNote).map((note) => ({ content: note.content, timestamp: note.timestamp })));
+  }
 }
 
 function reply(success: boolean, message: string, notes: string[], count: number): NoteOutput {
   return { success, message, notes, count };
+}
+
+function isNote(value: unknown): value is Note {
+  const note = value as Partial<Note> | null;
+  return typeof note?.content === 'string' && typeof note.timestamp === 'string';
 }

@@ -205,4 +205,43 @@ describe('per_user_preferences (PreferencesFunction)', () => {
       expect(call(fn, 'get', '__proto__').value).toBe('dark');
     });
   });
+
+  describe('saved state (StatefulFunction)', () => {
+    const restored = (from: PreferencesFunction, defaults: Record<string, string> = SEED_DEFAULTS) => {
+      const fn = preferences(defaults);
+      fn.restoreState(JSON.parse(JSON.stringify(from.saveState())));
+      return fn;
+    };
+
+    it('a new instance restored from the saved state lists the same preferences in the same order', () => {
+      const before = preferences();
+      call(before, 'set', 'theme', 'light');
+      call(before, 'set', 'font', 'mono');
+      const after = restored(before);
+      expect(JSON.stringify(call(after, 'list'))).toBe(JSON.stringify(call(before, 'list')));
+      expect(Object.keys(call(after, 'list').preferences)).toEqual(['theme', 'language', 'notifications', 'font']);
+    });
+
+    it("keeps '__proto__' and 'constructor' as plain keys through the saved state", () => {
+      const before = preferences({ theme: 'dark' });
+      call(before, 'set', '__proto__', 'x');
+      call(before, 'set', 'constructor', 'y');
+      const after = restored(before, { theme: 'dark' });
+      expect(JSON.stringify(call(after, 'list').preferences)).toBe('{"theme":"dark","__proto__":"x","constructor":"y"}');
+      expect(({} as Record<string, unknown>).x).toBeUndefined();
+    });
+
+    it('lays the saved preferences over the configured defaults, so a default added since appears', () => {
+      const before = preferences({ theme: 'dark' });
+      call(before, 'set', 'theme', 'light');
+      const after = restored(before, { theme: 'dark', language: 'fr' });
+      expect(call(after, 'list').preferences).toEqual({ theme: 'light', language: 'fr' });
+    });
+
+    it('ignores entries that are not string pairs', () => {
+      const fn = preferences({ theme: 'dark' });
+      fn.restoreState({ preferences: [['theme', 1], ['a'], 'b', ['font', 'mono']] });
+      expect(call(fn, 'list').preferences).toEqual({ theme: 'dark', font: 'mono' });
+    });
+  });
 });

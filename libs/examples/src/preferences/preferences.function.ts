@@ -1,7 +1,10 @@
-import { InjectFunctionConfig, PerUserFunction, UserscopeFunction } from '@userscope/runtime';
+import { InjectFunctionConfig, JsonValue, PerUserFunction, StatefulFunction, UserscopeFunction } from '@userscope/runtime';
 import { PreferenceInput, PreferenceOutput, PreferencesConfig } from './preferences.dto';
 
-/** A preferences store per user, starting from a copy of the configured defaults. */
+/**
+ * A preferences store per user, starting from a copy of the configured defaults. The preferences are
+ * its state: with `general.session_state: redis` they outlive the session.
+ */
 @PerUserFunction({
   name: 'per_user_preferences',
   description: 'A per-user preferences store.',
@@ -9,7 +12,7 @@ import { PreferenceInput, PreferenceOutput, PreferencesConfig } from './preferen
   input: PreferenceInput,
   output: PreferenceOutput,
 })
-export class PreferencesFunction implements UserscopeFunction<PreferenceInput, PreferenceOutput> {
+export class PreferencesFunction implements UserscopeFunction<PreferenceInput, PreferenceOutput>, StatefulFunction {
   // A Map, so keys like `__proto__` are plain data and never touch a prototype.
   private readonly preferences: Map<string, string>;
 
@@ -35,6 +38,20 @@ export class PreferencesFunction implements UserscopeFunction<PreferenceInput, P
         return reply(true, `Found ${this.preferences.size} preferences`, '', this.snapshot());
       default:
         return reply(false, `Unknown action: ${action}. Use 'set', 'get', or 'list'`);
+    }
+  }
+
+  /** `[key, value]` pairs: kept in order, and `__proto__` stays a key like any other. */
+  saveState(): JsonValue {
+    return { preferences: [...this.preferences] };
+  }
+
+  /** The saved preferences over the configured defaults, so a default added since shows up too. */
+  restoreState(state: JsonValue): void {
+    const pairs = (state as { preferences?: unknown } | null)?.preferences;
+    if (!Array.isArray(pairs)) return;
+    for (const pair of pairs) {
+      if (Array.isArray(pair) && pair.length === 2 && typeof pair[0] === 'string' && typeof pair[1] === 'string') this.preferences.set(pair[0], pair[1]);
     }
   }
 

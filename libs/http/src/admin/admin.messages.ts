@@ -7,4 +7,9 @@ export const AdminMessages = {
   monitoringDisabled: () => 'Per-user monitoring is disabled; set general.enable_per_user_monitoring: true to serve /monitor/users.',
   badScope: (scope: string, scopes: readonly string[]) => `scope must be one of: ${scopes.join(', ')} (got '${scope}').`,
   noSuchUser: (userId: string) => `No active session for user '${userId}'.`,
+  stateNotKept: () =>
+    "general.session_state is 'memory': no user's state is saved, and a returning user starts fresh. Set general.session_state: redis (with general.cluster) to keep it.",
+  noSavedState: (userId: string) =>
+    `No saved state for user '${userId}': never saved, purged, or expired general.session_state_ttl after their last activity.`,
+  badPurgeFlag: (value: string) => `purge must be true or false (got '${value}').`,
 } as const;

@@ -1,8 +1,9 @@
 import { Controller, Delete, Get, HttpCode, HttpStatus, Inject, Param, Query, Req, UseGuards } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import {
   FunctionCatalog,
+  SessionBackends,
   SessionLifecycle,
   SessionRegistry,
   USERSCOPE_CONFIG,
@@ -14,6 +15,8 @@ import { AdminMessages } from '../admin/admin.messages';
 import { userMonitorEntry } from './user-monitor.view';
 import { UsersMonitorReply } from './dto/users-monitor.dto';
 import { MonitorBackends } from './monitor-backends';
+import { UserEndReply } from './dto/user-end.reply';
+import { assertMonitoringEnabled } from './monitoring-enabled.check';
 
 /** `?scope=`: the whole cluster (the default), or this replica alone (what replicas ask each other). */
 const MONITOR_SCOPES = ['cluster', 'local'] as const;
@@ -30,6 +33,7 @@ export class MonitorController {
     private readonly catalog: FunctionCatalog,
     @Inject(USERSCOPE_CONFIG) private readonly config: UserscopeConfig,
     private readonly backends: MonitorBackends,
+    private readonly sessionBackends: SessionBackends,
   ) {}
 
   @Get()
@@ -71,14 +75,31 @@ export class MonitorController {
 
   @Delete(':user_id')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: "End a user's session: waits up to shutdown_grace_period for its requests, then its cleanup runs (admin)" })
-  async end(
-    @Param('user_id') userId: string,
-  ): Promise<{ user_id: string; ended: boolean; disposed: number; cleanup_errors: number; abandoned_requests: number }> {
+  @ApiOperation({
+    summary:
+      "End a user's session: waits up to shutdown_grace_period for its requests, then its cleanup runs; with ?purge=true, then deletes their saved state (admin)",
+  })
+  @ApiQuery({ name: 'purge', required: false, type: Boolean, description: 'Also delete the saved state (general.session_state: redis), so the user starts fresh; works without a session too' })
+  @ApiOkResponse({ type: UserEndReply, description: 'The session ended (and, with ?purge=true, the saved state is gone)' })
+  @ApiBadRequestResponse({ description: '`bad_request`: ?purge= is neither true nor false', schema: { $ref: '#/components/schemas/Error' } })
+  @ApiNotFoundResponse({ description: '`not_found`: no session for the user (and nothing to purge), or monitoring disabled', schema: { $ref: '#/components/schemas/Error' } })
+  async end(@Param('user_id') userId: string, @Query('purge') purgeFlag?: string): Promise<UserEndReply> {
     this.assertEnabled();
+    const state = this.sessionBackends.state;
+    const purging = parsePurgeFlag(purgeFlag) && state.persistent;
+    const session = purging ? this.registry.get(userId) : this.sessionOf(userId);
     // A hung request must not hold the operator's call: past the bound the session ends anyway.
-    const report = await this.lifecycle.end(this.sessionOf(userId), { drainTimeoutMs: this.config.general.shutdown_grace_period * 1000 });
-    return { user_id: userId, ended: true, disposed: report.disposed, cleanup_errors: report.errors.length, abandoned_requests: report.abandonedRequests };
+    const report = session ? await this.lifecycle.end(session, { drainTimeoutMs: this.config.general.shutdown_grace_period * 1000 }) : undefined;
+    // After the end: the session's last checkpoint is written by then, and cannot bring the state back.
+    if (purging) await state.purge(userId);
+    return {
+      user_id: userId,
+      ended: report !== undefined,
+      disposed: report?.disposed ?? 0,
+      cleanup_errors: report?.errors.length ?? 0,
+      abandoned_requests: report?.abandonedRequests ?? 0,
+      purged: purging,
+    };
   }
 
   private sessionOf(userId: string) {
@@ -88,12 +109,17 @@ export class MonitorController {
   }
 
   private assertEnabled(): void {
-    if (!this.config.general.enable_per_user_monitoring) {
-      throw new UserscopeHttpError(HttpStatus.NOT_FOUND, { code: 'not_found', message: AdminMessages.monitoringDisabled() });
-    }
+    assertMonitoringEnabled(this.config);
   }
 }
 
 function noSuchUser(userId: string): UserscopeHttpError {
   return new UserscopeHttpError(HttpStatus.NOT_FOUND, { code: 'not_found', message: AdminMessages.noSuchUser(userId) });
+}
+
+/** `?purge=`: absent or false, true. */
+function parsePurgeFlag(value: string | undefined): boolean {
+  if (value === undefined || value === 'false' || value === '0') return false;
+  if (value === 'true' || value === '1' || value === '') return true;
+  throw new UserscopeHttpError(HttpStatus.BAD_REQUEST, { code: 'bad_request', message: AdminMessages.badPurgeFlag(value) });
 }

@@ -137,6 +137,12 @@ describe('config loading', () => {
       );
     });
 
+    it('keeps state in memory by default, its saved states bounded to 1 MiB each once kept, and reads sizes', () => {
+      expect(load(SEED_FUNCTIONS).general).toEqual(expect.objectContaining({ session_state: 'memory', session_state_ttl: 30 * 24 * 3600, session_state_max_bytes: 1024 ** 2 }));
+      expect(load(`general: { session_state_max_bytes: 64kb }\n${SEED_FUNCTIONS}`).general.session_state_max_bytes).toBe(64 * 1024);
+      expect(issues(`general: { session_state_max_bytes: lots }\n${SEED_FUNCTIONS}`)).toContainEqual(issueAt('general.session_state_max_bytes', 'size in bytes'));
+    });
+
     it("fills a function's config keys it leaves out", () => {
       const config = load(`
 functions:

@@ -96,6 +96,13 @@ export class GeneralConfig {
   @IsDuration()
   session_state_ttl: number = 30 * 24 * 3600;
 
+  /**
+   * Largest saved state of one per-user function (its `saveState()` as JSON, bytes or `512kb`, `1mb`),
+   * with `session_state: redis`; a call leaving a larger one fails and its changes are not kept.
+   */
+  @IsByteSize()
+  session_state_max_bytes: number = 1024 * 1024;
+
   /** Extra plugin modules: paths (relative to the config file) or package names. */
   @IsArray()
   @IsString({ each: true })

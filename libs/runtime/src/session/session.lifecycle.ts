@@ -301,14 +301,29 @@ export class SessionLifecycle implements OnApplicationShutdown {
       texts.push(text);
       if (text !== entry.saved) changed.set(entry.key, text);
     }
-    if (changed.size === 0) return;
+    if (changed.size === 0) {
+      this.backends.state.touch?.(session.lease);
+      return;
+    }
     try {
       await this.backends.state.save(session.lease, changed);
     } catch (error) {
       if (error instanceof LeaseLostError) this.onLeaseLost(session);
+      else this.onCheckpointFailed(session);
       throw error;
     }
     session.saved.forEach((entry, i) => (entry.saved = texts[i]));
+  }
+
+  /**
+   * A change could not be saved (the store is down, the state too large) and its caller gets the
+   * error: the instances holding it go, so the user is served next from what was saved and a retry
+   * does not apply the change twice.
+   */
+  private onCheckpointFailed(session: UserSession): void {
+    if (session.ended) return;
+    this.logger.warn(`A change of user '${session.userId}' could not be saved; the user's instances are rebuilt from their last saved state on the next request`);
+    void this.end(session, { drainTimeoutMs: this.gracePeriodMs });
   }
 
   /** Another process claimed the user: end the session here without giving up a lease it no longer holds. */

@@ -34,6 +34,24 @@ export interface SessionStateStore {
   save(lease: UserLease, changed: Map<string, string>): Promise<void>;
   /** Deletes the user's saved states (`DELETE /monitor/users/{id}?purge=true`). */
   purge(userId: string): Promise<void>;
+  /**
+   * The user was served and nothing of their state changed: keep it from expiring, so its time to
+   * live counts from their last activity. Called after every such call, so it must be cheap (it may
+   * do nothing most times); it never fails the call.
+   */
+  touch?(lease: UserLease): void;
+  /** The user's saved states as an admin sees them (`GET /monitor/users/{id}/state`), without counting as activity. */
+  inspect?(userId: string): Promise<SavedUserState | undefined>;
+}
+
+/** A user's saved states, as `GET /monitor/users/{id}/state` shows them. */
+export interface SavedUserState {
+  /** By provider key. */
+  states: Map<string, JsonValue>;
+  /** The fencing token of the claim that wrote last. */
+  token: number;
+  /** How long the states outlive the user's inactivity from now; undefined when they do not expire. */
+  expiresInMs: number | undefined;
 }
 
 /** The default: nothing is saved. */
