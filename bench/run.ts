@@ -11,6 +11,10 @@ import { csvImportSettings, renderCsvImportReport, runCsvImportBench } from './c
 import { leaseRenewalSettings, renderLeaseRenewalReport, runLeaseRenewalBench } from './lease-renewal.bench';
 import { runSessionStateBench, sessionStateSettings } from './session-state.bench';
 import { renderSessionStateReport, stateCost } from './session-state/report';
+import { clusterGenerateSettings, runClusterGenerateBench } from './cluster-generate.bench';
+import { clusterRatios, renderClusterGenerateReport } from './cluster-generate/report';
+import { clusterFailoverSettings, runClusterFailoverBench } from './cluster-failover.bench';
+import { failoverSummary, renderClusterFailoverReport } from './cluster-failover/report';
 import { BenchEntry, selectBenches } from './harness/bench-selection';
 import { writeSection } from './harness/results-file';
 import { machineInfo } from './harness/machine-info';
@@ -125,6 +129,29 @@ const BENCHES: BenchEntry[] = [
         `\nsession_state: redis / memory: ${cost.throughput.toFixed(2)}x req/s (best rounds ${cost.bestThroughput.toFixed(2)}x); ` +
           `one at a time +${cost.p50AddedMs.toFixed(3)} ms p50, +${cost.p99AddedMs.toFixed(3)} ms p99.`,
       );
+    },
+  },
+  {
+    name: 'cluster-generate',
+    groups: ['cluster'],
+    async run() {
+      const machine = machineInfo();
+      const report = await runClusterGenerateBench(clusterGenerateSettings(REPO_ROOT));
+      writeSection(RESULTS_FILE, 'cluster-generate-bench', renderClusterGenerateReport(report, machine, codeVersion(REPO_ROOT)));
+      const ratios = clusterRatios(report);
+      console.log(`\nreq/s vs one process: ${ratios.map((r) => `${r.key} ${r.throughput.toFixed(2)}x (p50 ${r.p50.toFixed(2)}x, p99 ${r.p99.toFixed(2)}x)`).join(', ')}`);
+    },
+  },
+  {
+    name: 'cluster-failover',
+    groups: ['cluster'],
+    async run() {
+      const machine = machineInfo();
+      const report = await runClusterFailoverBench(clusterFailoverSettings(REPO_ROOT));
+      const line = `Code ${codeVersion(REPO_ROOT)}; Node ${machine.node}, ${machine.cpus} CPUs, ${new Date().toISOString()}, 1-min load at start ${machine.load.toFixed(2)}.`;
+      writeSection(RESULTS_FILE, 'cluster-failover-bench', renderClusterFailoverReport(report, line));
+      const s = failoverSummary(report);
+      console.log(`\nkill -9: last user served again after ${Math.round(s.directLastMs)} ms direct, ${Math.round(s.proxyLastMs)} ms through HAProxy (lease left ${Math.round(s.leaseLeftMs)} ms).`);
     },
   },
 ];

@@ -4,7 +4,10 @@ import { ServerMessage, STOP_MESSAGE } from './child-server';
 /** A bench server listening on loopback in its own process, so it never shares a core's event loop with the load. */
 export interface ForkedServer {
   url: string;
+  pid: number;
   stop(): Promise<void>;
+  /** Sends `signal` (a bench of failures: SIGKILL); resolves once the process has exited. */
+  kill(signal: NodeJS.Signals): Promise<void>;
 }
 
 const START_TIMEOUT_MS = 30_000;
@@ -30,11 +33,20 @@ export async function forkServer(
       reject(new Error(`${modulePath} exited with code ${code} before listening`));
     });
   });
-  return { url: `http://127.0.0.1:${port}`, stop: () => stopChild(child) };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
+    stop: () => stopChild(child),
+    kill: (signal) => {
+      const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill(signal);
+      return exited;
+    },
+  };
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.send(STOP_MESSAGE);
   const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);

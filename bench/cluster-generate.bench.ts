@@ -1,0 +1,169 @@
+import path from 'node:path';
+import { forkServer } from './harness/forked-server';
+import { assertAllSucceeded, LoadResult, runLoad } from './harness/load';
+import { cpuSecondsOf, ownCpuSeconds } from './harness/process-cpu';
+import { assertSameReplies, replyTranscript } from './generate/conformance';
+import { loadMix, USERS } from './generate/request-mix';
+import { ReplicaSet } from './cluster/replica-set';
+
+/** The ways of serving the seed example this bench compares, under the same load in the same run. */
+export interface ClusterVariant {
+  key: 'single' | 'proxy-1' | 'proxy-3';
+  label: string;
+  /** Cluster replicas behind haproxy; 0: one plain process, no proxy. */
+  replicas: number;
+}
+
+export const CLUSTER_VARIANTS: ClusterVariant[] = [
+  { key: 'single', label: 'one process (npm start)', replicas: 0 },
+  { key: 'proxy-1', label: '1 replica behind HAProxy', replicas: 1 },
+  { key: 'proxy-3', label: '3 replicas behind HAProxy', replicas: 3 },
+];
+
+export interface ClusterGenerateSettings {
+  rounds: number;
+  warmupSeconds: number;
+  seconds: number;
+  connections: number;
+  redisUrl: string;
+  cwd: string;
+}
+
+/** BENCH_WARMUP_SECONDS, BENCH_SECONDS and BENCH_CONNECTIONS as the generate bench reads them; BENCH_CLUSTER_ROUNDS (3). */
+export function clusterGenerateSettings(cwd: string, env: NodeJS.ProcessEnv = process.env): ClusterGenerateSettings {
+  return {
+    rounds: Number(env.BENCH_CLUSTER_ROUNDS ?? 3),
+    warmupSeconds: Number(env.BENCH_WARMUP_SECONDS ?? 2),
+    seconds: Number(env.BENCH_SECONDS ?? 5),
+    connections: Number(env.BENCH_CONNECTIONS ?? 50),
+    redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
+    cwd,
+  };
+}
+
+/** Where the CPU went during one measured run, in CPU seconds (the machine had cpus × seconds). */
+export interface CpuShare {
+  servers: number;
+  proxy: number;
+  load: number;
+}
+
+export interface ClusterRun extends LoadResult {
+  cpu: CpuShare;
+  /** Users each replica held after the run (3 replicas: the hash's spread). */
+  usersPerReplica: Record<string, number>;
+}
+
+export interface ClusterVariantMeasurements {
+  variant: ClusterVariant;
+  rounds: ClusterRun[];
+  median: { requestsPerSec: number; p50Ms: number; p99Ms: number };
+}
+
+export interface ClusterGenerateReport {
+  settings: ClusterGenerateSettings;
+  users: number;
+  variants: ClusterVariantMeasurements[];
+}
+
+/** A running variant: where the load goes, the processes whose CPU counts, how it ends. */
+interface Running {
+  url: string;
+  serverPids: number[];
+  proxyPid?: number;
+  usersPerReplica(): Promise<Record<string, number>>;
+  stop(): Promise<void>;
+}
+
+async function startVariant(variant: ClusterVariant, settings: ClusterGenerateSettings): Promise<Running> {
+  if (variant.replicas === 0) {
+    const server = await forkServer(path.join(__dirname, 'servers', 'userscope.server.js'), { cwd: settings.cwd });
+    return { url: server.url, serverPids: [server.pid], usersPerReplica: async () => ({}), stop: () => server.stop() };
+  }
+  const set = await ReplicaSet.start({ replicas: variant.replicas, redisUrl: settings.redisUrl, leaseTtl: '15s', cwd: settings.cwd });
+  return {
+    url: set.proxy.url,
+    serverPids: set.replicas.map((replica) => replica.pid),
+    proxyPid: set.proxy.pid,
+    async usersPerReplica() {
+      // The monitor of the whole cluster, through the proxy (loopback: no admin token needed).
+      const reply = (await (await fetch(`${set.proxy.url}/monitor/users`)).json()) as { users: { replica: string }[] };
+      const counts: Record<string, number> = {};
+      for (const user of reply.users) counts[user.replica] = (counts[user.replica] ?? 0) + 1;
+      return counts;
+    },
+    stop: () => set.stop(),
+  };
+}
+
+/**
+ * POST /generate on the seed example served by one plain process, by one cluster replica behind
+ * HAProxy, and by three: the same load (the generate bench's mix, 1,000 users) on each, in the
+ * same run. Per round and variant: fresh processes, the reply check through the proxy (byte for
+ * byte like the single process), a warm-up that opens every user (each on the replica its hash
+ * picks), then the measured run, with the CPU each group of processes used meanwhile.
+ */
+export async function runClusterGenerateBench(settings: ClusterGenerateSettings): Promise<ClusterGenerateReport> {
+  const runs = new Map<ClusterVariant['key'], ClusterRun[]>(CLUSTER_VARIANTS.map((variant) => [variant.key, []]));
+  let reference: string[] | undefined;
+  for (let round = 0; round < settings.rounds; round++) {
+    for (const variant of rotate(CLUSTER_VARIANTS, round)) {
+      const running = await startVariant(variant, settings);
+      try {
+        const transcript = await replyTranscript(running.url);
+        if (variant.key === 'single') reference ??= transcript;
+        if (reference) assertSameReplies(reference, transcript, variant.label);
+        const load = { url: running.url, connections: settings.connections };
+        assertAllSucceeded(await runLoad({ ...load, seconds: settings.warmupSeconds, next: loadMix() }), `${variant.label} warm-up`);
+        const cpu = () => ({
+          servers: running.serverPids.reduce((sum, pid) => sum + (cpuSecondsOf(pid) ?? 0), 0),
+          proxy: running.proxyPid ? (cpuSecondsOf(running.proxyPid) ?? 0) : 0,
+          load: ownCpuSeconds(),
+        });
+        const before = cpu();
+        const result = await runLoad({ ...load, seconds: settings.seconds, next: loadMix() });
+        const after = cpu();
+        assertAllSucceeded(result, variant.label);
+        const run: ClusterRun = {
+          ...result,
+          cpu: { servers: after.servers - before.servers, proxy: after.proxy - before.proxy, load: after.load - before.load },
+          usersPerReplica: await running.usersPerReplica(),
+        };
+        runs.get(variant.key)!.push(run);
+        console.log(
+          `round ${round + 1}/${settings.rounds}  ${variant.label.padEnd(28)} ${Math.round(result.requestsPerSec)} req/s  ` +
+            `p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  CPU s: servers ${run.cpu.servers.toFixed(1)}, proxy ${run.cpu.proxy.toFixed(1)}, load ${run.cpu.load.toFixed(1)}`,
+        );
+      } finally {
+        await running.stop();
+      }
+    }
+  }
+  return {
+    settings,
+    users: USERS,
+    variants: CLUSTER_VARIANTS.map((variant) => {
+      const rounds = runs.get(variant.key)!;
+      return {
+        variant,
+        rounds,
+        median: {
+          requestsPerSec: medianOf(rounds.map((r) => r.requestsPerSec)),
+          p50Ms: medianOf(rounds.map((r) => r.p50Ms)),
+          p99Ms: medianOf(rounds.map((r) => r.p99Ms)),
+        },
+      };
+    }),
+  };
+}
+
+function rotate<T>(items: T[], by: number): T[] {
+  const k = by % items.length;
+  return [...items.slice(k), ...items.slice(0, k)];
+}
+
+export function medianOf(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
