@@ -71,9 +71,10 @@ export class OwnerForwarding implements OnModuleInit {
     if (!fastify?.addHook) return; // an application context (the CLI's run, batch): no HTTP
     fastify.addHook('onRequest', (request, reply) => this.route(request, reply));
     // Before the reply leaves, so the asker finds the lease free when its caller's next request comes.
-    fastify.addHook('onSend', async (request, reply) => {
+    fastify.addHook('onSend', (request, reply, _payload, done) => {
       const ask = this.handoverAsks.get(request);
-      if (ask) await this.handOver(ask, reply);
+      if (!ask) return done(); // every other reply: no promise made
+      this.handOver(ask, reply).then(() => done(), done);
     });
   }
 
@@ -112,7 +113,7 @@ export class OwnerForwarding implements OnModuleInit {
    * a lease found taken ends the session here, and the request goes where the user is now.
    */
   private stillHeld(userId: string): boolean | Promise<boolean> {
-    if (!this.ownership.isUnconfirmed(userId)) return true; // every request's path: nothing awaited
+    if (!this.ownership.isUnconfirmed(userId)) return true; // every request's path: no Redis call
     return this.renewal.renewNow().then(() => this.registry.get(userId) !== undefined);
   }
 
