@@ -13,7 +13,8 @@ export { RedisUserOwnership, type RedisUserOwnershipOptions } from './ownership/
 export { UserLeasedElsewhereError } from './exceptions/user-leased-elsewhere.exception';
 export { ReplicaDrainingError } from './exceptions/replica-draining.exception';
 export { ClusterRedisUnavailableError } from './exceptions/cluster-redis-unavailable.exception';
-export { FORWARDED_BY_HEADER } from './forwarding/forwarding.constants';
+export { FORWARDED_BY_HEADER, HANDED_OVER_HEADER, HANDOVER_HEADER } from './forwarding/forwarding.constants';
+export { OwnerUnresponsiveError } from './exceptions/owner-unresponsive.exception';
 export { RedisSessionStateStore, type RedisSessionStateOptions } from './state/redis-session-state.store';
 export { SESSION_STATE_STORE, type SessionStateSettings } from './state/session-state.providers';
 export { SessionStateTooLargeError } from './exceptions/session-state-too-large.exception';
