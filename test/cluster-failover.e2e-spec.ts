@@ -1,5 +1,5 @@
 import { request as httpRequest } from 'node:http';
-import { adminGet, ClusterHarness, eventually, generate } from './support/cluster-harness';
+import { adminGet, ClusterHarness, eventually, generate, Replica } from './support/cluster-harness';
 import { requireRedis } from './support/redis';
 import { SeedCommand, SeedUserModel } from './support/seed-user.model';
 
@@ -133,7 +133,7 @@ describe('cluster failover: the leases of a dead or paused replica, and the stat
     );
   });
 
-  it('SIGSTOP of the owner past lease_ttl, then SIGCONT: its stale writes are refused and the newer state stays', async () => {
+  it('SIGSTOP of the owner past lease_ttl, then SIGCONT: its stale calls are refused, never written, and the newer state stays', async () => {
     const [r1, r3] = ['r1', 'r3'].map((id) => cluster.replica(id));
     const user = 'paused';
     const history: SeedCommand[] = [];
@@ -145,30 +145,22 @@ describe('cluster failover: the leases of a dead or paused replica, and the stat
     await say(r3.url, add('before the pause'), 'r3');
     const staleToken = Number((await cluster.redis.get(`${cluster.keyPrefix}owner:${user}`))!.split(' ')[0]);
 
-    // In flight when r3 stops: it has read the headers (the user is its own, so it keeps the request) and waits for the body's end.
+    // In flight when r3 stops; meanwhile another request reaches it, and r1 takes the user over.
     const inFlight = await openRequest(r3.url, user, add('written by the stale owner'), 2);
-    expect((await fetch(`${r3.url}/health`)).status).toBe(200); // r3 read the request's headers before answering this
-    r3.process.signal('SIGSTOP');
+    let arrived!: Promise<RawReply>;
     const stoppedAt = Date.now();
-    let arrived: Promise<RawReply>;
-    try {
-      // Accepted by r3's socket while it is stopped: it runs once r3 wakes.
+    await pausePastLease(cluster, r3, user, inFlight, async () => {
       arrived = (await openRequest(r3.url, user, list)).reply;
-      // Its lease runs out; r1 then claims the user, restores the saved state and writes a newer one.
-      await eventually("r3's lease expired", LEASE_TTL_MS + 1_000, async () => ((await cluster.redis.exists(`${cluster.keyPrefix}owner:${user}`)) === 0 ? true : undefined));
       await say(r1.url, add('written by the new owner'), 'r1');
-      // The rest of the body: r3 finds the request complete as it wakes, and runs it on the instances it still has.
-      await inFlight.finish();
-    } finally {
-      r3.process.signal('SIGCONT');
-    }
+    });
     const newer = await adminGet(r1.url, `/monitor/users/${user}/state`);
     expect(newer.json.token).toBeGreaterThan(staleToken);
 
-    // Woken, r3 never answers from its stale instances: its write is refused, or it has dropped the user and forwards to r1.
+    // Woken, r3 never answers from its stale instances: it refuses, or it has dropped the user and forwards to r1.
     const [staleAdd, staleList] = await Promise.all([inFlight.reply, arrived]);
     console.log(`woken after ${Date.now() - stoppedAt} ms, the stale owner answered: the add in flight ${summary(staleAdd)}, the list that arrived meanwhile ${summary(staleList)}`);
-    // The add had passed r3's routing before the pause: r3 answers it, refused (its write fenced, or its claim lost first).
+    // The add had passed r3's routing before the pause, so r3 answers it: refused, as its lease was found taken before
+    // the call ran (or, had it run, as its write was fenced).
     const refused = { status: 503, code: expect.stringMatching(/^(lease_lost|user_owned_elsewhere)$/), replica: 'r3' };
     expect({ status: staleAdd.status, code: staleAdd.json?.code, replica: staleAdd.replica }).toEqual(refused);
     // The list, routed once r3 woke: refused the same way, or forwarded to r1 if r3 had dropped the user by then.
@@ -198,6 +190,58 @@ describe('cluster failover: the leases of a dead or paused replica, and the stat
   });
 });
 
+describe('cluster failover: a paused owner and a call that changes nothing', () => {
+  if (!requireRedis('cluster failover (reads)', 'REDIS_URL')) return;
+  let cluster: ClusterHarness;
+
+  beforeAll(async () => {
+    cluster = await ClusterHarness.start({ replicas: 2, config: 'test/fixtures/cluster-notepad-durable.yml', leaseTtl: `${LEASE_TTL_MS}ms` });
+  }, 40_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('woken past lease_ttl, the stale owner does not answer even a call that changes nothing from its old instances', async () => {
+    const [r1, r2] = ['r1', 'r2'].map((id) => cluster.replica(id));
+    const user = 'reader';
+    const note = async (url: string, body: object) => {
+      const reply = await fetch(`${url}/generate`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: `nat-session=${user}` }, body: JSON.stringify(body) });
+      return { status: reply.status, json: await reply.json(), replica: reply.headers.get('x-userscope-replica') };
+    };
+    expect(await note(r2.url, { action: 'add', content: 'before the pause' })).toMatchObject({ status: 200, replica: 'r2' });
+
+    // A list saves nothing, so no fenced write would stop it: r2 must find out it lost the user before the call runs.
+    const inFlight = await openRequest(r2.url, user, { action: 'list' }, 2);
+    await pausePastLease(cluster, r2, user, inFlight, async () => {
+      expect(await note(r1.url, { action: 'add', content: 'written by the new owner' })).toMatchObject({ status: 200, replica: 'r1' });
+    });
+    const stale = await inFlight.reply;
+    expect({ status: stale.status, code: stale.json?.code, replica: stale.replica }).toEqual({ status: 503, code: expect.stringMatching(/^(lease_lost|user_owned_elsewhere)$/), replica: 'r2' });
+    await r2.process.waitForOutput(/Lost the claim on user 'reader' to another replica/, LEASE_TTL_MS);
+    expect((await adminGet(r2.url, '/monitor/users?scope=local')).json.users).toEqual([]);
+    expect(await note(r2.url, { action: 'list' })).toEqual({ status: 200, json: { success: true, message: 'Found 2 notes', notes: ['before the pause', 'written by the new owner'], count: 2 }, replica: 'r1' });
+  });
+});
+
+/**
+ * Pauses `owner` (SIGSTOP) with `inFlight` read up to its body's last bytes (`owner` has taken it in:
+ * the user is its own), waits until its lease on `user` expires, runs `meanwhile` (another replica
+ * takes the user over), writes the rest of the body, which the stopped process finds complete as it
+ * wakes, and wakes it (SIGCONT).
+ */
+async function pausePastLease(cluster: ClusterHarness, owner: Replica, user: string, inFlight: OpenRequest, meanwhile: () => Promise<void>): Promise<void> {
+  // It answered this after reading the request's headers, sent before.
+  expect((await fetch(`${owner.url}/health`)).status).toBe(200);
+  owner.process.signal('SIGSTOP');
+  try {
+    await eventually(`${owner.id}'s lease on ${user} expired`, LEASE_TTL_MS + 1_000, async () => ((await cluster.redis.exists(`${cluster.keyPrefix}owner:${user}`)) === 0 ? true : undefined));
+    await meanwhile();
+    await inFlight.finish();
+  } finally {
+    owner.process.signal('SIGCONT');
+  }
+}
+
 const summary = (reply: RawReply) => `${reply.status} ${reply.json?.code ?? ''} from ${reply.replica}`;
 
 interface RawReply {
@@ -212,7 +256,12 @@ interface RawReply {
  * body's last `holdBack` bytes are written (to a stopped replica too: the kernel accepts the
  * connection and buffers the bytes), with its reply and `finish()`, which writes the rest.
  */
-function openRequest(url: string, user: string, body: SeedCommand, holdBack = 0): Promise<{ reply: Promise<RawReply>; finish: () => Promise<void> }> {
+interface OpenRequest {
+  reply: Promise<RawReply>;
+  finish: () => Promise<void>;
+}
+
+function openRequest(url: string, user: string, body: object, holdBack = 0): Promise<OpenRequest> {
   const payload = Buffer.from(JSON.stringify(body));
   const request = httpRequest(`${url}/generate`, {
     method: 'POST',
