@@ -49,7 +49,7 @@ export const RuntimeMessages = {
   userOwnedElsewhere: (userId: string, replica: string) =>
     `User '${userId}' is served by replica '${replica}', which did not answer for this one; retry shortly.`,
   leaseLost: (userId: string) =>
-    `This replica no longer owns user '${userId}' (its lease expired while it was unreachable); the call's changes were not saved. Retry: the user's current owner will serve it.`,
+    `This replica no longer owns user '${userId}' (its lease expired while it was unreachable); the call did not run, or its changes were not saved. Retry: the user's current owner will serve it.`,
   sectionNotChecked: (key: string) =>
     `The config section '${key}' was not checked: pass its ConfigSection to resolveConfig() with the others.`,
 } as const;

@@ -5,6 +5,7 @@ import { ReplicaIdentity } from '../replica/replica.identity';
 import { UserLeasedElsewhereError } from '../exceptions/user-leased-elsewhere.exception';
 import { ReplicaDrainingError } from '../exceptions/replica-draining.exception';
 import { ClusterRedisUnavailableError } from '../exceptions/cluster-redis-unavailable.exception';
+import { LeaseLostError } from '@userscope/runtime';
 import { RedisUserOwnership } from './redis-user.ownership';
 
 describe('RedisUserOwnership: the lease scripts on a real Redis', () => {
@@ -124,6 +125,48 @@ describe('RedisUserOwnership: the lease scripts on a real Redis', () => {
       Date.now = realNow;
     }
     expect(lost).toEqual(['ivy']);
+    expect(a.heldCount).toBe(0);
+  });
+
+  it('verifies a lease confirmed within lease_ttl without asking Redis; past it, renews it first, or loses it and refuses', async () => {
+    const a = ownership('a');
+    const held = await a.claim('lea', onLost('lea'));
+    const taken = await a.claim('max', onLost('max'));
+    expect(a.verify(held)).toBeUndefined();
+    await redis.pexpire(`${prefix}owner:lea`, 500);
+    await redis.set(`${prefix}owner:max`, '999999 b http://b.test:8000', 'PX', ttlMs); // a paused past its lease, b claimed
+    const realNow = Date.now;
+    Date.now = () => realNow() + ttlMs; // a wakes lease_ttl later
+    try {
+      await a.verify(held); // still a's: renewed, then the call runs
+      expect(await redis.pttl(`${prefix}owner:lea`)).toBeGreaterThan(ttlMs - 1_000);
+      expect(a.verify(held)).toBeUndefined();
+      await expect(a.verify(taken)).rejects.toBeInstanceOf(LeaseLostError);
+    } finally {
+      Date.now = realNow;
+    }
+    expect(lost).toEqual(['max']);
+    expect(a.holds('max')).toBe(false);
+    expect(await redis.get(`${prefix}owner:max`)).toBe('999999 b http://b.test:8000');
+    // A lease no longer held (lost, released) is refused at once.
+    await expect(a.verify(taken)).rejects.toBeInstanceOf(LeaseLostError);
+  });
+
+  it('loses a lease past lease_ttl that it cannot verify while Redis does not answer, and answers 503 naming Redis', async () => {
+    const connection = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    await connection.connect();
+    const a = ownership('a', undefined, connection);
+    const lease = await a.claim('ned', onLost('ned'));
+    connection.disconnect();
+    expect(a.verify(lease)).toBeUndefined(); // confirmed lately: no Redis call needed
+    const realNow = Date.now;
+    Date.now = () => realNow() + ttlMs;
+    try {
+      await expect(a.verify(lease)).rejects.toBeInstanceOf(ClusterRedisUnavailableError);
+    } finally {
+      Date.now = realNow;
+    }
+    expect(lost).toEqual(['ned']);
     expect(a.heldCount).toBe(0);
   });
 

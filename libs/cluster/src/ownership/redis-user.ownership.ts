@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { UserLease, UserOwnership } from '@userscope/runtime';
+import { LeaseLostError, UserLease, UserOwnership } from '@userscope/runtime';
 import { ClusterMessages } from '../cluster.messages';
 import { ClusterRedisUnavailableError } from '../exceptions/cluster-redis-unavailable.exception';
 import { ReplicaDrainingError } from '../exceptions/replica-draining.exception';
@@ -110,6 +110,34 @@ export class RedisUserOwnership implements UserOwnership {
     if (!held || held.token !== lease.token) return; // lost already, or a newer claim of this process
     this.held.delete(lease.userId);
     await this.releaseBatch([held]);
+  }
+
+  /**
+   * Undefined while `lease` was confirmed within lease_ttl: nobody else can have claimed it since.
+   * Past that (this process was paused, or Redis did not answer its renewals), it is renewed now
+   * before a call may run: refused or unanswered, it is lost (the session ends) and the call fails.
+   */
+  verify(lease: UserLease): Promise<void> | undefined {
+    const held = this.held.get(lease.userId);
+    if (!held || held.token !== lease.token) return Promise.reject(new LeaseLostError(lease.userId));
+    if (Date.now() - held.confirmedAt < this.options.leaseTtlMs) return undefined;
+    return this.reconfirm(held);
+  }
+
+  private async reconfirm(lease: HeldLease): Promise<void> {
+    const sentAt = Date.now();
+    let lost: number[];
+    try {
+      lost = (await RENEW_LEASES.run(this.redis, [lease.key], [this.options.leaseTtlMs, lease.value])) as number[];
+    } catch (error) {
+      this.lose(lease);
+      throw new ClusterRedisUnavailableError(error);
+    }
+    if (lost.length > 0) {
+      this.lose(lease);
+      throw new LeaseLostError(lease.userId);
+    }
+    lease.confirmedAt = sentAt;
   }
 
   /** Who holds `userId`'s lease now (any replica, this one included); undefined when nobody does. */

@@ -94,7 +94,19 @@ export class SessionLifecycle implements OnApplicationShutdown {
         throw error;
       }
     }
-    if (session.built) return session;
+    if (session.built) {
+      // Only a claim not confirmed lately (the process was paused, say) is checked, before the call runs.
+      const check = session.lease && this.backends.ownership.verify?.(session.lease);
+      if (check) {
+        try {
+          await check;
+        } catch (error) {
+          this.release(session, 0, true);
+          throw error;
+        }
+      }
+      return session;
+    }
     session.ready ??= this.build(session);
     try {
       await session.ready;

@@ -21,6 +21,14 @@ export interface UserOwnership {
   claim(userId: string, onLost: () => void): Promise<UserLease>;
   /** Gives the user up, after their instances were disposed. Never throws. */
   release(lease: UserLease): Promise<void>;
+  /**
+   * Before a call runs on the user's built instances: undefined while the claim is known to hold
+   * (every call's path, nothing awaited); otherwise, as after a pause past the lease, a check with
+   * the store that rejects with `LeaseLostError` (after `onLost`) when the claim is gone, so a stale
+   * process never answers from old instances, not even a call that changes nothing. Optional: a
+   * claim that never lapses needs none.
+   */
+  verify?(lease: UserLease): Promise<void> | undefined;
 }
 
 /** One process owns all its users: every claim is granted, nothing is shared. */
