@@ -1,6 +1,6 @@
 export { CLUSTER_CONFIG, ClusterModule } from './cluster.module';
 export { CLUSTER_ENV, ClusterConfig } from './config/cluster.config';
-export { clusterConfigOf, clusterConfigSection } from './config/cluster-config.section';
+export { clusterConfigOf, clusterConfigSection, clusterSecretIssue } from './config/cluster-config.section';
 export { CLUSTER_REDIS, redactRedisUrl } from './redis/cluster-redis.connection';
 export { advertisedAddress, defaultReplicaId, ReplicaIdentity } from './replica/replica.identity';
 export { ReplicaDirectory } from './directory/replica.directory';
@@ -14,3 +14,9 @@ export { UserLeasedElsewhereError } from './exceptions/user-leased-elsewhere.exc
 export { ReplicaDrainingError } from './exceptions/replica-draining.exception';
 export { ClusterRedisUnavailableError } from './exceptions/cluster-redis-unavailable.exception';
 export { FORWARDED_BY_HEADER } from './forwarding/forwarding.constants';
+export { InternalCallSignature } from './invocation/internal-call.signature';
+export { INVOCATION_CONTENT_TYPE, invocationPath, NONCE_HEADER, SIGNATURE_HEADER, SIGNATURE_WINDOW_MS, TIMESTAMP_HEADER } from './invocation/invocation.constants';
+export { OwnerUnreachableError } from './exceptions/owner-unreachable.exception';
+export { InternalCallUnsignedError } from './exceptions/internal-call-unsigned.exception';
+export { InternalCallRefusedError } from './exceptions/internal-call-refused.exception';
+export { ClusterSecretUnsetError } from './exceptions/cluster-secret-unset.exception';
