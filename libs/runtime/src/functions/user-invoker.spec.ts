@@ -2,7 +2,7 @@ import { UserOwnedElsewhereError } from '../exceptions/user-ownership.exception'
 import type { SessionLifecycle } from '../session/session.lifecycle';
 import type { UserSession } from '../session/user-session';
 import type { FunctionCatalog } from './function.catalog';
-import { RemoteUserFunctions, UserInvoker } from './user-invoker';
+import { RemoteUserFunctions, UserCalls, UserInvoker } from './user-invoker';
 
 /** Sessions of one process: a user in `elsewhere` is owned by replica 'r2', so claiming them is refused. */
 function fakes(elsewhere: Set<string>) {
@@ -44,18 +44,16 @@ describe('UserInvoker: runs work as a user wherever the user lives', () => {
     expect([local, remote.calls]).toEqual([['tally of ann'], []]);
   });
 
-  it("sends each call of a user another replica owns to that owner, and takes the user over once its claim succeeds here", async () => {
+  it('sends each call of a user another replica owns to that owner; a later runAs claims again, and takes the user over', async () => {
     const elsewhere = new Set(['bob']);
     const { sessions, catalog, remote, local } = fakes(elsewhere);
     const invoker = new UserInvoker(sessions, catalog);
     invoker.use(remote);
-    const outputs = await invoker.runAs('bob', async (calls) => {
-      const first = await calls.invoke('tally', { n: 1 }, signal);
-      elsewhere.delete('bob'); // the owner's lease ran out
-      return [first, await calls.invoke('tally', { n: 2 }, signal)];
-    });
-    expect(outputs).toEqual([{ there: 'r2', input: { n: 1 } }, { here: 'bob', input: { n: 2 } }]);
-    expect(remote.calls).toEqual([['r2', 'bob', 'tally', { n: 1 }]]);
+    const twice = (calls: UserCalls) => Promise.all([calls.invoke('tally', { n: 1 }, signal), calls.invoke('tally', { n: 2 }, signal)]);
+    expect(await invoker.runAs('bob', twice)).toEqual([{ there: 'r2', input: { n: 1 } }, { there: 'r2', input: { n: 2 } }]);
+    expect(remote.calls).toEqual([['r2', 'bob', 'tally', { n: 1 }], ['r2', 'bob', 'tally', { n: 2 }]]);
+    elsewhere.delete('bob'); // the owner's lease ran out
+    expect(await invoker.runAs('bob', (calls) => calls.invoke('tally', { n: 3 }, signal))).toEqual({ here: 'bob', input: { n: 3 } });
     expect(local).toEqual(['tally of bob']);
   });
 

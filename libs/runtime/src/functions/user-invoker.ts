@@ -43,11 +43,13 @@ export class UserInvoker {
 
   /**
    * Runs `work` as `userId`: in the user's session here when this process can claim them; when the
-   * claim names another owner, `work` runs with calls that go wherever the user lives, each claimed
-   * anew (so a user whose owner died is taken over here once its lease has expired).
+   * claim names another owner, `work` runs here without a session, each of its calls sent to that
+   * owner. A later `runAs` (a retry) claims again: a user whose owner died is taken over here once
+   * its lease has run out.
    */
   async runAs<T>(userId: string, work: (calls: UserCalls) => Promise<T>): Promise<T> {
     let started = false;
+    let refusal: UserOwnedElsewhereError;
     try {
       return await this.sessions.runAs(userId, (session) => {
         started = true;
@@ -56,23 +58,15 @@ export class UserInvoker {
     } catch (error) {
       // Only a refused claim means "elsewhere"; the same error thrown by the work itself is the work's.
       if (started || !this.remote || !(error instanceof UserOwnedElsewhereError)) throw error;
+      refusal = error;
     }
-    return work({ invoke: (name, input, signal) => this.invokeWherever(userId, name, input, signal) });
-  }
-
-  /** One call as `userId`: here if this process can claim the user now, else at the owner the refusal names. */
-  private async invokeWherever(userId: string, name: string, input: unknown, signal: AbortSignal): Promise<unknown> {
-    signal.throwIfAborted();
-    if (!this.catalog.get(name)) throw new Error(RuntimeMessages.unknownFunction(name, this.catalog.names()));
-    let started = false;
-    try {
-      return await this.sessions.runAs(userId, (session) => {
-        started = true;
-        return this.catalog.forSession(session, name).invoke(input as never, signal);
-      });
-    } catch (error) {
-      if (started || !(error instanceof UserOwnedElsewhereError)) throw error;
-      return this.remote!.invoke(error, userId, name, input, signal);
-    }
+    const remote = this.remote;
+    return work({
+      invoke: async (name, input, signal) => {
+        signal.throwIfAborted();
+        if (!this.catalog.get(name)) throw new Error(RuntimeMessages.unknownFunction(name, this.catalog.names()));
+        return remote.invoke(refusal, userId, name, input, signal);
+      },
+    });
   }
 }
