@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { InternalCallSignature, INVOCATION_CONTENT_TYPE, invocationPath, TIMESTAMP_HEADER } from '@userscope/cluster';
 import { BatchApi, until } from './support/batch-api';
 import { ClusterHarness, generate } from './support/cluster-harness';
+import { HaproxyProcess, requireHaproxy } from './support/haproxy';
 import { deleteKeys, requireRedis } from './support/redis';
 
 const CONFIG = 'test/fixtures/cluster-batch.yml';
@@ -122,6 +123,24 @@ describe('cluster mode: a batch run calls each user’s functions on the user’
 
     const document: any = await fetch(`${url('r1')}/openapi.json`).then((response) => response.json());
     expect(Object.keys(document.paths).filter((p) => p.startsWith('/internal'))).toEqual([]);
+  });
+
+  describe('behind deploy/haproxy.cfg', () => {
+    if (!requireHaproxy('cluster batch, behind the proxy')) return;
+
+    it("does not pass a client's call of the internal route on to a replica", async () => {
+      const proxy = await HaproxyProcess.start(cluster.replicas.map((replica) => replica.hostPort));
+      try {
+        const path = invocationPath('sig', 'tally');
+        const body = JSON.stringify({ input: {} });
+        const signed = new InternalCallSignature(SECRET).sign('POST', path, body);
+        const response = await fetch(`${proxy.url}${path}`, { method: 'POST', headers: { 'content-type': INVOCATION_CONTENT_TYPE, ...signed }, body });
+        expect([response.status, await response.json()]).toEqual([404, { code: 'not_found', message: 'No such route.' }]);
+        expect((await generate(proxy.url, 'sig', {})).status).toBe(200); // the rest goes through
+      } finally {
+        await proxy.stop();
+      }
+    });
   });
 
   it("aborts the owner's call when the run is cancelled: the request is dropped, the owner aborts the function", async () => {
