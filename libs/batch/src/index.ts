@@ -3,7 +3,7 @@ export { BATCH_CONFIG, BATCH_LLM, BATCH_STORE } from './batch.constants';
 export { BatchModule } from './batch.module';
 export { BatchSettings } from './config/batch-settings.config';
 export { BatchNodeDefinition, BatchWorkflowDefinition, NODE_ID, WORKFLOW_ID } from './config/batch-workflow.definition';
-export { type BatchConfig, parseWorkflow, readBatchConfig } from './config/batch-config.reader';
+export { type BatchConfig, functionNodesOf, parseWorkflow, readBatchConfig } from './config/batch-config.reader';
 export { BATCH_CONFIG_SECTIONS, BATCH_SETTINGS_SECTION, BATCH_WORKFLOWS_SECTION } from './config/batch-config.sections';
 export {
   type MissingFieldPolicy,

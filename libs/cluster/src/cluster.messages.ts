@@ -41,6 +41,25 @@ export const ClusterMessages = {
   handedOver: (userId: string, toReplica: string) => `User '${userId}' handed over to replica '${toReplica}', where their requests arrive`,
   drainWaiting: (users: number) => `Draining: waiting for the requests in flight of ${users} user(s)`,
   drained: (leases: number) => `Drained: the sessions ended and ${leases} lease(s) were released`,
+  secretRequired: (callers: string[]) =>
+    `is required in cluster mode when batch workflows call functions (${callers.slice(0, 3).join(', ')}${callers.length > 3 ? `, and ${callers.length - 3} more` : ''}): ` +
+    "a run's call for a user another replica owns is sent to that replica, signed with this secret. " +
+    'Set USERSCOPE_CLUSTER_SECRET (the same on every replica, at least 32 characters: openssl rand -hex 32), or general.cluster.secret: ${MY_SECRET}',
+  callUnsigned: () => 'This route takes only calls between the replicas of a cluster, signed with their shared secret; this one carries no signature.',
+  callRefused: (reason: string) => `This call between replicas is refused: ${reason}.`,
+  signatureMismatch: () => 'its signature does not match (the replicas must share one general.cluster.secret)',
+  signatureExpired: (skewMs: number, windowMs: number) => `its timestamp is ${Math.round(skewMs / 1000)} s off this replica's clock (at most ${windowMs / 1000} s are accepted)`,
+  signatureReplayed: () => 'it was received already (a replayed call)',
+  secretUnsetHere: (replica: string) =>
+    `replica '${replica}' has no general.cluster.secret, so it accepts no calls from other replicas; set USERSCOPE_CLUSTER_SECRET on every replica`,
+  secretUnsetCaller: (replica: string, userId: string, owner: string) =>
+    `Replica '${replica}' cannot call user '${userId}'s functions on their owner, replica '${owner}': general.cluster.secret is not set. Set USERSCOPE_CLUSTER_SECRET on every replica.`,
+  ownerUnreachable: (userId: string, owner: string, url: string, detail: string, remainingMs: number) =>
+    `Replica '${owner}' (${url}), which owns user '${userId}', did not answer (${detail}); ` +
+    (remainingMs > 0 ? `its lease runs out in ${Math.ceil(remainingMs / 1000)} s, then another replica takes the user` : 'its lease has run out: the user is taken over at the next try'),
+  callerLeft: () => 'the replica that sent the call closed its connection (the run was cancelled, or its deadline passed)',
+  notACall: () => `its body is not a call between replicas (JSON sent as application/vnd.userscope.call+json)`,
+  ownerGarbled: (owner: string, status: number) => `Replica '${owner}' answered a call of a user's function with status ${status} and a body that is not its reply`,
 } as const;
 
 function seconds(ms: number): string {

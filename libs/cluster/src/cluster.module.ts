@@ -2,7 +2,8 @@ import { DynamicModule, Inject, Module, OnApplicationShutdown, OnModuleInit, Opt
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import Redis from 'ioredis';
-import { SessionBackends, SessionLifecycle, SessionRegistry } from '@userscope/runtime';
+import { SessionBackends, SessionLifecycle, SessionRegistry, UserInvoker } from '@userscope/runtime';
+import { TokenAccounting } from '@userscope/llm';
 import { useUserscopeErrors } from '@userscope/http';
 import { CLUSTER_REDIS, connectClusterRedis } from './redis/cluster-redis.connection';
 import { ClusterConfig } from './config/cluster.config';
@@ -20,13 +21,17 @@ import { OwnerProxy } from './forwarding/owner.proxy';
 import { OwnerForwarding } from './forwarding/owner-forwarding.hook';
 import { ClusterDrain } from './drain/cluster-drain';
 import { UserHandover } from './rebalance/user.handover';
+import { InternalCallSignature } from './invocation/internal-call.signature';
+import { INVOCATION_CONTENT_TYPE } from './invocation/invocation.constants';
+import { OwnerInvocationClient } from './invocation/owner-invocation.client';
+import { INTERNAL_CALL_SIGNATURE, OwnerInvocationController } from './invocation/owner-invocation.controller';
 
 export { CLUSTER_CONFIG } from './cluster.constants';
 
 /** A Redis command unanswered this long fails, so a request never hangs on an unreachable Redis. */
 const COMMAND_TIMEOUT_MS = 2_000;
 
-useUserscopeErrors(ReplicasMonitorController);
+useUserscopeErrors(ReplicasMonitorController, OwnerInvocationController);
 
 /**
  * Cluster mode: this server is one replica of many on one Redis (`general.cluster`). Loaded by
@@ -43,6 +48,8 @@ export class ClusterModule implements OnModuleInit, OnApplicationShutdown {
     private readonly presence: ReplicaPresence,
     @Inject(OwnerProxy) private readonly proxy: OwnerProxy,
     private readonly drain: ClusterDrain,
+    private readonly invoker: UserInvoker,
+    @Inject(OwnerInvocationClient) private readonly invocations: OwnerInvocationClient,
     @Optional() private readonly adapterHost?: HttpAdapterHost,
   ) {}
 
@@ -51,7 +58,7 @@ export class ClusterModule implements OnModuleInit, OnApplicationShutdown {
     const leaseTtlMs = config.lease_ttl * 1000;
     return {
       module: ClusterModule,
-      controllers: [ReplicasMonitorController],
+      controllers: [ReplicasMonitorController, OwnerInvocationController],
       providers: [
         { provide: CLUSTER_CONFIG, useValue: config },
         { provide: CLUSTER_REDIS, useFactory: () => connectClusterRedis(config.redis_url, COMMAND_TIMEOUT_MS) },
@@ -70,17 +77,32 @@ export class ClusterModule implements OnModuleInit, OnApplicationShutdown {
         },
         OwnerForwarding,
         ClusterDrain,
+        { provide: INTERNAL_CALL_SIGNATURE, useFactory: () => (config.secret ? new InternalCallSignature(config.secret) : null) },
+        {
+          provide: OwnerInvocationClient,
+          useFactory: (replica: ReplicaIdentity, ownership: RedisUserOwnership, signature: InternalCallSignature | null, accounting?: TokenAccounting) =>
+            new OwnerInvocationClient(replica.id, ownership, signature ?? undefined, accounting),
+          inject: [ReplicaIdentity, RedisUserOwnership, INTERNAL_CALL_SIGNATURE, { token: TokenAccounting, optional: true }],
+        },
       ],
       exports: [CLUSTER_CONFIG, CLUSTER_REDIS, ReplicaIdentity, ReplicaDirectory, RedisUserOwnership],
     };
   }
 
-  /** Before any request: sessions claim their users here, leases are renewed from now on, responses name the replica. */
+  /**
+   * Before any request: sessions claim their users here, leases are renewed from now on, calls of
+   * users other replicas own go there, responses name the replica.
+   */
   onModuleInit(): void {
     this.backends.use({ ownership: this.ownership });
+    this.invoker.use(this.invocations);
     this.renewal.start();
     const fastify = this.adapterHost?.httpAdapter?.getInstance?.() as FastifyInstance | undefined;
     if (fastify?.addHook) registerReplicaHeader(fastify, this.replica.id);
+    // The calls' bodies reach their route as text: the signature covers those very bytes.
+    if (fastify?.addContentTypeParser && !fastify.hasContentTypeParser(INVOCATION_CONTENT_TYPE)) {
+      fastify.addContentTypeParser(INVOCATION_CONTENT_TYPE, { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    }
   }
 
   /**
@@ -91,6 +113,7 @@ export class ClusterModule implements OnModuleInit, OnApplicationShutdown {
     await this.drain.finish();
     await this.presence.leave();
     this.proxy.close();
+    this.invocations.close();
     // quit() waits for Redis; a frozen one must not hold the shutdown.
     await Promise.race([this.redis.quit().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, COMMAND_TIMEOUT_MS).unref())]);
     this.redis.disconnect();

@@ -1,6 +1,6 @@
 export { CLUSTER_CONFIG, ClusterModule } from './cluster.module';
 export { CLUSTER_ENV, ClusterConfig } from './config/cluster.config';
-export { clusterConfigOf, clusterConfigSection } from './config/cluster-config.section';
+export { clusterConfigOf, clusterConfigSection, clusterSecretIssue } from './config/cluster-config.section';
 export { CLUSTER_REDIS, redactRedisUrl } from './redis/cluster-redis.connection';
 export { advertisedAddress, defaultReplicaId, ReplicaIdentity } from './replica/replica.identity';
 export { ReplicaDirectory } from './directory/replica.directory';
@@ -19,3 +19,9 @@ export { RedisSessionStateStore, type RedisSessionStateOptions } from './state/r
 export { SESSION_STATE_STORE, type SessionStateSettings } from './state/session-state.providers';
 export { SessionStateTooLargeError } from './exceptions/session-state-too-large.exception';
 export { StateStoreUnavailableError } from './exceptions/state-store-unavailable.exception';
+export { InternalCallSignature } from './invocation/internal-call.signature';
+export { INVOCATION_CONTENT_TYPE, invocationPath, NONCE_HEADER, SIGNATURE_HEADER, SIGNATURE_WINDOW_MS, TIMESTAMP_HEADER } from './invocation/invocation.constants';
+export { OwnerUnreachableError } from './exceptions/owner-unreachable.exception';
+export { InternalCallUnsignedError } from './exceptions/internal-call-unsigned.exception';
+export { InternalCallRefusedError } from './exceptions/internal-call-refused.exception';
+export { ClusterSecretUnsetError } from './exceptions/cluster-secret-unset.exception';

@@ -14,6 +14,7 @@ export const USERSCOPE_ROUTE_PREFIXES = [
   '/api/runs',
   '/docs',
   '/openapi.json',
+  '/internal/users', // calls between the replicas of a cluster
 ] as const;
 
 /** Whether `url` (path and query) is one of Userscope's routes. */

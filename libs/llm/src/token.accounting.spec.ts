@@ -26,4 +26,15 @@ describe('TokenAccounting.measure', () => {
     });
     expect([outer.usage.total_tokens, outer.value.usage.total_tokens]).toEqual([7, 5]);
   });
+
+  it('counts usage credited from another process in the enclosing scopes, not in its totals', async () => {
+    const accounting = new TokenAccounting();
+    const outer = await accounting.measure(async () => {
+      accounting.record('main', usage(2));
+      return accounting.measure(() => accounting.credit(usage(40)));
+    });
+    expect([outer.usage.total_tokens, outer.value.usage.total_tokens]).toEqual([42, 40]);
+    expect(accounting.byLlm().get('main')).toMatchObject({ prompt_tokens: 2, calls: 1 });
+    expect(() => accounting.credit(usage(1))).not.toThrow(); // outside any measure: counted nowhere
+  });
 });

@@ -66,6 +66,15 @@ export class TokenAccounting {
     return { value, usage: scope.usage };
   }
 
+  /**
+   * Counts `usage` of LLM calls another process made for the work running now (a user's function
+   * run on the replica that owns the user) in the `measure()` scopes around it: that process has
+   * counted it in its totals and the user's session already, so neither is touched here.
+   */
+  credit(usage: LlmUsage): void {
+    for (let scope = scopes.getStore(); scope; scope = scope.parent) add(scope.usage, usage);
+  }
+
   recordRetry(llm: string): void {
     this.totalsOf(llm).retries++;
   }

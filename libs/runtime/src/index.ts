@@ -100,6 +100,7 @@ export { RuntimeVersionConflictError } from './exceptions/runtime-version-confli
 /** @internal Nest internals Userscope's packages share (see internals/library-internals.ts). */
 export { appliedContextIdStrategy, providerGraph, type ProviderNode } from './internals/library-internals';
 export { type UserFunctionLookup, UserFunctions } from './functions/user-functions';
+export { type RemoteUserFunctions, type UserCalls, UserInvoker } from './functions/user-invoker';
 export { inspectJson, type JsonInspection, type JsonProblem } from './schema/json-inspector';
 export { type CallDeadline, runWithDeadline } from './functions/call-deadline';
 export { type ProcessFaultCounters, ProcessFaultListener } from './faults/process-fault.listener';

@@ -8,6 +8,7 @@ import { FunctionCatalog } from './functions/function.catalog';
 import { Functions, SharedFunctions } from './functions/functions.accessor';
 import { WorkflowRunner } from './functions/workflow.runner';
 import { UserFunctions } from './functions/user-functions';
+import { UserInvoker } from './functions/user-invoker';
 import { DurableInstanceTracker } from './session/durable-instance.tracker';
 import { SessionLifecycle } from './session/session.lifecycle';
 import { ProcessFaultListener } from './faults/process-fault.listener';
@@ -36,7 +37,7 @@ export class UserscopeRuntimeModule {
     if (duplicates) new Logger('Userscope').warn(duplicates);
     // Libraries that need it switch it on themselves (the LLM library, for token accounting).
     if (options.config.general.track_current_session) trackCurrentSession();
-    const services = [FunctionCatalog, Functions, SharedFunctions, SessionRegistry, SessionLifecycle, IdleSessionEvictor, DurableInstanceTracker, WorkflowRunner, UserFunctions, ProcessFaultListener, ShutdownProgress, SessionBackends];
+    const services = [FunctionCatalog, Functions, SharedFunctions, SessionRegistry, SessionLifecycle, IdleSessionEvictor, DurableInstanceTracker, WorkflowRunner, UserFunctions, UserInvoker, ProcessFaultListener, ShutdownProgress, SessionBackends];
     return {
       module: UserscopeRuntimeModule,
       global: true,

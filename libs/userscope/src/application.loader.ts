@@ -1,8 +1,8 @@
 import { DynamicModule, Type } from '@nestjs/common';
 import { dirname, extname, resolve } from 'node:path';
-import { BATCH_CONFIG_SECTIONS, BatchModule, readBatchConfig } from '@userscope/batch';
+import { BATCH_CONFIG_SECTIONS, BatchModule, functionNodesOf, readBatchConfig } from '@userscope/batch';
 import { HTTP_CONFIG_SECTIONS } from '@userscope/http';
-import { clusterConfigOf, clusterConfigSection, ClusterModule } from '@userscope/cluster';
+import { clusterConfigOf, clusterConfigSection, ClusterModule, clusterSecretIssue } from '@userscope/cluster';
 import {
   ConfigError,
   FunctionTypeRegistry,
@@ -47,9 +47,13 @@ export function loadApplication(source: string | UserscopeConfigSource, env: Nod
   const config = resolveConfig(raw, registry, [...HTTP_CONFIG_SECTIONS, clusterConfigSection(sourceEnv), ...LLM_CONFIG_SECTIONS, ...BATCH_CONFIG_SECTIONS]);
   const batchConfigured = raw.document.batch !== undefined || raw.document.batch_workflows !== undefined;
   const cluster = clusterConfigOf(config);
+  const batch = batchConfigured ? readBatchConfig(config) : undefined;
+  // A run's calls for users other replicas own are signed: refused at startup rather than at the first such call.
+  const unsigned = cluster && batch && clusterSecretIssue(cluster, functionNodesOf(batch));
+  if (unsigned) throw new ConfigError(config.file, [unsigned]);
   const modules = [
     LlmModule.forRoot(config),
-    ...(batchConfigured ? [BatchModule.forRoot(readBatchConfig(config))] : []),
+    ...(batch ? [BatchModule.forRoot(batch)] : []),
     ...(cluster ? [ClusterModule.forRoot(cluster, config.general)] : []),
   ];
   return { config, registry, plugins, modules };

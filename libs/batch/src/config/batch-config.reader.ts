@@ -15,3 +15,11 @@ export interface BatchConfig {
 export function readBatchConfig(config: UserscopeConfig): BatchConfig {
   return { settings: configSection(config, BATCH_SETTINGS_SECTION), workflows: configSection(config, BATCH_WORKFLOWS_SECTION) };
 }
+
+/**
+ * The function nodes of the configured workflows, each as `batch_workflows.<id>.<node>`: the calls a
+ * run makes as its users (in cluster mode, on each user's owner).
+ */
+export function functionNodesOf(batch: BatchConfig): string[] {
+  return batch.workflows.flatMap((workflow) => workflow.nodes.filter((node) => node.type === 'function').map((node) => `batch_workflows.${workflow.id}.${node.id}`));
+}

@@ -1,4 +1,6 @@
 import { LlmRateLimitError, LlmRequestError, LlmServerError } from '@userscope/llm';
+import { HttpStatus } from '@nestjs/common';
+import { UserscopeHttpError } from '@userscope/runtime';
 import { BatchSettings } from '../config/batch-settings.config';
 import { TemplateError } from '../templates/template.renderer';
 import { executionRetryDelay } from './execution-retry.policy';
@@ -17,6 +19,15 @@ describe('executionRetryDelay', () => {
     expect(executionRetryDelay(limited, 1, settings, half)).toBe(2000);
     const soon = new LlmRateLimitError('main', 'slow down', { retryable: true, retryAfterMs: 10, status: 429 });
     expect(executionRetryDelay(soon, 1, settings, half)).toBe(100);
+  });
+
+  it("waits at least a refusal's Retry-After (a user's owner whose lease still runs), counting the attempt", () => {
+    const refusal = (retryAfter?: string) =>
+      new UserscopeHttpError(HttpStatus.SERVICE_UNAVAILABLE, { code: 'owner_unreachable', message: 'no answer' }, retryAfter === undefined ? {} : { 'retry-after': retryAfter });
+    expect(executionRetryDelay(refusal('3'), 1, settings, half)).toBe(3000);
+    expect(executionRetryDelay(refusal('0'), 1, settings, half)).toBe(100);
+    expect(executionRetryDelay(refusal(), 2, settings, half)).toBe(200);
+    expect(executionRetryDelay(refusal('3'), 3, settings, half)).toBeUndefined();
   });
 
   it('leaves alone what the LLM policy retried already, what no retry fixes, and template errors', () => {

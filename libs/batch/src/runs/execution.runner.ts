@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { FunctionCatalog, runWithDeadline, SessionLifecycle, UserSession } from '@userscope/runtime';
+import { runWithDeadline, UserCalls, UserInvoker } from '@userscope/runtime';
 import { BATCH_CONFIG, BATCH_LLM } from '../batch.constants';
 import { BatchMessages } from '../batch.messages';
 import { BatchConfig } from '../config/batch-config.reader';
@@ -25,14 +25,14 @@ export interface ExecutionAttempt {
 
 /**
  * Runs a batch workflow's nodes in order for one user, as that user: inside the user's session, so
- * per-user functions see the user's own state and LLM usage is accounted to the user. Each node's
- * output is stored under `${userId}-${nodeId}` as soon as it exists.
+ * per-user functions see the user's own state and LLM usage is accounted to the user. In cluster
+ * mode, when another replica owns the user, the function nodes run there, as the user (see
+ * `UserInvoker`). Each node's output is stored under `${userId}-${nodeId}` as soon as it exists.
  */
 @Injectable()
 export class ExecutionRunner {
   constructor(
-    private readonly sessions: SessionLifecycle,
-    private readonly catalog: FunctionCatalog,
+    private readonly users: UserInvoker,
     @Inject(BATCH_CONFIG) private readonly config: BatchConfig,
     @Optional() @Inject(BATCH_LLM) private readonly llm?: BatchLlm,
   ) {}
@@ -53,8 +53,8 @@ export class ExecutionRunner {
     abandonOn?: AbortSignal,
   ): Promise<ExecutionOutcome> {
     const timeout = this.config.settings.execution_timeout;
-    return this.sessions.runAs(user.id, (session) =>
-      runWithDeadline((bounded) => this.billed(attempt, () => this.runNodes(writer, workflow, user, session, bounded, attempt.results)), {
+    return this.users.runAs(user.id, (calls) =>
+      runWithDeadline((bounded) => this.billed(attempt, () => this.runNodes(writer, workflow, user, calls, bounded, attempt.results)), {
         parent: signal,
         abandonOn,
         timeoutMs: timeout === undefined ? undefined : timeout * 1000,
@@ -76,7 +76,7 @@ export class ExecutionRunner {
     writer: RunWriter,
     workflow: BatchWorkflowDefinition,
     user: BatchUser,
-    session: UserSession,
+    calls: UserCalls,
     signal: AbortSignal,
     completed: NodeResult[],
   ): Promise<ExecutionOutcome> {
@@ -98,7 +98,7 @@ export class ExecutionRunner {
       resuming = false;
       signal.throwIfAborted();
       const started = performance.now();
-      const output = await this.runNode(node, context, policy, session, signal);
+      const output = await this.runNode(node, context, policy, calls, signal);
       const result: NodeResult = {
         nodeId: node.id,
         type: node.type,
@@ -124,7 +124,7 @@ export class ExecutionRunner {
     node: BatchNodeDefinition,
     context: TemplateContext,
     policy: MissingFieldPolicy,
-    session: UserSession,
+    calls: UserCalls,
     signal: AbortSignal,
   ): Promise<{ content: unknown; tokens: number; model?: string; structured: boolean }> {
     const fill = (template: string) => renderTemplate(template, context, policy, this.config.settings.max_injected_length);
@@ -132,9 +132,8 @@ export class ExecutionRunner {
       case 'template':
         return { content: fill(node.template!), tokens: 0, structured: false };
       case 'function': {
-        const handle = session.functions.get(node.function!) ?? this.catalog.shared(node.function!);
-        if (!handle) throw new Error(`function '${node.function}' is not configured`);
-        const invoke = () => handle.invoke(fillDeep(node.input, fill) as never, signal);
+        const input = fillDeep(node.input, fill);
+        const invoke = () => calls.invoke(node.function!, input, signal);
         const { value: content, tokens } = this.llm ? await this.llm.measure(invoke) : { value: await invoke(), tokens: 0 };
         return { content, tokens, structured: typeof content === 'object' && content !== null, model: undefined };
       }

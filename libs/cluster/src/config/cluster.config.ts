@@ -1,10 +1,11 @@
-import { IsInt, IsOptional, IsString, IsUrl, Matches, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUrl, Matches, Min, MinLength } from 'class-validator';
 import { IsDuration } from '@userscope/runtime';
 
 /**
  * `general.cluster`: this server is one replica of many on one Redis. Each key has an environment
  * form (`USERSCOPE_CLUSTER_REDIS_URL`, `USERSCOPE_REPLICA_ID`, `USERSCOPE_ADVERTISE_URL`,
- * `USERSCOPE_LEASE_TTL`), which wins over the file, so one config serves every replica.
+ * `USERSCOPE_LEASE_TTL`, `USERSCOPE_CLUSTER_SECRET`), which wins over the file, so one config serves
+ * every replica.
  */
 export class ClusterConfig {
   /** The Redis every replica shares: leases, the replica directory, saved state. */
@@ -52,6 +53,16 @@ export class ClusterConfig {
   /** Prefix of every key cluster mode writes, so several clusters or tests can share one Redis. */
   @IsString()
   key_prefix: string = 'userscope:cluster:';
+
+  /**
+   * The secret every replica shares: it signs the calls one replica sends another (a batch run's
+   * function calls for a user another replica owns), so that no client can forge them. Set it from
+   * the environment (`USERSCOPE_CLUSTER_SECRET`, or `secret: ${MY_SECRET}`), never in the file.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'must be at least 32 characters (e.g. openssl rand -hex 32)' })
+  secret?: string;
 }
 
 /** The environment forms of `general.cluster`'s keys. */
@@ -60,4 +71,5 @@ export const CLUSTER_ENV = {
   replica_id: 'USERSCOPE_REPLICA_ID',
   advertise_url: 'USERSCOPE_ADVERTISE_URL',
   lease_ttl: 'USERSCOPE_LEASE_TTL',
+  secret: 'USERSCOPE_CLUSTER_SECRET',
 } as const;

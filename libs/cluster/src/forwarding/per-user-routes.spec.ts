@@ -24,6 +24,7 @@ describe('requestUserOf: which requests their user’s owner must serve', () => 
     ['GET', '/v1/models'],
     ['POST', '/api/runs'],
     ['GET', '/docs'],
+    ['POST', '/internal/users/:user_id/functions/:name/invoke'],
   ])("%s %s: any replica's", (method, url) => {
     expect(requestUserOf(request(method, url))).toBeUndefined();
   });

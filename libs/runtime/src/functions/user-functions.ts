@@ -27,9 +27,9 @@ export class UserFunctions {
     return this.sessions.runAs(userId, (session) => work(this.lookup(session)));
   }
 
-  /** Invokes the configured function `name` as `userId` (input validated against its schema). */
-  invoke<I = any, O = any>(userId: string, name: string, input: I | Record<string, unknown>): Promise<O> {
-    return this.runAs(userId, (functions) => functions.get<I, O>(name).invoke(input));
+  /** Invokes the configured function `name` as `userId` (input validated against its schema), passing `signal` on. */
+  invoke<I = any, O = any>(userId: string, name: string, input: I | Record<string, unknown>, signal?: AbortSignal): Promise<O> {
+    return this.runAs(userId, (functions) => functions.get<I, O>(name).invoke(input, signal));
   }
 
   private lookup(session: UserSession): UserFunctionLookup {
