@@ -1,4 +1,4 @@
-import { Body, Controller, HttpStatus, Inject, Optional, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, HttpStatus, Inject, Optional, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LlmUsage, TokenAccounting } from '@userscope/llm';
@@ -34,6 +34,7 @@ export class OwnerInvocationController {
   ) {}
 
   @Post(INVOCATION_ROUTE)
+  @HttpCode(200)
   async invoke(
     @Param('user_id') userId: string,
     @Param('name') name: string,
