@@ -20,8 +20,8 @@ describe('a batch run without I/O keeps the server responsive', () => {
     for (let i = 0; i < USERS; i += 5000) await api.importUsers(users.slice(i, i + 5000)); // under the body limit
     // Opens every user's session, untimed: building 20,000 sessions' heap brings collector pauses that
     // a busy machine stretches past the bound. The timed runs find the sessions open and never wait.
-    await api.finished((await api.startRun({ workflowId: 'greeting', all: true, concurrency: 50 })).runId, 25_000);
-  }, 30_000);
+    await api.finished((await api.startRun({ workflowId: 'greeting', all: true, concurrency: 50 })).runId, 50_000);
+  }, 60_000);
   afterAll(() => server.close());
 
   /** The slowest /health answer while `work` runs, in ms (from a client on another thread); it pings at least once. */
