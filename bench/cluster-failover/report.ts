@@ -27,7 +27,7 @@ export function renderClusterFailoverReport(report: ClusterFailoverReport, machi
     `${settings.retryMs} ms (ignoring Retry-After, to find the earliest moment), half of them through the proxy, half straight to a live`,
     'replica; meanwhile 20 users of the live replicas keep sending through the proxy. Times are from the SIGKILL.',
     '',
-    '| Round | lease left at the kill ms | users of r2 | direct: first / median / last | through HAProxy: first / median / last | live replicas\' users: failed / requests (slowest) |',
+    '| Round | a lease of r2 left at the kill ms | users of r2 | direct: first / median / last | through HAProxy: first / median / last | live replicas\' users: failed / requests (slowest) |',
     '| ---: | ---: | ---: | --- | --- | --- |',
     ...report.rounds.map(
       (r, i) => `| ${i + 1} | ${r.leaseLeftMs} | ${r.direct.users + r.proxy.users} | ${fmt(r.direct)} | ${fmt(r.proxy)} | ${r.others.failed} / ${r.others.requests} (${Math.round(r.others.slowestMs)} ms) |`,
@@ -36,7 +36,7 @@ export function renderClusterFailoverReport(report: ClusterFailoverReport, machi
     `Until served, the clients got: ${[...refusals].map(([code, n]) => `${code} ×${n}`).join(', ')}.`,
     '',
     `Median over the rounds: the last of r2's users was served again **${Math.round(s.directLastMs)} ms** after the kill asking a live replica`,
-    `directly, **${Math.round(s.proxyLastMs)} ms** through HAProxy; r2's lease had ${Math.round(s.leaseLeftMs)} ms left when it died.`,
+    `directly, **${Math.round(s.proxyLastMs)} ms** through HAProxy; the lease of r2 read just before the kill had ${Math.round(s.leaseLeftMs)} ms left (each of its leases between ⅔ and all of lease_ttl, by when the last renewal or the claim was).`,
     '',
     '**The formula.** A holder renews its leases every lease_ttl/3, so a replica killed at a random moment leaves leases',
     'with L between ⅔·lease_ttl and lease_ttl to run (less the renewal pass\'s own time). Until then its users get',

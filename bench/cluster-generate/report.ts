@@ -44,8 +44,25 @@ export function renderClusterGenerateReport(report: ClusterGenerateReport, machi
     '| Serving | req/s | p50 ms | p99 ms | req/s vs one process | p50 vs | p99 vs | req/s per round | CPU-s servers / proxy / load |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |',
     ...report.variants.map(row),
+    '',
+    ...report.variants.slice(1).map(
+      (v) =>
+        `${v.variant.label} / one process, round by round (each pair minutes apart at most): ` +
+        v.rounds.map((run, i) => (run.requestsPerSec / report.variants[0].rounds[i].requestsPerSec).toFixed(2)).join(' / ') + '.',
+    ),
     ...(machine.load > machine.cpus
       ? ['', `The machine's 1-min load at start (${machine.load.toFixed(2)}) was above its ${machine.cpus} CPUs: other processes shared the cores, so every figure here is noisier than its spread shows.`]
       : []),
+    '',
+    `**What one ${machine.cpus}-core machine can and cannot show.** It can show that the cluster answers exactly like one process`,
+    '(the reply check through the proxy), what a request costs on the way through HAProxy and cluster mode (the',
+    '1-replica row against the single process: the proxy hop, the lease check, the replica header), that spreading',
+    'the users over three replicas by their hash costs no forwarding (every user on the replica its hash picks;',
+    'see the users per replica), and where the CPU goes (last column). It cannot show throughput scaling with',
+    `replicas: three replicas, HAProxy, Redis and the load generator share the same ${machine.cpus} cores (${capacity} CPU-s per run),`,
+    'so a second or third replica only takes CPU the first could have used; on one core per replica, with the proxy',
+    'and the load elsewhere, the replicas would add up instead. Nor does it show a network between the replicas',
+    '(every hop is loopback), a Redis on its own host, or partitions. Each replica is one Node process, about one core at',
+    'most, so on a machine with more cores N replicas are how one host uses them.',
   ].join('\n');
 }
