@@ -7,6 +7,12 @@ import { startServer, TestServer } from './support/test-server';
  * server answer: the server shares this process's event loop, so /health answers late exactly when
  * the run holds the loop.
  */
+/**
+ * A guard, not a measurement (bench/ measures the event loop: `npm run bench -- batch-event-loop`): before
+ * the fix a 20,000-user run held the loop 2.65 s; the bound leaves room for a machine shared with other work.
+ */
+const RESPONSIVE_MS = 500;
+
 describe('a batch run without I/O keeps the server responsive', () => {
   const USERS = 20_000;
   let server: TestServer;
@@ -31,7 +37,7 @@ describe('a batch run without I/O keeps the server responsive', () => {
     return slowest;
   }
 
-  it.each(['greeting', 'welcome-note', 'greeting'])('answers /health within 200 ms throughout a %s run for 20,000 users', async (workflowId) => {
+  it.each(['greeting', 'welcome-note', 'greeting'])('answers /health promptly throughout a %s run for 20,000 users', async (workflowId) => {
     let status = '';
     const slowest = await slowestHealthDuring(async () => {
       const { runId } = await api.startRun({ workflowId, all: true, concurrency: 50 });
@@ -39,10 +45,10 @@ describe('a batch run without I/O keeps the server responsive', () => {
       status = (await api.finished(runId, 25_000)).status;
     });
     expect(status).toBe('completed');
-    expect(slowest).toBeLessThan(200);
+    expect(slowest).toBeLessThan(RESPONSIVE_MS);
   }, 30_000);
 
-  it('answers /health within 200 ms throughout a 20,000-user run that someone follows over SSE, whose last progress counts every execution', async () => {
+  it('answers /health promptly throughout a 20,000-user run that someone follows over SSE, whose last progress counts every execution', async () => {
     let events: { event: string; data: any }[] = [];
     const slowest = await slowestHealthDuring(async () => {
       const { runId } = await api.startRun({ workflowId: 'greeting', all: true, concurrency: 50 });
@@ -52,7 +58,7 @@ describe('a batch run without I/O keeps the server responsive', () => {
     const progress = events.filter((event) => event.event === 'progress');
     expect(progress[progress.length - 1].data).toEqual({ total: USERS, pending: 0, running: 0, succeeded: USERS, failed: 0, cancelled: 0 });
     expect(events[events.length - 1]).toEqual({ event: 'end', data: { status: 'completed' } });
-    expect(slowest).toBeLessThan(200);
+    expect(slowest).toBeLessThan(RESPONSIVE_MS);
   }, 30_000);
 
   describe("GET /api/runs/{id} of a 20,000-user run: the summary and a page of executions", () => {
@@ -90,16 +96,16 @@ describe('a batch run without I/O keeps the server responsive', () => {
       expect(bad.json.code).toBe('bad_request');
     });
 
-    it('answers /health within 200 ms while pages of a 20,000-user run are read', async () => {
+    it('answers /health promptly while pages of a 20,000-user run are read', async () => {
       const slowest = await slowestHealthDuring(async () => {
         await Promise.all([runIds[0], runIds[1], runIds[2]].map((runId) => api.get(`/api/runs/${runId}?offset=19000`)));
       });
-      expect(slowest).toBeLessThan(200);
+      expect(slowest).toBeLessThan(RESPONSIVE_MS);
     });
   });
 
   describe('GET /api/users of 20,000 users, sorted by a field', () => {
-    it('answers /health within 200 ms while the directory is sorted and searched', async () => {
+    it('answers /health promptly while the directory is sorted and searched', async () => {
       const slowest = await slowestHealthDuring(async () => {
         await Promise.all([
           api.get('/api/users?sort=role&order=desc&limit=10'),
@@ -107,7 +113,7 @@ describe('a batch run without I/O keeps the server responsive', () => {
           api.get('/api/users?search=user%201&sort=role'),
         ]);
       });
-      expect(slowest).toBeLessThan(200);
+      expect(slowest).toBeLessThan(RESPONSIVE_MS);
     });
 
     it('sorts by the field (numeric-aware), then by id, in either order, and pages', async () => {
