@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { RedisUserOwnership, ReplicaIdentity } from '@userscope/cluster';
 import { EventLoopBlockProbe } from './harness/event-loop-blocks';
+import { deleteKeys } from './harness/redis-keys';
 
 export interface LeaseRenewalSettings {
   users: number;
@@ -89,11 +90,3 @@ export function renderLeaseRenewalReport(result: LeaseRenewalResult, machineLine
   ].join('\n');
 }
 
-async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (found.length > 0) await redis.del(...found);
-    cursor = next;
-  } while (cursor !== '0');
-}
