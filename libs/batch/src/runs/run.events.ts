@@ -27,6 +27,7 @@ export class RunEvents {
   }
 
   publishExecution(runId: string, execution: ExecutionRecord): void {
+    if (this.emitter.listenerCount(runId) === 0) return; // a copy per change of a run nobody follows is garbage
     this.publish(runId, { type: 'execution', data: { ...execution } });
   }
 

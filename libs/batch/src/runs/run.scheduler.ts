@@ -12,6 +12,7 @@ import { BatchStore } from '../store/batch-store.interface';
 import { BatchUser, ExecutionRecord, ExecutionStatus, isLive, NodeResult, RunMeta, RunStatus } from '../store/batch-records';
 import { TemplateError } from '../templates/template.renderer';
 import { LoopYielder } from '../event-loop/loop.yielder';
+import { indexYielding } from '../event-loop/yielding.map';
 import { abortableDelay } from './abortable.delay';
 import { ExecutionAttempt, ExecutionRunner } from './execution.runner';
 import { executionRetryDelay } from './execution-retry.policy';
@@ -25,7 +26,9 @@ const LEASE_POLL_MS = 25;
 /** A run being worked on in this process, which holds its lease. */
 interface ActiveRun {
   meta: RunMeta;
-  executions: Map<string, ExecutionRecord>;
+  /** Every execution of the run, in no particular order (a 100,000-user run is not indexed in one go). */
+  executions: ExecutionRecord[];
+  /** The users of the executions to work, by id: filled in slices as the run starts. */
   users: Map<string, BatchUser>;
   /** Stops the run: its nodes' signals abort, and each execution stops before its next node. */
   abort: AbortController;
@@ -109,8 +112,8 @@ export class RunScheduler implements OnApplicationShutdown {
     if (this.closing) return void this.unclaim(meta.id, fence); // left for the next start
     const run: ActiveRun = {
       meta,
-      executions: new Map(executions.map((e) => [e.userId, e])),
-      users: new Map(users.map((u) => [u.id, u])),
+      executions,
+      users: new Map(),
       abort: new AbortController(),
       abandon: new AbortController(),
       done: Promise.resolve(),
@@ -124,7 +127,7 @@ export class RunScheduler implements OnApplicationShutdown {
     this.active.set(meta.id, run);
     run.heartbeat = setInterval(() => void this.renewLease(run), this.leaseTtlMs / 3);
     run.heartbeat.unref();
-    run.done = this.work(run)
+    run.done = this.work(run, users)
       .catch((error) => (error instanceof StaleLeaseError ? this.lose(run) : this.logger.error(`Run ${meta.id} stopped: ${(error as Error).message}`)))
       .finally(async () => {
         clearInterval(run.heartbeat);
@@ -194,7 +197,7 @@ export class RunScheduler implements OnApplicationShutdown {
     for (const run of runs) run.abandon.abort();
     await Promise.all(runs.map((run) => this.progress.track(`batch run ${run.meta.id}`, run.done)));
     for (const run of runs) {
-      const executions = [...run.executions.values()];
+      const executions = run.executions;
       const unfinished = executions.filter((e) => e.status === 'pending' || e.status === 'running').length;
       if (unfinished === 0) continue;
       if (this.config.settings.store === 'memory') this.logger.warn(BatchMessages.runLost(run.meta.id, unfinished, executions.length));
@@ -217,24 +220,26 @@ export class RunScheduler implements OnApplicationShutdown {
     }
   }
 
-  private async work(run: ActiveRun): Promise<void> {
+  private async work(run: ActiveRun, users: BatchUser[]): Promise<void> {
     const { meta } = run;
     meta.status = 'running'; // before the first await: a launched run reads as running at once
     meta.startedAt ??= new Date().toISOString();
     // A cancel requested while no process worked the run (its server died) ends it before anything runs.
     if (await this.store.isCancelRequested(meta.id).catch(() => false)) this.stop(run);
+    run.users = await indexYielding(users, (user) => user.id, run.slices);
     if (meta.status === 'running') {
       await run.writer.putRun(meta);
       // Resumed and retried executions read their users again; one who has left the directory cannot run.
-      for (const execution of run.executions.values()) {
+      for (const execution of run.executions) {
         if (execution.status === 'pending' && !run.users.has(execution.userId)) {
           await this.update(run, execution, { status: 'failed', error: BatchMessages.noUser(execution.userId) });
         }
       }
     }
-    const queue = [...run.executions.values()].filter((e) => e.status === 'pending');
+    const queue = run.executions.filter((e) => e.status === 'pending');
+    let taken = 0;
     const worker = async () => {
-      for (let next = queue.shift(); next && !run.abort.signal.aborted; next = queue.shift()) {
+      for (let next = queue[taken++]; next && !run.abort.signal.aborted; next = queue[taken++]) {
         await this.executeWithRetries(run, next).catch((error) => this.interrupted(run, next!, error));
       }
     };
@@ -242,7 +247,7 @@ export class RunScheduler implements OnApplicationShutdown {
     if (run.lost) return;
     const cancelled = (meta.status as RunStatus) === 'cancelled'; // set by cancel() meanwhile
     if (this.closing && !cancelled) return; // interrupted: left as running, resumed on the next start
-    const executions = [...run.executions.values()];
+    const executions = run.executions;
     if (!cancelled) meta.status = executions.every((e) => e.status === 'failed') ? 'failed' : 'completed';
     meta.finishedAt = new Date().toISOString();
     if (cancelled) await run.writer.putExecutions(executions.filter((e) => e.status === 'cancelled'));
@@ -322,7 +327,7 @@ export class RunScheduler implements OnApplicationShutdown {
     run.meta.status = 'cancelled';
     run.abort.abort();
     run.abandon.abort();
-    for (const execution of run.executions.values()) {
+    for (const execution of run.executions) {
       if (execution.status !== 'pending') continue;
       execution.status = 'cancelled';
       this.metrics.finished(execution);
@@ -346,10 +351,10 @@ export class RunScheduler implements OnApplicationShutdown {
     await run.writer.putExecutions([execution]);
     if (change.status) this.metrics.finished(execution);
     this.events.publishExecution(run.meta.id, execution);
-    this.events.publishProgress(run.meta.id, run.executions.values());
+    this.events.publishProgress(run.meta.id, run.executions);
   }
 }
 
 function snapshot(run: ActiveRun): RunSnapshot {
-  return { meta: run.meta, executions: [...run.executions.values()] };
+  return { meta: run.meta, executions: run.executions.slice() };
 }

@@ -31,8 +31,8 @@ export function runSummary(meta: RunMeta, executions: ExecutionRecord[]): RunSum
   return { ...rest, progress: progressOf(executions), tokens, billedTokens };
 }
 
-/** A run with one page of its executions, `ordered` being all of them in the run's order. */
-export function runView(meta: RunMeta, ordered: ExecutionRecord[], offset: number, limit: number): RunView {
-  const page: ExecutionPage = { offset, limit, total: ordered.length };
-  return { ...runSummary(meta, ordered), executions: ordered.slice(offset, offset + limit), page };
+/** A run with one page of its executions: `executions` all of them, `page` those from `offset` in the run's order. */
+export function runView(meta: RunMeta, executions: ExecutionRecord[], page: ExecutionRecord[], offset: number, limit: number): RunView {
+  const position: ExecutionPage = { offset, limit, total: executions.length };
+  return { ...runSummary(meta, executions), executions: page, page: position };
 }

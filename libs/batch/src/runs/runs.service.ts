@@ -7,6 +7,8 @@ import { BatchConfig } from '../config/batch-config.reader';
 import { BatchStore } from '../store/batch-store.interface';
 import { ExecutionRecord, RunMeta } from '../store/batch-records';
 import type { Analytics, ExecutionPageQuery, RunEvent, RunPage, RunResults, RunView, StartedRun, StartRunRequest } from '../api/runs.types';
+import { LoopYielder } from '../event-loop/loop.yielder';
+import { mapYielding } from '../event-loop/yielding.map';
 import { UserSelector } from '../users/user.selector';
 import { WorkflowsService } from '../workflows/workflows.service';
 import { RunCancellation } from './run.cancellation';
@@ -61,7 +63,8 @@ export class RunsService {
       concurrency,
       createdAt: new Date().toISOString(),
     };
-    const executions = users.map((user): ExecutionRecord => ({
+    const slices = new LoopYielder();
+    const executions = await mapYielding(users, (user): ExecutionRecord => ({
       id: `workflow-${user.id}-${runId}`,
       userId: user.id,
       userName: user.name,
@@ -69,7 +72,7 @@ export class RunsService {
       attempts: 0,
       tokens: 0,
       billedTokens: 0,
-    }));
+    }), slices);
     // The lease first: another server's recovery must not take the run between its writes and its launch.
     const fence = (await this.scheduler.claim(runId))!;
     try {
@@ -81,13 +84,14 @@ export class RunsService {
     }
     this.scheduler.launch(fence, meta, executions, users);
     await this.retention.pruneOldRuns();
-    return { runId, executions: executions.map((e) => ({ userId: e.userId, workflowId: e.id })) };
+    return { runId, executions: await mapYielding(executions, (e) => ({ userId: e.userId, workflowId: e.id }), slices) };
   }
 
   /** A run with one page of its executions (by default the first 1000), in the run's order. */
   async get(runId: string, { offset = 0, limit = EXECUTION_PAGE_LIMIT }: ExecutionPageQuery = {}): Promise<RunView> {
     const { meta, executions } = await this.state(runId);
-    return runView(meta, await this.order.ordered(runId, executions), offset, Math.min(limit, EXECUTION_PAGE_LIMIT));
+    const size = Math.min(limit, EXECUTION_PAGE_LIMIT);
+    return runView(meta, executions, await this.order.page(runId, executions, offset, size), offset, size);
   }
 
   /** Every user's node outputs, final result, tokens, status, error and duration, in the run's order. */
@@ -120,7 +124,8 @@ export class RunsService {
       throw conflict(BatchMessages.runFinished(runId, status));
     }
     // From the holder's own view when it is this server, which answers while the store is away.
-    return runView(cancelled.meta, await this.order.ordered(runId, cancelled.executions), 0, EXECUTION_PAGE_LIMIT);
+    const { meta, executions } = cancelled;
+    return runView(meta, executions, await this.order.page(runId, executions, 0, EXECUTION_PAGE_LIMIT), 0, EXECUTION_PAGE_LIMIT);
   }
 
   async retryFailed(runId: string): Promise<RunView> {
