@@ -29,6 +29,8 @@ export const BatchMessages = {
   runFinished: (id: string, status: string) => `Run '${id}' is already ${status}.`,
   storeUnavailable: (store: string, reason: string) =>
     `The batch store (${store}) is not answering: ${reason}. Try again shortly; GET /health/ready tells when it is back.`,
+  staleClaim: (runId: string, userId: string) =>
+    `The execution of user '${userId}' in run '${runId}' was taken over by another worker after its job's lock expired (batch.job_lock); this worker stopped writing it.`,
   staleLease: (id: string) =>
     `Run '${id}' was taken over by another server after its lease expired; this server stopped writing it.`,
   executionTimeout: (seconds: number) =>

@@ -24,6 +24,11 @@ import { RunScheduler } from './runs/run.scheduler';
 import { RunsService } from './runs/runs.service';
 import { RunsController } from './runs/runs.controller';
 import { UserSelector } from './users/user.selector';
+import { ExecutionQueue } from './queue/execution.queue';
+import { QueuedRunDispatcher } from './queue/queued-run.dispatcher';
+import { QueuedExecutionProcessor } from './queue/queued-execution.processor';
+import { ExecutionWorker } from './queue/execution.worker';
+import { WorkerPresence } from './queue/worker.presence';
 
 useUserscopeErrors(UsersController, WorkflowsController, RunsController);
 
@@ -63,6 +68,11 @@ export class BatchModule implements OnModuleInit, OnApplicationShutdown {
         RunsService,
         ExecutionOrder,
         BatchMetrics,
+        ExecutionQueue,
+        QueuedRunDispatcher,
+        QueuedExecutionProcessor,
+        ExecutionWorker,
+        WorkerPresence,
       ],
       exports: [BATCH_STORE, BATCH_CONFIG, UsersService, WorkflowsService, RunsService],
     };

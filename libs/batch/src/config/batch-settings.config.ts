@@ -1,12 +1,50 @@
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, Validate, ValidatorConstraint, ValidatorConstraintInterface, ValidationArguments } from 'class-validator';
 import { IsDuration } from '@userscope/runtime';
+
+/** `queue: bullmq` keeps its jobs next to the runs, in Redis. */
+@ValidatorConstraint({ name: 'queueNeedsRedis' })
+class QueueNeedsRedis implements ValidatorConstraintInterface {
+  validate(queue: unknown, args: ValidationArguments): boolean {
+    return queue !== 'bullmq' || (args.object as BatchSettings).store === 'redis';
+  }
+
+  defaultMessage(): string {
+    return 'bullmq needs batch.store: redis (the jobs and the runs they work live in the same Redis)';
+  }
+}
 
 /** The `batch:` section: where batch data lives and how runs are bounded. */
 export class BatchSettings {
   /** `memory` (default; lost on restart) or `redis` (survives restarts; runs resume). */
   @IsIn(['memory', 'redis'])
   store: 'memory' | 'redis' = 'memory';
+
+  /**
+   * Where a run's executions are worked: `inline` (default), by the server that started the run;
+   * `bullmq`, as BullMQ jobs on the store's Redis, by every process that works jobs (`worker`, and
+   * `userscope worker`), on any machine sharing the Redis.
+   */
+  @IsIn(['inline', 'bullmq'])
+  @Validate(QueueNeedsRedis)
+  queue: 'inline' | 'bullmq' = 'inline';
+
+  /** With `queue: bullmq`, whether this server also works jobs (a `userscope worker` always does). */
+  @IsBoolean()
+  worker: boolean = true;
+
+  /** With `queue: bullmq`, the jobs one process works at once (`userscope worker --concurrency` overrides it). */
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  worker_concurrency: number = 50;
+
+  /**
+   * With `queue: bullmq`, how long a job's lock lasts without its worker renewing it (every half of
+   * it). A worker that died (kill -9) or froze loses its jobs to another worker after this long.
+   */
+  @IsDuration()
+  job_lock: number = 30;
 
   /** Redis connection for `store: redis`. */
   @IsString()

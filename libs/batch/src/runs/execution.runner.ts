@@ -7,7 +7,11 @@ import { BatchNodeDefinition, BatchWorkflowDefinition } from '../config/batch-wo
 import { BatchUser, NodeResult } from '../store/batch-records';
 import { MissingFieldPolicy, parseMissingPolicy, renderTemplate, TemplateContext } from '../templates/template.renderer';
 import { BatchLlm } from './batch-llm.interface';
-import { RunWriter } from './run.writer';
+
+/** Where an execution's node results go as they are made: the run's writer, or a queued execution's claim. */
+export interface ResultWriter {
+  putResult(result: NodeResult): Promise<void>;
+}
 
 /** What one user's execution produced. */
 export interface ExecutionOutcome {
@@ -38,14 +42,14 @@ export class ExecutionRunner {
   ) {}
 
   /**
-   * One attempt: runs the nodes `attempt.results` lacks, appending each result to them (stored under
-   * the run's lease by `writer`), and counts the attempt's tokens. When `signal` aborts (shutdown) the
+   * One attempt: runs the nodes `attempt.results` lacks, appending each result to them (stored by
+   * `writer`), and counts the attempt's tokens. When `signal` aborts (shutdown) the
    * nodes' signals abort and the execution stops before its next node; when `abandonOn` aborts (a
    * cancel, a shutdown that waited long enough) or after `batch.execution_timeout`, it ends at once,
    * even while a node ignores its signal, and frees the user's slot.
    */
   async execute(
-    writer: RunWriter,
+    writer: ResultWriter,
     workflow: BatchWorkflowDefinition,
     user: BatchUser,
     signal: AbortSignal,
@@ -73,7 +77,7 @@ export class ExecutionRunner {
   }
 
   private async runNodes(
-    writer: RunWriter,
+    writer: ResultWriter,
     workflow: BatchWorkflowDefinition,
     user: BatchUser,
     calls: UserCalls,

@@ -19,6 +19,7 @@ import { executionRetryDelay } from './execution-retry.policy';
 import { billedTokensOf } from './run.view';
 import { RunEvents } from './run.events';
 import { RunWriter } from './run.writer';
+import { QueuedRunDispatcher, RunDispatch } from '../queue/queued-run.dispatcher';
 
 /** How often retry-failed asks again for the lease of a run that ended on another server, until that server gives it back. */
 const LEASE_POLL_MS = 25;
@@ -43,6 +44,8 @@ interface ActiveRun {
   heartbeat?: NodeJS.Timeout;
   /** Another process took the run over: this one stops without writing. */
   lost: boolean;
+  /** With the queue: the executions handed to workers, which write them from then on. */
+  dispatched: Set<string>;
 }
 
 /** A run's state as the process working it holds it. */
@@ -74,6 +77,7 @@ export class RunScheduler implements OnApplicationShutdown {
     private readonly events: RunEvents,
     private readonly progress: ShutdownProgress,
     private readonly metrics: BatchMetrics,
+    private readonly dispatcher: QueuedRunDispatcher,
   ) {}
 
   private get closing(): boolean {
@@ -120,6 +124,7 @@ export class RunScheduler implements OnApplicationShutdown {
       resumable,
       writer: new RunWriter(this.store, meta.id, fence, this.shutdown.signal),
       lost: false,
+      dispatched: new Set(),
       slices: new LoopYielder(),
     };
     // Every execution in flight (up to the run's concurrency) listens for the run's cancel.
@@ -237,23 +242,44 @@ export class RunScheduler implements OnApplicationShutdown {
       }
     }
     const queue = run.executions.filter((e) => e.status === 'pending');
+    const dispatch = this.dispatcher.enabled && queue.length > 0 ? await this.dispatcher.open(meta.id) : undefined;
+    const execute = dispatch ? (e: ExecutionRecord) => this.dispatched(run, dispatch, e) : (e: ExecutionRecord) => this.executeWithRetries(run, e);
     let taken = 0;
     const worker = async () => {
       for (let next = queue[taken++]; next && !run.abort.signal.aborted; next = queue[taken++]) {
-        await this.executeWithRetries(run, next).catch((error) => this.interrupted(run, next!, error));
+        await execute(next).catch((error) => this.interrupted(run, next!, error));
       }
     };
-    await Promise.all(Array.from({ length: Math.min(meta.concurrency, queue.length) }, worker));
+    try {
+      await Promise.all(Array.from({ length: Math.min(meta.concurrency, queue.length) }, worker));
+    } finally {
+      dispatch?.close();
+    }
     if (run.lost) return;
     const cancelled = (meta.status as RunStatus) === 'cancelled'; // set by cancel() meanwhile
     if (this.closing && !cancelled) return; // interrupted: left as running, resumed on the next start
     const executions = run.executions;
     if (!cancelled) meta.status = executions.every((e) => e.status === 'failed') ? 'failed' : 'completed';
     meta.finishedAt = new Date().toISOString();
-    if (cancelled) await run.writer.putExecutions(executions.filter((e) => e.status === 'cancelled'));
+    // Those handed to workers are theirs to write.
+    if (cancelled) await run.writer.putExecutions(executions.filter((e) => e.status === 'cancelled' && !run.dispatched.has(e.userId)));
     await run.writer.putRun(meta);
     this.events.publishProgress(meta.id, executions);
     this.events.publishEnd(meta.id, meta.status);
+  }
+
+  /**
+   * With the queue: hands the execution to the workers (at most the run's concurrency at once, as
+   * inline) and follows it until one ends it. Its attempts and retries are the workers'.
+   */
+  private async dispatched(run: ActiveRun, dispatch: RunDispatch, execution: ExecutionRecord): Promise<void> {
+    run.dispatched.add(execution.userId);
+    const follow = (record: ExecutionRecord) => {
+      Object.assign(execution, record);
+      this.events.publishProgress(run.meta.id, run.executions);
+    };
+    const ended = await dispatch.dispatch(execution.userId, follow, run.abort.signal);
+    if (ended) follow(ended);
   }
 
   private async executeWithRetries(run: ActiveRun, execution: ExecutionRecord): Promise<void> {
@@ -328,7 +354,7 @@ export class RunScheduler implements OnApplicationShutdown {
     run.abort.abort();
     run.abandon.abort();
     for (const execution of run.executions) {
-      if (execution.status !== 'pending') continue;
+      if (execution.status !== 'pending' || run.dispatched.has(execution.userId)) continue; // a worker cancels those it has
       execution.status = 'cancelled';
       this.metrics.finished(execution);
       this.events.publishExecution(run.meta.id, execution);

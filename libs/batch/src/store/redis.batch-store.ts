@@ -5,7 +5,10 @@ import { StaleLeaseError } from '../exceptions/stale-lease.exception';
 import { StoreUnavailableError } from '../exceptions/store-unavailable.exception';
 import { BatchMessages } from '../batch.messages';
 import { BatchStore } from './batch-store.interface';
-import { BatchUser, ExecutionRecord, isLive, NodeResult, RunMeta } from './batch-records';
+import type { RunEvent } from '../api/runs.types';
+import { StaleClaimError } from '../exceptions/stale-claim.exception';
+import { BatchUser, ExecutionRecord, ExecutionStatus, isLive, NodeResult, RunMeta } from './batch-records';
+import { QueuedExecutionStore } from './queued-execution-store.interface';
 import { RedisScripts } from './redis.scripts';
 
 /** Field/value pairs per fenced write: Lua's `unpack` is bounded, a 100k-user run is not. */
@@ -18,6 +21,8 @@ type FencedRedis = Redis & {
   fencedWrite(fence: string, hash: string, token: number, command: 'HSET' | 'HDEL', ...args: string[]): Promise<number>;
   putRun(fence: string, runs: string, cancel: string, token: number, runId: string, json: string, ended: 0 | 1): Promise<number>;
   requestCancel(runs: string, cancel: string, runId: string, channel: string): Promise<number>;
+  putClaimedExecution(claims: string, executions: string, userId: string, token: number, json: string, channel: string, event: string): Promise<number>;
+  putClaimedResult(claims: string, results: string, userId: string, token: number, key: string, json: string): Promise<number>;
 };
 
 /** Options of the Redis connection. */
@@ -36,11 +41,13 @@ export interface RedisStoreOptions {
  * `RedisScripts`). Cancel requests are announced on the channel `cancel-requests` (under the prefix),
  * which a second connection, made on the first `onCancelRequested`, listens to.
  */
-export class RedisBatchStore implements BatchStore {
+export class RedisBatchStore implements BatchStore, QueuedExecutionStore {
   private readonly logger = new Logger('BatchStore');
   private down = false;
-  /** The connection in subscriber mode, for cancel announcements. */
+  /** The connection in subscriber mode, for cancel announcements and runs' events. */
   private subscriber?: Redis;
+  /** Who follows each run's event channel in this process. */
+  private readonly runFollowers = new Map<string, Set<(event: RunEvent) => void>>();
 
   private constructor(
     private readonly redis: FencedRedis,
@@ -163,16 +170,97 @@ export class RedisBatchStore implements BatchStore {
 
   @storeCall
   async onCancelRequested(listener: (runId: string) => void): Promise<void> {
-    if (!this.subscriber) {
-      this.subscriber = this.redis.duplicate();
-      // The main connection reports outages; this one reconnects and subscribes again by itself.
-      this.subscriber.on('error', () => undefined);
-    }
     const channel = this.cancelChannel;
-    this.subscriber.on('message', (from: string, runId: string) => {
+    this.subscribed().on('message', (from: string, runId: string) => {
       if (from === channel) listener(runId);
     });
-    await this.subscriber.subscribe(channel);
+    await this.subscribed().subscribe(channel);
+  }
+
+  @storeCall
+  async claimExecution(runId: string, userId: string): Promise<number> {
+    return this.redis.hincrby(this.key('run', runId, 'claims'), userId, 1);
+  }
+
+  @storeCall
+  async getExecution(runId: string, userId: string): Promise<ExecutionRecord | undefined> {
+    const json = await this.redis.hget(this.key('run', runId, 'executions'), userId);
+    return json ? JSON.parse(json) : undefined;
+  }
+
+  @storeCall
+  async getExecutionStatuses(runId: string, userIds: string[]): Promise<(ExecutionStatus | undefined)[]> {
+    if (userIds.length === 0) return [];
+    const found = await this.redis.hmget(this.key('run', runId, 'executions'), ...userIds);
+    return found.map((json) => (json ? (JSON.parse(json) as ExecutionRecord).status : undefined));
+  }
+
+  @storeCall
+  async putClaimedExecution(runId: string, execution: ExecutionRecord, token: number): Promise<boolean> {
+    const event: RunEvent = { type: 'execution', data: execution };
+    const written = await this.redis.putClaimedExecution(
+      this.key('run', runId, 'claims'), this.key('run', runId, 'executions'),
+      execution.userId, token, JSON.stringify(execution), this.runChannel(runId), JSON.stringify(event),
+    );
+    if (written === -1) throw new StaleClaimError(runId, execution.userId);
+    return written === 1;
+  }
+
+  @storeCall
+  async putClaimedResult(runId: string, result: NodeResult, token: number): Promise<void> {
+    const key = `${result.userId}-${result.nodeId}`;
+    const written = await this.redis.putClaimedResult(this.key('run', runId, 'claims'), this.key('run', runId, 'results'), result.userId, token, key, JSON.stringify(result));
+    if (written === -1) throw new StaleClaimError(runId, result.userId);
+  }
+
+  @storeCall
+  async getUserResults(runId: string, userId: string, nodeIds: string[]): Promise<NodeResult[]> {
+    if (nodeIds.length === 0) return [];
+    const found = await this.redis.hmget(this.key('run', runId, 'results'), ...nodeIds.map((nodeId) => `${userId}-${nodeId}`));
+    return found.filter((json): json is string => !!json).map((json) => JSON.parse(json) as NodeResult);
+  }
+
+  @storeCall
+  async publishRunEvent(runId: string, event: RunEvent): Promise<void> {
+    await this.redis.publish(this.runChannel(runId), JSON.stringify(event));
+  }
+
+  @storeCall
+  async followRunEvents(runId: string, listener: (event: RunEvent) => void): Promise<() => void> {
+    let followers = this.runFollowers.get(runId);
+    if (!followers) {
+      followers = new Set();
+      this.runFollowers.set(runId, followers);
+      await this.subscribed().subscribe(this.runChannel(runId));
+    }
+    followers.add(listener);
+    return () => {
+      followers.delete(listener);
+      if (followers.size > 0 || this.runFollowers.get(runId) !== followers) return;
+      this.runFollowers.delete(runId);
+      void this.subscriber?.unsubscribe(this.runChannel(runId)).catch(() => undefined);
+    };
+  }
+
+  /** The connection in subscriber mode, made on first use; it hands each run's events to the run's followers. */
+  private subscribed(): Redis {
+    if (this.subscriber) return this.subscriber;
+    this.subscriber = this.redis.duplicate();
+    // The main connection reports outages; this one reconnects and subscribes again by itself.
+    this.subscriber.on('error', () => undefined);
+    const runsPrefix = this.key('run', '');
+    this.subscriber.on('message', (channel: string, message: string) => {
+      if (!channel.startsWith(runsPrefix) || !channel.endsWith(':events')) return;
+      const followers = this.runFollowers.get(channel.slice(runsPrefix.length, -':events'.length));
+      if (!followers || followers.size === 0) return;
+      const event = JSON.parse(message) as RunEvent;
+      for (const follower of followers) follower(event);
+    });
+    return this.subscriber;
+  }
+
+  private runChannel(runId: string): string {
+    return this.key('run', runId, 'events');
   }
 
   @storeCall
@@ -203,7 +291,7 @@ export class RedisBatchStore implements BatchStore {
       .multi()
       .hdel(this.key('runs'), id)
       .zrem(this.key('runs:index'), id)
-      .del(...['executions', 'results', 'lease', 'fence', 'cancel'].map((part) => this.key('run', id, part)))
+      .del(...['executions', 'results', 'lease', 'fence', 'cancel', 'claims'].map((part) => this.key('run', id, part)))
       .exec();
   }
 
@@ -278,7 +366,7 @@ function storeCall(_target: RedisBatchStore, _key: string, descriptor: PropertyD
     try {
       return await method.apply(this, args);
     } catch (error) {
-      if (error instanceof ReplyError || error instanceof SyntaxError || error instanceof StaleLeaseError || error instanceof StoreUnavailableError) throw error;
+      if (error instanceof ReplyError || error instanceof SyntaxError || error instanceof StaleLeaseError || error instanceof StaleClaimError || error instanceof StoreUnavailableError) throw error;
       throw new StoreUnavailableError(this.name, (error as Error).message);
     }
   };

@@ -1,5 +1,5 @@
 /**
- * The Lua scripts of the Redis store's run leases and cancel requests; each runs atomically in Redis.
+ * The Lua scripts of the Redis store's run leases, cancel requests and claimed executions; each runs atomically in Redis.
  * Keys: the run's `lease` (holds the token of its holder, expiring), `fence` (the newest token issued,
  * a counter) and `cancel` (present while a cancel is requested and the run has not ended).
  */
@@ -65,6 +65,33 @@ local status = cjson.decode(json).status
 if status ~= 'queued' and status ~= 'running' then return 0 end
 redis.call('SET', KEYS[2], '1')
 redis.call('PUBLISH', ARGV[2], ARGV[1])
+return 1`,
+  },
+  /**
+   * KEYS: the run's execution claims (a hash of tokens by user), its executions hash. ARGV: user id,
+   * token, the execution's JSON, the run's event channel, the event's JSON. Writes and announces the
+   * execution while `token` is its newest claim and the stored one has not ended: 1; 0 when it had
+   * ended (nothing written); -1 when the claim is stale.
+   */
+  putClaimedExecution: {
+    numberOfKeys: 2,
+    lua: `
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return -1 end
+local stored = redis.call('HGET', KEYS[2], ARGV[1])
+if stored then
+  local status = cjson.decode(stored).status
+  if status == 'succeeded' or status == 'failed' or status == 'cancelled' then return 0 end
+end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+redis.call('PUBLISH', ARGV[4], ARGV[5])
+return 1`,
+  },
+  /** KEYS: the run's execution claims, its results hash. ARGV: user id, token, result key, its JSON. -1 when the claim is stale. */
+  putClaimedResult: {
+    numberOfKeys: 2,
+    lua: `
+if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return -1 end
+redis.call('HSET', KEYS[2], ARGV[3], ARGV[4])
 return 1`,
   },
 } as const;
