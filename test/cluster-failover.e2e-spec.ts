@@ -245,7 +245,7 @@ describe('cluster failover: a paused owner and a route of the app itself', () =>
     const user = 'desk';
     const tally = async (url: string) => {
       const reply = await fetch(`${url}/tally`, { headers: { cookie: `nat-session=${user}` } });
-      return { status: reply.status, json: await reply.json(), replica: reply.headers.get('x-userscope-replica') };
+      return { status: reply.status, json: (await reply.json()) as any, replica: reply.headers.get('x-userscope-replica') };
     };
     expect(await tally(r2.url)).toEqual({ status: 200, json: { user, count: 1, replica: 'r2' }, replica: 'r2' });
     expect(await tally(r2.url)).toMatchObject({ json: { count: 2, replica: 'r2' } });
