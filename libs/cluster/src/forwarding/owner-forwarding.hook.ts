@@ -158,7 +158,7 @@ export class OwnerForwarding implements OnModuleInit {
    */
   private async forward(request: FastifyRequest, reply: FastifyReply, target: ForwardTarget, userId: string, leaseRemainingMs: number, askHandover: boolean): Promise<boolean> {
     if (this.liveness.isUnresponsive(target.replica)) {
-      const error = new OwnerUnresponsiveError(userId, target.replica, this.forwardTimeoutMs, leaseRemainingMs);
+      const error = new OwnerUnresponsiveError(userId, target.replica, { waitedMs: this.forwardTimeoutMs, healthChecked: true }, leaseRemainingMs);
       reply.hijack();
       answerHere(reply.raw, error);
       return true;
@@ -178,7 +178,7 @@ export class OwnerForwarding implements OnModuleInit {
     const remainingMs = holder?.replica === target.replica ? holder.remainingMs : 0;
     if (!this.liveness.isUnresponsive(target.replica)) this.logger.warn(ClusterMessages.ownerUnresponsiveLog(target.replica, target.url, this.forwardTimeoutMs));
     this.liveness.markUnresponsive(target.replica, remainingMs);
-    return new OwnerUnresponsiveError(userId, target.replica, this.forwardTimeoutMs, remainingMs);
+    return new OwnerUnresponsiveError(userId, target.replica, { waitedMs: this.forwardTimeoutMs, healthChecked: true }, remainingMs);
   }
 
   /** A request forwarded to this owner that asks for its user: remembered for the reply (see `handOver`). */

@@ -5,7 +5,7 @@ import { TokenAccounting } from '@userscope/llm';
 import { RemoteUserFunctions, UserOwnedElsewhereError, UserscopeHttpError } from '@userscope/runtime';
 import { ClusterMessages } from '../cluster.messages';
 import { ClusterSecretUnsetError } from '../exceptions/cluster-secret-unset.exception';
-import { OwnerUnreachableError } from '../exceptions/owner-unreachable.exception';
+import { OwnerUnresponsiveError } from '../exceptions/owner-unresponsive.exception';
 import { UserLeasedElsewhereError } from '../exceptions/user-leased-elsewhere.exception';
 import { RedisUserOwnership } from '../ownership/redis-user.ownership';
 import { FORWARDED_BY_HEADER } from '../forwarding/forwarding.constants';
@@ -37,7 +37,7 @@ class NoAnswer extends Error {
  * answer into what the call would have returned or thrown here: its output, its error, and its LLM
  * usage, credited to the work measuring it here. Aborting `signal` aborts the request, and the
  * owner aborts the function when the connection closes. An owner that does not answer gives an
- * `OwnerUnreachableError` whose Retry-After is what its lease still runs.
+ * `OwnerUnresponsiveError` whose Retry-After is what its lease still runs.
  */
 export class OwnerInvocationClient implements RemoteUserFunctions {
   private readonly httpAgent = new HttpAgent({ keepAlive: true });
@@ -142,10 +142,10 @@ export class OwnerInvocationClient implements RemoteUserFunctions {
   }
 
   /** The owner did not answer: retry once its lease has run out (now, when it has, or another replica holds the user). */
-  private async unreachable(userId: string, owner: string, url: string, detail: string): Promise<OwnerUnreachableError> {
+  private async unreachable(userId: string, owner: string, url: string, detail: string): Promise<OwnerUnresponsiveError> {
     const holder = await this.ownership.holderOf(userId).catch(() => undefined);
     const remainingMs = holder === undefined ? 0 : holder.replica === owner ? holder.remainingMs : 0;
-    return new OwnerUnreachableError(userId, owner, url, detail, remainingMs);
+    return new OwnerUnresponsiveError(userId, owner, { url, detail }, remainingMs);
   }
 }
 
