@@ -81,7 +81,7 @@ export class ClusterModule implements OnModuleInit, OnApplicationShutdown {
         {
           provide: OwnerInvocationClient,
           useFactory: (replica: ReplicaIdentity, ownership: RedisUserOwnership, signature: InternalCallSignature | null, accounting?: TokenAccounting) =>
-            new OwnerInvocationClient(replica.id, ownership, signature ?? undefined, accounting),
+            new OwnerInvocationClient(replica.id, ownership, signature ?? undefined, accounting, config.forward_timeout * 1000),
           inject: [ReplicaIdentity, RedisUserOwnership, INTERNAL_CALL_SIGNATURE, { token: TokenAccounting, optional: true }],
         },
       ],
