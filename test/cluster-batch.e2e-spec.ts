@@ -105,8 +105,8 @@ describe('cluster mode: a batch run calls each user’s functions on the user’
     await claimOn('r2', ['sig']);
     const path = invocationPath('sig', 'tally');
     const body = JSON.stringify({ input: { by: 'peer' } });
-    const call = (headers: Record<string, string>) =>
-      fetch(`${url('r2')}${path}`, { method: 'POST', headers: { 'content-type': INVOCATION_CONTENT_TYPE, ...headers }, body }).then(async (r) => ({ status: r.status, json: await r.json() }));
+    const call = (headers: Record<string, string>, to = 'r2') =>
+      fetch(`${url(to)}${path}`, { method: 'POST', headers: { 'content-type': INVOCATION_CONTENT_TYPE, ...headers }, body }).then(async (r) => ({ status: r.status, json: await r.json() }));
 
     expect(await call({})).toEqual({ status: 401, json: { code: 'cluster_call_unsigned', message: expect.stringContaining('carries no signature') } });
     const forged = new InternalCallSignature('not-the-secret-of-this-cluster-at-all').sign('POST', path, body);
@@ -121,6 +121,12 @@ describe('cluster mode: a batch run calls each user’s functions on the user’
     const signed = new InternalCallSignature(SECRET).sign('POST', path, body);
     expect(await call(signed)).toEqual({ status: 200, json: { output: { user: 'sig', count: 2, by: 'peer', replica: 'r2' }, usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 } } });
     expect(await call(signed)).toMatchObject({ status: 403, json: { message: expect.stringContaining('received already') } });
+    // Replayed to another replica within its window: refused there too (the nonces are remembered in Redis, cluster-wide).
+    for (const other of ['r1', 'r3']) expect(await call(signed, other)).toMatchObject({ status: 403, json: { code: 'cluster_call_refused', message: expect.stringContaining('received already') } });
+    const replayedFirstElsewhere = new InternalCallSignature(SECRET).sign('POST', path, body);
+    expect((await call(replayedFirstElsewhere, 'r3')).status).toBe(503); // r3 does not own 'sig': user_owned_elsewhere, the nonce used
+    expect(await call(replayedFirstElsewhere)).toMatchObject({ status: 403, json: { message: expect.stringContaining('received already') } });
+    expect(lines(/of 'sig' by peer/)).toHaveLength(1);
 
     const document: any = await fetch(`${url('r1')}/openapi.json`).then((response) => response.json());
     expect(Object.keys(document.paths).filter((p) => p.startsWith('/internal'))).toEqual([]);
