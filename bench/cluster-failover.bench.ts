@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import { ReplicaSet } from './cluster/replica-set';
-import { medianOf } from './cluster-generate.bench';
+import { inRounds } from './harness/rounds';
+import { medianOf } from './harness/stats';
 
 export interface ClusterFailoverSettings {
   rounds: number;
@@ -91,12 +92,14 @@ function safeCode(text: string): string | undefined {
  * `retryMs` until served; the live replicas' users are asked meanwhile.
  */
 export async function runClusterFailoverBench(settings: ClusterFailoverSettings): Promise<ClusterFailoverReport> {
-  const rounds: FailoverRound[] = [];
   const redis = new Redis(settings.redisUrl, { maxRetriesPerRequest: 1 });
+  const kill = `kill -9 of ${VICTIM}`;
   try {
-    for (let round = 0; round < settings.rounds; round++) {
-      const set = await ReplicaSet.start({ replicas: 3, redisUrl: settings.redisUrl, leaseTtl: `${settings.leaseTtlS}s`, cwd: settings.cwd });
-      try {
+    const rounds = await inRounds({
+      rounds: settings.rounds,
+      variants: [kill],
+      start: () => ReplicaSet.start({ replicas: 3, redisUrl: settings.redisUrl, leaseTtl: `${settings.leaseTtlS}s`, cwd: settings.cwd }),
+      async measure(set, _kill, round): Promise<FailoverRound> {
         const placed = new Map<string, string>();
         for (let i = 0; i < settings.users; i += 25) {
           const batch = Array.from({ length: Math.min(25, settings.users - i) }, (_, k) => userName(i + k));
@@ -147,19 +150,17 @@ export async function runClusterFailoverBench(settings: ClusterFailoverSettings)
         othersDone = true;
         await othersLoop;
         const result: FailoverRound = { leaseLeftMs, proxy: summary(proxyTimes), direct: summary(directTimes), refusals, others: othersTally };
-        rounds.push(result);
         console.log(
           `round ${round + 1}/${settings.rounds}  lease left at the kill ${leaseLeftMs} ms; ${victims.length} users of ${VICTIM} served again after ` +
             `(first / median / last) via the proxy ${fmt(result.proxy)}, direct ${fmt(result.direct)}; others ${othersTally.failed}/${othersTally.requests} failed, slowest ${Math.round(othersTally.slowestMs)} ms`,
         );
-      } finally {
-        await set.stop();
-      }
-    }
+        return result;
+      },
+    });
+    return { settings, rounds: rounds.get(kill)! };
   } finally {
     redis.disconnect();
   }
-  return { settings, rounds };
 }
 
 function summary(times: (number | undefined)[]): ServedAgain {

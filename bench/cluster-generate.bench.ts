@@ -1,9 +1,11 @@
 import path from 'node:path';
 import { forkServer } from './harness/forked-server';
-import { assertAllSucceeded, LoadResult, runLoad } from './harness/load';
+import { LoadResult } from './harness/load';
 import { cpuSecondsOf, ownCpuSeconds } from './harness/process-cpu';
-import { assertSameReplies, replyTranscript } from './generate/conformance';
-import { loadMix, USERS } from './generate/request-mix';
+import { inRounds } from './harness/rounds';
+import { medianLoad } from './harness/stats';
+import { CheckedLoad } from './generate/checked-load';
+import { USERS } from './generate/request-mix';
 import { ReplicaSet } from './cluster/replica-set';
 
 /** The ways of serving the seed example this bench compares, under the same load in the same run. */
@@ -109,66 +111,40 @@ async function startVariant(variant: ClusterVariant, settings: ClusterGenerateSe
  * picks), then the measured run, with the CPU each group of processes used meanwhile.
  */
 export async function runClusterGenerateBench(settings: ClusterGenerateSettings): Promise<ClusterGenerateReport> {
-  const runs = new Map<ClusterVariant['key'], ClusterRun[]>(CLUSTER_VARIANTS.map((variant) => [variant.key, []]));
-  let reference: string[] | undefined;
-  for (let round = 0; round < settings.rounds; round++) {
-    for (const variant of rotate(CLUSTER_VARIANTS, round)) {
-      const running = await startVariant(variant, settings);
-      try {
-        const transcript = await replyTranscript(running.url);
-        if (variant.key === 'single') reference ??= transcript;
-        if (reference) assertSameReplies(reference, transcript, variant.label);
-        const load = { url: running.url, connections: settings.connections };
-        assertAllSucceeded(await runLoad({ ...load, seconds: settings.warmupSeconds, next: loadMix() }), `${variant.label} warm-up`);
-        const cpu = () => ({
-          servers: running.serverPids.reduce((sum, pid) => sum + (cpuSecondsOf(pid) ?? 0), 0),
-          proxy: running.proxyPid ? (cpuSecondsOf(running.proxyPid) ?? 0) : 0,
-          load: ownCpuSeconds(),
-        });
-        const before = cpu();
-        const result = await runLoad({ ...load, seconds: settings.seconds, next: loadMix() });
-        const after = cpu();
-        assertAllSucceeded(result, variant.label);
-        const run: ClusterRun = {
-          ...result,
-          cpu: { servers: after.servers - before.servers, proxy: after.proxy - before.proxy, load: after.load - before.load },
-          usersPerReplica: await running.usersPerReplica(),
-        };
-        runs.get(variant.key)!.push(run);
-        console.log(
-          `round ${round + 1}/${settings.rounds}  ${variant.label.padEnd(28)} ${Math.round(result.requestsPerSec)} req/s  ` +
-            `p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  CPU s: servers ${run.cpu.servers.toFixed(1)}, proxy ${run.cpu.proxy.toFixed(1)}, load ${run.cpu.load.toFixed(1)}`,
-        );
-      } finally {
-        await running.stop();
-      }
-    }
-  }
+  const seed = new CheckedLoad(settings);
+  const runs = await inRounds({
+    rounds: settings.rounds,
+    variants: CLUSTER_VARIANTS,
+    start: (variant) => startVariant(variant, settings),
+    async measure(running, variant, round): Promise<ClusterRun> {
+      await seed.checkReplies(running.url, variant.label, variant.key === 'single');
+      await seed.warmUp(running.url, variant.label);
+      const cpu = () => ({
+        servers: running.serverPids.reduce((sum, pid) => sum + (cpuSecondsOf(pid) ?? 0), 0),
+        proxy: running.proxyPid ? (cpuSecondsOf(running.proxyPid) ?? 0) : 0,
+        load: ownCpuSeconds(),
+      });
+      const before = cpu();
+      const result = await seed.measure(running.url, variant.label);
+      const after = cpu();
+      const run: ClusterRun = {
+        ...result,
+        cpu: { servers: after.servers - before.servers, proxy: after.proxy - before.proxy, load: after.load - before.load },
+        usersPerReplica: await running.usersPerReplica(),
+      };
+      console.log(
+        `round ${round + 1}/${settings.rounds}  ${variant.label.padEnd(28)} ${Math.round(result.requestsPerSec)} req/s  ` +
+          `p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  CPU s: servers ${run.cpu.servers.toFixed(1)}, proxy ${run.cpu.proxy.toFixed(1)}, load ${run.cpu.load.toFixed(1)}`,
+      );
+      return run;
+    },
+  });
   return {
     settings,
     users: USERS,
     variants: CLUSTER_VARIANTS.map((variant) => {
-      const rounds = runs.get(variant.key)!;
-      return {
-        variant,
-        rounds,
-        median: {
-          requestsPerSec: medianOf(rounds.map((r) => r.requestsPerSec)),
-          p50Ms: medianOf(rounds.map((r) => r.p50Ms)),
-          p99Ms: medianOf(rounds.map((r) => r.p99Ms)),
-        },
-      };
+      const rounds = runs.get(variant)!;
+      return { variant, rounds, median: medianLoad(rounds) };
     }),
   };
-}
-
-function rotate<T>(items: T[], by: number): T[] {
-  const k = by % items.length;
-  return [...items.slice(k), ...items.slice(0, k)];
-}
-
-export function medianOf(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }

@@ -1,8 +1,10 @@
 import path from 'node:path';
 import { forkServer } from './harness/forked-server';
-import { assertAllSucceeded, LoadResult, runLoad } from './harness/load';
-import { assertSameReplies, replyTranscript } from './generate/conformance';
-import { loadMix, USERS } from './generate/request-mix';
+import { LoadResult } from './harness/load';
+import { inRounds } from './harness/rounds';
+import { medianLoad } from './harness/stats';
+import { CheckedLoad } from './generate/checked-load';
+import { USERS } from './generate/request-mix';
 
 /** A server the /generate bench measures; `module` is relative to this compiled file. */
 export interface ServerSpec {
@@ -65,54 +67,32 @@ export interface GenerateBenchReport {
  * drift on the machine does not always hit the same server.
  */
 export async function runGenerateBench(settings: GenerateBenchSettings): Promise<GenerateBenchReport> {
-  const runs = new Map<ServerSpec['key'], LoadResult[]>(SERVERS.map((spec) => [spec.key, []]));
-  let reference: string[] | undefined;
-  for (let round = 0; round < settings.rounds; round++) {
-    for (const spec of rotate(SERVERS, round)) {
-      const server = await forkServer(path.join(__dirname, spec.module), {
+  const seed = new CheckedLoad(settings);
+  const runs = await inRounds({
+    rounds: settings.rounds,
+    variants: SERVERS,
+    start: (spec) =>
+      forkServer(path.join(__dirname, spec.module), {
         cwd: settings.cwd,
         execArgv: settings.profile.includes(spec.key) ? ['--cpu-prof', `--cpu-prof-dir=${settings.profileDir}`] : [],
-      });
-      try {
-        const transcript = await replyTranscript(server.url);
-        if (spec.key === 'userscope') reference ??= transcript;
-        if (reference) assertSameReplies(reference, transcript, spec.label);
-        const load = { url: server.url, connections: settings.connections };
-        assertAllSucceeded(await runLoad({ ...load, seconds: settings.warmupSeconds, next: loadMix() }), `${spec.label} warm-up`);
-        const result = await runLoad({ ...load, seconds: settings.seconds, next: loadMix() });
-        assertAllSucceeded(result, spec.label);
-        runs.get(spec.key)!.push(result);
-        console.log(
-          `round ${round + 1}/${settings.rounds}  ${spec.label.padEnd(44)} ${Math.round(result.requestsPerSec)} req/s  ` +
-            `p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms`,
-        );
-      } finally {
-        await server.stop();
-      }
-    }
-  }
+      }),
+    async measure(server, spec, round) {
+      await seed.checkReplies(server.url, spec.label, spec.key === 'userscope');
+      await seed.warmUp(server.url, spec.label);
+      const result = await seed.measure(server.url, spec.label);
+      console.log(
+        `round ${round + 1}/${settings.rounds}  ${spec.label.padEnd(44)} ${Math.round(result.requestsPerSec)} req/s  ` +
+          `p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms`,
+      );
+      return result;
+    },
+  });
   return {
     settings,
     users: USERS,
     servers: SERVERS.map((spec) => {
-      const rounds = runs.get(spec.key)!;
-      const median = {
-        requestsPerSec: medianOf(rounds.map((r) => r.requestsPerSec)),
-        p50Ms: medianOf(rounds.map((r) => r.p50Ms)),
-        p99Ms: medianOf(rounds.map((r) => r.p99Ms)),
-      };
-      return { spec, rounds, median };
+      const rounds = runs.get(spec)!;
+      return { spec, rounds, median: medianLoad(rounds) };
     }),
   };
-}
-
-function rotate<T>(items: T[], by: number): T[] {
-  const k = by % items.length;
-  return [...items.slice(k), ...items.slice(0, k)];
-}
-
-function medianOf(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }

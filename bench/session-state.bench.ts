@@ -1,8 +1,11 @@
 import path from 'node:path';
 import Redis from 'ioredis';
 import { forkServer } from './harness/forked-server';
-import { assertAllSucceeded, LoadResult, runLoad } from './harness/load';
-import { assertSameReplies, replyTranscript } from './generate/conformance';
+import { LoadResult } from './harness/load';
+import { countKeys, deleteKeys } from './harness/redis-keys';
+import { inRounds } from './harness/rounds';
+import { medianLoad, medianOf } from './harness/stats';
+import { CheckedLoad } from './generate/checked-load';
 import { loadMix, USERS } from './generate/request-mix';
 import { SequentialLatency, sequentialLatency } from './session-state/sequential-latency';
 
@@ -75,40 +78,34 @@ export async function runSessionStateBench(settings: SessionStateBenchSettings):
   } catch (error) {
     throw new Error(`The session-state bench needs Redis at ${settings.redisUrl} (set REDIS_URL): ${(error as Error).message}`);
   }
-  const runs = new Map<StateVariant['key'], LoadResult[]>(VARIANTS.map((variant) => [variant.key, []]));
-  const sequential = new Map<StateVariant['key'], SequentialLatency[]>(VARIANTS.map((variant) => [variant.key, []]));
-  let reference: string[] | undefined;
+  const seed = new CheckedLoad(settings);
   const savedUsers: number[] = [];
+  let runs: Map<StateVariant, { load: LoadResult; alone: SequentialLatency }[]>;
   try {
-    for (let round = 0; round < settings.rounds; round++) {
-      for (const variant of round % 2 ? [...VARIANTS].reverse() : VARIANTS) {
+    runs = await inRounds({
+      rounds: settings.rounds,
+      variants: VARIANTS,
+      async start(variant) {
         await deleteKeys(redis, prefix);
-        const server = await forkServer(path.join(__dirname, 'servers', 'session-state.server.js'), {
+        return forkServer(path.join(__dirname, 'servers', 'session-state.server.js'), {
           cwd: settings.cwd,
           args: [variant.key],
           env: { ...process.env, USERSCOPE_CLUSTER_REDIS_URL: settings.redisUrl, BENCH_STATE_PREFIX: prefix },
         });
-        try {
-          const transcript = await replyTranscript(server.url);
-          reference ??= variant.key === 'memory' ? transcript : undefined;
-          if (reference) assertSameReplies(reference, transcript, variant.label);
-          const load = { url: server.url, connections: settings.connections };
-          assertAllSucceeded(await runLoad({ ...load, seconds: settings.warmupSeconds, next: loadMix() }), `${variant.label} warm-up`);
-          const result = await runLoad({ ...load, seconds: settings.seconds, next: loadMix() });
-          assertAllSucceeded(result, variant.label);
-          if (variant.key === 'redis') savedUsers.push(await countKeys(redis, `${prefix}state:`));
-          runs.get(variant.key)!.push(result);
-          const alone = await sequentialLatency(server.url, settings.sequentialRequests, loadMix());
-          sequential.get(variant.key)!.push(alone);
-          console.log(
-            `round ${round + 1}/${settings.rounds}  ${variant.label.padEnd(44)} ${Math.round(result.requestsPerSec)} req/s  ` +
-              `p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms; one at a time p50 ${alone.p50Ms} ms  p99 ${alone.p99Ms} ms`,
-          );
-        } finally {
-          await server.stop();
-        }
-      }
-    }
+      },
+      async measure(server, variant, round) {
+        await seed.checkReplies(server.url, variant.label, variant.key === 'memory');
+        await seed.warmUp(server.url, variant.label);
+        const load = await seed.measure(server.url, variant.label);
+        if (variant.key === 'redis') savedUsers.push(await countKeys(redis, `${prefix}state:`));
+        const alone = await sequentialLatency(server.url, settings.sequentialRequests, loadMix());
+        console.log(
+          `round ${round + 1}/${settings.rounds}  ${variant.label.padEnd(44)} ${Math.round(load.requestsPerSec)} req/s  ` +
+            `p50 ${load.p50Ms} ms  p99 ${load.p99Ms} ms; one at a time p50 ${alone.p50Ms} ms  p99 ${alone.p99Ms} ms`,
+        );
+        return { load, alone };
+      },
+    });
   } finally {
     await deleteKeys(redis, prefix).catch(() => undefined);
     redis.disconnect();
@@ -118,46 +115,16 @@ export async function runSessionStateBench(settings: SessionStateBenchSettings):
     users: USERS,
     savedUsers,
     variants: VARIANTS.map((variant) => {
-      const rounds = runs.get(variant.key)!;
-      const alone = sequential.get(variant.key)!;
+      const rounds = runs.get(variant)!.map((run) => run.load);
+      const alone = runs.get(variant)!.map((run) => run.alone);
       return {
         variant,
         rounds,
-        median: {
-          requestsPerSec: medianOf(rounds.map((r) => r.requestsPerSec)),
-          p50Ms: medianOf(rounds.map((r) => r.p50Ms)),
-          p99Ms: medianOf(rounds.map((r) => r.p99Ms)),
-        },
+        median: medianLoad(rounds),
         best: rounds.reduce((a, b) => (b.requestsPerSec > a.requestsPerSec ? b : a)),
         sequential: alone,
         sequentialMedian: { p50Ms: medianOf(alone.map((r) => r.p50Ms)), p99Ms: medianOf(alone.map((r) => r.p99Ms)) },
       };
     }),
   };
-}
-
-/** Every key under `prefix`, in pages. */
-async function* keysUnder(redis: Redis, prefix: string): AsyncGenerator<string[]> {
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    if (found.length > 0) yield found;
-    cursor = next;
-  } while (cursor !== '0');
-}
-
-async function deleteKeys(redis: Redis, prefix: string): Promise<void> {
-  for await (const keys of keysUnder(redis, prefix)) await redis.del(...keys);
-}
-
-async function countKeys(redis: Redis, prefix: string): Promise<number> {
-  let count = 0;
-  for await (const keys of keysUnder(redis, prefix)) count += keys.length;
-  return count;
-}
-
-function medianOf(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }

@@ -7,6 +7,7 @@ import { deleteKeys, requireRedis } from './support/redis';
 
 const CONFIG = 'test/fixtures/cluster-batch.yml';
 const LEASE_TTL_S = 2;
+const FORWARD_TIMEOUT_S = 1;
 const SECRET = randomBytes(32).toString('hex');
 
 /** A user of the batch directory; `delay` (ms), `tokens` and `fail: yes` steer the fixture's tally. */
@@ -43,7 +44,7 @@ describe('cluster mode: a batch run calls each user’s functions on the user’
   const node = (results: any, nodeId: string) => results.nodes.find((n: any) => n.nodeId === nodeId);
 
   beforeAll(async () => {
-    const env = { USERSCOPE_CLUSTER_SECRET: SECRET, BATCH_KEY_PREFIX: batchPrefix, USERSCOPE_ADMIN_TOKEN: '' };
+    const env = { USERSCOPE_CLUSTER_SECRET: SECRET, BATCH_KEY_PREFIX: batchPrefix, USERSCOPE_ADMIN_TOKEN: '', CLUSTER_FORWARD_TIMEOUT: `${FORWARD_TIMEOUT_S}s` };
     cluster = await ClusterHarness.start({ replicas: 3, config: CONFIG, leaseTtl: `${LEASE_TTL_S}s`, env });
   }, 40_000);
   afterAll(async () => {
@@ -104,8 +105,8 @@ describe('cluster mode: a batch run calls each user’s functions on the user’
     await claimOn('r2', ['sig']);
     const path = invocationPath('sig', 'tally');
     const body = JSON.stringify({ input: { by: 'peer' } });
-    const call = (headers: Record<string, string>) =>
-      fetch(`${url('r2')}${path}`, { method: 'POST', headers: { 'content-type': INVOCATION_CONTENT_TYPE, ...headers }, body }).then(async (r) => ({ status: r.status, json: await r.json() }));
+    const call = (headers: Record<string, string>, to = 'r2') =>
+      fetch(`${url(to)}${path}`, { method: 'POST', headers: { 'content-type': INVOCATION_CONTENT_TYPE, ...headers }, body }).then(async (r) => ({ status: r.status, json: await r.json() }));
 
     expect(await call({})).toEqual({ status: 401, json: { code: 'cluster_call_unsigned', message: expect.stringContaining('carries no signature') } });
     const forged = new InternalCallSignature('not-the-secret-of-this-cluster-at-all').sign('POST', path, body);
@@ -120,6 +121,12 @@ describe('cluster mode: a batch run calls each user’s functions on the user’
     const signed = new InternalCallSignature(SECRET).sign('POST', path, body);
     expect(await call(signed)).toEqual({ status: 200, json: { output: { user: 'sig', count: 2, by: 'peer', replica: 'r2' }, usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 } } });
     expect(await call(signed)).toMatchObject({ status: 403, json: { message: expect.stringContaining('received already') } });
+    // Replayed to another replica within its window: refused there too (the nonces are remembered in Redis, cluster-wide).
+    for (const other of ['r1', 'r3']) expect(await call(signed, other)).toMatchObject({ status: 403, json: { code: 'cluster_call_refused', message: expect.stringContaining('received already') } });
+    const replayedFirstElsewhere = new InternalCallSignature(SECRET).sign('POST', path, body);
+    expect((await call(replayedFirstElsewhere, 'r3')).status).toBe(503); // r3 does not own 'sig': user_owned_elsewhere, the nonce used
+    expect(await call(replayedFirstElsewhere)).toMatchObject({ status: 403, json: { message: expect.stringContaining('received already') } });
+    expect(lines(/of 'sig' by peer/)).toHaveLength(1);
 
     const document: any = await fetch(`${url('r1')}/openapi.json`).then((response) => response.json());
     expect(Object.keys(document.paths).filter((p) => p.startsWith('/internal'))).toEqual([]);
@@ -155,6 +162,35 @@ describe('cluster mode: a batch run calls each user’s functions on the user’
     const run = await api('r1').finished(runId, 5_000);
     expect(run.status).toBe('cancelled');
     expect(run.executions.map((e: any) => e.status)).toEqual(['cancelled', 'cancelled']);
+  });
+
+  it('fails the calls to an owner frozen mid-run (SIGSTOP) after forward_timeout, 503 owner_unresponsive, and the retries serve its users elsewhere', async () => {
+    const frozen = ['f1', 'f2'];
+    await claimOn('r3', frozen);
+    await api('r1').importUsers(frozen.map((id) => user(id, { delay: 1_500 })));
+    const { runId } = await api('r1').startRun({ workflowId: 'tally', userIds: frozen, concurrency: 2 });
+    const r3 = cluster.replica('r3').process;
+    await Promise.all(frozen.map((id) => r3.waitForOutput(new RegExp(`cluster_tally call of '${id}' waits`), 5_000)));
+    r3.signal('SIGSTOP');
+    const frozenAt = Date.now();
+    try {
+      const run = await api('r1').finished(runId, 15_000);
+      const doneAfterMs = Date.parse(run.finishedAt) - frozenAt;
+      expect(run.progress).toMatchObject({ total: 2, succeeded: 2, failed: 0 });
+      const byUser = await results(runId);
+      for (const id of frozen) {
+        // r3's count lived in its memory: built again on r1 once r3's lease had run out.
+        expect(node(byUser.get(id)!, 'count').content).toEqual({ user: id, count: 1, by: 'batch', replica: 'r1' });
+        // The first attempt failed (owner_unresponsive: the client's spec shows the code) and its retry waited for the lease.
+        expect(run.executions.find((e: any) => e.userId === id).attempts).toBe(2);
+      }
+      // forward_timeout, the /health probe (at most forward_timeout), the lease's rest (Retry-After), the 1.5 s call again; room for a loaded machine.
+      expect(doneAfterMs).toBeLessThan((2 * FORWARD_TIMEOUT_S + LEASE_TTL_S + 1.5 + 2) * 1000);
+      console.log(`SIGSTOP of the owner mid-run: its users' executions done ${doneAfterMs} ms after (forward_timeout ${FORWARD_TIMEOUT_S} s, lease_ttl ${LEASE_TTL_S} s, calls of 1.5 s)`);
+    } finally {
+      r3.signal('SIGCONT');
+    }
+    await Promise.all(frozen.map((id) => r3.waitForOutput(new RegExp(`Lost the claim on user '${id}' to another replica`), 5_000)));
   });
 
   it("serves the users of an owner killed with -9 mid-run elsewhere once its lease has run out, each (user, node) once", async () => {

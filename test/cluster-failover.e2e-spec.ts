@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { adminGet, ClusterHarness, eventually, generate, Replica } from './support/cluster-harness';
-import { requireRedis } from './support/redis';
+import { REDIS_URL, requireRedis } from './support/redis';
 import { SeedCommand, SeedUserModel } from './support/seed-user.model';
 
 /** The seed example, each replica a cluster member keeping its users' state in Redis. */
@@ -226,6 +226,47 @@ describe('cluster failover: a paused owner and a call that changes nothing', () 
     await r2.process.waitForOutput(/Lost the claim on user 'reader' to another replica/, LEASE_TTL_MS);
     expect((await adminGet(r2.url, '/monitor/users?scope=local')).json.users).toEqual([]);
     expect(await note(r2.url, { action: 'list' })).toEqual({ status: 200, json: { success: true, message: 'Found 2 notes', notes: ['before the pause', 'written by the new owner'], count: 2 }, replica: 'r1' });
+  });
+});
+
+describe('cluster failover: a paused owner and a route of the app itself', () => {
+  if (!requireRedis('cluster failover (app routes)', 'REDIS_URL')) return;
+  let cluster: ClusterHarness;
+
+  beforeAll(async () => {
+    cluster = await ClusterHarness.start({ replicas: 2, config: 'test/fixtures/cluster.yml', env: { USERSCOPE_CLUSTER_REDIS_URL: REDIS_URL, USERSCOPE_LEASE_TTL: `${LEASE_TTL_MS}ms` } });
+  }, 40_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it("woken past lease_ttl, the stale owner never answers a request-scoped route (a plugin's or the host's own) from its old instances", async () => {
+    const [r1, r2] = ['r1', 'r2'].map((id) => cluster.replica(id));
+    const user = 'desk';
+    const tally = async (url: string) => {
+      const reply = await fetch(`${url}/tally`, { headers: { cookie: `nat-session=${user}` } });
+      return { status: reply.status, json: (await reply.json()) as any, replica: reply.headers.get('x-userscope-replica') };
+    };
+    expect(await tally(r2.url)).toEqual({ status: 200, json: { user, count: 1, replica: 'r2' }, replica: 'r2' });
+    expect(await tally(r2.url)).toMatchObject({ json: { count: 2, replica: 'r2' } });
+
+    r2.process.signal('SIGSTOP');
+    let woken: Awaited<ReturnType<typeof tally>>;
+    try {
+      await eventually(`r2's lease on ${user} expired`, LEASE_TTL_MS + 1_000, async () => ((await cluster.redis.exists(`${cluster.keyPrefix}owner:${user}`)) === 0 ? true : undefined));
+      expect(await tally(r1.url)).toEqual({ status: 200, json: { user, count: 1, replica: 'r1' }, replica: 'r1' });
+      const sentWhilePaused = tally(r2.url); // waits in r2's socket; r2 reads it as it wakes
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      r2.process.signal('SIGCONT');
+      woken = await sentWhilePaused;
+    } finally {
+      r2.process.signal('SIGCONT');
+    }
+    // Never r2's old tally (count 3): forwarded to the new owner, or refused.
+    if (woken.status === 200) expect(woken).toEqual({ status: 200, json: { user, count: 2, replica: 'r1' }, replica: 'r1' });
+    else expect({ status: woken.status, code: woken.json?.code }).toEqual({ status: 503, code: expect.stringMatching(/^(lease_lost|user_owned_elsewhere)$/) });
+    await r2.process.waitForOutput(/Lost the claim on user 'desk' to another replica/, LEASE_TTL_MS);
+    expect(await tally(r2.url)).toMatchObject({ status: 200, json: { user, replica: 'r1' }, replica: 'r1' });
   });
 });
 

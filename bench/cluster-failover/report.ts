@@ -1,5 +1,5 @@
 import { ClusterFailoverReport, fmt } from '../cluster-failover.bench';
-import { medianOf } from '../cluster-generate.bench';
+import { medianOf } from '../harness/stats';
 
 /** Medians over the rounds: lease left at the kill, and the last user served again by each path. */
 export function failoverSummary(report: ClusterFailoverReport): { leaseLeftMs: number; directLastMs: number; proxyLastMs: number } {

@@ -1,6 +1,7 @@
 import { MachineInfo } from '../harness/machine-info';
 import { machineTable } from '../harness/machine-table';
-import { ClusterGenerateReport, ClusterVariantMeasurements, medianOf } from '../cluster-generate.bench';
+import { ClusterGenerateReport, ClusterVariantMeasurements } from '../cluster-generate.bench';
+import { medianOf } from '../harness/stats';
 
 /** Each variant's median req/s and latencies against the single process. */
 export function clusterRatios(report: ClusterGenerateReport): { key: string; throughput: number; p50: number; p99: number }[] {

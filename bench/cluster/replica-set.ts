@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import Redis from 'ioredis';
 import { ForkedServer, forkServer } from '../harness/forked-server';
-import { HaproxyProcess, haproxyInstalled } from './haproxy.process';
+import { deleteKeys } from '../harness/redis-keys';
+import { HaproxyProcess, haproxyInstalled } from '../harness/haproxy.process';
 
 export interface ReplicaSetOptions {
   replicas: number;
@@ -51,12 +52,7 @@ export class ReplicaSet {
     await Promise.all(this.replicas.map((replica) => replica.stop()));
     const redis = new Redis(this.options.redisUrl, { maxRetriesPerRequest: 1 });
     try {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${this.keyPrefix}*`, 'COUNT', 1000);
-        if (keys.length > 0) await redis.del(...keys);
-        cursor = next;
-      } while (cursor !== '0');
+      await deleteKeys(redis, this.keyPrefix);
     } finally {
       redis.disconnect();
     }

@@ -1,3 +1,9 @@
+/**
+ * How an owner failed to answer: silent for `waitedMs` (and its /health too, when `healthChecked`),
+ * or not reached at `url` at all (`detail`: ECONNREFUSED, ECONNRESET, ...).
+ */
+export type OwnerSilence = { waitedMs: number; healthChecked: boolean } | { url: string; detail: string };
+
 /** Texts of cluster mode's errors and of what it logs. */
 export const ClusterMessages = {
   addressBeforeListening: () =>
@@ -32,9 +38,12 @@ export const ClusterMessages = {
   releaseFailed: (detail: string) => `Releasing leases failed (${detail}); they expire by themselves within lease_ttl`,
   forwardFailed: (replica: string, url: string, detail: string) =>
     `Forwarding to replica '${replica}' at ${url} failed after it connected (${detail})`,
-  ownerUnresponsive: (userId: string, replica: string, waitedMs: number, retryAfterS: number) =>
-    `Replica '${replica}', which holds user '${userId}', took the request but did not answer it within ${seconds(waitedMs)}, nor its /health ` +
-    `(paused, overloaded or cut off). Its lease on the user runs out within ${retryAfterS} s; retry then, and another replica serves the user.`,
+  ownerUnresponsive: (userId: string, replica: string, silence: OwnerSilence, retryAfterS: number) =>
+    `Replica '${replica}', which holds user '${userId}', ` +
+    ('waitedMs' in silence
+      ? `took the request but did not answer it within ${seconds(silence.waitedMs)}${silence.healthChecked ? ', nor its /health' : ''} (paused, overloaded or cut off). `
+      : `could not be reached at ${silence.url} (${silence.detail}). `) +
+    `Its lease on the user runs out within ${retryAfterS} s; retry then, and another replica serves the user.`,
   ownerUnresponsiveLog: (replica: string, url: string, waitedMs: number) =>
     `Replica '${replica}' at ${url} answers neither a forwarded request (for ${seconds(waitedMs)}) nor its /health: ` +
     'its users get 503 owner_unresponsive until their leases expire, then are served where they arrive',
@@ -54,9 +63,6 @@ export const ClusterMessages = {
     `replica '${replica}' has no general.cluster.secret, so it accepts no calls from other replicas; set USERSCOPE_CLUSTER_SECRET on every replica`,
   secretUnsetCaller: (replica: string, userId: string, owner: string) =>
     `Replica '${replica}' cannot call user '${userId}'s functions on their owner, replica '${owner}': general.cluster.secret is not set. Set USERSCOPE_CLUSTER_SECRET on every replica.`,
-  ownerUnreachable: (userId: string, owner: string, url: string, detail: string, remainingMs: number) =>
-    `Replica '${owner}' (${url}), which owns user '${userId}', did not answer (${detail}); ` +
-    (remainingMs > 0 ? `its lease runs out in ${Math.ceil(remainingMs / 1000)} s, then another replica takes the user` : 'its lease has run out: the user is taken over at the next try'),
   callerLeft: () => 'the replica that sent the call closed its connection (the run was cancelled, or its deadline passed)',
   notACall: () => `its body is not a call between replicas (JSON sent as application/vnd.userscope.call+json)`,
   ownerGarbled: (owner: string, status: number) => `Replica '${owner}' answered a call of a user's function with status ${status} and a body that is not its reply`,

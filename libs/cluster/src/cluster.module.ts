@@ -24,7 +24,8 @@ import { UserHandover } from './rebalance/user.handover';
 import { InternalCallSignature } from './invocation/internal-call.signature';
 import { INVOCATION_CONTENT_TYPE } from './invocation/invocation.constants';
 import { OwnerInvocationClient } from './invocation/owner-invocation.client';
-import { INTERNAL_CALL_SIGNATURE, OwnerInvocationController } from './invocation/owner-invocation.controller';
+import { InternalCallNonces } from './invocation/internal-call.nonces';
+import { INTERNAL_CALL_NONCES, INTERNAL_CALL_SIGNATURE, OwnerInvocationController } from './invocation/owner-invocation.controller';
 
 export { CLUSTER_CONFIG } from './cluster.constants';
 
@@ -78,10 +79,11 @@ export class ClusterModule implements OnModuleInit, OnApplicationShutdown {
         OwnerForwarding,
         ClusterDrain,
         { provide: INTERNAL_CALL_SIGNATURE, useFactory: () => (config.secret ? new InternalCallSignature(config.secret) : null) },
+        { provide: INTERNAL_CALL_NONCES, useFactory: (redis: Redis) => new InternalCallNonces(redis, config.key_prefix), inject: [CLUSTER_REDIS] },
         {
           provide: OwnerInvocationClient,
           useFactory: (replica: ReplicaIdentity, ownership: RedisUserOwnership, signature: InternalCallSignature | null, accounting?: TokenAccounting) =>
-            new OwnerInvocationClient(replica.id, ownership, signature ?? undefined, accounting),
+            new OwnerInvocationClient(replica.id, ownership, signature ?? undefined, accounting, config.forward_timeout * 1000),
           inject: [ReplicaIdentity, RedisUserOwnership, INTERNAL_CALL_SIGNATURE, { token: TokenAccounting, optional: true }],
         },
       ],

@@ -21,7 +21,6 @@ export { SessionStateTooLargeError } from './exceptions/session-state-too-large.
 export { StateStoreUnavailableError } from './exceptions/state-store-unavailable.exception';
 export { InternalCallSignature } from './invocation/internal-call.signature';
 export { INVOCATION_CONTENT_TYPE, invocationPath, NONCE_HEADER, SIGNATURE_HEADER, SIGNATURE_WINDOW_MS, TIMESTAMP_HEADER } from './invocation/invocation.constants';
-export { OwnerUnreachableError } from './exceptions/owner-unreachable.exception';
 export { InternalCallUnsignedError } from './exceptions/internal-call-unsigned.exception';
 export { InternalCallRefusedError } from './exceptions/internal-call-refused.exception';
 export { ClusterSecretUnsetError } from './exceptions/cluster-secret-unset.exception';

@@ -23,7 +23,7 @@ describe('executionRetryDelay', () => {
 
   it("waits at least a refusal's Retry-After (a user's owner whose lease still runs), counting the attempt", () => {
     const refusal = (retryAfter?: string) =>
-      new UserscopeHttpError(HttpStatus.SERVICE_UNAVAILABLE, { code: 'owner_unreachable', message: 'no answer' }, retryAfter === undefined ? {} : { 'retry-after': retryAfter });
+      new UserscopeHttpError(HttpStatus.SERVICE_UNAVAILABLE, { code: 'owner_unresponsive', message: 'no answer' }, retryAfter === undefined ? {} : { 'retry-after': retryAfter });
     expect(executionRetryDelay(refusal('3'), 1, settings, half)).toBe(3000);
     expect(executionRetryDelay(refusal('0'), 1, settings, half)).toBe(100);
     expect(executionRetryDelay(refusal(), 2, settings, half)).toBe(200);

@@ -8,7 +8,6 @@ import { CLUSTER_CONFIG } from '../cluster.constants';
 import { ClusterConfig } from '../config/cluster.config';
 import { OwnerUnresponsiveError } from '../exceptions/owner-unresponsive.exception';
 import { UserLeasedElsewhereError } from '../exceptions/user-leased-elsewhere.exception';
-import { LeaseRenewalScheduler } from '../ownership/lease-renewal.scheduler';
 import { RedisUserOwnership } from '../ownership/redis-user.ownership';
 import { HandoverRequests } from '../rebalance/handover.requests';
 import { UserHandover } from '../rebalance/user.handover';
@@ -56,7 +55,6 @@ export class OwnerForwarding implements OnModuleInit {
     @Inject(RedisUserOwnership) private readonly ownership: RedisUserOwnership,
     @Inject(ReplicaIdentity) private readonly replica: ReplicaIdentity,
     @Inject(OwnerProxy) private readonly proxy: OwnerProxy,
-    @Inject(LeaseRenewalScheduler) private readonly renewal: LeaseRenewalScheduler,
     @Inject(UserHandover) private readonly handover: UserHandover,
     @Inject(CLUSTER_CONFIG) config: ClusterConfig,
     @Optional() private readonly adapterHost?: HttpAdapterHost,
@@ -108,13 +106,19 @@ export class OwnerForwarding implements OnModuleInit {
   }
 
   /**
-   * Whether this replica still holds the user it has a session of. Only a process that Redis has
-   * not confirmed for lease_ttl (it was paused: SIGSTOP, a VM frozen) must ask first, renewing now:
-   * a lease found taken ends the session here, and the request goes where the user is now.
+   * Whether this replica still holds the user it has a session of: the ownership's one check
+   * (`verify`), which asks Redis only when the lease was not confirmed for lease_ttl (the process
+   * was paused: SIGSTOP, a VM frozen). A lease found taken ends the session here, and the request
+   * goes where the user is now; Redis not answering leaves the answer to the route.
    */
   private stillHeld(userId: string): boolean | Promise<boolean> {
-    if (!this.ownership.isUnconfirmed(userId)) return true; // every request's path: no Redis call
-    return this.renewal.renewNow().then(() => this.registry.get(userId) !== undefined);
+    const lease = this.registry.get(userId)?.lease;
+    const check = lease && this.ownership.verify(lease);
+    if (!check) return true; // every request's path: no Redis call (a session still being built claims as it builds)
+    return check.then(
+      () => true,
+      () => false,
+    );
   }
 
   /**
@@ -154,7 +158,7 @@ export class OwnerForwarding implements OnModuleInit {
    */
   private async forward(request: FastifyRequest, reply: FastifyReply, target: ForwardTarget, userId: string, leaseRemainingMs: number, askHandover: boolean): Promise<boolean> {
     if (this.liveness.isUnresponsive(target.replica)) {
-      const error = new OwnerUnresponsiveError(userId, target.replica, this.forwardTimeoutMs, leaseRemainingMs);
+      const error = new OwnerUnresponsiveError(userId, target.replica, { waitedMs: this.forwardTimeoutMs, healthChecked: true }, leaseRemainingMs);
       reply.hijack();
       answerHere(reply.raw, error);
       return true;
@@ -174,7 +178,7 @@ export class OwnerForwarding implements OnModuleInit {
     const remainingMs = holder?.replica === target.replica ? holder.remainingMs : 0;
     if (!this.liveness.isUnresponsive(target.replica)) this.logger.warn(ClusterMessages.ownerUnresponsiveLog(target.replica, target.url, this.forwardTimeoutMs));
     this.liveness.markUnresponsive(target.replica, remainingMs);
-    return new OwnerUnresponsiveError(userId, target.replica, this.forwardTimeoutMs, remainingMs);
+    return new OwnerUnresponsiveError(userId, target.replica, { waitedMs: this.forwardTimeoutMs, healthChecked: true }, remainingMs);
   }
 
   /** A request forwarded to this owner that asks for its user: remembered for the reply (see `handOver`). */

@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { ClusterMessages } from '../cluster.messages';
 import { InternalCallRefusedError } from '../exceptions/internal-call-refused.exception';
 import { InternalCallUnsignedError } from '../exceptions/internal-call-unsigned.exception';
+import { InternalCallNonces } from './internal-call.nonces';
 import { NONCE_HEADER, SIGNATURE_HEADER, SIGNATURE_WINDOW_MS, TIMESTAMP_HEADER } from './invocation.constants';
 
 const VERSION = 'v1';
@@ -10,13 +11,11 @@ const VERSION = 'v1';
 /**
  * Signs and checks the calls between the replicas of a cluster with their shared secret: an HMAC
  * over the method, the path, a timestamp, a nonce and the body, so that a client can neither forge
- * a call nor alter one. A call is accepted within `windowMs` of its timestamp, and once: a replica
- * remembers the nonces it accepted for as long as they would be.
+ * a call nor alter one. A call is accepted within `windowMs` of its timestamp, and once in the
+ * cluster: its nonce is remembered in Redis (`InternalCallNonces`) for as long as any replica whose
+ * clock is within the window would accept it.
  */
 export class InternalCallSignature {
-  /** Accepted nonces, with when each may be forgotten (its timestamp's window has passed). */
-  private readonly accepted = new Map<string, number>();
-
   constructor(
     private readonly secret: string,
     private readonly windowMs = SIGNATURE_WINDOW_MS,
@@ -31,9 +30,10 @@ export class InternalCallSignature {
 
   /**
    * Accepts a call, or throws: `InternalCallUnsignedError` (401) without a signature,
-   * `InternalCallRefusedError` (403) for one that does not match, is out of its window, or was seen.
+   * `InternalCallRefusedError` (403) for one that does not match, is out of its window, or was seen
+   * (by any replica: `nonces`). Redis not answering: `ClusterRedisUnavailableError` (503).
    */
-  verify(method: string, path: string, body: string, headers: IncomingHttpHeaders, now = Date.now()): void {
+  async verify(method: string, path: string, body: string, headers: IncomingHttpHeaders, nonces: InternalCallNonces, now = Date.now()): Promise<void> {
     const signature = single(headers[SIGNATURE_HEADER]);
     const timestamp = single(headers[TIMESTAMP_HEADER]);
     const nonce = single(headers[NONCE_HEADER]);
@@ -44,22 +44,13 @@ export class InternalCallSignature {
     if (!Number.isFinite(signedAt) || Math.abs(now - signedAt) > this.windowMs) {
       throw new InternalCallRefusedError(ClusterMessages.signatureExpired(Number.isFinite(signedAt) ? now - signedAt : Infinity, this.windowMs));
     }
-    this.forgetExpired(now);
-    if (this.accepted.has(nonce)) throw new InternalCallRefusedError(ClusterMessages.signatureReplayed());
-    this.accepted.set(nonce, signedAt + this.windowMs);
+    // Another replica's clock may be up to the window behind this one's: it would still take the call until then.
+    if (!(await nonces.firstUse(nonce, signedAt + 2 * this.windowMs - now))) throw new InternalCallRefusedError(ClusterMessages.signatureReplayed());
   }
 
   private mac(method: string, path: string, timestamp: string, nonce: string, body: string): string {
     const digest = createHash('sha256').update(body).digest('hex');
     return createHmac('sha256', this.secret).update([VERSION, method.toUpperCase(), path, timestamp, nonce, digest].join('\n')).digest('hex');
-  }
-
-  /** Nonces are added about in time order: the expired ones are at the front. */
-  private forgetExpired(now: number): void {
-    for (const [nonce, expiresAt] of this.accepted) {
-      if (expiresAt > now) break;
-      this.accepted.delete(nonce);
-    }
   }
 }
 

@@ -3,12 +3,14 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { HttpStatus } from '@nestjs/common';
 import { TokenAccounting } from '@userscope/llm';
 import { RemoteUserFunctions, UserOwnedElsewhereError, UserscopeHttpError } from '@userscope/runtime';
-import { ClusterMessages } from '../cluster.messages';
+import { ClusterMessages, OwnerSilence } from '../cluster.messages';
 import { ClusterSecretUnsetError } from '../exceptions/cluster-secret-unset.exception';
-import { OwnerUnreachableError } from '../exceptions/owner-unreachable.exception';
+import { OwnerUnresponsiveError } from '../exceptions/owner-unresponsive.exception';
 import { UserLeasedElsewhereError } from '../exceptions/user-leased-elsewhere.exception';
 import { RedisUserOwnership } from '../ownership/redis-user.ownership';
 import { FORWARDED_BY_HEADER } from '../forwarding/forwarding.constants';
+import { OwnerLiveness } from '../forwarding/owner.liveness';
+import type { ForwardTarget } from '../forwarding/owner.proxy';
 import { InternalCallSignature } from './internal-call.signature';
 import { INVOCATION_CONTENT_TYPE, invocationPath } from './invocation.constants';
 import { decodeFailure, InvocationFailure, InvocationReply, InvocationRequest, isInvocationAnswer } from './invocation.wire';
@@ -20,14 +22,14 @@ interface Answer {
   text: string;
 }
 
-/** A request that failed before any answer: the owner did not take it (refused, or cannot be reached) or dropped it. */
+/** A request that failed before any answer: the owner did not take it (refused, or cannot be reached), dropped it, or went silent. */
 class NoAnswer extends Error {
   constructor(
-    readonly detail: string,
+    readonly silence: OwnerSilence,
     /** On a kept-alive connection the owner had closed meanwhile: nothing reached it. */
-    readonly staleConnection: boolean,
+    readonly staleConnection = false,
   ) {
-    super(detail);
+    super('detail' in silence ? silence.detail : `no answer within ${silence.waitedMs} ms`);
   }
 }
 
@@ -37,34 +39,42 @@ class NoAnswer extends Error {
  * answer into what the call would have returned or thrown here: its output, its error, and its LLM
  * usage, credited to the work measuring it here. Aborting `signal` aborts the request, and the
  * owner aborts the function when the connection closes. An owner that does not answer gives an
- * `OwnerUnreachableError` whose Retry-After is what its lease still runs.
+ * `OwnerUnresponsiveError` whose Retry-After is what its lease still runs: one that refuses or
+ * resets the connection at once, one silent for `forwardTimeoutMs` whose /health is silent too (a
+ * paused process, whose kernel still takes the call) then. An owner busy with a long call answers
+ * its /health, and is waited for on, as a forwarded request waits.
  */
 export class OwnerInvocationClient implements RemoteUserFunctions {
   private readonly httpAgent = new HttpAgent({ keepAlive: true });
   private readonly httpsAgent = new HttpsAgent({ keepAlive: true });
+  private readonly liveness: OwnerLiveness;
 
   constructor(
     private readonly replicaId: string,
     private readonly ownership: RedisUserOwnership,
     private readonly signature: InternalCallSignature | undefined,
     private readonly accounting: TokenAccounting | undefined,
+    /** general.cluster.forward_timeout: how long a call waits for its answer before the owner's /health is asked. */
+    private readonly forwardTimeoutMs: number,
     private readonly connectTimeoutMs = 2_000,
-  ) {}
+  ) {
+    this.liveness = new OwnerLiveness(forwardTimeoutMs);
+  }
 
   async invoke(refusal: UserOwnedElsewhereError, userId: string, name: string, input: unknown, signal: AbortSignal): Promise<unknown> {
     // An owner that takes no calls (a process that does not listen) serves its users until its lease ends: retry after it.
     if (!(refusal instanceof UserLeasedElsewhereError) || !refusal.ownerUrl) throw refusal;
     if (!this.signature) throw new ClusterSecretUnsetError(this.replicaId, userId, refusal.ownerReplica);
-    const url = refusal.ownerUrl;
+    const owner: ForwardTarget = { replica: refusal.ownerReplica, url: refusal.ownerUrl };
     const path = invocationPath(userId, name);
     const body = JSON.stringify({ input } satisfies InvocationRequest);
     let answer: Answer;
     try {
-      answer = await this.post(url, path, body, signal);
+      answer = await this.post(owner, path, body, signal);
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       if (!(error instanceof NoAnswer)) throw error;
-      throw await this.unreachable(userId, refusal.ownerReplica, url, error.detail);
+      throw await this.unresponsive(userId, owner.replica, error.silence);
     }
     const reply = parseJson(answer.text);
     if (!isInvocationAnswer(reply) && !isErrorBody(reply)) throw new UserscopeHttpError(HttpStatus.BAD_GATEWAY, { code: 'owner_garbled', message: ClusterMessages.ownerGarbled(refusal.ownerReplica, answer.status) });
@@ -80,16 +90,17 @@ export class OwnerInvocationClient implements RemoteUserFunctions {
   }
 
   /** Posts the signed call; a kept-alive connection the owner closed meanwhile is tried once more, on a new one. */
-  private async post(url: string, path: string, body: string, signal: AbortSignal): Promise<Answer> {
+  private async post(owner: ForwardTarget, path: string, body: string, signal: AbortSignal): Promise<Answer> {
     try {
-      return await this.postOnce(url, path, body, signal);
+      return await this.postOnce(owner, path, body, signal);
     } catch (error) {
       if (!(error instanceof NoAnswer) || !error.staleConnection || signal.aborted) throw error;
-      return this.postOnce(url, path, body, signal);
+      return this.postOnce(owner, path, body, signal);
     }
   }
 
-  private postOnce(base: string, path: string, body: string, signal: AbortSignal): Promise<Answer> {
+  private postOnce(owner: ForwardTarget, path: string, body: string, signal: AbortSignal): Promise<Answer> {
+    const base = owner.url;
     return new Promise((resolve, reject) => {
       const target = new URL(path, base);
       const https = target.protocol === 'https:';
@@ -106,9 +117,21 @@ export class OwnerInvocationClient implements RemoteUserFunctions {
       let answered = false;
       const onAbort = () => outgoing.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
       signal.addEventListener('abort', onAbort, { once: true });
-      const connectTimer = setTimeout(() => outgoing.destroy(new NoAnswer(`no connection within ${this.connectTimeoutMs} ms`, false)), this.connectTimeoutMs);
+      const connectTimer = setTimeout(() => outgoing.destroy(new NoAnswer({ url: base, detail: `no connection within ${this.connectTimeoutMs} ms` })), this.connectTimeoutMs);
+      let answerTimer: NodeJS.Timeout | undefined;
+      // No answer for forward_timeout: a busy owner still answers its /health (wait on), a paused one does not (give up).
+      const awaitAnswer = () => {
+        answerTimer = setTimeout(async () => {
+          const alive = await this.liveness.answers(owner);
+          if (answered || outgoing.destroyed) return;
+          if (alive) awaitAnswer();
+          else outgoing.destroy(new NoAnswer({ waitedMs: this.forwardTimeoutMs, healthChecked: true }));
+        }, this.forwardTimeoutMs);
+      };
+      awaitAnswer();
       const settle = () => {
         clearTimeout(connectTimer);
+        clearTimeout(answerTimer);
         signal.removeEventListener('abort', onAbort);
       };
       outgoing.once('socket', (socket) => {
@@ -117,17 +140,18 @@ export class OwnerInvocationClient implements RemoteUserFunctions {
       });
       const cutOff = () => {
         settle();
-        reject(signal.aborted ? signal.reason : new NoAnswer('the connection closed during the answer', false));
+        reject(signal.aborted ? signal.reason : new NoAnswer({ url: base, detail: 'the connection closed during the answer' }));
       };
       outgoing.once('error', (error: Error & { code?: string }) => {
         if (answered) return cutOff();
         settle();
         if (error instanceof NoAnswer) return reject(error);
         if (signal.aborted) return reject(signal.reason);
-        reject(new NoAnswer(error.code ?? error.message, outgoing.reusedSocket && error.code === 'ECONNRESET'));
+        reject(new NoAnswer({ url: base, detail: error.code ?? error.message }, outgoing.reusedSocket && error.code === 'ECONNRESET'));
       });
       outgoing.once('response', (response) => {
         answered = true;
+        clearTimeout(answerTimer);
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.once('aborted', cutOff);
@@ -142,10 +166,10 @@ export class OwnerInvocationClient implements RemoteUserFunctions {
   }
 
   /** The owner did not answer: retry once its lease has run out (now, when it has, or another replica holds the user). */
-  private async unreachable(userId: string, owner: string, url: string, detail: string): Promise<OwnerUnreachableError> {
+  private async unresponsive(userId: string, owner: string, silence: OwnerSilence): Promise<OwnerUnresponsiveError> {
     const holder = await this.ownership.holderOf(userId).catch(() => undefined);
     const remainingMs = holder === undefined ? 0 : holder.replica === owner ? holder.remainingMs : 0;
-    return new OwnerUnreachableError(userId, owner, url, detail, remainingMs);
+    return new OwnerUnresponsiveError(userId, owner, silence, remainingMs);
   }
 }
 

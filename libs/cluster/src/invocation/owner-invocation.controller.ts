@@ -7,12 +7,15 @@ import { ClusterMessages } from '../cluster.messages';
 import { InternalCallRefusedError } from '../exceptions/internal-call-refused.exception';
 import { InternalCallUnsignedError } from '../exceptions/internal-call-unsigned.exception';
 import { ReplicaIdentity } from '../replica/replica.identity';
+import { InternalCallNonces } from './internal-call.nonces';
 import { InternalCallSignature } from './internal-call.signature';
 import { INVOCATION_ROUTE, SIGNATURE_HEADER } from './invocation.constants';
 import { encodeFailure, InvocationReply, InvocationRequest } from './invocation.wire';
 
 /** Options token: the cluster's call signature; null when `general.cluster.secret` is unset. */
 export const INTERNAL_CALL_SIGNATURE = Symbol.for('userscope:cluster-call-signature');
+/** The nonces of accepted calls, cluster-wide. */
+export const INTERNAL_CALL_NONCES = Symbol.for('userscope:cluster-call-nonces');
 
 const NO_USAGE: LlmUsage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
 
@@ -30,6 +33,7 @@ export class OwnerInvocationController {
     private readonly users: UserFunctions,
     private readonly replica: ReplicaIdentity,
     @Inject(INTERNAL_CALL_SIGNATURE) private readonly signature: InternalCallSignature | null,
+    @Inject(INTERNAL_CALL_NONCES) private readonly nonces: InternalCallNonces,
     @Optional() private readonly accounting?: TokenAccounting,
   ) {}
 
@@ -42,7 +46,7 @@ export class OwnerInvocationController {
     @Res() reply: FastifyReply,
     @Body() body: unknown,
   ): Promise<void> {
-    const input = this.authenticated(request, body);
+    const input = await this.authenticated(request, body);
     const abort = new AbortController();
     reply.raw.once('close', () => {
       if (!reply.raw.writableFinished) abort.abort(new Error(ClusterMessages.callerLeft()));
@@ -57,7 +61,7 @@ export class OwnerInvocationController {
   }
 
   /** The call's input, once its signature is checked against the very text of its body. */
-  private authenticated(request: FastifyRequest, body: unknown): unknown {
+  private async authenticated(request: FastifyRequest, body: unknown): Promise<unknown> {
     if (!this.signature) {
       if (request.headers[SIGNATURE_HEADER] === undefined) throw new InternalCallUnsignedError();
       throw new InternalCallRefusedError(ClusterMessages.secretUnsetHere(this.replica.id));
@@ -66,7 +70,7 @@ export class OwnerInvocationController {
       if (request.headers[SIGNATURE_HEADER] === undefined) throw new InternalCallUnsignedError();
       throw new InternalCallRefusedError(ClusterMessages.notACall());
     }
-    this.signature.verify(request.method, request.raw.url ?? '', body, request.headers);
+    await this.signature.verify(request.method, request.raw.url ?? '', body, request.headers, this.nonces);
     try {
       return (JSON.parse(body) as InvocationRequest).input;
     } catch {

@@ -26,6 +26,8 @@ interface HeldLease {
   readonly onLost: () => void;
   /** When the last renewal that Redis confirmed was sent: the lease runs at least lease_ttl from then. */
   confirmedAt: number;
+  /** The renewal of this lease alone that a check after a pause sent, shared by the checks meanwhile. */
+  reconfirming?: Promise<void>;
 }
 
 const DEFAULT_BATCH = 500;
@@ -58,15 +60,6 @@ export class RedisUserOwnership implements UserOwnership {
   /** Whether this replica holds `userId`'s lease, as far as it knows. */
   holds(userId: string): boolean {
     return this.held.has(userId);
-  }
-
-  /**
-   * Whether Redis has not confirmed `userId`'s lease for lease_ttl: it may have expired and gone to
-   * another replica (this process was paused, say), so a renewal must tell before the user is served here.
-   */
-  isUnconfirmed(userId: string): boolean {
-    const held = this.held.get(userId);
-    return held !== undefined && Date.now() - held.confirmedAt >= this.options.leaseTtlMs;
   }
 
   /** Shutdown began: claims are refused from now on (503 replica_draining). */
@@ -113,15 +106,19 @@ export class RedisUserOwnership implements UserOwnership {
   }
 
   /**
-   * Undefined while `lease` was confirmed within lease_ttl: nobody else can have claimed it since.
-   * Past that (this process was paused, or Redis did not answer its renewals), it is renewed now
-   * before a call may run: refused or unanswered, it is lost (the session ends) and the call fails.
+   * The one check of a woken owner, for every route (the forwarding hook and every call the runtime
+   * runs as a user): undefined while `lease` was confirmed within lease_ttl, as nobody else can have
+   * claimed it since. Past that (this process was paused, or Redis did not answer its renewals), this
+   * lease alone is renewed now, and checked again once that renewal is answered: one sent before a
+   * pause proves nothing after it. Refused or unanswered, the lease is lost (the session ends) and
+   * the returned promise rejects.
    */
   verify(lease: UserLease): Promise<void> | undefined {
     const held = this.held.get(lease.userId);
     if (!held || held.token !== lease.token) return Promise.reject(new LeaseLostError(lease.userId));
     if (Date.now() - held.confirmedAt < this.options.leaseTtlMs) return undefined;
-    return this.reconfirm(held);
+    held.reconfirming ??= this.reconfirm(held).finally(() => (held.reconfirming = undefined));
+    return held.reconfirming.then(() => this.verify(lease));
   }
 
   private async reconfirm(lease: HeldLease): Promise<void> {
@@ -137,7 +134,7 @@ export class RedisUserOwnership implements UserOwnership {
       this.lose(lease);
       throw new LeaseLostError(lease.userId);
     }
-    lease.confirmedAt = sentAt;
+    confirm(lease, sentAt);
   }
 
   /** Who holds `userId`'s lease now (any replica, this one included); undefined when nobody does. */
@@ -171,7 +168,7 @@ export class RedisUserOwnership implements UserOwnership {
         this.dropUnconfirmed(batch);
         continue;
       }
-      for (const lease of batch) lease.confirmedAt = sentAt;
+      for (const lease of batch) confirm(lease, sentAt);
       for (const position of lostPositions) this.lose(batch[position - 1]);
     }
   }
@@ -207,4 +204,9 @@ export class RedisUserOwnership implements UserOwnership {
     this.held.delete(lease.userId);
     lease.onLost();
   }
+}
+
+/** A renewal sent at `sentAt` was confirmed; one sent earlier but answered later confirms nothing newer. */
+function confirm(lease: HeldLease, sentAt: number): void {
+  lease.confirmedAt = Math.max(lease.confirmedAt, sentAt);
 }
