@@ -29,8 +29,9 @@ import { QueuedRunDispatcher } from './queue/queued-run.dispatcher';
 import { QueuedExecutionProcessor } from './queue/queued-execution.processor';
 import { ExecutionWorker } from './queue/execution.worker';
 import { WorkerPresence } from './queue/worker.presence';
+import { WorkersController } from './queue/workers.controller';
 
-useUserscopeErrors(UsersController, WorkflowsController, RunsController);
+useUserscopeErrors(UsersController, WorkflowsController, RunsController, WorkersController);
 
 /** Multi-user batch execution: users directory, batch workflows, runs, results, and their REST API. */
 @Module({})
@@ -46,7 +47,7 @@ export class BatchModule implements OnModuleInit, OnApplicationShutdown {
   static forRoot(batch: BatchConfig): DynamicModule {
     return {
       module: BatchModule,
-      controllers: [UsersController, WorkflowsController, RunsController],
+      controllers: [UsersController, WorkflowsController, RunsController, WorkersController],
       providers: [
         { provide: BATCH_CONFIG, useValue: batch },
         { provide: BATCH_STORE, useFactory: () => createBatchStore(batch.settings) },

@@ -39,3 +39,6 @@ export { RunEvents } from './runs/run.events';
 export { progressOf, runView } from './runs/run.view';
 export { RunsService } from './runs/runs.service';
 export { analytics, exportCsv, exportJson, groupResults, percentiles } from './runs/run-results.view';
+export { ExecutionWorker } from './queue/execution.worker';
+export { ExecutionQueue, type QueueCounts } from './queue/execution.queue';
+export { WorkerPresence, type WorkerEntry } from './queue/worker.presence';

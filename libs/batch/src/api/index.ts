@@ -2,3 +2,4 @@
 export type * from './users.types';
 export type * from './workflows.types';
 export type * from './runs.types';
+export type * from './workers.types';

@@ -1,25 +1,16 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { BATCH_CONFIG } from '../batch.constants';
 import { BatchConfig } from '../config/batch-config.reader';
+import type { WorkerView } from '../api/workers.types';
 
 /** How often a worker says it is alive; one silent for three beats is listed no more. */
 const HEARTBEAT_MS = 5000;
 
 /** A process working the queue, as `GET /api/workers` lists it. */
-export interface WorkerEntry {
-  id: string;
-  host: string;
-  pid: number;
-  /** Jobs it works at once at most. */
-  concurrency: number;
-  /** Jobs it works now. */
-  active: number;
-  startedAt: string;
-  heartbeatAt: string;
-}
+export type WorkerEntry = WorkerView;
 
 /**
  * The workers of the queue, in a Redis hash (`<key_prefix>workers`) each worker rewrites with its
@@ -27,7 +18,7 @@ export interface WorkerEntry {
  * worker died) is dropped by whoever reads it.
  */
 @Injectable()
-export class WorkerPresence {
+export class WorkerPresence implements OnApplicationShutdown {
   readonly id = `${hostname()}-${process.pid}-${randomBytes(2).toString('hex')}`;
   private redis?: Redis;
   private timer?: NodeJS.Timeout;
@@ -55,6 +46,11 @@ export class WorkerPresence {
     clearInterval(this.timer);
     if (this.entry) await this.connection().hdel(this.key, this.id).catch(() => undefined);
     this.redis?.disconnect();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+    this.redis?.disconnect(); // a server that only read the list
   }
 
   /** The workers alive now; entries of dead ones are removed. */

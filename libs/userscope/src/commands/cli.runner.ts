@@ -5,9 +5,10 @@ import { runCommand } from './run.command';
 import { validateCommand } from './validate.command';
 import { batchCommand } from './batch.command';
 import { initCommand } from './init.command';
+import { workerCommand } from './worker.command';
 import { CliCommand, UsageError } from './cli-command';
 
-const COMMANDS: CliCommand[] = [initCommand, serveCommand, runCommand, validateCommand, batchCommand];
+const COMMANDS: CliCommand[] = [initCommand, serveCommand, runCommand, validateCommand, batchCommand, workerCommand];
 
 function mainHelp(): string {
   return [

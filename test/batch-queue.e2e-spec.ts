@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
+import { FixedLatencyModelServer } from '../bench/harness/fixed-latency-model.server';
+import { startServer, TestServer } from './support/test-server';
+import { BatchApi, until } from './support/batch-api';
+import { CliWorker, startCliWorker } from './support/cli-server';
+import { deleteKeys, REDIS_URL, requireRedis } from './support/redis';
+
+const CONFIG = 'test/fixtures/batch-llm.yml';
+/** Each call of the fixture's model takes this long, and bills 30 tokens. */
+const LATENCY_MS = 100;
+
+/**
+ * batch.queue: bullmq with real worker processes (`userscope worker`) on one Redis: a server that
+ * works no jobs itself starts the runs, three workers work them, a model server on loopback counts
+ * every call.
+ */
+describe('batch runs on BullMQ workers', () => {
+  if (!requireRedis('batch queue', 'REDIS_URL')) return;
+
+  const prefix = `userscope-test-queue-${randomBytes(6).toString('hex')}:`;
+  const redis = new Redis(REDIS_URL, { lazyConnect: true });
+  let model: FixedLatencyModelServer;
+  let server: TestServer;
+  let api: BatchApi;
+  let workers: CliWorker[] = [];
+  const env = () => ({ BATCH_STORE: 'redis', BATCH_QUEUE: 'bullmq', REDIS_URL, BATCH_KEY_PREFIX: prefix, MODEL_URL: model.url, JOB_LOCK: '2s', RUN_LEASE_TTL: '2s' });
+  const startWorkers = async (count: number) => {
+    const started = await Promise.all(Array.from({ length: count }, () => startCliWorker(CONFIG, env(), 20)));
+    workers.push(...started);
+    return started;
+  };
+  /** How many times the model was asked for each prompt, for the prompts asked more than once. */
+  const repeatedPrompts = () => {
+    const counts = new Map<string, number>();
+    for (const prompt of model.prompts) counts.set(prompt, (counts.get(prompt) ?? 0) + 1);
+    return [...counts].filter(([, count]) => count > 1);
+  };
+
+  beforeAll(async () => {
+    await redis.connect();
+    model = await FixedLatencyModelServer.start(LATENCY_MS);
+    server = await startServer(CONFIG, { ...process.env, ...env(), BATCH_WORKER: 'false' });
+    api = new BatchApi(server.url);
+    await api.importUsers(Array.from({ length: 600 }, (_, i) => ({ id: `u${i}`, name: `User ${i}`, role: i % 2 ? 'Designer' : 'Engineer' })));
+    await startWorkers(3);
+  }, 60_000);
+  afterEach(() => {
+    model.requests = 0;
+    model.maxInFlight = 0;
+    model.aborted = 0;
+    model.prompts.length = 0;
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map((worker) => worker.process.stop(5000)));
+    await server?.close();
+    await model?.close();
+    await deleteKeys(redis, prefix);
+    await redis.quit();
+  });
+
+  const userIds = (from: number, count: number) => Array.from({ length: count }, (_, i) => `u${from + i}`);
+
+  it('lists its workers and the queue in GET /api/workers', async () => {
+    const reply = await api.get('/api/workers');
+    expect(reply.status).toBe(200);
+    expect(reply.json.queue).toBe('bullmq');
+    expect(reply.json.workers.map((w: { id: string }) => w.id).sort()).toEqual(workers.map((w) => w.id).sort());
+    expect(reply.json.workers[0]).toMatchObject({ concurrency: 20, active: 0 });
+    expect(reply.json.jobs).toMatchObject({ waiting: 0, active: 0 });
+  });
+
+  it('runs 300 users on three workers: one model call each, the run concurrency held across them, totals that match', async () => {
+    const { runId } = await api.startRun({ workflowId: 'script', userIds: userIds(0, 300), concurrency: 30 });
+    const run = await api.finished(runId, 30_000);
+    expect(run).toMatchObject({ status: 'completed', progress: { total: 300, succeeded: 300, failed: 0 } });
+    expect(model.requests).toBe(300);
+    expect(repeatedPrompts()).toEqual([]);
+    // 3 workers × 20 slots could run 60 at once; the run asked for 30.
+    expect(model.maxInFlight).toBeLessThanOrEqual(30);
+    expect(model.maxInFlight).toBeGreaterThan(20); // more than one worker's slots: the work was spread
+    expect(run.tokens).toBe(300 * 30);
+    expect(run.billedTokens).toBe(300 * 30);
+    const analytics = (await api.get(`/api/runs/${runId}/analytics`)).json;
+    expect(analytics.totalTokens).toBe(300 * 30);
+    const results = (await api.get(`/api/runs/${runId}/results`)).json;
+    expect(results.users).toHaveLength(300);
+    expect(results.users.every((user: { nodes: unknown[] }) => user.nodes.length === 1)).toBe(true);
+  }, 60_000);
+
+  it('loses nothing and records nothing twice when a worker is killed with -9 mid-run', async () => {
+    const { runId } = await api.startRun({ workflowId: 'script', userIds: userIds(0, 300), concurrency: 30 });
+    await until(() => model.requests >= 80, 20_000);
+    const victim = workers.shift()!;
+    victim.process.kill('SIGKILL');
+    const run = await api.finished(runId, 60_000);
+    expect(run).toMatchObject({ status: 'completed', progress: { total: 300, succeeded: 300, failed: 0 } });
+    // The killed worker's calls in flight ran again elsewhere (at most its 20 slots); nothing else did.
+    expect(model.requests).toBeGreaterThanOrEqual(300);
+    expect(model.requests).toBeLessThanOrEqual(320);
+    expect(repeatedPrompts().length).toBe(model.requests - 300);
+    expect(new Set(model.prompts).size).toBe(300);
+    // Recorded once each: every user's execution succeeded, with one result and one call's tokens.
+    expect(run.tokens).toBe(300 * 30);
+    const results = (await api.get(`/api/runs/${runId}/results`)).json;
+    expect(results.users.filter((user: { status: string; nodes: unknown[] }) => user.status === 'succeeded' && user.nodes.length === 1)).toHaveLength(300);
+    await startWorkers(1);
+  }, 90_000);
+
+  it('cancel stops every worker within a second and aborts their calls in flight', async () => {
+    const { runId } = await api.startRun({ workflowId: 'script', userIds: userIds(0, 300), concurrency: 30 });
+    await until(() => model.requests >= 60, 20_000);
+    const cancelled = await api.post(`/api/runs/${runId}/cancel`, {});
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.json.status).toBe('cancelled');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const atOneSecond = model.requests;
+    expect(model.inFlight).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(model.requests).toBe(atOneSecond); // no worker started another call
+    const run = await api.finished(runId, 10_000);
+    expect(run.status).toBe('cancelled');
+    await until(async () => (await api.get(`/api/runs/${runId}?limit=1000`)).json.progress.running === 0, 5000);
+    const { progress } = (await api.get(`/api/runs/${runId}`)).json;
+    expect(progress.pending).toBe(0);
+    expect(progress.succeeded + progress.cancelled).toBe(300);
+    expect(progress.succeeded).toBeLessThan(300);
+  }, 60_000);
+
+  it('a small run started after a big one finishes while the big one still runs', async () => {
+    const big = await api.startRun({ workflowId: 'script', userIds: userIds(0, 600), concurrency: 20 });
+    await until(() => model.requests >= 40, 20_000);
+    const small = await api.startRun({ workflowId: 'script', userIds: userIds(0, 10), concurrency: 10 });
+    const smallRun = await api.finished(small.runId, 20_000);
+    expect(smallRun).toMatchObject({ status: 'completed', progress: { succeeded: 10 } });
+    const bigNow = (await api.get(`/api/runs/${big.runId}`)).json;
+    expect(bigNow.status).toBe('running');
+    expect(bigNow.progress.succeeded).toBeLessThan(500);
+    expect((await api.post(`/api/runs/${big.runId}/cancel`, {})).status).toBe(200);
+  }, 60_000);
+});
