@@ -23,6 +23,8 @@ export interface ScriptedReply {
 export interface ReceivedRequest {
   body: any;
   headers: IncomingMessage['headers'];
+  /** When it arrived, its body read (`performance.now()`). */
+  at: number;
   /** Settles when the client closed the request (it timed out, or was done). */
   closed: Promise<void>;
 }
@@ -81,7 +83,7 @@ export class FakeOpenAiServer {
     for await (const piece of request) text += piece;
     const body = text ? JSON.parse(text) : {};
     const closed = new Promise<void>((resolve) => response.once('close', () => resolve()));
-    this.requests.push({ body, headers: request.headers, closed });
+    this.requests.push({ body, headers: request.headers, at: performance.now(), closed });
     this.waiters = this.waiters.filter((waiter) => (waiter.count <= this.requests.length ? (waiter.resolve(), false) : true));
 
     if (request.method !== 'POST' || request.url !== '/v1/chat/completions') {

@@ -8,7 +8,7 @@ import { useUserscopeErrors } from '@userscope/http';
 import { CLUSTER_REDIS, connectClusterRedis } from './redis/cluster-redis.connection';
 import { ClusterConfig } from './config/cluster.config';
 import { sessionStateProviders, SessionStateSettings } from './state/session-state.providers';
-import { CLUSTER_CONFIG } from './cluster.constants';
+import { CLUSTER_CONFIG, CLUSTER_REDIS_COMMAND_TIMEOUT_MS as COMMAND_TIMEOUT_MS } from './cluster.constants';
 import { ReplicaIdentity } from './replica/replica.identity';
 import { ReplicaDirectory } from './directory/replica.directory';
 import { ReplicaPresence } from './directory/replica.presence';
@@ -28,9 +28,6 @@ import { InternalCallNonces } from './invocation/internal-call.nonces';
 import { INTERNAL_CALL_NONCES, INTERNAL_CALL_SIGNATURE, OwnerInvocationController } from './invocation/owner-invocation.controller';
 
 export { CLUSTER_CONFIG } from './cluster.constants';
-
-/** A Redis command unanswered this long fails, so a request never hangs on an unreachable Redis. */
-const COMMAND_TIMEOUT_MS = 2_000;
 
 useUserscopeErrors(ReplicasMonitorController, OwnerInvocationController);
 

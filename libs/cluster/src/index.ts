@@ -1,4 +1,5 @@
 export { CLUSTER_CONFIG, ClusterModule } from './cluster.module';
+export { CLUSTER_REDIS_COMMAND_TIMEOUT_MS } from './cluster.constants';
 export { CLUSTER_ENV, ClusterConfig } from './config/cluster.config';
 export { clusterConfigOf, clusterConfigSection, clusterSecretIssue } from './config/cluster-config.section';
 export { CLUSTER_REDIS, redactRedisUrl } from './redis/cluster-redis.connection';

@@ -1,4 +1,4 @@
-export { LLM_CONFIGS, LLM_REFERENCES_METADATA, llmToken } from './llm.constants';
+export { LLM_CONFIGS, LLM_RATE_LIMIT_REDIS, LLM_REFERENCES_METADATA, llmToken } from './llm.constants';
 export { LlmMessages } from './llm.messages';
 export {
   type LlmAssistantMessage,
@@ -15,7 +15,7 @@ export {
   type ProviderReply,
   type ProviderStreamEvent,
 } from './interfaces/llm.interface';
-export { type LlmModuleOptions } from './interfaces/llm-module-options.interface';
+export { type LlmModuleOptions, type LlmRateLimitRedisOptions } from './interfaces/llm-module-options.interface';
 export {
   LlmAuthenticationError,
   LlmConnectionError,
@@ -30,8 +30,11 @@ export {
   StructuredOutputError,
 } from './exceptions/llm.exception';
 export { ChatAgentIterationsError, ChatTurnError } from './exceptions/chat-agent.exception';
+export { RateLimitUnavailableError } from './exceptions/rate-limit-unavailable.exception';
 export { OpenAiLlmConfig, STRUCTURED_OUTPUT_MODES, type StructuredOutputMode } from './config/openai-llm.config';
 export { EchoLlmConfig } from './config/echo-llm.config';
+export { LlmCommonConfig } from './config/llm-common.config';
+export { LlmRateLimitConfig } from './config/llm-rate-limit.config';
 export {
   LLM_CONFIG_SECTION,
   LLM_CONFIG_SECTIONS,

@@ -3,12 +3,14 @@ import { RetryPolicy } from './retry.policy';
 import { StructuredOutput, StructuredRequest, StructuredResult } from './structured-output';
 import { countUsage } from './token.counter';
 import { LlmCaller, TokenAccounting } from './token.accounting';
+import { LlmRateLimiter } from './rate-limit/llm-rate.limiter';
 
 /**
  * A configured LLM, as functions use it (`llms.get('main')`, `@InjectLlm('main')`). Shared by every
  * user; each call's tokens are recorded for the user whose request made it, and each result carries
  * its own usage. Calls are retried by the LLM's RetryPolicy; a stream is retried until the server
- * has accepted it, not once text flows.
+ * has accepted it, not once text flows. With a `rate_limit`, every attempt waits for its limiter
+ * first, and each call's tokens are counted in it once the call is done.
  */
 export class LlmClient {
   private readonly structuredOutput: StructuredOutput;
@@ -21,6 +23,7 @@ export class LlmClient {
     private readonly provider: LlmProvider,
     readonly retryPolicy: RetryPolicy,
     private readonly accounting: TokenAccounting,
+    private readonly rateLimiter?: LlmRateLimiter,
   ) {
     this.structuredOutput = new StructuredOutput(name, provider.structuredOutput, (request) => this.chat(request));
   }
@@ -33,8 +36,13 @@ export class LlmClient {
   /** One reply: text, or tool calls. Throws an LlmError naming this LLM. */
   async chat(request: LlmChatRequest): Promise<LlmChatResult> {
     const caller = this.accounting.caller();
-    const reply = await this.retryPolicy.run(() => this.provider.complete(request), request.signal);
-    return this.settle(request, reply, caller);
+    const reply = await this.retryPolicy.run(async () => {
+      await this.rateLimiter?.acquire(request.signal);
+      return this.provider.complete(request);
+    }, request.signal);
+    const result = this.settle(request, reply, caller);
+    await this.rateLimiter?.addTokens(result.usage.total_tokens);
+    return result;
   }
 
   /**
@@ -43,7 +51,10 @@ export class LlmClient {
    */
   async *stream(request: LlmChatRequest): AsyncGenerator<LlmStreamEvent> {
     const caller = this.accounting.caller();
-    const events = await this.retryPolicy.run(() => this.provider.openStream(request), request.signal);
+    const events = await this.retryPolicy.run(async () => {
+      await this.rateLimiter?.acquire(request.signal);
+      return this.provider.openStream(request);
+    }, request.signal);
     let text = '';
     let settled = false;
     try {
@@ -53,11 +64,17 @@ export class LlmClient {
           yield event;
         } else {
           settled = true;
-          yield { type: 'result', result: this.settle(request, event.reply, caller) };
+          const result = this.settle(request, event.reply, caller);
+          await this.rateLimiter?.addTokens(result.usage.total_tokens);
+          yield { type: 'result', result };
         }
       }
     } finally {
-      if (!settled) this.accounting.record(this.name, countUsage(request.messages, request.tools, { role: 'assistant', content: text }), caller);
+      if (!settled) {
+        const usage = countUsage(request.messages, request.tools, { role: 'assistant', content: text });
+        this.accounting.record(this.name, usage, caller);
+        await this.rateLimiter?.addTokens(usage.total_tokens);
+      }
     }
   }
 

@@ -30,6 +30,18 @@ export const LlmMessages = {
   retryAfterTooLong: (llm: string, seconds: number) =>
     ` (not retried: the server asked to wait ${seconds}s, longer than llms.${llm}.retry_max_delay)`,
 
+  // Rate limits.
+  rateLimitEmpty: () => 'must set requests_per_minute or tokens_per_minute (or leave rate_limit out)',
+  rateLimitUnavailable: (llm: string, store: string, reason: string) =>
+    `LLM '${llm}' was not called: its rate limit is kept in ${store}, which does not answer (${reason}). Retry shortly.`,
+  rateTokensNotCounted: (llm: string, tokens: number, store: string, reason: string) =>
+    `LLM '${llm}': ${tokens} tokens of a finished call were not counted in its rate limit, kept in ${store}, which does not answer (${reason})`,
+  rateStoreAway: (store: string, reason: string) =>
+    `The LLMs' rate limits are kept in ${store}, which does not answer (${reason}); calls of rate-limited LLMs fail with 503 until it does`,
+  rateStoreDown: (setting: string, url: string, llms: string[], reason: string) =>
+    `${setting}: Redis at ${url}, where the rate limits of ${llms.map((llm) => `llms.${llm}`).join(', ')} are kept, does not answer: ${reason}`,
+  badRateWindow: (env: string, value: string) => `${env} must be a positive whole number of ms (a test's rate window), not '${value}'`,
+
   // Structured output.
   structuredInstruction: (schema: string) =>
     `Reply with a single JSON value that matches this JSON schema, and nothing else: no prose, no code fences.\nSchema: ${schema}`,

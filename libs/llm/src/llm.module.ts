@@ -1,8 +1,16 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import type Redis from 'ioredis';
 import { trackCurrentSession, UserscopeConfig } from '@userscope/runtime';
-import { LlmModuleOptions } from './interfaces/llm-module-options.interface';
+import { LlmModuleOptions, LlmRateLimitRedisOptions } from './interfaces/llm-module-options.interface';
+import { LLM_RATE_LIMIT_REDIS } from './llm.constants';
 import { LlmRegistry } from './llm.registry';
-import { llmClientProviders, llmConfigsProvider, llmRegistryProvider, resolvedLlmConfigs } from './llm.providers';
+import {
+  llmClientProviders,
+  llmConfigsProvider,
+  llmRateLimitRedisProvider,
+  llmRegistryProvider,
+  resolvedLlmConfigs,
+} from './llm.providers';
 import { TokenAccounting } from './token.accounting';
 
 /**
@@ -10,9 +18,15 @@ import { TokenAccounting } from './token.accounting';
  * each, and the `TokenAccounting` that attributes their tokens to users. Global.
  */
 @Module({})
-export class LlmModule {
-  /** From a loaded config (its `llms:` section checked with `LLM_CONFIG_SECTION`), or from the section itself. */
-  static forRoot(options: LlmModuleOptions | UserscopeConfig): DynamicModule {
+export class LlmModule implements OnApplicationShutdown {
+  constructor(@Inject(LLM_RATE_LIMIT_REDIS) private readonly rateLimitRedis: Redis | null) {}
+
+  /**
+   * From a loaded config (its `llms:` section checked with `LLM_CONFIG_SECTION`), or from the section
+   * itself. `rateLimitRedis`: where the `rate_limit`s are kept so that every process on it shares
+   * them; in this process's memory without it.
+   */
+  static forRoot(options: LlmModuleOptions | UserscopeConfig, rateLimitRedis?: LlmRateLimitRedisOptions): DynamicModule {
     const configs = resolvedLlmConfigs(options);
     // Token accounting attributes each call to the user whose request made it.
     if (configs.length > 0) trackCurrentSession();
@@ -20,8 +34,19 @@ export class LlmModule {
     return {
       module: LlmModule,
       global: true,
-      providers: [TokenAccounting, llmConfigsProvider(configs), llmRegistryProvider, ...clients],
+      providers: [
+        TokenAccounting,
+        llmConfigsProvider(configs),
+        llmRateLimitRedisProvider(configs, rateLimitRedis),
+        llmRegistryProvider(rateLimitRedis),
+        ...clients,
+      ],
       exports: [TokenAccounting, LlmRegistry, ...clients.map((provider) => (provider as { provide: string }).provide)],
     };
+  }
+
+  // Nothing waits to be written: each call's counting is done when it returns.
+  onApplicationShutdown(): void {
+    this.rateLimitRedis?.disconnect();
   }
 }

@@ -92,6 +92,7 @@ export { DependencyGraphValidator } from './graph/dependency-graph.validator';
 export { UserscopeBuiltinsModule } from './builtins/builtins.module';
 export { SequentialExecutorConfig, SequentialExecutorFunction } from './builtins/sequential-executor.function';
 export { IsByteSize, parseByteSize } from './config/byte-size';
+export { redactUrl } from './config/redacted-url';
 export { IdleSessionEvictor } from './session/idle-session.evictor';
 export { ConcurrencyLimiter } from './session/concurrency.limiter';
 export { currentSession, runAsSession, runAsSessionStream, trackCurrentSession } from './session/current-session';

@@ -1,8 +1,8 @@
 import { DynamicModule, Type } from '@nestjs/common';
 import { dirname, extname, resolve } from 'node:path';
-import { BATCH_CONFIG_SECTIONS, BatchModule, functionNodesOf, readBatchConfig } from '@userscope/batch';
+import { BATCH_CONFIG_SECTIONS, BatchConfig, BatchModule, functionNodesOf, readBatchConfig } from '@userscope/batch';
 import { HTTP_CONFIG_SECTIONS } from '@userscope/http';
-import { clusterConfigOf, clusterConfigSection, ClusterModule, clusterSecretIssue } from '@userscope/cluster';
+import { CLUSTER_REDIS_COMMAND_TIMEOUT_MS, ClusterConfig, clusterConfigOf, clusterConfigSection, ClusterModule, clusterSecretIssue } from '@userscope/cluster';
 import {
   ConfigError,
   FunctionTypeRegistry,
@@ -15,7 +15,7 @@ import {
   UserscopeBuiltinsModule,
   UserscopeConfig,
 } from '@userscope/runtime';
-import { ChatAgentModule, LLM_CONFIG_SECTIONS, LlmModule } from '@userscope/llm';
+import { ChatAgentModule, LLM_CONFIG_SECTIONS, LlmModule, LlmRateLimitRedisOptions } from '@userscope/llm';
 import { UserscopeConfigSource } from './interfaces/userscope-module-options.interface';
 
 /** Plugins every server has. The seed example (`@userscope/examples`) is one a config lists. */
@@ -52,11 +52,19 @@ export function loadApplication(source: string | UserscopeConfigSource, env: Nod
   const unsigned = cluster && batch && clusterSecretIssue(cluster, functionNodesOf(batch));
   if (unsigned) throw new ConfigError(config.file, [unsigned]);
   const modules = [
-    LlmModule.forRoot(config),
+    LlmModule.forRoot(config, rateLimitRedisOf(cluster, batch)),
     ...(batch ? [BatchModule.forRoot(batch)] : []),
     ...(cluster ? [ClusterModule.forRoot(cluster, config.general)] : []),
   ];
   return { config, registry, plugins, modules };
+}
+
+/** Cluster mode's Redis, else the batch store's: where every process of the app meets, so the LLMs' rate limits are kept there. */
+function rateLimitRedisOf(cluster: ClusterConfig | undefined, batch: BatchConfig | undefined): LlmRateLimitRedisOptions | undefined {
+  if (cluster) return { url: cluster.redis_url, keyPrefix: cluster.key_prefix, commandTimeoutMs: CLUSTER_REDIS_COMMAND_TIMEOUT_MS, setting: 'general.cluster.redis_url' };
+  if (batch?.settings.store !== 'redis') return undefined;
+  const { redis_url: url, key_prefix: keyPrefix, redis_command_timeout: timeout } = batch.settings;
+  return { url, keyPrefix, commandTimeoutMs: timeout * 1000, setting: 'batch.redis_url' };
 }
 
 function readSource(source: UserscopeConfigSource): RawConfig {

@@ -1,20 +1,12 @@
 import { Logger } from '@nestjs/common';
 import Redis from 'ioredis';
+import { redactUrl } from '@userscope/runtime';
 
 /** The one Redis connection of cluster mode: leases, the directory and saved state share it. */
 export const CLUSTER_REDIS = Symbol.for('userscope:cluster-redis');
 
 /** `redis://user:secret@host:6379/0` as `redis://host:6379/0`: URLs reach logs and errors without their password. */
-export function redactRedisUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString();
-  } catch {
-    return '(unparsable Redis URL)';
-  }
-}
+export const redactRedisUrl = redactUrl;
 
 /**
  * Connects to the cluster's Redis and checks it answers; startup fails with the URL (without its

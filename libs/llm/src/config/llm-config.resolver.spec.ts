@@ -65,6 +65,44 @@ describe('the llms: section', () => {
   });
 });
 
+describe('llms.<name>.rate_limit', () => {
+  it('takes requests_per_minute and tokens_per_minute, on any _type', () => {
+    const { configs, issues } = resolve({
+      main: { _type: 'openai', model_name: 'm', api_key: 'k', rate_limit: { requests_per_minute: 60, tokens_per_minute: 90000 } },
+      demo: { _type: 'echo', rate_limit: { requests_per_minute: 5 } },
+      free: { _type: 'echo' },
+    });
+    expect(issues).toEqual([]);
+    expect(configs.map(({ name, rateLimit }) => ({ name, rateLimit: rateLimit && { ...rateLimit } }))).toEqual([
+      { name: 'main', rateLimit: { requests_per_minute: 60, tokens_per_minute: 90000 } },
+      { name: 'demo', rateLimit: { requests_per_minute: 5 } },
+      { name: 'free', rateLimit: undefined },
+    ]);
+  });
+
+  it('reports a limit that is not a positive whole number, an unknown key, and a rate_limit that limits nothing, by key path', () => {
+    const { configs, issues } = resolve({
+      zero: { _type: 'echo', rate_limit: { requests_per_minute: 0 } },
+      half: { _type: 'echo', rate_limit: { tokens_per_minute: 1.5 } },
+      text: { _type: 'echo', rate_limit: { requests_per_minute: 'many' } },
+      typo: { _type: 'echo', rate_limit: { request_per_minute: 10 } },
+      empty: { _type: 'echo', rate_limit: {} },
+      scalar: { _type: 'echo', rate_limit: 60 },
+    });
+    expect(configs).toEqual([]);
+    expect(issues.map((issue) => `${issue.path}: ${issue.message}`)).toEqual([
+      'llms.zero.rate_limit.requests_per_minute: must not be less than 1',
+      'llms.half.rate_limit.tokens_per_minute: must be a whole number of tokens, e.g. tokens_per_minute: 100000',
+      'llms.text.rate_limit.requests_per_minute: must not be less than 1',
+      'llms.text.rate_limit.requests_per_minute: must be a whole number of calls, e.g. requests_per_minute: 60',
+      "llms.typo.rate_limit.request_per_minute: unknown key 'request_per_minute' for LlmRateLimitConfig; known keys: requests_per_minute, tokens_per_minute",
+      'llms.typo.rate_limit: must set requests_per_minute or tokens_per_minute (or leave rate_limit out)',
+      'llms.empty.rate_limit: must set requests_per_minute or tokens_per_minute (or leave rate_limit out)',
+      'llms.scalar.rate_limit: must be a mapping, e.g. rate_limit: { requests_per_minute: 60 }',
+    ]);
+  });
+});
+
 describe('fields that name an LLM (@LlmRef)', () => {
   /** A chat agent entry as the file has it, naming `llm`. */
   const agent = (path: string, llm: string): ConfigEntry => ({

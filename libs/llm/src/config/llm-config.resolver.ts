@@ -2,6 +2,8 @@ import { ConfigEntry, ConfigIssue, ConfigSection, isMapping, validateConfigSecti
 import { llmRefKeys } from '../decorators/llm-ref.decorator';
 import { LlmMessages } from '../llm.messages';
 import { LLM_PROVIDER_TYPES, LlmProviderType } from '../providers/llm-provider.types';
+import { LlmCommonConfig } from './llm-common.config';
+import { LlmRateLimitConfig } from './llm-rate-limit.config';
 
 const LLM_NAME = /^[A-Za-z0-9_\-.]+$/;
 
@@ -13,6 +15,8 @@ export interface ResolvedLlmConfig {
   provider: LlmProviderType;
   /** An instance of the type's config class, defaults applied; secrets are not enumerable. */
   config: object;
+  /** `rate_limit`, when it sets a limit. */
+  rateLimit?: LlmRateLimitConfig;
 }
 
 /** Validates the `llms:` section; each issue under `llms.<name>.<key>`. A section that is not a mapping is the runtime's to report. */
@@ -45,10 +49,14 @@ export function resolveLlmConfigs(section: unknown, issues: ConfigIssue[]): Reso
       continue;
     }
     const before = issues.length;
-    const config = validateConfigSection(provider.config, settings, path, issues);
+    const config: LlmCommonConfig = validateConfigSection(provider.config, settings, path, issues);
+    const rateLimit = config.rate_limit instanceof LlmRateLimitConfig ? config.rate_limit : undefined;
+    if (rateLimit && rateLimit.requests_per_minute === undefined && rateLimit.tokens_per_minute === undefined) {
+      issues.push({ path: `${path}.rate_limit`, message: LlmMessages.rateLimitEmpty() });
+    }
     if (issues.length > before) continue;
     for (const key of provider.secrets) hide(config, key);
-    resolved.push({ name, type, provider, config });
+    resolved.push({ name, type, provider, config, rateLimit });
   }
   return resolved;
 }

@@ -1,12 +1,13 @@
 import { IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
 import { IsDuration } from '@userscope/runtime';
+import { LlmCommonConfig } from './llm-common.config';
 
 /** How a call asks for JSON: `json_schema` (response_format), `instructions` (in the prompt), `auto` (the first, else the second). */
 export const STRUCTURED_OUTPUT_MODES = ['auto', 'json_schema', 'instructions'] as const;
 export type StructuredOutputMode = (typeof STRUCTURED_OUTPUT_MODES)[number];
 
 /** `_type: openai`: any server speaking OpenAI's chat completions protocol (OpenAI, NIM, vLLM, Ollama...). */
-export class OpenAiLlmConfig {
+export class OpenAiLlmConfig extends LlmCommonConfig {
   /** The model, as the server names it. */
   @IsString()
   @IsNotEmpty()
