@@ -68,7 +68,23 @@ describe('batch runs on BullMQ workers', () => {
     expect(reply.json.workers.map((w: { id: string }) => w.id).sort()).toEqual(workers.map((w) => w.id).sort());
     expect(reply.json.workers[0]).toMatchObject({ concurrency: 20, active: 0 });
     expect(reply.json.jobs).toMatchObject({ waiting: 0, active: 0 });
+    expect(reply.json.runs).toEqual([]);
+    const metrics = (await api.get('/metrics')).text;
+    expect(metrics).toMatch(/^userscope_batch_workers 3$/m);
+    expect(metrics).toMatch(/^userscope_batch_queue_jobs\{state="waiting"\} 0$/m);
   });
+
+  it('shows a live run\'s executions and the queue\'s jobs while it runs', async () => {
+    const { runId } = await api.startRun({ workflowId: 'script', userIds: userIds(0, 100), concurrency: 10 });
+    await until(() => model.requests >= 10, 20_000);
+    const { json } = await api.get('/api/workers');
+    expect(json.runs).toEqual([expect.objectContaining({ runId, status: 'running' })]);
+    expect(json.runs[0].running + json.runs[0].pending).toBeGreaterThan(0);
+    expect(json.jobs.active + json.jobs.waiting).toBeGreaterThan(0);
+    expect(json.jobs.active + json.jobs.waiting).toBeLessThanOrEqual(10); // never more queued than the run's concurrency
+    expect((await api.post(`/api/runs/${runId}/cancel`, {})).status).toBe(200);
+    await api.finished(runId, 10_000);
+  }, 30_000);
 
   it('runs 300 users on three workers: one model call each, the run concurrency held across them, totals that match', async () => {
     const { runId } = await api.startRun({ workflowId: 'script', userIds: userIds(0, 300), concurrency: 30 });

@@ -1,3 +1,5 @@
+import type { RunStatus } from './runs.types';
+
 /** A process working the job queue. */
 export interface WorkerView {
   id: string;
@@ -17,4 +19,6 @@ export interface WorkersView {
   workers: WorkerView[];
   /** The queue's jobs by state; null with `queue: inline`. */
   jobs: { waiting: number; active: number; delayed: number; prioritized: number; failed: number } | null;
+  /** The runs queued or running, with their executions running, waiting and failed. */
+  runs: { runId: string; status: RunStatus; running: number; pending: number; failed: number }[];
 }

@@ -1,7 +1,11 @@
-import { Controller, Get, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminGuard } from '@userscope/http';
 import type { WorkersView } from '../api/workers.types';
+import { BATCH_STORE } from '../batch.constants';
+import { BatchStore } from '../store/batch-store.interface';
+import { isLive } from '../store/batch-records';
+import { progressOf } from '../runs/run.view';
 import { ExecutionQueue } from './execution.queue';
 import { WorkerPresence } from './worker.presence';
 
@@ -12,15 +16,27 @@ import { WorkerPresence } from './worker.presence';
 @UseGuards(AdminGuard)
 export class WorkersController {
   constructor(
+    @Inject(BATCH_STORE) private readonly store: BatchStore,
     private readonly queue: ExecutionQueue,
     private readonly presence: WorkerPresence,
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Workers of the job queue (id, concurrency, jobs now, last heartbeat) and its jobs by state; with batch.queue: inline, none' })
+  @ApiOperation({ summary: 'Workers of the job queue (id, concurrency, jobs now, last heartbeat), its jobs by state, and the live runs\' running, pending and failed executions; with batch.queue: inline, none' })
   async list(): Promise<WorkersView> {
-    if (!this.queue.enabled) return { queue: 'inline', workers: [], jobs: null };
-    const [workers, jobs] = await Promise.all([this.presence.list(), this.queue.counts()]);
-    return { queue: 'bullmq', workers, jobs };
+    if (!this.queue.enabled) return { queue: 'inline', workers: [], jobs: null, runs: [] };
+    const [workers, jobs, runs] = await Promise.all([this.presence.list(), this.queue.counts(), this.liveRuns()]);
+    return { queue: 'bullmq', workers, jobs, runs };
+  }
+
+  /** The runs queued or running, with how many of their executions run and have failed. */
+  private async liveRuns(): Promise<WorkersView['runs']> {
+    const live = (await this.store.listRuns()).filter((run) => isLive(run.status));
+    return Promise.all(
+      live.map(async (run) => {
+        const { running, pending, failed } = progressOf(await this.store.getExecutions(run.id));
+        return { runId: run.id, status: run.status, running, pending, failed };
+      }),
+    );
   }
 }

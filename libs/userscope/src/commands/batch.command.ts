@@ -2,13 +2,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { UserscopeHttpError } from '@userscope/runtime';
-import { exportCsv, exportJson, RunResults, RunsService, UsersService, WorkflowsService } from '@userscope/batch';
+import { exportCsv, exportJson, readBatchConfig, RunResults, RunsService, UsersService, WorkerPresence, WorkflowsService } from '@userscope/batch';
 import { loadApplication } from '../application.loader';
 import { UserscopeModule } from '../userscope.module';
 import { CliCommand, CONFIG_OPTIONS, configFileOption, UsageError } from './cli-command';
 import { ProgressBar } from './progress.bar';
 
-const usage = `Usage: userscope batch --config_file PATH --workflow NAME --users FILE|all [--concurrency N] [--out FILE] [--force]
+const usage = `Usage: userscope batch --config_file PATH --workflow NAME --users FILE|all [--concurrency N] [--out FILE] [--force] [--queue]
 
 Runs a batch workflow once for every selected user, in parallel, and prints a summary.
   --config_file, --config PATH  the YAML config (its batch_workflows, functions and llms)
@@ -17,6 +17,9 @@ Runs a batch workflow once for every selected user, in parallel, and prints a su
   --concurrency N               executions at once (default: batch.default_concurrency)
   --out FILE                    write the results: .json ([{user, result}]) or .csv (one row per user)
   --force                       run even when users lack fields the workflow needs
+  --queue                       submit the executions to the job queue (needs batch.store: redis) for
+                                'userscope worker' processes to work, and follow the run; without it,
+                                this process works them itself
 Exit code: 0 when every execution succeeded, 1 otherwise.`;
 
 export const batchCommand: CliCommand = {
@@ -30,6 +33,7 @@ export const batchCommand: CliCommand = {
     concurrency: { type: 'string' },
     out: { type: 'string' },
     force: { type: 'boolean' },
+    queue: { type: 'boolean' },
   },
   async run(values) {
     const file = configFileOption(values, usage);
@@ -43,6 +47,12 @@ export const batchCommand: CliCommand = {
     const usersText = usersFile === undefined ? undefined : readUsersFile(usersFile);
 
     const loaded = loadApplication(file);
+    const { settings } = readBatchConfig(loaded.config);
+    if (values.queue === true && settings.store !== 'redis') {
+      throw new UsageError(`--queue needs batch.store: redis in ${file}: the jobs and the runs they work live in Redis.`);
+    }
+    // With --queue this process only follows: the workers work the jobs.
+    Object.assign(settings, values.queue === true ? { queue: 'bullmq', worker: false } : { queue: 'inline' });
     const app = await NestFactory.createApplicationContext(UserscopeModule.fromApplication(loaded), { logger: ['error', 'warn'], abortOnError: false });
     try {
       const workflows = app.get(WorkflowsService);
@@ -68,6 +78,10 @@ export const batchCommand: CliCommand = {
         ...(concurrency ? { concurrency } : {}),
         force: values.force === true,
       });
+      if (values.queue === true) {
+        const workers = await app.get(WorkerPresence).list();
+        console.error(`Run ${runId} queued: ${executions.length} execution(s) for ${workers.length} worker(s)${workers.length === 0 ? ' (none is running: start one with userscope worker --config_file ' + file + ')' : ''}.`);
+      }
       const bar = new ProgressBar(executions.length, process.stderr);
       await new Promise<void>((resolve) => {
         const unsubscribe = runs.subscribe(runId, (event) => {

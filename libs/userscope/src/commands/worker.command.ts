@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { createServer, Server } from 'node:http';
 import { readBatchConfig, WorkerPresence } from '@userscope/batch';
+import { clusterConfigOf } from '@userscope/cluster';
 import { loadApplication } from '../application.loader';
 import { UserscopeModule } from '../userscope.module';
 import { CliCommand, CONFIG_OPTIONS, configFileOption, UsageError } from './cli-command';
@@ -38,6 +39,11 @@ export const workerCommand: CliCommand = {
     const { settings } = readBatchConfig(loaded.config);
     if (settings.queue !== 'bullmq') {
       console.error(`${file}: a worker works the job queue, and this config has none: set batch.queue: bullmq (with batch.store: redis).`);
+      return 1;
+    }
+    if (clusterConfigOf(loaded.config)) {
+      // A worker is no replica: it could not run a user's functions on the user's owner, and would build a second copy of the user's state.
+      console.error(`${file}: userscope worker does not take general.cluster yet. In cluster mode the replicas work the jobs (batch.worker: true), each user's function nodes on the user's owner.`);
       return 1;
     }
     // A worker works jobs whatever batch.worker says (that is the servers' setting).
