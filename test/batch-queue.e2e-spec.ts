@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import Redis from 'ioredis';
 import { FixedLatencyModelServer } from '../bench/harness/fixed-latency-model.server';
 import { startServer, TestServer } from './support/test-server';
@@ -7,6 +9,17 @@ import { CliWorker, startCliWorker } from './support/cli-server';
 import { deleteKeys, REDIS_URL, requireRedis } from './support/redis';
 
 const CONFIG = 'test/fixtures/batch-llm.yml';
+const ROOT = join(__dirname, '..');
+const CLI = join(ROOT, 'libs', 'userscope', 'dist', 'cli.js');
+
+/** Runs the built CLI to its end, without blocking this process (whose servers it talks to). */
+function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env }, timeout: 60_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
+      resolve({ status: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }),
+    );
+  });
+}
 /** Each call of the fixture's model takes this long, and bills 30 tokens. */
 const LATENCY_MS = 100;
 
@@ -142,6 +155,23 @@ describe('batch runs on BullMQ workers', () => {
     expect(progress.succeeded + progress.cancelled).toBe(300);
     expect(progress.succeeded).toBeLessThan(300);
   }, 60_000);
+
+  it('userscope batch --queue submits to the workers and follows the run to its end', async () => {
+    // Not spawnSync: the model server answers from this process.
+    const cli = await runCli(['batch', '--config_file', CONFIG, '--workflow', 'script', '--users', 'all', '--concurrency', '60', '--queue'], { ...env(), NO_COLOR: '1' });
+    // A worker killed earlier stays listed until its heartbeat is 15 s old.
+    expect(cli.stderr).toMatch(/queued: 600 execution\(s\) for [34] worker\(s\)/);
+    expect(cli.stdout).toContain('600/600 succeeded');
+    expect(cli.status).toBe(0);
+    expect(model.requests).toBe(600);
+    expect(model.maxInFlight).toBeLessThanOrEqual(60);
+  }, 90_000);
+
+  it('userscope worker refuses a config without a job queue, saying what to set', async () => {
+    const cli = await runCli(['worker', '--config_file', CONFIG], { MODEL_URL: model.url });
+    expect(cli.status).toBe(1);
+    expect(cli.stderr).toContain('set batch.queue: bullmq (with batch.store: redis)');
+  });
 
   it('a small run started after a big one finishes while the big one still runs', async () => {
     const big = await api.startRun({ workflowId: 'script', userIds: userIds(0, 600), concurrency: 20 });
