@@ -12,6 +12,10 @@ import { executionRetryDelay } from '../runs/execution-retry.policy';
 import { billedTokensOf } from '../runs/run.view';
 import { ExecutionJobData } from './execution-job';
 import { hasEnded } from './queued-run.dispatcher';
+import { persistThroughOutage } from '../runs/run.writer';
+
+/** A signal that never aborts: a job without one waits out an outage as long as it lasts. */
+const NEVER = new AbortController().signal;
 
 /** A failed attempt to be tried again by BullMQ, after `delayMs` (the execution's retry policy: backoff, Retry-After). */
 export class RetryExecutionLater extends Error {
@@ -68,7 +72,8 @@ export class QueuedExecutionProcessor {
     const token = await this.queued.claimExecution(runId, userId);
     const execution = await this.queued.getExecution(runId, userId);
     if (!execution || hasEnded(execution.status)) return; // a duplicate of a job that ended it already
-    const write = (change: Partial<ExecutionRecord>) => this.write(runId, execution, change, token);
+    // Writes wait out an outage of the store, until this worker stops.
+    const write = (change: Partial<ExecutionRecord>) => this.write(runId, execution, change, token, stop);
     if (meta.status === 'cancelled' || (await this.store.isCancelRequested(runId))) return void (await write({ status: 'cancelled' }));
     const [user] = await this.store.getUsers([userId]);
     if (!user) return void (await write({ status: 'failed', error: BatchMessages.noUser(userId) }));
@@ -88,7 +93,8 @@ export class QueuedExecutionProcessor {
     const duration = () => ({ durationMs: Math.round(performance.now() - started) });
     try {
       await write({ status: 'running', attempts: execution.attempts + 1 });
-      const writer = { putResult: (result: NodeResult) => this.queued.putClaimedResult(runId, result, token) };
+      // A result is kept through an outage of the store, so its node is not called again.
+      const writer = { putResult: (result: NodeResult) => persistThroughOutage(() => this.queued.putClaimedResult(runId, result, token), abort.signal) };
       await this.runner.execute(writer, meta.workflow, user, abort.signal, attempt, abort.signal);
       await write({ status: 'succeeded', ...tokens(), error: undefined, ...duration() });
     } catch (error) {
@@ -115,9 +121,10 @@ export class QueuedExecutionProcessor {
   }
 
   /** Writes a change of the execution under the claim; counts it in this process's metrics once it has ended. */
-  private async write(runId: string, execution: ExecutionRecord, change: Partial<ExecutionRecord>, token: number): Promise<void> {
+  private async write(runId: string, execution: ExecutionRecord, change: Partial<ExecutionRecord>, token: number, stop = NEVER): Promise<void> {
     Object.assign(execution, change);
     for (const key of Object.keys(change) as (keyof ExecutionRecord)[]) if (execution[key] === undefined) delete execution[key];
-    if ((await this.queued.putClaimedExecution(runId, execution, token)) && hasEnded(execution.status)) this.metrics.finished(execution);
+    const written = await persistThroughOutage(() => this.queued.putClaimedExecution(runId, execution, token), stop);
+    if (written && hasEnded(execution.status)) this.metrics.finished(execution);
   }
 }

@@ -36,14 +36,22 @@ export class RunWriter {
     return this.persist(() => this.store.clearResults(this.runId, userId, this.fence));
   }
 
-  private async persist(write: () => Promise<void>): Promise<void> {
-    for (let wait = FIRST_WAIT_MS; ; wait = Math.min(wait * 2, LONGEST_WAIT_MS)) {
-      try {
-        return await write();
-      } catch (error) {
-        if (!(error instanceof StoreUnavailableError) || this.stop.aborted) throw error;
-        await abortableDelay(wait, this.stop);
-      }
+  private persist(write: () => Promise<void>): Promise<void> {
+    return persistThroughOutage(write, this.stop);
+  }
+}
+
+/**
+ * `write`, tried again while the store is away (StoreUnavailableError), waiting longer each time,
+ * until it succeeds or `stop` aborts (then the store's error is thrown). Other errors are thrown at once.
+ */
+export async function persistThroughOutage<T>(write: () => Promise<T>, stop: AbortSignal): Promise<T> {
+  for (let wait = FIRST_WAIT_MS; ; wait = Math.min(wait * 2, LONGEST_WAIT_MS)) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!(error instanceof StoreUnavailableError) || stop.aborted) throw error;
+      await abortableDelay(wait, stop);
     }
   }
 }
