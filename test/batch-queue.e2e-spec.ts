@@ -5,7 +5,7 @@ import Redis from 'ioredis';
 import { FixedLatencyModelServer } from '../bench/harness/fixed-latency-model.server';
 import { startServer, TestServer } from './support/test-server';
 import { BatchApi, until } from './support/batch-api';
-import { CliWorker, startCliWorker } from './support/cli-server';
+import { CliWorker, startCliServer, startCliWorker } from './support/cli-server';
 import { deleteKeys, REDIS_URL, requireRedis } from './support/redis';
 
 const CONFIG = 'test/fixtures/batch-llm.yml';
@@ -155,6 +155,23 @@ describe('batch runs on BullMQ workers', () => {
     expect(progress.succeeded + progress.cancelled).toBe(300);
     expect(progress.succeeded).toBeLessThan(300);
   }, 60_000);
+
+  it("goes on when the run's holder is killed with -9: another server takes the run over, and no call is made twice", async () => {
+    const holder = await startCliServer(CONFIG, { ...env(), BATCH_WORKER: 'false' });
+    try {
+      const { runId } = await new BatchApi(holder.url).startRun({ workflowId: 'script', userIds: userIds(0, 300), concurrency: 30 });
+      await until(() => model.requests >= 60, 20_000);
+      holder.process.kill('SIGKILL');
+      // This suite's server takes it over once its lease (2 s) has expired.
+      const run = await api.finished(runId, 60_000);
+      expect(run).toMatchObject({ status: 'completed', progress: { total: 300, succeeded: 300, failed: 0 } });
+      expect(repeatedPrompts()).toEqual([]);
+      expect(model.requests).toBe(300);
+      expect(run.tokens).toBe(300 * 30);
+    } finally {
+      await holder.process.stop(1000);
+    }
+  }, 90_000);
 
   it('userscope batch --queue submits to the workers and follows the run to its end', async () => {
     // Not spawnSync: the model server answers from this process.
