@@ -9,6 +9,7 @@ import type { Analytics, RunEvent, RunResults, RunView, StartedRun } from '../ap
 import { RunsService } from './runs.service';
 import { exportCsv, exportJson } from './run-results.view';
 import { EXECUTION_PAGE_LIMIT } from './run.view';
+import { isLive } from '../store/batch-records';
 
 /** Runs of a batch workflow over many users, their progress, results and exports (operator API). */
 @ApiTags('batch')
@@ -87,7 +88,8 @@ export class RunsController implements BeforeApplicationShutdown {
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     const write = (event: string, data: unknown) => response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     write('snapshot', snapshot);
-    if (!this.runs.isActive(id)) {
+    // Live here, or (with the Redis store) live on another server, whose events travel through Redis.
+    if (!this.runs.isActive(id) && !isLive(snapshot.status)) {
       write('end', { status: snapshot.status });
       response.end();
       return;
@@ -103,6 +105,14 @@ export class RunsController implements BeforeApplicationShutdown {
     });
     this.streams.add(close);
     response.once('close', close);
+    // A run that ended elsewhere between the snapshot and the subscription sent its end unheard.
+    if (!this.runs.isActive(id)) {
+      const { status } = await this.runs.get(id, { limit: 0 }).catch(() => snapshot);
+      if (!isLive(status) && !response.writableEnded) {
+        write('end', { status });
+        close();
+      }
+    }
   }
 
   /**
