@@ -179,7 +179,8 @@ describe('batch runs on BullMQ workers', () => {
       const { runId } = await api.startRun({ workflowId: 'script', userIds: userIds(0, 100), concurrency: 20 });
       const { events } = await readRunEvents(`${other.url}/api/runs/${runId}/events`, undefined, 30_000);
       expect(events[0].event).toBe('snapshot');
-      const succeeded = new Set(events.filter((e) => e.event === 'execution' && e.data.status === 'succeeded').map((e) => e.data.userId));
+      const executions = events.filter((e) => e.event === 'execution').map((e) => e.data as { userId: string; status: string });
+      const succeeded = new Set(executions.filter((e) => e.status === 'succeeded').map((e) => e.userId));
       expect(succeeded.size).toBe(100);
       const progress = events.filter((e) => e.event === 'progress');
       expect(progress.length).toBeGreaterThan(1);

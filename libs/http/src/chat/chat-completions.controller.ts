@@ -8,12 +8,7 @@ import { writeEventStream } from '../event-stream.writer';
 import { asChatChunks, CHAT_EVENT_STREAM } from './chat-event-stream';
 import { ChatWorkflowGuard } from './chat-workflow.guard';
 import { OpenAiErrorFilter } from './openai-error.filter';
-
-/** What `GET /v1/models` lists: the workflow, as the one model a client can choose. */
-export interface ModelList {
-  object: 'list';
-  data: { id: string; object: 'model'; created: number; owned_by: string }[];
-}
+import { ModelListReply } from './dto/model-list.reply';
 
 /**
  * OpenAI's `POST /v1/chat/completions` over the chat workflow, so that any OpenAI client library
@@ -33,8 +28,10 @@ export class ChatCompletionsController {
   ) {}
 
   @Get('models')
-  @ApiOperation({ summary: 'OpenAI-compatible model list: the chat workflow (clients that list models before chatting)' })
-  models(): ModelList {
+  // Public: every user sees the same list.
+  @ApiOperation({ summary: 'OpenAI-compatible model list: the chat workflow (clients that list models before chatting)', security: [] })
+  @ApiOkResponse({ type: ModelListReply })
+  models(): ModelListReply {
     return { object: 'list', data: [{ id: this.catalog.workflow.type.name, object: 'model', created: this.startedAt, owned_by: 'userscope' }] };
   }
 
