@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import OpenAI, { APIError } from 'openai';
 import type { ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { SessionRegistry } from '@userscope/runtime';
 import { startServer, TestServer } from './support/test-server';
@@ -208,9 +208,9 @@ describe('/v1 as OpenAI clients use it', () => {
     it('an input error says what was wrong in message and which field in param', async () => {
       const badRole = await clientFor('max').chat.completions.create({ model: 'm', messages: [{ role: 'robot', content: 'hi' } as never] }).catch((e: unknown) => e);
       expect(badRole).toBeInstanceOf(OpenAI.BadRequestError);
-      expect((badRole as OpenAI.APIError).message).toBe("400 Invalid 'messages[0].role': role must be one of: system, developer, user, assistant, tool.");
-      expect((badRole as OpenAI.APIError).param).toBe('messages[0].role');
-      expect((badRole as OpenAI.APIError).code).toBe('invalid_input');
+      expect((badRole as APIError).message).toBe("400 Invalid 'messages[0].role': role must be one of: system, developer, user, assistant, tool.");
+      expect((badRole as APIError).param).toBe('messages[0].role');
+      expect((badRole as APIError).code).toBe('invalid_input');
 
       const two = await raw('POST', '/v1/chat/completions', { messages: [{ role: 'user', content: 'hi' }], n: 2 });
       expect([two.status, two.json.error.param, two.json.error.message]).toEqual([400, 'n', "Invalid 'n': n must be 1: one choice per request is supported."]);
