@@ -40,6 +40,7 @@ export { FunctionRegistrationError } from './exceptions/function-registration.ex
 export {
   type ErrorBody,
   type FieldError,
+  type ErrorWithClientDetails,
   InvalidInputError,
   InvalidSessionIdError,
   SessionLimitError,
