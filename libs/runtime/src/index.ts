@@ -108,3 +108,4 @@ export { type CallDeadline, runWithDeadline } from './functions/call-deadline';
 export { type ProcessFaultCounters, ProcessFaultListener } from './faults/process-fault.listener';
 export { ShutdownProgress } from './shutdown/shutdown-progress';
 export { FunctionTimeoutError } from './exceptions/function-timeout.exception';
+export { csvDocument, csvRow } from './csv/csv.writer';

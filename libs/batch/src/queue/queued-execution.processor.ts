@@ -94,7 +94,7 @@ export class QueuedExecutionProcessor {
     try {
       await write({ status: 'running', attempts: execution.attempts + 1 });
       // A result is kept through an outage of the store, so its node is not called again.
-      const writer = { putResult: (result: NodeResult) => persistThroughOutage(() => this.queued.putClaimedResult(runId, result, token), abort.signal) };
+      const writer = { runId, putResult: (result: NodeResult) => persistThroughOutage(() => this.queued.putClaimedResult(runId, result, token), abort.signal) };
       await this.runner.execute(writer, meta.workflow, user, abort.signal, attempt, abort.signal);
       await write({ status: 'succeeded', ...tokens(), error: undefined, ...duration() });
     } catch (error) {

@@ -51,6 +51,7 @@ export function createOpenApiDocument(app: NestFastifyApplication, config: Users
   const document = SwaggerModule.createDocument(app, base);
   describeWorkflowRoutes(document, workflow, security);
   describeChatRoutes(document, workflow, security);
+  describeCallerRoutes(document, security);
   return document;
 }
 
@@ -132,6 +133,18 @@ function describeChatRoutes(document: OpenAPIObject, workflow: RegisteredFunctio
   }
   const models = document.paths['/v1/models']?.get;
   if (models) models.responses = { ...models.responses, 400: errorReply(notAChatWorkflow, errorBodyOf('/v1/models')) };
+}
+
+/** The caller's own routes (`/me/*`): the identity mode's scheme, whatever the workflow's scope. */
+function describeCallerRoutes(document: OpenAPIObject, security: IdentitySecurity): void {
+  for (const [path, item] of Object.entries(document.paths)) {
+    if (!path.startsWith('/me/')) continue;
+    for (const operation of [item.get, item.put, item.post, item.delete]) {
+      if (!operation) continue;
+      operation.security = [{ [security.name]: [] }];
+      operation.responses = { ...errorReplies(true, security), ...operation.responses };
+    }
+  }
 }
 
 /** The error body of `path`: OpenAI's on `/v1/*`, Userscope's elsewhere. */

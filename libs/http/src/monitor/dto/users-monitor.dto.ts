@@ -25,6 +25,13 @@ export class UserMonitorLlm {
   @ApiProperty() completion_tokens!: number;
   @ApiProperty() total_tokens!: number;
   @ApiProperty() llm_calls!: number;
+  @ApiProperty({
+    description: 'What those calls cost, by currency, in integer micro-units (a millionth of the currency), for LLMs with a price',
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    example: { USD: 1250 },
+  })
+  cost_micros!: Record<string, number>;
 }
 
 /** One user as `GET /monitor/users` shows it: NAT's shape plus the `llm` block (and, in cluster mode, the replica). */
