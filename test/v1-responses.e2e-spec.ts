@@ -129,7 +129,7 @@ describe('POST /v1/responses as the openai client uses it', () => {
     expect(JSON.parse(response.output_text)).toEqual({ city: 'Oslo', days: 3 });
     expect(fake.requests[0].body.response_format).toEqual({ type: 'json_schema', json_schema: { name: 'forecast', schema: FORECAST_SCHEMA, strict: true } });
     expect(fake.requests[1].body.messages.at(-1).content).toContain("must have required property 'days'");
-    expect(response.text.format).toEqual({ type: 'json_schema', name: 'forecast', schema: FORECAST_SCHEMA, strict: true });
+    expect(response.text!.format).toEqual({ type: 'json_schema', name: 'forecast', schema: FORECAST_SCHEMA, strict: true });
   });
 
   it('streams the Responses events: created, text deltas, function call argument deltas, completed with the usage', async () => {
@@ -172,7 +172,7 @@ describe('POST /v1/responses as the openai client uses it', () => {
     await owner.responses.delete(mine.id);
     expect(await owner.responses.retrieve(mine.id).catch((e: unknown) => e)).toBeInstanceOf(OpenAI.NotFoundError);
     const unstored = await owner.responses.create({ model: 'm', input: 'forget me', store: false });
-    expect(unstored.store).toBe(false);
+    expect((unstored as unknown as { store: boolean }).store).toBe(false);
     expect(await owner.responses.retrieve(unstored.id).catch((e: unknown) => e)).toBeInstanceOf(OpenAI.NotFoundError);
   });
 

@@ -151,8 +151,9 @@ export class ResponsesRequest {
       {
         type: 'array',
         minItems: 1,
+        // anyOf: a message's `type` is optional, so a schema cannot tell the kinds apart alone.
         items: {
-          oneOf: [ResponseInputMessage, ResponseFunctionCall, ResponseFunctionCallOutput, ResponseItemReference].map((model) => ({ $ref: getSchemaPath(model) })),
+          anyOf: [ResponseInputMessage, ResponseFunctionCall, ResponseFunctionCallOutput, ResponseItemReference].map((model) => ({ $ref: getSchemaPath(model) })),
         },
       },
     ],
