@@ -49,3 +49,5 @@ export { UserStateReply } from './monitor/dto/user-state.reply';
 export { MetricsRegistry } from './metrics/metrics.registry';
 export { userscopeClientErrorHandler } from './client-error.handler';
 export { InvalidRequestBodyError, type RequestBodyErrorCode } from './exceptions/invalid-request-body.exception';
+export { ResponsesModule, type ResponsesModuleOptions } from './responses/responses.module';
+export { type ResponsesRedisOptions } from './responses/store/redis.response-store';

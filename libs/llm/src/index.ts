@@ -59,6 +59,7 @@ export { LlmModule } from './llm.module';
 export {
   CHAT_ROLES,
   ChatMessage,
+  Checked,
   ChatRequest,
   type ChatRole,
   chatText,
@@ -73,8 +74,9 @@ export {
   ChatToolCallFunction,
   ChatToolFunction,
   TOOL_CHOICES,
+  TOOL_NAME,
 } from './dto/chat-tool.dto';
-export { ChatJsonSchema, ChatResponseFormat } from './dto/chat-response-format.dto';
+export { ChatJsonSchema, ChatResponseFormat, responseFormatProblem } from './dto/chat-response-format.dto';
 export {
   ChatDelta,
   ChatResponse,

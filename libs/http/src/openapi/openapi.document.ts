@@ -131,6 +131,23 @@ function describeChatRoutes(document: OpenAPIObject, workflow: RegisteredFunctio
       422: errorReply('`workflow_error`: the workflow (or its LLM) failed; once a stream has started, a `data: {"error": ...}` event', body),
     };
   }
+  // Stored responses belong to a user: these routes want an identity even for a shared workflow.
+  const responses = [document.paths['/v1/responses']?.post, document.paths['/v1/responses/{id}']?.get, document.paths['/v1/responses/{id}']?.delete];
+  for (const operation of responses) {
+    if (!operation) continue;
+    operation.security = identityRequirement(true, security);
+    operation.responses = {
+      ...operation.responses,
+      ...errorReplies(true, security, OPENAI_ERROR_SCHEMA_REF),
+      ...(operation === responses[0]
+        ? {
+            400: errorReply(`${notAChatWorkflow}; or the body is not a Responses request (\`invalid_input\`, the field in \`param\`), not JSON (\`invalid_json\`)`, OPENAI_ERROR_SCHEMA_REF),
+            422: errorReply('`workflow_error`: the workflow (or its LLM) failed; once a stream has started, an `error` event', OPENAI_ERROR_SCHEMA_REF),
+          }
+        : {}),
+      503: errorReply('`response_store_unavailable`: the Redis of stored responses does not answer; or a limit of the server (`session_limit`)', OPENAI_ERROR_SCHEMA_REF),
+    };
+  }
   const models = document.paths['/v1/models']?.get;
   if (models) models.responses = { ...models.responses, 400: errorReply(notAChatWorkflow, errorBodyOf('/v1/models')) };
 }
