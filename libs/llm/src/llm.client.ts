@@ -1,4 +1,5 @@
-import { LlmChatRequest, LlmChatResult, LlmProvider, LlmStreamEvent, ProviderReply } from './interfaces/llm.interface';
+import { LlmChatRequest, LlmChatResult, LlmProvider, LlmStreamEvent, LlmUsage, ProviderReply, ProviderStreamEvent } from './interfaces/llm.interface';
+import { UserBudget } from './limits/user.budget';
 import { RetryPolicy } from './retry.policy';
 import { StructuredOutput, StructuredRequest, StructuredResult } from './structured-output';
 import { countUsage } from './token.counter';
@@ -24,6 +25,8 @@ export class LlmClient {
     readonly retryPolicy: RetryPolicy,
     private readonly accounting: TokenAccounting,
     private readonly rateLimiter?: LlmRateLimiter,
+    /** The users' budgets (`general.limits`): a call's worst case is reserved before it, settled after. */
+    private readonly budget?: UserBudget,
   ) {
     this.structuredOutput = new StructuredOutput(name, provider.structuredOutput, (request) => this.chat(request));
   }
@@ -41,13 +44,20 @@ export class LlmClient {
   /** One reply: text, or tool calls. Throws an LlmError naming this LLM. */
   async chat(request: LlmChatRequest): Promise<LlmChatResult> {
     const caller = this.accounting.caller();
-    const reply = await this.retryPolicy.run(async () => {
-      await this.rateLimiter?.acquire(request.signal);
-      return this.provider.complete(request);
-    }, request.signal);
-    const result = this.settle(request, reply, caller);
-    await this.rateLimiter?.addTokens(result.usage.total_tokens);
-    return result;
+    const reservation = await this.budget?.reserve(this.name, request, caller.session?.userId);
+    let usage: LlmUsage | undefined;
+    try {
+      const reply = await this.retryPolicy.run(async () => {
+        await this.rateLimiter?.acquire(request.signal);
+        return this.provider.complete(request);
+      }, request.signal);
+      const result = this.settle(request, reply, caller);
+      usage = result.usage;
+      await this.rateLimiter?.addTokens(result.usage.total_tokens);
+      return result;
+    } finally {
+      await this.budget?.settle(this.name, reservation, usage);
+    }
   }
 
   /**
@@ -56,10 +66,18 @@ export class LlmClient {
    */
   async *stream(request: LlmChatRequest): AsyncGenerator<LlmStreamEvent> {
     const caller = this.accounting.caller();
-    const events = await this.retryPolicy.run(async () => {
-      await this.rateLimiter?.acquire(request.signal);
-      return this.provider.openStream(request);
-    }, request.signal);
+    const reservation = await this.budget?.reserve(this.name, request, caller.session?.userId);
+    let usage: LlmUsage | undefined;
+    let events: AsyncIterable<ProviderStreamEvent>;
+    try {
+      events = await this.retryPolicy.run(async () => {
+        await this.rateLimiter?.acquire(request.signal);
+        return this.provider.openStream(request);
+      }, request.signal);
+    } catch (error) {
+      await this.budget?.settle(this.name, reservation, undefined);
+      throw error;
+    }
     let text = '';
     let settled = false;
     try {
@@ -70,16 +88,18 @@ export class LlmClient {
         } else {
           settled = true;
           const result = this.settle(request, event.reply, caller);
+          usage = result.usage;
           await this.rateLimiter?.addTokens(result.usage.total_tokens);
           yield { type: 'result', result };
         }
       }
     } finally {
       if (!settled) {
-        const usage = countUsage(request.messages, request.tools, { role: 'assistant', content: text });
+        usage = countUsage(request.messages, request.tools, { role: 'assistant', content: text });
         this.accounting.record(this.name, usage, caller, this.model);
         await this.rateLimiter?.addTokens(usage.total_tokens);
       }
+      await this.budget?.settle(this.name, reservation, usage);
     }
   }
 

@@ -14,6 +14,8 @@ import {
 import { TokenAccounting } from './token.accounting';
 import { UsageLedger } from './usage/usage.ledger';
 import { usageConfigProvider, usageStoreProvider } from './usage/usage.providers';
+import { UserBudget } from './limits/user.budget';
+import { budgetCounterProvider, userLimitsConfigProvider } from './limits/limits.providers';
 
 /**
  * The configured LLMs (`llms:`), shared by all users: `LlmRegistry` by name, `@InjectLlm(name)`
@@ -41,12 +43,15 @@ export class LlmModule implements OnApplicationShutdown {
         UsageLedger,
         usageConfigProvider(options),
         usageStoreProvider(rateLimitRedis),
+        UserBudget,
+        userLimitsConfigProvider(options),
+        budgetCounterProvider(rateLimitRedis),
         llmConfigsProvider(configs),
         llmRateLimitRedisProvider(configs, rateLimitRedis),
         llmRegistryProvider(rateLimitRedis),
         ...clients,
       ],
-      exports: [TokenAccounting, UsageLedger, LlmRegistry, ...clients.map((provider) => (provider as { provide: string }).provide)],
+      exports: [TokenAccounting, UsageLedger, UserBudget, LlmRegistry, ...clients.map((provider) => (provider as { provide: string }).provide)],
     };
   }
 

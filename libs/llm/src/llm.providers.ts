@@ -8,6 +8,7 @@ import { LlmClient } from './llm.client';
 import { LlmRegistry } from './llm.registry';
 import { RetryPolicy, SYSTEM_CLOCK } from './retry.policy';
 import { TokenAccounting } from './token.accounting';
+import { UserBudget } from './limits/user.budget';
 import { llmRateLimiter } from './rate-limit/llm-rate-limiter.factory';
 import { connectRateLimitRedis } from './rate-limit/rate-limit-redis.connection';
 
@@ -37,15 +38,15 @@ export function llmRateLimitRedisProvider(configs: ResolvedLlmConfig[], redis: L
 export function llmRegistryProvider(redisOptions: LlmRateLimitRedisOptions | undefined): Provider {
   return {
     provide: LlmRegistry,
-    inject: [LLM_CONFIGS, TokenAccounting, LLM_RATE_LIMIT_REDIS],
-    useFactory: (configs: ResolvedLlmConfig[], accounting: TokenAccounting, redis: Redis | null) => {
+    inject: [LLM_CONFIGS, TokenAccounting, LLM_RATE_LIMIT_REDIS, UserBudget],
+    useFactory: (configs: ResolvedLlmConfig[], accounting: TokenAccounting, redis: Redis | null, budget: UserBudget) => {
       const logger = new Logger('LLMs');
       return new LlmRegistry(
         configs.map(({ name, type, provider, config, rateLimit }) => {
           logger.log(`LLM '${name}': ${provider.describe(config)}`);
           const retry = new RetryPolicy(name, provider.retry(config), SYSTEM_CLOCK, () => accounting.recordRetry(name));
           const limiter = llmRateLimiter(name, rateLimit, { redis, options: redisOptions });
-          return new LlmClient(name, type, provider.create(name, config), retry, accounting, limiter);
+          return new LlmClient(name, type, provider.create(name, config), retry, accounting, limiter, budget.enabled ? budget : undefined);
         }),
       );
     },

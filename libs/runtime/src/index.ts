@@ -45,6 +45,7 @@ export {
   InvalidSessionIdError,
   SessionLimitError,
   UserConcurrencyError,
+  RequestRefusedError,
   UserscopeHttpError,
   WorkflowError,
 } from './exceptions/invocation.exception';

@@ -59,6 +59,8 @@ export interface ExecutionRecord {
   status: ExecutionStatus;
   attempts: number;
   error?: string;
+  /** The error's stable code, when it has one: `budget_exceeded`, `rate_limited`, `owner_unresponsive`, ... */
+  errorCode?: string;
   durationMs?: number;
   /** Tokens of the final attempt (a failed one's too, with the nodes it completed). */
   tokens: number;

@@ -13,6 +13,7 @@ import { billedTokensOf } from '../runs/run.view';
 import { ExecutionJobData } from './execution-job';
 import { hasEnded } from './queued-run.dispatcher';
 import { persistThroughOutage } from '../runs/run.writer';
+import { failureOf } from '../runs/execution.failure';
 
 /** A signal that never aborts: a job without one waits out an outage as long as it lasts. */
 const NEVER = new AbortController().signal;
@@ -107,7 +108,7 @@ export class QueuedExecutionProcessor {
         throw new RetryExecutionLater(message, 0);
       }
       if (delay === undefined) {
-        await write({ status: cancelled ? 'cancelled' : 'failed', ...tokens(), error: cancelled ? undefined : message, ...duration() });
+        await write({ status: cancelled ? 'cancelled' : 'failed', ...tokens(), ...(cancelled ? {} : failureOf(error)), ...duration() });
         return;
       }
       await write({ status: 'pending', ...tokens() }); // billed now: a worker dying meanwhile would lose it

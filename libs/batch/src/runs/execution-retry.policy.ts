@@ -1,4 +1,4 @@
-import { LlmError } from '@userscope/llm';
+import { BudgetExceededError, LlmError } from '@userscope/llm';
 import { UserscopeHttpError } from '@userscope/runtime';
 import { BatchSettings } from '../config/batch-settings.config';
 import { TemplateError } from '../templates/template.renderer';
@@ -19,7 +19,8 @@ export function executionRetryDelay(
   { max_attempts: maxAttempts, retry_backoff: backoffSeconds }: BatchSettings,
   random: () => number = Math.random,
 ): number | undefined {
-  if (error instanceof TemplateError || attemptsMade >= maxAttempts) return undefined;
+  // Over a user's budget: no retry can fix it before the period ends.
+  if (error instanceof TemplateError || error instanceof BudgetExceededError || attemptsMade >= maxAttempts) return undefined;
   const backoff = backoffSeconds * 1000 * 2 ** (attemptsMade - 1) * (0.5 + random());
   if (error instanceof UserscopeHttpError) return Math.max(backoff, retryAfterMs(error.headers['retry-after']));
   if (!(error instanceof LlmError)) return backoff;

@@ -1,6 +1,7 @@
 import type { Analytics, DurationStats, RunResults } from '../api/runs.types';
 import { ExecutionRecord, NodeResult, RunMeta } from '../store/batch-records';
-import { csvDocument, flatten } from '../users/csv';
+import { csvDocument } from '@userscope/runtime';
+import { flatten } from '../users/csv';
 import { billedTokensOf } from './run.view';
 
 /** A run's stored results grouped by user, nodes in workflow order, the result node's output as final. */

@@ -19,6 +19,7 @@ import { executionRetryDelay } from './execution-retry.policy';
 import { billedTokensOf } from './run.view';
 import { RunEvents } from './run.events';
 import { RunWriter } from './run.writer';
+import { failureOf } from './execution.failure';
 import { QueuedRunDispatcher, RunDispatch } from '../queue/queued-run.dispatcher';
 
 /** How often retry-failed asks again for the lease of a run that ended on another server, until that server gives it back. */
@@ -296,7 +297,7 @@ export class RunScheduler implements OnApplicationShutdown {
       const tokens = () => ({ tokens: carried + attempt.billedTokens, billedTokens: billedTokensOf(execution) + attempt.billedTokens });
       try {
         await this.runner.execute(run.writer, run.meta.workflow, user, run.abort.signal, attempt, run.abandon.signal);
-        await this.update(run, execution, { status: 'succeeded', ...tokens(), error: undefined, durationMs: Math.round(performance.now() - started) });
+        await this.update(run, execution, { status: 'succeeded', ...tokens(), error: undefined, errorCode: undefined, durationMs: Math.round(performance.now() - started) });
         return;
       } catch (error) {
         // The store's failures are not the execution's: see interrupted().
@@ -305,7 +306,8 @@ export class RunScheduler implements OnApplicationShutdown {
         const delay = run.abort.signal.aborted ? undefined : executionRetryDelay(error, execution.attempts, this.config.settings);
         if (delay === undefined) {
           const status: ExecutionStatus = run.abort.signal.aborted && run.meta.status === 'cancelled' ? 'cancelled' : this.closing ? 'pending' : 'failed';
-          await this.update(run, execution, { status, ...tokens(), error: status === 'failed' ? message : undefined, durationMs: Math.round(performance.now() - started) });
+          const failure = status === 'failed' ? failureOf(error) : { error: undefined, errorCode: undefined };
+          await this.update(run, execution, { status, ...tokens(), ...failure, durationMs: Math.round(performance.now() - started) });
           return;
         }
         await this.update(run, execution, tokens()); // billed now: a restart meanwhile would lose it
@@ -330,7 +332,7 @@ export class RunScheduler implements OnApplicationShutdown {
     }
     const message = (error as Error)?.message ?? String(error);
     this.logger.error(`Run ${run.meta.id}, user ${execution.userId}: ${message}`);
-    await this.update(run, execution, { status: 'failed', error: message }).catch(() => undefined);
+    await this.update(run, execution, { status: 'failed', ...failureOf(error) }).catch(() => undefined);
   }
 
   private async renewLease(run: ActiveRun): Promise<void> {

@@ -1,4 +1,5 @@
-import { csvDocument, flatten, parseCsv } from './csv';
+import { csvDocument } from '@userscope/runtime';
+import { flatten, parseCsv } from './csv';
 import { badCsvColumn, userFromCsv } from './user.record';
 
 describe('CSV', () => {

@@ -84,8 +84,8 @@ export function parseCsv(text: string): { rows: string[][]; lines: number[]; sou
   return { rows, lines, sources };
 }
 
-// Writing CSV is the runtime's (the usage API writes it too); the batch API's exports use it from here.
-export { csvDocument, csvRow } from '@userscope/runtime';
+// Writing CSV is the runtime's (`csvDocument`; the usage API writes it too). This file stays free of
+// imports: the web page parses imports with it in the browser.
 
 /** `{a: {b: 1}, c: [1]}` → `{'a.b': '1', c: '[1]'}`: objects flattened into columns, the rest as text. */
 export function flatten(value: unknown, prefix = '', out: Record<string, string> = {}): Record<string, string> {

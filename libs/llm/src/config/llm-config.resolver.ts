@@ -6,6 +6,7 @@ import { LlmCommonConfig } from './llm-common.config';
 import { LlmRateLimitConfig } from './llm-rate-limit.config';
 import { LlmPriceConfig } from './llm-price.config';
 import { USAGE_CONFIG_SECTION } from '../usage/usage.config';
+import { USER_LIMITS_CONFIG_SECTION } from '../limits/user-limits.config';
 
 const LLM_NAME = /^[A-Za-z0-9_\-.]+$/;
 
@@ -108,7 +109,7 @@ export const LLM_CONFIG_SECTION: ConfigSection<ResolvedLlmConfig[]> = {
 };
 
 /** The config sections the LLM library reads; give them to `resolveConfig`. */
-export const LLM_CONFIG_SECTIONS: ConfigSection[] = [LLM_CONFIG_SECTION, USAGE_CONFIG_SECTION];
+export const LLM_CONFIG_SECTIONS: ConfigSection[] = [LLM_CONFIG_SECTION, USAGE_CONFIG_SECTION, USER_LIMITS_CONFIG_SECTION];
 
 /** Keeps a secret readable by the code that needs it, and out of `JSON.stringify`, `console.log` and spreads. */
 function hide(config: object, key: string): void {

@@ -53,6 +53,13 @@ export interface ErrorWithClientDetails extends Error {
   clientDetails: Record<string, unknown>;
 }
 
+/**
+ * A refusal of the caller's request as a whole, not a failure of the workflow: a limit it is over
+ * (429), a dependency that is down (503). Thrown from inside a workflow (by an LLM call, say), HTTP
+ * answers it as it is rather than as the workflow's 422, so the client sees its status and `Retry-After`.
+ */
+export class RequestRefusedError extends UserscopeHttpError {}
+
 /** A workflow that threw: NAT's 422 `workflow_error`. */
 export class WorkflowError extends UserscopeHttpError {
   constructor(workflowName: string, cause: unknown) {

@@ -3,7 +3,7 @@ import { SessionLifecycle } from '../session/session.lifecycle';
 import { FunctionCatalog } from './function.catalog';
 import { FunctionHandle, NEVER_ABORTED } from './function-handle';
 import { runWithDeadline, streamWithDeadline } from './call-deadline';
-import { UserscopeHttpError, WorkflowError } from '../exceptions/invocation.exception';
+import { RequestRefusedError, UserscopeHttpError, WorkflowError } from '../exceptions/invocation.exception';
 import { IdentityRequiredError } from '../exceptions/identity-required.exception';
 import { FunctionTimeoutError } from '../exceptions/function-timeout.exception';
 import { USERSCOPE_CONFIG } from '../runtime.constants';
@@ -90,8 +90,8 @@ export class WorkflowRunner {
     try {
       yield* handle.streamParsed(input, signal);
     } catch (error) {
-      // The function may rethrow the timeout it was aborted with: it stays the 504.
-      throw error instanceof FunctionTimeoutError ? error : new WorkflowError(handle.name, error);
+      // The function may rethrow the timeout it was aborted with: it stays the 504; a refusal (a limit, a store down) stays itself.
+      throw error instanceof FunctionTimeoutError || error instanceof RequestRefusedError ? error : new WorkflowError(handle.name, error);
     }
   }
 
@@ -109,8 +109,8 @@ export class WorkflowRunner {
     try {
       return await handle.invokeParsed(input, signal);
     } catch (error) {
-      // The function may rethrow the timeout it was aborted with: it stays the 504.
-      throw error instanceof FunctionTimeoutError ? error : new WorkflowError(handle.name, error);
+      // The function may rethrow the timeout it was aborted with: it stays the 504; a refusal (a limit, a store down) stays itself.
+      throw error instanceof FunctionTimeoutError || error instanceof RequestRefusedError ? error : new WorkflowError(handle.name, error);
     }
   }
 }

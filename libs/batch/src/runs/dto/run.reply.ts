@@ -108,6 +108,9 @@ export class ExecutionRecordReply implements ExecutionRecord {
   @ApiPropertyOptional()
   error?: string;
 
+  @ApiPropertyOptional({ description: "The error's stable code, when it has one (`budget_exceeded`, ...)" })
+  errorCode?: string;
+
   @ApiPropertyOptional()
   durationMs?: number;
 

@@ -1,0 +1,4 @@
+/** `general.limits`. */
+export const USER_LIMITS_CONFIG = Symbol.for('userscope:user-limits-config');
+/** Where users' budgets are counted (memory, or the shared Redis). */
+export const BUDGET_COUNTER = Symbol.for('userscope:budget-counter');

@@ -1,0 +1,81 @@
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { ResolvedLlmConfig } from '../config/llm-config.resolver';
+import { LlmChatRequest, LlmUsage } from '../interfaces/llm.interface';
+import { LLM_CONFIGS } from '../llm.constants';
+import { countPromptTokens } from '../token.counter';
+import { callCostMicros } from '../usage/call.cost';
+import { BudgetExceededError, BudgetUnavailableError } from './budget-exceeded.exception';
+import { BudgetCounter, isRefusal, PeriodLimit, Reservation } from './budget-counter.interface';
+import { budgetPeriods } from './budget.periods';
+import { BUDGET_COUNTER, USER_LIMITS_CONFIG } from './limits.constants';
+import { limitsAnything, UserLimitsConfig } from './user-limits.config';
+
+/** A price as micro-units: `cost_per_day: 1.5` is 1,500,000. */
+function micros(amount: number | undefined): number | undefined {
+  return amount === undefined ? undefined : Math.round(amount * 1_000_000);
+}
+
+/**
+ * Each user's budgets (`general.limits`), enforced around every LLM call made for a user: its worst
+ * case (prompt tokens plus `max_tokens` or `completion_estimate`, priced) is reserved in all of the
+ * user's periods at once, or the call is refused (429 `budget_exceeded`); afterwards the reservation
+ * is replaced by what the call used. So parallel calls never overshoot by more than a call's
+ * underestimate (a reply longer than its reservation).
+ */
+@Injectable()
+export class UserBudget implements OnApplicationShutdown {
+  private readonly logger = new Logger('Limits');
+  private readonly prices = new Map<string, ResolvedLlmConfig['price']>();
+  readonly enabled: boolean;
+
+  constructor(
+    @Inject(USER_LIMITS_CONFIG) private readonly limits: UserLimitsConfig,
+    @Inject(BUDGET_COUNTER) private readonly counter: BudgetCounter,
+    @Inject(LLM_CONFIGS) llms: ResolvedLlmConfig[],
+  ) {
+    for (const llm of llms) this.prices.set(llm.name, llm.price);
+    this.enabled = limitsAnything(limits);
+  }
+
+  /** Reserves the call's worst case for `userId`; undefined when nothing limits it. Throws BudgetExceededError. */
+  async reserve(llm: string, request: LlmChatRequest, userId: string | undefined, now = new Date()): Promise<Reservation | undefined> {
+    if (!this.enabled || userId === undefined) return undefined;
+    const prompt = countPromptTokens(request.messages, request.tools);
+    const completion = request.maxTokens ?? this.limits.completion_estimate;
+    const price = this.prices.get(llm);
+    const costMicros = price ? callCostMicros({ prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion }, price) : 0;
+    const { tokens_per_day, tokens_per_month, cost_per_day, cost_per_month } = this.limits;
+    const limits: PeriodLimit[] = budgetPeriods(now, this.limits.timezone)
+      .map((period) =>
+        period.kind === 'day'
+          ? { period, tokens: tokens_per_day, costMicros: price ? micros(cost_per_day) : undefined }
+          : { period, tokens: tokens_per_month, costMicros: price ? micros(cost_per_month) : undefined },
+      )
+      .filter((limit) => limit.tokens !== undefined || limit.costMicros !== undefined);
+    if (limits.length === 0) return undefined;
+    let outcome;
+    try {
+      outcome = await this.counter.reserve(userId, limits, prompt + completion, costMicros);
+    } catch (error) {
+      throw new BudgetUnavailableError(this.counter.name, (error as Error).message);
+    }
+    if (isRefusal(outcome)) throw new BudgetExceededError(userId, outcome, now);
+    return outcome;
+  }
+
+  /** Replaces a reservation by the call's real usage (none, for a call that failed before any reply). */
+  async settle(llm: string, reservation: Reservation | undefined, usage: LlmUsage | undefined): Promise<void> {
+    if (!reservation) return;
+    const price = this.prices.get(llm);
+    const tokens = usage ? usage.prompt_tokens + usage.completion_tokens : 0;
+    const cost = usage && price ? callCostMicros(usage, price) : 0;
+    await this.counter.settle(reservation, tokens, cost).catch((error: Error) => {
+      // The reservation stays counted: the budget errs on the side of the limit.
+      this.logger.warn(`A budget reservation of user '${reservation.userId}' could not be settled (${this.counter.name}: ${error.message})`);
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.counter.close();
+  }
+}

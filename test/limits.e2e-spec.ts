@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
+import { FixedLatencyModelServer } from '../bench/harness/fixed-latency-model.server';
+import { BatchApi } from './support/batch-api';
+import { deleteKeys, REDIS_URL, requireRedis } from './support/redis';
+import { startServer, TestServer } from './support/test-server';
+
+/** Every call of the fixture's model bills 30 tokens (20 + 10) after 100 ms. */
+const CALL_TOKENS = 30;
+const BUDGET = 1000;
+
+const chat = (server: TestServer, user: string) =>
+  server.post('/v1/chat/completions', { model: 'm', messages: [{ role: 'user', content: 'hi' }] }, user);
+
+/** What a user's calls used, as the usage records say. */
+async function usedBy(api: BatchApi, user: string): Promise<number> {
+  return (await api.get(`/api/usage?user_id=${user}`)).json.totals.total_tokens;
+}
+
+describe('per-user budgets (general.limits)', () => {
+  let model: FixedLatencyModelServer;
+  let server: TestServer;
+  let api: BatchApi;
+
+  beforeAll(async () => {
+    model = await FixedLatencyModelServer.start(100);
+    server = await startServer('test/fixtures/limits.yml', { ...process.env, MODEL_URL: model.url, TOKENS_PER_DAY: String(BUDGET), ADMIN_TOKEN: '' });
+    api = new BatchApi(server.url);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await model?.close();
+  });
+
+  it('200 parallel calls of one user never use more than the budget; the rest get 429 budget_exceeded; another user is unaffected', async () => {
+    const replies = await Promise.all(Array.from({ length: 200 }, () => chat(server, 'alice')));
+    const ok = replies.filter((reply) => reply.status === 200).length;
+    const refused = replies.filter((reply) => reply.status === 429);
+    expect(ok + refused.length).toBe(200);
+    expect(ok).toBeGreaterThan(0);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(ok * CALL_TOKENS).toBeLessThanOrEqual(BUDGET);
+    expect(await usedBy(api, 'alice')).toBe(ok * CALL_TOKENS);
+    // OpenAI's error shape on /v1, with when to come back and what is left.
+    const [first] = refused;
+    expect(first.json.error).toMatchObject({ code: 'budget_exceeded', type: expect.any(String) });
+    expect(first.json.error.message).toContain('tokens_per_day budget of 1000 tokens');
+    expect(Number(first.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(first.headers.get('x-ratelimit-limit-tokens')).toBe('1000');
+    expect(Number(first.headers.get('x-ratelimit-remaining-tokens'))).toBeLessThan(BUDGET);
+    expect((await chat(server, 'bob')).status).toBe(200);
+  }, 30_000);
+
+  it('records an over-budget user of a batch run as failed with budget_exceeded, without retrying it', async () => {
+    await api.importUsers([{ id: 'alice', name: 'Alice' }, { id: 'carol', name: 'Carol' }]);
+    // Alice spends her budget, to the last call whose worst case (a short prompt and 50 tokens) fits.
+    while ((await chat(server, 'alice')).status === 200);
+    for (let runs = 0; runs < 50; runs++) {
+      const { runId } = await api.startRun({ workflowId: 'ask', userIds: ['alice'] });
+      if ((await api.finished(runId, 20_000)).executions[0].status === 'failed') break;
+    }
+    const before = model.requests;
+    const { runId } = await api.startRun({ workflowId: 'ask', userIds: ['alice', 'carol'] });
+    const run = await api.finished(runId, 20_000);
+    const byUser = Object.fromEntries(run.executions.map((e: { userId: string }) => [e.userId, e]));
+    expect(byUser.alice).toMatchObject({ status: 'failed', errorCode: 'budget_exceeded', attempts: 1 });
+    expect(byUser.carol).toMatchObject({ status: 'succeeded' });
+    expect(model.requests - before).toBe(1); // carol's call only
+  }, 30_000);
+});
+
+describe('per-user budgets shared by two servers on one Redis', () => {
+  if (!requireRedis('budgets in Redis', 'REDIS_URL')) return;
+
+  const prefix = `userscope-test-limits-${randomBytes(6).toString('hex')}:`;
+  const redis = new Redis(REDIS_URL, { lazyConnect: true });
+  let model: FixedLatencyModelServer;
+  const servers: TestServer[] = [];
+
+  beforeAll(async () => {
+    await redis.connect();
+    model = await FixedLatencyModelServer.start(100);
+    const env = { ...process.env, MODEL_URL: model.url, TOKENS_PER_DAY: String(BUDGET), BATCH_STORE: 'redis', REDIS_URL, BATCH_KEY_PREFIX: prefix, ADMIN_TOKEN: '' };
+    servers.push(await startServer('test/fixtures/limits.yml', env), await startServer('test/fixtures/limits.yml', env));
+  });
+  afterAll(async () => {
+    await Promise.all(servers.map((server) => server.close()));
+    await model?.close();
+    await deleteKeys(redis, prefix);
+    await redis.quit();
+  });
+
+  it("counts one user's calls on both servers against one budget", async () => {
+    const replies = await Promise.all(Array.from({ length: 100 }, (_, i) => chat(servers[i % 2], 'dora')));
+    const okPerServer = [0, 1].map((s) => replies.filter((reply, i) => i % 2 === s && reply.status === 200).length);
+    const ok = okPerServer[0] + okPerServer[1];
+    expect(okPerServer.every((count) => count > 0)).toBe(true);
+    expect(ok * CALL_TOKENS).toBeLessThanOrEqual(BUDGET);
+    expect(replies.filter((reply) => reply.status === 429).length).toBe(100 - ok);
+    // Alone, each server would have let its own 50 calls use up to the whole budget.
+    expect(await usedBy(new BatchApi(servers[1].url), 'dora')).toBe(ok * CALL_TOKENS);
+  }, 30_000);
+});
