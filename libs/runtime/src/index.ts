@@ -23,6 +23,8 @@ export {
   type SchemaType,
 } from './interfaces/function-type.interface';
 export { type OnSessionEnd, type UserscopeFunction } from './interfaces/userscope-function.interface';
+export { type DiscoveredFunction, type DiscoveredFunctionGroup, type DiscoveredGroupStatus } from './interfaces/discovered-function-group.interface';
+export { discoveredFunctionOf, isSelected } from './config/discovered-functions';
 export { type UserscopePluginOptions } from './interfaces/plugin-options.interface';
 export { PerUserFunction, SharedFunction } from './decorators/function-type.decorator';
 export { InjectFunctionConfig, InjectFunctionName } from './decorators/inject-function-config.decorator';

@@ -1,0 +1,54 @@
+import { DynamicModule, Global, Logger, Module, OnModuleInit, Inject } from '@nestjs/common';
+import { IdentityResolver } from '@userscope/http';
+import { ConfigError, USERSCOPE_CONFIG, UserscopeConfig } from '@userscope/runtime';
+import { McpToolListController } from './api/mcp-tool-list.controller';
+import { MySecretsController, UserSecretsController } from './api/user-secrets.controller';
+import { mcpConfigIssues } from './config/mcp-startup.checks';
+import { VerifiedClaims } from './identity/verified-claims';
+import { MCP_MODULE_OPTIONS, SECRET_RECORDS } from './mcp.constants';
+import { RedisSecretRecords, SecretRedisOptions } from './secrets/redis-secret.records';
+import { MemorySecretRecords } from './secrets/secret-records';
+import { UserSecrets } from './secrets/user-secrets.service';
+
+/** Where the secrets are kept: Redis (where the app's processes meet) or, without it, this process's memory. */
+export interface McpModuleOptions {
+  redis?: SecretRedisOptions;
+}
+
+/**
+ * Per-user secrets (`/api/users/{id}/secrets`, `/me/secrets`), the claims `{{identity:claims.X}}`
+ * reads, and `GET /mcp/client/tool/list`: what the MCP client groups (McpClientPlugin) use.
+ */
+@Global()
+@Module({})
+export class McpModule implements OnModuleInit {
+  private readonly logger = new Logger('MCP');
+
+  constructor(
+    @Inject(USERSCOPE_CONFIG) private readonly config: UserscopeConfig,
+    private readonly secrets: UserSecrets,
+    private readonly identity: IdentityResolver,
+  ) {}
+
+  static forRoot(options: McpModuleOptions = {}): DynamicModule {
+    return {
+      module: McpModule,
+      controllers: [UserSecretsController, MySecretsController, McpToolListController],
+      providers: [
+        { provide: MCP_MODULE_OPTIONS, useValue: options },
+        { provide: SECRET_RECORDS, useFactory: () => (options.redis ? new RedisSecretRecords(options.redis) : new MemorySecretRecords()) },
+        UserSecrets,
+        VerifiedClaims,
+        IdentityResolver,
+      ],
+      exports: [UserSecrets, VerifiedClaims],
+    };
+  }
+
+  /** A header that needs the secrets key fails the start; one that trusts an unverified identity warns. */
+  onModuleInit(): void {
+    const { errors, warnings } = mcpConfigIssues(this.config, { secretsKeySet: this.secrets.configured, identityVerified: this.identity.security.verified });
+    if (errors.length > 0) throw new ConfigError(this.config.file, errors);
+    for (const warning of warnings) this.logger.warn(warning);
+  }
+}
