@@ -13,6 +13,8 @@ import { UserSecrets } from './secrets/user-secrets.service';
 /** Where the secrets are kept: Redis (where the app's processes meet) or, without it, this process's memory. */
 export interface McpModuleOptions {
   redis?: SecretRedisOptions;
+  /** The environment USERSCOPE_SECRETS_KEY is read from (default: process.env). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**

@@ -55,7 +55,10 @@ export function loadApplication(source: string | UserscopeConfigSource, env: Nod
   const sharedRedis = rateLimitRedisOf(cluster, batch);
   const modules = [
     LlmModule.forRoot(config, sharedRedis),
-    McpModule.forRoot(sharedRedis ? { redis: { url: sharedRedis.url, keyPrefix: sharedRedis.keyPrefix, commandTimeoutMs: sharedRedis.commandTimeoutMs } } : {}),
+    McpModule.forRoot({
+      env: sourceEnv,
+      ...(sharedRedis ? { redis: { url: sharedRedis.url, keyPrefix: sharedRedis.keyPrefix, commandTimeoutMs: sharedRedis.commandTimeoutMs } } : {}),
+    }),
     ...(batch ? [BatchModule.forRoot(batch)] : []),
     ...(cluster ? [ClusterModule.forRoot(cluster, config.general)] : []),
   ];

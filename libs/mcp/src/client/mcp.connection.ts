@@ -61,6 +61,18 @@ export class McpConnection {
   async listTools(signal?: AbortSignal): Promise<Tool[]> {
     return this.use(async () => {
       if (this.tools) return this.tools;
+      try {
+        return await this.listOnce(signal);
+      } catch (error) {
+        if (!isStaleSession(error)) throw error;
+        await this.reopen();
+        return await this.listOnce(signal);
+      }
+    });
+  }
+
+  private async listOnce(signal?: AbortSignal): Promise<Tool[]> {
+    {
       const client = await this.open(signal);
       const tools: Tool[] = [];
       let cursor: string | undefined;
@@ -71,7 +83,7 @@ export class McpConnection {
       } while (cursor);
       this.tools = tools;
       return tools;
-    });
+    }
   }
 
   /** Calls `tool`; a session the server has forgotten is opened again and the call retried once. */
@@ -184,9 +196,14 @@ export class McpConnection {
   }
 }
 
-/** The server answered 404 for our session id: it no longer knows the session. */
+/**
+ * The server no longer knows our session: it answered 404 for the session id, or it closed the kept
+ * connection the call went out on (it restarted), so the call never reached it.
+ */
 function isStaleSession(error: unknown): boolean {
-  return error instanceof StreamableHTTPError && error.code === 404;
+  if (error instanceof StreamableHTTPError) return error.code === 404;
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  return error instanceof TypeError && (cause?.code === 'UND_ERR_SOCKET' || cause?.code === 'ECONNRESET');
 }
 
 function describeError(error: unknown): string {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { McpMessages } from '../mcp.messages';
 import { SecretsKeyError } from '../exceptions/secrets-key.exception';
-import { SECRET_RECORDS } from '../mcp.constants';
+import { MCP_MODULE_OPTIONS, SECRET_RECORDS } from '../mcp.constants';
 import { SECRETS_KEY_ENV, SecretCipher } from './secret.cipher';
 import { SecretRecords } from './secret-records';
 
@@ -20,8 +20,11 @@ export interface SecretListing {
 export class UserSecrets implements OnApplicationShutdown {
   private readonly cipher: SecretCipher | undefined;
 
-  constructor(@Inject(SECRET_RECORDS) private readonly records: SecretRecords) {
-    this.cipher = SecretCipher.fromEnv();
+  constructor(
+    @Inject(SECRET_RECORDS) private readonly records: SecretRecords,
+    @Inject(MCP_MODULE_OPTIONS) options: { env?: NodeJS.ProcessEnv },
+  ) {
+    this.cipher = SecretCipher.fromEnv(options.env);
   }
 
   get configured(): boolean {

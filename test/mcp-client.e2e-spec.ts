@@ -1,0 +1,152 @@
+import { randomBytes } from 'node:crypto';
+import { SessionLifecycle, SessionRegistry, UserFunctions } from '@userscope/runtime';
+import { startServer, TestServer } from './support/test-server';
+import { FakeOpenAiServer } from './support/fake-openai.server';
+import { McpTestServer } from './support/mcp-test.server';
+
+const CONFIG = 'test/fixtures/mcp-client.yml';
+const SECRETS_KEY = randomBytes(32).toString('base64');
+
+describe('per_user_mcp_client: each user their own MCP client, with their own token', () => {
+  let mcp: McpTestServer;
+  let fake: FakeOpenAiServer;
+  let server: TestServer;
+  let functions: UserFunctions;
+
+  async function putSecret(user: string, value: string): Promise<number> {
+    const response = await fetch(`${server.url}/api/users/${user}/secrets/tickets_token`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ value }),
+    });
+    return response.status;
+  }
+
+  beforeAll(async () => {
+    mcp = await McpTestServer.start();
+    fake = await FakeOpenAiServer.start();
+    server = await startServer(CONFIG, { ...process.env, MCP_URL: mcp.url, FAKE_LLM_URL: fake.url, USERSCOPE_SECRETS_KEY: SECRETS_KEY });
+    functions = server.app.get(UserFunctions);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await fake.close();
+    await mcp.close();
+  });
+  beforeEach(() => fake.reset());
+
+  it("300 users, each with their own token: no call carries another user's token, and each eviction sends one DELETE", async () => {
+    const users = Array.from({ length: 300 }, (_, i) => `u${i}`);
+    for (const user of users) expect(await putSecret(user, `token-${user}`)).toBe(200);
+    const seen = await Promise.all(users.map((user) => functions.invoke(user, 'tickets__whoami', {})));
+    expect(seen).toEqual(users.map((user) => `Bearer token-${user}`));
+    // Every request of one MCP session carried one token, and no two users share a session.
+    const tokenOf = new Map<string, string | undefined>();
+    for (const call of mcp.calls) {
+      if (!call.sessionId) continue;
+      if (!tokenOf.has(call.sessionId)) tokenOf.set(call.sessionId, call.authorization);
+      expect(call.authorization).toBe(tokenOf.get(call.sessionId));
+    }
+    expect(new Set(tokenOf.values()).size).toBe(300);
+    expect(tokenOf.size).toBe(300);
+
+    const evicted = await server.app.get(SessionLifecycle).evictIdleSince(Date.now() + 1000);
+    expect(evicted).toBe(300);
+    const deletes = mcp.deletes();
+    expect(deletes).toHaveLength(300);
+    expect(new Set(deletes.map((call) => call.sessionId))).toEqual(new Set(tokenOf.keys()));
+    for (const call of deletes) expect(call.authorization).toBe(tokenOf.get(call.sessionId!));
+  });
+
+  it('a user whose token changes gets a new client; the old session is ended', async () => {
+    await putSecret('carol', 'carol-1');
+    expect(await functions.invoke('carol', 'tickets__whoami', {})).toBe('Bearer carol-1');
+    const before = mcp.deletes().length;
+    await putSecret('carol', 'carol-2');
+    expect(await functions.invoke('carol', 'tickets__whoami', {})).toBe('Bearer carol-2');
+    const ended = mcp.deletes().slice(before);
+    expect(ended.map((call) => call.authorization)).toEqual(['Bearer carol-1']);
+  });
+
+  it('after the MCP server restarts, a stale session is initialised again and the call succeeds', async () => {
+    await putSecret('dave', 'dave-token');
+    expect(await functions.invoke('dave', 'tickets__add', { a: 2, b: 3 })).toBe('5');
+    await mcp.restart();
+    const from = mcp.calls.length;
+    expect(await functions.invoke('dave', 'tickets__add', { a: 4, b: 5 })).toBe('9');
+    const after = mcp.calls.slice(from).map((call) => call.rpc ?? call.method);
+    expect(after[0]).toBe('tools/call'); // answered 404: the session is unknown
+    expect(after).toContain('initialize');
+    expect(after[after.length - 1]).toBe('tools/call');
+  });
+
+  it('input that does not match the tool schema is a 400 with the field errors, before the server is called', async () => {
+    await putSecret('erin', 'erin-token');
+    await expect(functions.invoke('erin', 'tickets__add', { a: 'x' })).rejects.toMatchObject({ status: 400 });
+  });
+
+  it("the chat agent calls an MCP tool for alice; the result goes back to the model, and bob's conversation never sees it", async () => {
+    await putSecret('alice', 'alice-token');
+    await putSecret('bob', 'bob-token');
+    fake.reply({ toolCalls: [{ name: 'tickets__whoami', arguments: {} }] }, { content: 'You are alice.' });
+    const reply = await server.post('/chat', { messages: [{ role: 'user', content: 'who am I?' }] }, 'alice');
+    expect(reply.json.choices[0].message.content).toBe('You are alice.');
+    const tools = fake.requests[0].body.tools.map((tool: { function: { name: string; description: string } }) => tool.function);
+    expect(tools.find((tool: { name: string }) => tool.name === 'tickets__add')).toMatchObject({
+      description: 'Adds two numbers',
+      parameters: expect.objectContaining({ properties: { a: { type: 'number' }, b: { type: 'number' } } }),
+    });
+    expect(fake.requests[1].body.messages.at(-1)).toMatchObject({ role: 'tool', content: 'Bearer alice-token' });
+
+    fake.reset();
+    await server.post('/chat', { messages: [{ role: 'user', content: 'hello' }] }, 'bob');
+    expect(JSON.stringify(fake.requests.map((request) => request.body))).not.toContain('alice-token');
+  });
+
+  it('a server that is down gives a tool error the model sees', async () => {
+    await putSecret('frank', 'frank-token');
+    await mcp.close();
+    try {
+      fake.reply({ toolCalls: [{ name: 'tickets__add', arguments: { a: 1, b: 1 } }] }, { content: 'The ticket server is down.' });
+      await server.post('/chat', { messages: [{ role: 'user', content: 'add 1 and 1' }] }, 'frank');
+      const toolMessage = fake.requests[1].body.messages.at(-1);
+      expect(toolMessage.role).toBe('tool');
+      expect(JSON.parse(toolMessage.content).error).toMatch(/cannot be reached/);
+    } finally {
+      await mcp.restart();
+    }
+  });
+
+  it('/monitor/users shows the MCP session; /mcp/client/tool/list the group with its health per user', async () => {
+    await putSecret('gina', 'gina-token');
+    await functions.invoke('gina', 'tickets__whoami', {});
+    const monitor = await (await fetch(`${server.url}/monitor/users?user_id=gina`)).json();
+    expect(monitor.users[0].mcp_sessions).toEqual([{ group: 'tickets', connected: true, session_id: expect.any(String), tools: ['whoami', 'add'] }]);
+    const list = await (await fetch(`${server.url}/mcp/client/tool/list?user_id=gina`)).json();
+    expect(list.groups).toEqual([
+      { group: 'tickets', type: 'per_user_mcp_client', transport: 'streamable-http', include: ['whoami', 'add'], users: [expect.objectContaining({ user_id: 'gina', connected: true })] },
+    ]);
+    expect(JSON.stringify([monitor, list])).not.toContain('gina-token');
+  });
+
+  it('secrets: listed by name and time only, never in a response; DELETE removes them', async () => {
+    await putSecret('hank', 'hank-very-secret');
+    const listed = await (await fetch(`${server.url}/api/users/hank/secrets`)).json();
+    expect(listed).toEqual([{ name: 'tickets_token', updated_at: expect.any(String) }]);
+    const bad = await fetch(`${server.url}/api/users/hank/secrets/tickets_token`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"value": 5}' });
+    expect(bad.status).toBe(400);
+    const deleted = await fetch(`${server.url}/api/users/hank/secrets/tickets_token`, { method: 'DELETE' });
+    expect(deleted.status).toBe(204);
+    expect(await (await fetch(`${server.url}/api/users/hank/secrets`)).json()).toEqual([]);
+  });
+
+  it('shutdown ends the MCP sessions still open, each with one DELETE', async () => {
+    const open = [...server.app.get(SessionRegistry).values()].length;
+    expect(open).toBeGreaterThan(0);
+    const before = mcp.deletes().length;
+    await server.close();
+    server = undefined as never;
+    // Every session that had a live MCP session sent its DELETE (frank's was never connected).
+    expect(mcp.deletes().length - before).toBeGreaterThanOrEqual(open - 2);
+  });
+});
