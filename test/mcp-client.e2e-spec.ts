@@ -120,9 +120,9 @@ describe('per_user_mcp_client: each user their own MCP client, with their own to
   it('/monitor/users shows the MCP session; /mcp/client/tool/list the group with its health per user', async () => {
     await putSecret('gina', 'gina-token');
     await functions.invoke('gina', 'tickets__whoami', {});
-    const monitor = await (await fetch(`${server.url}/monitor/users?user_id=gina`)).json();
+    const monitor = (await (await fetch(`${server.url}/monitor/users?user_id=gina`)).json()) as any;
     expect(monitor.users[0].mcp_sessions).toEqual([{ group: 'tickets', connected: true, session_id: expect.any(String), tools: ['whoami', 'add'] }]);
-    const list = await (await fetch(`${server.url}/mcp/client/tool/list?user_id=gina`)).json();
+    const list = (await (await fetch(`${server.url}/mcp/client/tool/list?user_id=gina`)).json()) as any;
     expect(list.groups).toEqual([
       { group: 'tickets', type: 'per_user_mcp_client', transport: 'streamable-http', include: ['whoami', 'add'], users: [expect.objectContaining({ user_id: 'gina', connected: true })] },
     ]);
