@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { FixedLatencyModelServer } from '../bench/harness/fixed-latency-model.server';
 import { startServer, TestServer } from './support/test-server';
-import { BatchApi, until } from './support/batch-api';
+import { BatchApi, readRunEvents, until } from './support/batch-api';
 import { CliWorker, startCliServer, startCliWorker } from './support/cli-server';
 import { deleteKeys, REDIS_URL, requireRedis } from './support/redis';
 
@@ -172,6 +172,24 @@ describe('batch runs on BullMQ workers', () => {
       await holder.process.stop(1000);
     }
   }, 90_000);
+
+  it('streams the events of executions on the workers from a server that does not hold the run', async () => {
+    const other = await startCliServer(CONFIG, { ...env(), BATCH_WORKER: 'false' });
+    try {
+      const { runId } = await api.startRun({ workflowId: 'script', userIds: userIds(0, 100), concurrency: 20 });
+      const { events } = await readRunEvents(`${other.url}/api/runs/${runId}/events`, undefined, 30_000);
+      expect(events[0].event).toBe('snapshot');
+      const executions = events.filter((e) => e.event === 'execution').map((e) => e.data as { userId: string; status: string });
+      const succeeded = new Set(executions.filter((e) => e.status === 'succeeded').map((e) => e.userId));
+      expect(succeeded.size).toBe(100);
+      const progress = events.filter((e) => e.event === 'progress');
+      expect(progress.length).toBeGreaterThan(1);
+      expect(progress[progress.length - 1].data).toMatchObject({ total: 100, succeeded: 100 });
+      expect(events[events.length - 1]).toEqual({ event: 'end', data: { status: 'completed' } });
+    } finally {
+      await other.process.stop(2000);
+    }
+  }, 60_000);
 
   it('userscope batch --queue submits to the workers and follows the run to its end', async () => {
     // Not spawnSync: the model server answers from this process.

@@ -56,7 +56,8 @@ describe('the per-user chat agent over the chat routes', () => {
       id: expect.stringMatching(/^chatcmpl-/),
       object: 'chat.completion',
       created: expect.any(Number),
-      model: 'fake-model',
+      // The server's one model name (general.front_end.model_name, by default the workflow's type), not the upstream model's.
+      model: 'per_user_chat_agent',
       choices: [{ index: 0, message: { role: 'assistant', content: 'Hello, Ann!' }, finish_reason: 'stop' }],
       usage: { prompt_tokens: 40, completion_tokens: 4, total_tokens: 44 },
     });
@@ -195,12 +196,12 @@ describe('the per-user chat agent over the chat routes', () => {
     expect(noUser.json.code).toBe('missing_identity');
     const badRole = await server.post('/chat', { messages: [{ role: 'robot', content: 'hi' }] }, 'ivy');
     expect(badRole.status).toBe(400);
-    expect(badRole.json.details).toEqual([{ field: 'messages.0.role', errors: ['role must be one of: system, developer, user, assistant'] }]);
+    expect(badRole.json.details).toEqual([{ field: 'messages.0.role', errors: ['role must be one of: system, developer, user, assistant, tool'] }]);
     const empty = await server.post('/chat', { messages: [] }, 'ivy');
     expect(empty.status).toBe(400);
     const noNewMessage = await server.post('/chat', { messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }] }, 'ivy');
     expect(noNewMessage.status).toBe(422);
-    expect(noNewMessage.json.message).toBe('The conversation must end with a user message: send the new message last.');
+    expect(noNewMessage.json.message).toBe("The conversation must end with a user message, or with the 'tool' messages that answer the last reply's tool calls: send the new message last.");
     expect(fake.requests).toHaveLength(0);
   });
 

@@ -224,10 +224,14 @@ describe('identity modes over HTTP', () => {
       expectRefused(expired, 'invalid_identity', 'expired at');
     });
 
-    it('documents the bearer scheme in OpenAPI', async () => {
+    it('documents the bearer JWT scheme in OpenAPI, apart from the admin token', async () => {
       const document: any = await (await fetch(`${server.url}/openapi.json`)).json();
-      expect(document.components.securitySchemes).toEqual({ bearer: expect.objectContaining({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }) });
-      expect(document.paths['/generate'].post.security).toEqual([{ bearer: [] }]);
+      expect(document.components.securitySchemes).toEqual({
+        jwt: expect.objectContaining({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }),
+        admin_token: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+      });
+      expect(document.paths['/generate'].post.security).toEqual([{ jwt: [] }]);
+      expect(document.paths['/monitor/users'].get.security).toEqual([{ admin_token: [] }]);
     });
   });
 

@@ -11,8 +11,8 @@ const WINDOW_MS = 1000;
 const REQUESTS_PER_WINDOW = 5;
 const USERS = 15;
 const CHATS_PER_SERVER = 5;
-/** Between the start Redis allowed and the arrival at the model: loopback, two processes, a loaded machine. */
-const ARRIVAL_JITTER_MS = 100;
+/** Between the start Redis allowed and the arrival at the model: loopback, several processes, a loaded 2-core machine (100 ms was seen exceeded under a parallel jest run). */
+const ARRIVAL_JITTER_MS = 300;
 
 /** Two server processes on one Redis, both calling one rate-limited LLM as hard as they can. */
 describe('llms.<name>.rate_limit across two server processes', () => {

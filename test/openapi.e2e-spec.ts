@@ -89,12 +89,12 @@ describe('OpenAPI document and Swagger UI', () => {
       expect(document.components.securitySchemes['nat-session']).toMatchObject({ type: 'apiKey', in: 'cookie', name: 'nat-session' });
       expect(document.paths['/generate'].post.security).toEqual([{ 'nat-session': [] }]);
       expect(document.paths['/generate/stream'].post.security).toEqual([{ 'nat-session': [] }]);
-      expect(document.paths['/health'].get.security).toBeUndefined();
+      expect(document.paths['/health'].get.security).toEqual([]);
     });
 
     it("documents a user's saved state and its purge, their replies as schemas with descriptions", () => {
       const state = document.paths['/monitor/users/{user_id}/state'].get;
-      expect(Object.keys(state.responses).sort()).toEqual(['200', '404', '409', '503']);
+      expect(Object.keys(state.responses).sort()).toEqual(['200', '401', '403', '404', '409', '503']);
       const reply = resolve(document, state.responses['200'].content['application/json'].schema);
       expect(Object.keys(reply.properties)).toEqual(['user_id', 'states', 'token', 'expires_at']);
       expect(Object.values(reply.properties).every((property: Json) => typeof property.description === 'string')).toBe(true);
@@ -149,7 +149,7 @@ describe('OpenAPI document and Swagger UI', () => {
     });
 
     it('names the configured cookie in the security scheme and the 401 reply', () => {
-      expect(Object.keys(document.components.securitySchemes)).toEqual(['chat-user']);
+      expect(Object.keys(document.components.securitySchemes)).toEqual(['chat-user', 'admin_token']);
       expect(document.components.securitySchemes['chat-user']).toMatchObject({ type: 'apiKey', in: 'cookie', name: 'chat-user' });
       expect(document.paths['/generate'].post.security).toEqual([{ 'chat-user': [] }]);
       expect(document.paths['/generate'].post.responses['401'].description).toContain('chat-user');

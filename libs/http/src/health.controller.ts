@@ -23,7 +23,7 @@ export class HealthController {
   constructor(private readonly readiness: ReadinessRegistry) {}
 
   @Get('health')
-  @ApiOperation({ summary: 'Tells that the server is up (liveness)' })
+  @ApiOperation({ summary: 'Tells that the server is up (liveness)', security: [] })
   @ApiOkResponse({
     description: 'The server is up',
     schema: { type: 'object', required: ['status'], properties: { status: { type: 'string', example: 'healthy' } } },
@@ -33,7 +33,7 @@ export class HealthController {
   }
 
   @Get('health/ready')
-  @ApiOperation({ summary: 'Tells whether the server can serve: every registered readiness check (e.g. the batch store) answers' })
+  @ApiOperation({ summary: 'Tells whether the server can serve: every registered readiness check (e.g. the batch store) answers', security: [] })
   @ApiOkResponse({ description: 'Every check is up', schema: READINESS_SCHEMA })
   @ApiServiceUnavailableResponse({ description: 'A check is down', schema: READINESS_SCHEMA })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessReport> {

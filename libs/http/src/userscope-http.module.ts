@@ -1,5 +1,5 @@
 import { Global, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit, Optional, Type, UseFilters } from '@nestjs/common';
-import { ContextIdFactory, ContextIdStrategy, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
+import { ContextIdFactory, ContextIdStrategy, DiscoveryModule, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
 import { appliedContextIdStrategy, inlineSchema, USERSCOPE_CONFIG, UserscopeConfig } from '@userscope/runtime';
 import { Logger } from '@nestjs/common';
 import { GenerateController } from './generate.controller';
@@ -15,6 +15,9 @@ import { IdentityResolver } from './identity/identity.resolver';
 import { SessionContextIdStrategy } from './identity/session-context-id.strategy';
 import { ChatController } from './chat/chat.controller';
 import { ChatCompletionsController } from './chat/chat-completions.controller';
+import { ModelsController } from './chat/models.controller';
+import { OpenAiFallbackController } from './chat/openai-fallback.controller';
+import { OpenAiRoutesExplorer } from './chat/openai-routes.explorer';
 import { RequestAdmission } from './admission/request-admission';
 import { admitRequestScopedControllers } from './admission/admitted-controllers';
 import { registerAdmissionRelease } from './admission/admission-release.hook';
@@ -49,8 +52,11 @@ useUserscopeErrors(...USERSCOPE_CONTROLLERS);
  */
 @Global()
 @Module({
-  controllers: [...USERSCOPE_CONTROLLERS, ChatCompletionsController],
+  imports: [DiscoveryModule],
+  // The OpenAI routes have their own error shape; the fallback answers what none of them serves.
+  controllers: [...USERSCOPE_CONTROLLERS, ChatCompletionsController, ModelsController, OpenAiFallbackController],
   providers: [
+    OpenAiRoutesExplorer,
     IdentityResolver,
     SessionContextIdStrategy,
     RequestAdmission,

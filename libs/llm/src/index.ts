@@ -5,12 +5,14 @@ export {
   type LlmChatRequest,
   type LlmChatResult,
   type LlmFinishReason,
+  type LlmJsonObjectFormat,
   type LlmJsonSchemaFormat,
   type LlmMessage,
   type LlmProvider,
   type LlmStreamEvent,
   type LlmTool,
   type LlmToolCall,
+  type LlmToolChoice,
   type LlmUsage,
   type ProviderReply,
   type ProviderStreamEvent,
@@ -29,7 +31,7 @@ export {
   LlmTimeoutError,
   StructuredOutputError,
 } from './exceptions/llm.exception';
-export { ChatAgentIterationsError, ChatTurnError } from './exceptions/chat-agent.exception';
+export { ChatAgentIterationsError, ChatToolConflictError, ChatTurnError } from './exceptions/chat-agent.exception';
 export { RateLimitUnavailableError } from './exceptions/rate-limit-unavailable.exception';
 export { OpenAiLlmConfig, STRUCTURED_OUTPUT_MODES, type StructuredOutputMode } from './config/openai-llm.config';
 export { EchoLlmConfig } from './config/echo-llm.config';
@@ -50,7 +52,7 @@ export { ECHO_TOOL_CALL, EchoLlm, sampleOf } from './providers/echo.llm';
 export { parseRetryAfter, type RetryClock, type RetryOptions, RetryPolicy, SYSTEM_CLOCK } from './retry.policy';
 export { countCompletionTokens, countPromptTokens, countTextTokens, countUsage } from './token.counter';
 export { type LlmCaller, type LlmTotals, TokenAccounting } from './token.accounting';
-export { StructuredOutput, type StructuredRequest, type StructuredResult } from './structured-output';
+export { checkStructuredReply, schemaProblem, StructuredOutput, type StructuredRequest, type StructuredResult } from './structured-output';
 export { LlmClient } from './llm.client';
 export { LlmRegistry } from './llm.registry';
 export { LlmModule } from './llm.module';
@@ -63,12 +65,24 @@ export {
   type ChatTextPart,
 } from './dto/chat-request.dto';
 export {
+  ChatNamedToolChoice,
+  ChatNamedToolChoiceFunction,
+  ChatTool,
+  type ChatToolChoice,
+  ChatToolCall,
+  ChatToolCallFunction,
+  ChatToolFunction,
+  TOOL_CHOICES,
+} from './dto/chat-tool.dto';
+export { ChatJsonSchema, ChatResponseFormat } from './dto/chat-response-format.dto';
+export {
   ChatDelta,
   ChatResponse,
   ChatResponseChoice,
   ChatResponseChunk,
   ChatResponseChunkChoice,
   ChatResponseMessage,
+  ChatToolCallDelta,
   ChatUsage,
 } from './dto/chat-response.dto';
 export { PerUserChatAgentConfig } from './chat-agent/per-user-chat-agent.dto';

@@ -33,6 +33,11 @@ export class LlmClient {
     return this.provider.model;
   }
 
+  /** How structured output is asked of it: `instructions` when its server has no `response_format`. */
+  get structuredOutputMode(): LlmProvider['structuredOutput'] {
+    return this.provider.structuredOutput;
+  }
+
   /** One reply: text, or tool calls. Throws an LlmError naming this LLM. */
   async chat(request: LlmChatRequest): Promise<LlmChatResult> {
     const caller = this.accounting.caller();

@@ -87,6 +87,24 @@ function format(schema: Record<string, unknown>, name: string): NonNullable<LlmC
   return { type: 'json_schema', json_schema: { name, schema, strict: false } };
 }
 
+/**
+ * A reply checked the way `StructuredOutput` checks one: parsed (a code fence around it tolerated)
+ * and validated against `schema`; the value, or what was wrong with it.
+ */
+export function checkStructuredReply<T = unknown>(raw: string, schema: Record<string, unknown>): { ok: true; value: T } | { ok: false; problems: string[] } {
+  return check<T>(raw, validatorFor(schema));
+}
+
+/** Why `schema` cannot be used to validate replies (it is not a JSON schema ajv compiles), or undefined. */
+export function schemaProblem(schema: Record<string, unknown>): string | undefined {
+  try {
+    validatorFor(schema);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 function validatorFor(schema: Record<string, unknown>): ValidateFunction {
   let validate = validators.get(schema);
   if (!validate) {

@@ -42,6 +42,7 @@ export { FunctionRegistrationError } from './exceptions/function-registration.ex
 export {
   type ErrorBody,
   type FieldError,
+  type ErrorWithClientDetails,
   InvalidInputError,
   InvalidSessionIdError,
   SessionLimitError,

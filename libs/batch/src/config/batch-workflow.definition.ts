@@ -13,6 +13,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import type { BatchNode, BatchNodeType, BatchWorkflow } from '../api/workflows.types';
+import { ANY_JSON_SCHEMA } from '../batch-api.schemas';
 
 export const WORKFLOW_ID = /^[A-Za-z0-9\-_.]{1,64}$/;
 export const NODE_ID = /^[A-Za-z0-9\-_]{1,32}$/;
@@ -61,7 +62,7 @@ export class BatchNodeDefinition implements BatchNode {
 
   @ApiPropertyOptional({
     description: 'function: its input (any JSON); every string in it is a template',
-    oneOf: [{ type: 'object', additionalProperties: true }, { type: 'array', items: {} }, { type: 'string' }, { type: 'number' }, { type: 'boolean' }],
+    ...ANY_JSON_SCHEMA,
   })
   @IsOptional()
   input?: unknown;

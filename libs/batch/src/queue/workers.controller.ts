@@ -1,6 +1,6 @@
-import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminGuard } from '@userscope/http';
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AdminRoute } from '@userscope/http';
 import type { WorkersView } from '../api/workers.types';
 import { BATCH_STORE } from '../batch.constants';
 import { BatchStore } from '../store/batch-store.interface';
@@ -8,12 +8,14 @@ import { isLive } from '../store/batch-records';
 import { progressOf } from '../runs/run.view';
 import { ExecutionQueue } from './execution.queue';
 import { WorkerPresence } from './worker.presence';
+import { ApiStoreUnavailableResponse } from '../batch-api.schemas';
+import { WorkersViewReply } from './dto/workers.reply';
 
 /** The job queue's workers and jobs (operator API), with `batch.queue: bullmq`. */
 @ApiTags('batch')
-@ApiBearerAuth()
+@ApiStoreUnavailableResponse()
+@AdminRoute()
 @Controller('api/workers')
-@UseGuards(AdminGuard)
 export class WorkersController {
   constructor(
     @Inject(BATCH_STORE) private readonly store: BatchStore,
@@ -23,6 +25,7 @@ export class WorkersController {
 
   @Get()
   @ApiOperation({ summary: 'Workers of the job queue (id, concurrency, jobs now, last heartbeat), its jobs by state, and the live runs\' running, pending and failed executions; with batch.queue: inline, none' })
+  @ApiOkResponse({ type: WorkersViewReply })
   async list(): Promise<WorkersView> {
     if (!this.queue.enabled) return { queue: 'inline', workers: [], jobs: null, runs: [] };
     const [workers, jobs, runs] = await Promise.all([this.presence.list(), this.queue.counts(), this.liveRuns()]);

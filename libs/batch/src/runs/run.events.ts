@@ -20,9 +20,9 @@ type TravellingEvent = RunEvent & { origin?: string };
  * execution change is published; progress at most every 100 ms (the last one always, before `end`),
  * since counting it on each change would make a followed run quadratic in its executions.
  *
- * With `batch.queue: bullmq` a run's executions end on other processes, and its followers may be on
- * any server: every event also travels through the store (Redis pub/sub), and a process following a
- * run hears it from there, besides its own first hand.
+ * With the Redis store a run's followers may be on any server sharing it, and with `batch.queue:
+ * bullmq` its executions end on other processes: every event also travels through the store (Redis
+ * pub/sub), and a process following a run hears it from there, besides its own first hand.
  */
 @Injectable()
 export class RunEvents {
@@ -41,8 +41,9 @@ export class RunEvents {
     @Inject(BATCH_CONFIG) private readonly config: BatchConfig,
   ) {}
 
+  /** With the Redis store, a run's followers may be on any server sharing it (and its executions, with the queue, on any worker). */
   private get travels(): boolean {
-    return this.config.settings.queue === 'bullmq';
+    return this.config.settings.store === 'redis';
   }
 
   /** Events of one run. Returns the unsubscribe function. */

@@ -159,9 +159,9 @@ export class RunScheduler implements OnApplicationShutdown {
 
   /** Launches a finished run again for its failed and cancelled executions, each from a clean start. */
   async retryFailed(runId: string): Promise<void> {
-    // A cancelled run may still be finishing its last writes here; the retry follows them.
+    // A run that has ended (or been cancelled) may still be finishing its last writes here; the retry follows them.
     const finishing = this.active.get(runId);
-    if (finishing?.meta.status === 'cancelled') await finishing.done;
+    if (finishing && !isLive(finishing.meta.status)) await finishing.done;
     // Claimed before the next await, so a second request meanwhile cannot launch the run twice.
     if (this.isActive(runId)) throw conflict(BatchMessages.runFinished(runId, 'running'));
     this.retrying.add(runId);

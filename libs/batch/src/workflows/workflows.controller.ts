@@ -1,17 +1,28 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminGuard } from '@userscope/http';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { AdminRoute } from '@userscope/http';
 import type { Preflight, WorkflowView } from '../api/workflows.types';
 import { BatchWorkflowDefinition } from '../config/batch-workflow.definition';
 import { UserSelectionDto } from '../users/dto/user-selection.dto';
 import { UserSelector } from '../users/user.selector';
 import { BodyValidationPipe } from '../validation/body-validation.pipe';
+import { ApiStoreUnavailableResponse, errorReply } from '../batch-api.schemas';
+import { PreflightReply, WorkflowViewReply } from './dto/workflow.reply';
 import { WorkflowsService } from './workflows.service';
 
 @ApiTags('batch')
-@ApiBearerAuth()
+@ApiStoreUnavailableResponse()
+@AdminRoute()
 @Controller('api/workflows')
-@UseGuards(AdminGuard)
 export class WorkflowsController {
   constructor(
     private readonly workflows: WorkflowsService,
@@ -20,18 +31,24 @@ export class WorkflowsController {
 
   @Get()
   @ApiOperation({ summary: 'List batch workflows (config and API defined)' })
+  @ApiOkResponse({ type: [WorkflowViewReply] })
   list(): Promise<WorkflowView[]> {
     return this.workflows.list();
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'Get a batch workflow' })
+  @ApiOkResponse({ type: WorkflowViewReply })
+  @ApiNotFoundResponse(errorReply('`not_found`: no such batch workflow'))
   get(@Param('id') id: string): Promise<WorkflowView> {
     return this.workflows.get(id);
   }
 
   @Post()
   @ApiOperation({ summary: 'Create a batch workflow' })
+  @ApiCreatedResponse({ type: WorkflowViewReply })
+  @ApiBadRequestResponse(errorReply('`bad_request`: not a valid workflow; `details` lists the fields and why (unknown functions and LLMs too)'))
+  @ApiConflictResponse(errorReply('`conflict`: a workflow with that id exists'))
   // Checked by the service, as YAML workflows are: the rules of the class, then the configured functions and LLMs.
   create(@Body() body: BatchWorkflowDefinition): Promise<WorkflowView> {
     return this.workflows.create(body);
@@ -39,6 +56,10 @@ export class WorkflowsController {
 
   @Put(':id')
   @ApiOperation({ summary: 'Replace an API-defined batch workflow' })
+  @ApiOkResponse({ type: WorkflowViewReply })
+  @ApiBadRequestResponse(errorReply('`bad_request`: not a valid workflow; `details` lists the fields and why'))
+  @ApiNotFoundResponse(errorReply('`not_found`: no such batch workflow'))
+  @ApiConflictResponse(errorReply('`conflict`: the workflow is defined in the config, so read-only here'))
   replace(@Param('id') id: string, @Body() body: BatchWorkflowDefinition): Promise<WorkflowView> {
     return this.workflows.replace(id, body);
   }
@@ -46,6 +67,9 @@ export class WorkflowsController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete an API-defined batch workflow' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiNotFoundResponse(errorReply('`not_found`: no such batch workflow'))
+  @ApiConflictResponse(errorReply('`conflict`: the workflow is defined in the config, so read-only here'))
   delete(@Param('id') id: string): Promise<void> {
     return this.workflows.delete(id);
   }
@@ -53,6 +77,9 @@ export class WorkflowsController {
   @Post(':id/preflight')
   @HttpCode(200)
   @ApiOperation({ summary: 'Which selected users lack which fields the workflow uses' })
+  @ApiOkResponse({ type: PreflightReply })
+  @ApiBadRequestResponse(errorReply('`bad_request`: the selection is not valid, selects no user, or names unknown users'))
+  @ApiNotFoundResponse(errorReply('`not_found`: no such batch workflow'))
   async preflight(@Param('id') id: string, @Body(BodyValidationPipe) selection: UserSelectionDto): Promise<Preflight> {
     const workflow = await this.workflows.get(id);
     return this.workflows.preflight(workflow, await this.users.select(selection));

@@ -1,6 +1,6 @@
-import { Controller, Get, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { AdminGuard } from '@userscope/http';
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { AdminRoute } from '@userscope/http';
 import { ReplicaDirectory } from '../directory/replica.directory';
 import { DirectoryUnavailableError } from '../exceptions/directory-unavailable.exception';
 import { ReplicaIdentity } from '../replica/replica.identity';
@@ -9,9 +9,8 @@ import { replicaMonitorEntries } from './replicas.view';
 
 /** The replica directory, for operators (cluster mode). */
 @ApiTags('monitor')
-@ApiBearerAuth()
+@AdminRoute()
 @Controller('monitor/replicas')
-@UseGuards(AdminGuard)
 export class ReplicasMonitorController {
   constructor(
     private readonly identity: ReplicaIdentity,

@@ -4,9 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { USERSCOPE_CONFIG, UserscopeConfig, UserscopeHttpError } from '@userscope/runtime';
 import { AdminMessages } from './admin.messages';
 import { bearerToken } from '../identity/bearer-token';
-
-/** Where the admin token comes from when the config does not set `general.admin_token`. */
-export const ADMIN_TOKEN_ENV = 'USERSCOPE_ADMIN_TOKEN';
+import { ADMIN_TOKEN_ENV } from './admin.constants';
 
 /**
  * Closes operator routes (`/monitor/*`, `/api/*`) to the world. With an admin token configured, only

@@ -1,41 +1,33 @@
-import { Body, Controller, Get, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Inject, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ChatRequest, ChatResponse } from '@userscope/llm';
-import { FunctionCatalog, WorkflowRunner } from '@userscope/runtime';
+import { USERSCOPE_CONFIG, UserscopeConfig, WorkflowRunner } from '@userscope/runtime';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IdentityResolver } from '../identity/identity.resolver';
 import { writeEventStream } from '../event-stream.writer';
-import { asChatChunks, CHAT_EVENT_STREAM } from './chat-event-stream';
+import { servedModelName } from '../front-end/front-end-config.section';
+import { asChatChunks, asServedReply, CHAT_EVENT_STREAM } from './chat-event-stream';
 import { ChatWorkflowGuard } from './chat-workflow.guard';
 import { OpenAiErrorFilter } from './openai-error.filter';
-
-/** What `GET /v1/models` lists: the workflow, as the one model a client can choose. */
-export interface ModelList {
-  object: 'list';
-  data: { id: string; object: 'model'; created: number; owned_by: string }[];
-}
+import { OPENAI_ROUTE_PREFIX } from './openai-routes.explorer';
 
 /**
  * OpenAI's `POST /v1/chat/completions` over the chat workflow, so that any OpenAI client library
  * pointed at Userscope (`baseURL: <server>/v1`) talks to the caller's own agent. Errors in OpenAI's shape.
  */
 @ApiTags('chat')
-@Controller('v1')
+@Controller(OPENAI_ROUTE_PREFIX)
 @UseGuards(ChatWorkflowGuard)
 @UseFilters(OpenAiErrorFilter)
 export class ChatCompletionsController {
-  private readonly startedAt = Math.floor(Date.now() / 1000);
+  private readonly model: string;
 
   constructor(
     private readonly runner: WorkflowRunner,
     private readonly identity: IdentityResolver,
-    private readonly catalog: FunctionCatalog,
-  ) {}
-
-  @Get('models')
-  @ApiOperation({ summary: 'OpenAI-compatible model list: the chat workflow (clients that list models before chatting)' })
-  models(): ModelList {
-    return { object: 'list', data: [{ id: this.catalog.workflow.type.name, object: 'model', created: this.startedAt, owned_by: 'userscope' }] };
+    @Inject(USERSCOPE_CONFIG) config: UserscopeConfig,
+  ) {
+    this.model = servedModelName(config);
   }
 
   @Post('chat/completions')
@@ -48,10 +40,10 @@ export class ChatCompletionsController {
     if ((body as { stream?: unknown } | null)?.stream === true) {
       const chunks = this.runner.stream({ userId }, body);
       reply.hijack();
-      await writeEventStream(asChatChunks(chunks), reply.raw, CHAT_EVENT_STREAM);
+      await writeEventStream(asChatChunks(chunks, this.model), reply.raw, CHAT_EVENT_STREAM);
       return;
     }
-    const output = await this.runner.run({ userId }, body);
-    void reply.status(200).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(output));
+    const output = (await this.runner.run({ userId }, body)) as ChatResponse;
+    void reply.status(200).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(asServedReply(output, this.model)));
   }
 }

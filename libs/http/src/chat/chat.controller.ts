@@ -1,11 +1,12 @@
-import { Body, Controller, Header, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ChatRequest, ChatResponse, ChatResponseChunk } from '@userscope/llm';
-import { WorkflowRunner } from '@userscope/runtime';
+import { USERSCOPE_CONFIG, UserscopeConfig, WorkflowRunner } from '@userscope/runtime';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IdentityResolver } from '../identity/identity.resolver';
 import { writeEventStream } from '../event-stream.writer';
-import { asChatChunks, CHAT_EVENT_STREAM } from './chat-event-stream';
+import { servedModelName } from '../front-end/front-end-config.section';
+import { asChatChunks, asServedReply, CHAT_EVENT_STREAM } from './chat-event-stream';
 import { ChatWorkflowGuard } from './chat-workflow.guard';
 
 /** NAT's `/chat` and `/chat/stream`: an OpenAI-style chat request to a chat workflow, for the caller. */
@@ -13,10 +14,15 @@ import { ChatWorkflowGuard } from './chat-workflow.guard';
 @Controller('chat')
 @UseGuards(ChatWorkflowGuard)
 export class ChatController {
+  private readonly model: string;
+
   constructor(
     private readonly runner: WorkflowRunner,
     private readonly identity: IdentityResolver,
-  ) {}
+    @Inject(USERSCOPE_CONFIG) config: UserscopeConfig,
+  ) {
+    this.model = servedModelName(config);
+  }
 
   @Post()
   @HttpCode(200)
@@ -26,8 +32,8 @@ export class ChatController {
   @ApiOkResponse({ type: ChatResponse })
   async chat(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply, @Body() body: unknown): Promise<string> {
     const userId = this.identity.resolve(request, reply);
-    const output = await this.runner.run({ userId }, body);
-    return JSON.stringify(output);
+    const output = (await this.runner.run({ userId }, body)) as ChatResponse;
+    return JSON.stringify(asServedReply(output, this.model));
   }
 
   @Post('stream')
@@ -40,6 +46,6 @@ export class ChatController {
     // Input and identity are checked before the reply starts, so their errors are ordinary JSON replies.
     const chunks = this.runner.stream({ userId }, body);
     reply.hijack();
-    await writeEventStream(asChatChunks(chunks), reply.raw, CHAT_EVENT_STREAM);
+    await writeEventStream(asChatChunks(chunks, this.model), reply.raw, CHAT_EVENT_STREAM);
   }
 }

@@ -1,6 +1,6 @@
-import { Controller, Delete, Get, HttpCode, HttpStatus, Inject, Param, Query, Req, UseGuards } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, HttpStatus, Inject, Param, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { ApiBadRequestResponse, ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import {
   FunctionCatalog,
   SessionBackends,
@@ -10,7 +10,8 @@ import {
   UserscopeConfig,
   UserscopeHttpError,
 } from '@userscope/runtime';
-import { AdminGuard } from '../admin/admin.guard';
+import { AdminRoute } from '../admin/admin-route.decorator';
+import { ERROR_SCHEMA_REF } from '../openapi/error-reply.schema';
 import { AdminMessages } from '../admin/admin.messages';
 import { userMonitorEntry } from './user-monitor.view';
 import { UsersMonitorReply } from './dto/users-monitor.dto';
@@ -23,9 +24,8 @@ const MONITOR_SCOPES = ['cluster', 'local'] as const;
 
 /** NAT's per-user monitor, closed to the world (see AdminGuard). */
 @ApiTags('monitor')
-@ApiBearerAuth()
+@AdminRoute()
 @Controller('monitor/users')
-@UseGuards(AdminGuard)
 export class MonitorController {
   constructor(
     private readonly registry: SessionRegistry,
@@ -81,8 +81,8 @@ export class MonitorController {
   })
   @ApiQuery({ name: 'purge', required: false, type: Boolean, description: 'Also delete the saved state (general.session_state: redis), so the user starts fresh; works without a session too' })
   @ApiOkResponse({ type: UserEndReply, description: 'The session ended (and, with ?purge=true, the saved state is gone)' })
-  @ApiBadRequestResponse({ description: '`bad_request`: ?purge= is neither true nor false', schema: { $ref: '#/components/schemas/Error' } })
-  @ApiNotFoundResponse({ description: '`not_found`: no session for the user (and nothing to purge), or monitoring disabled', schema: { $ref: '#/components/schemas/Error' } })
+  @ApiBadRequestResponse({ description: '`bad_request`: ?purge= is neither true nor false', schema: ERROR_SCHEMA_REF })
+  @ApiNotFoundResponse({ description: '`not_found`: no session for the user (and nothing to purge), or monitoring disabled', schema: ERROR_SCHEMA_REF })
   async end(@Param('user_id') userId: string, @Query('purge') purgeFlag?: string): Promise<UserEndReply> {
     this.assertEnabled();
     const state = this.sessionBackends.state;

@@ -1,5 +1,5 @@
-import { Controller, Get, HttpStatus, Inject, Param, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, HttpStatus, Inject, Param } from '@nestjs/common';
+import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import {
   FunctionCatalog,
   functionGroupToken,
@@ -11,18 +11,16 @@ import {
   UserscopeConfig,
   UserscopeHttpError,
 } from '@userscope/runtime';
-import { AdminGuard } from '../admin/admin.guard';
+import { AdminRoute } from '../admin/admin-route.decorator';
+import { ERROR_SCHEMA_REF } from '../openapi/error-reply.schema';
 import { AdminMessages } from '../admin/admin.messages';
 import { UserStateReply } from './dto/user-state.reply';
 import { assertMonitoringEnabled } from './monitoring-enabled.check';
 
-const ERROR = { $ref: '#/components/schemas/Error' };
-
 /** A user's saved state, for an admin (`general.session_state: redis`). */
 @ApiTags('monitor')
-@ApiBearerAuth()
+@AdminRoute()
 @Controller('monitor/users')
-@UseGuards(AdminGuard)
 export class UserStateController {
   /** Configured names by provider key: what the store keys states by is the runtime's DI token. */
   private readonly names: Map<string, string>;
@@ -38,9 +36,9 @@ export class UserStateController {
   @Get(':user_id/state')
   @ApiOperation({ summary: "A user's saved state: each stateful per-user function's, as restored on their next build (admin)" })
   @ApiOkResponse({ type: UserStateReply, description: "The user's saved state" })
-  @ApiNotFoundResponse({ description: '`no_saved_state`: nothing saved for the user (never, purged, or expired); `not_found`: monitoring disabled', schema: ERROR })
-  @ApiConflictResponse({ description: '`session_state_not_kept`: general.session_state is memory, so no state is saved', schema: ERROR })
-  @ApiServiceUnavailableResponse({ description: '`state_store_unavailable`: the Redis that keeps the states did not answer', schema: ERROR })
+  @ApiNotFoundResponse({ description: '`no_saved_state`: nothing saved for the user (never, purged, or expired); `not_found`: monitoring disabled', schema: ERROR_SCHEMA_REF })
+  @ApiConflictResponse({ description: '`session_state_not_kept`: general.session_state is memory, so no state is saved', schema: ERROR_SCHEMA_REF })
+  @ApiServiceUnavailableResponse({ description: '`state_store_unavailable`: the Redis that keeps the states did not answer', schema: ERROR_SCHEMA_REF })
   async state(@Param('user_id') userId: string): Promise<UserStateReply> {
     assertMonitoringEnabled(this.config);
     if (!SESSION_ID_PATTERN.test(userId)) throw new InvalidSessionIdError(SESSION_ID_PATTERN.source);

@@ -8,6 +8,8 @@ import type {
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { RegisteredFunctionType, TypeSchema, USERSCOPE_CONFIG, UserscopeConfig } from '@userscope/runtime';
 import { IdentityResolver, IdentitySecurity } from '../identity/identity.resolver';
+import { ADMIN_SECURITY_NAME, ADMIN_SECURITY_SCHEME } from '../admin/admin.security';
+import { ERROR_SCHEMA, ERROR_SCHEMA_NAME, ERROR_SCHEMA_REF, OPENAI_ERROR_SCHEMA, OPENAI_ERROR_SCHEMA_NAME, OPENAI_ERROR_SCHEMA_REF } from './error-reply.schema';
 
 type Schema = SchemaObject | ReferenceObject;
 
@@ -16,19 +18,6 @@ export const DOCS_PATH = '/docs';
 
 /** Where the OpenAPI document is served, as NAT's FastAPI server does. */
 export const OPENAPI_JSON_PATH = '/openapi.json';
-
-const ERROR_SCHEMA_NAME = 'Error';
-
-/** Every error reply's body, as ErrorFilter sends it. */
-const ERROR_SCHEMA: SchemaObject = {
-  type: 'object',
-  required: ['code', 'message'],
-  properties: {
-    code: { type: 'string', description: 'Stable error code', example: 'invalid_input' },
-    message: { type: 'string', description: 'What was wrong and how to fix it' },
-    details: { description: 'More about the error; for `invalid_input` the rejected fields as `[{field, errors}]`' },
-  },
-};
 
 /**
  * Serves Swagger UI at `/docs` and the OpenAPI document at `/openapi.json`, of every route of the
@@ -54,7 +43,10 @@ export function createOpenApiDocument(app: NestFastifyApplication, config: Users
   const base = new DocumentBuilder()
     .setTitle('Userscope')
     .setDescription(describeServer(workflow, security))
+    // Relative: whichever host serves the document (Swagger UI's "Try it out" calls that host).
+    .addServer('/', 'This server')
     .addSecurity(security.name, security.scheme)
+    .addSecurity(ADMIN_SECURITY_NAME, ADMIN_SECURITY_SCHEME)
     .build();
   const document = SwaggerModule.createDocument(app, base);
   describeWorkflowRoutes(document, workflow, security);
@@ -77,6 +69,7 @@ function describeWorkflowRoutes(document: OpenAPIObject, workflow: RegisteredFun
     Object.assign(schemas, typeSchema?.components);
   }
   schemas[ERROR_SCHEMA_NAME] = ERROR_SCHEMA;
+  schemas[OPENAI_ERROR_SCHEMA_NAME] = OPENAI_ERROR_SCHEMA;
 
   const perUser = workflow.scope === 'per-user';
   const common: Partial<OperationObject> = {
@@ -86,7 +79,7 @@ function describeWorkflowRoutes(document: OpenAPIObject, workflow: RegisteredFun
       content: { 'application/json': { schema: workflow.inputSchema.schema } },
     },
     // A shared workflow needs no identity; a per-user one answers 401 without it.
-    ...(perUser ? { security: [{ [security.name]: [] }] } : {}),
+    security: identityRequirement(perUser, security),
   };
   const generate = document.paths['/generate']?.post;
   if (generate) {
@@ -118,23 +111,37 @@ function describeWorkflowRoutes(document: OpenAPIObject, workflow: RegisteredFun
   }
 }
 
-/** The chat routes (bodies and replies are on their controllers): identity and errors, as for `/generate`. */
+/**
+ * The chat routes (bodies and replies are on their controllers): identity and errors, as for
+ * `/generate`; on `/v1/*` the errors are in OpenAI's shape.
+ */
 function describeChatRoutes(document: OpenAPIObject, workflow: RegisteredFunctionType, security: IdentitySecurity): void {
   const perUser = workflow.scope === 'per-user';
+  const notAChatWorkflow = '`not_a_chat_workflow`: the workflow does not take chat requests';
   for (const path of ['/chat', '/chat/stream', '/v1/chat/completions']) {
     const operation = document.paths[path]?.post;
     if (!operation) continue;
-    Object.assign(operation, perUser ? { security: [{ [security.name]: [] }] } : {});
-    const openAi = path.startsWith('/v1/') ? ' (on `/v1/*` the body is OpenAI\'s `{"error": {message, type, code}}`)' : '';
+    const body = errorBodyOf(path);
+    operation.security = identityRequirement(perUser, security);
     operation.responses = {
       ...operation.responses,
-      ...errorReplies(perUser, security),
-      400: errorReply(
-        `\`not_a_chat_workflow\`: the workflow does not take chat requests; or the body is not a chat request (\`invalid_input\`)${openAi}`,
-      ),
-      422: errorReply(`\`workflow_error\`: the workflow (or its LLM) failed; once a stream has started, a \`data: {"error": ...}\` event${openAi}`),
+      ...errorReplies(perUser, security, body),
+      400: errorReply(`${notAChatWorkflow}; or the body is not a chat request (\`invalid_input\`), not JSON (\`invalid_json\`)`, body),
+      422: errorReply('`workflow_error`: the workflow (or its LLM) failed; once a stream has started, a `data: {"error": ...}` event', body),
     };
   }
+  const models = document.paths['/v1/models']?.get;
+  if (models) models.responses = { ...models.responses, 400: errorReply(notAChatWorkflow, errorBodyOf('/v1/models')) };
+}
+
+/** The error body of `path`: OpenAI's on `/v1/*`, Userscope's elsewhere. */
+function errorBodyOf(path: string): ReferenceObject {
+  return path.startsWith('/v1/') ? OPENAI_ERROR_SCHEMA_REF : ERROR_SCHEMA_REF;
+}
+
+/** The security of a workflow route: the identity mode's scheme for a per-user workflow, none (`[]`, said outright) for a shared one. */
+function identityRequirement(perUser: boolean, security: IdentitySecurity): OperationObject['security'] {
+  return perUser ? [{ [security.name]: [] }] : [];
 }
 
 /** What `/generate` replies for the workflow: its output, or its stream's chunks collected. */
@@ -145,13 +152,14 @@ function collectedOutput(workflow: RegisteredFunctionType): Schema {
   return workflow.streamOutput === String ? chunk.schema : { type: 'array', items: chunk.schema };
 }
 
-/** The error replies a workflow route gives before running the workflow. */
-function errorReplies(perUser: boolean, security: IdentitySecurity): ResponsesObject {
+/** The error replies a workflow route gives before running the workflow, with `body` as their schema. */
+function errorReplies(perUser: boolean, security: IdentitySecurity, body: ReferenceObject = ERROR_SCHEMA_REF): ResponsesObject {
   return {
     400: errorReply(
       'The body does not match the input schema (`invalid_input`, `details` lists the fields), is not JSON ' +
         '(`invalid_json`), nests deeper than `general.max_json_depth` (`json_too_deep`), has a prototype key ' +
         '(`forbidden_key`) or bytes that are not UTF-8 (`invalid_utf8`), or the user id is malformed (`invalid_session_id`)',
+      body,
     ),
     ...(perUser || security.verified
       ? {
@@ -160,18 +168,16 @@ function errorReplies(perUser: boolean, security: IdentitySecurity): ResponsesOb
               ...(perUser ? [`\`missing_identity\`: no identity (${security.namedBy}); the message says what to send`] : []),
               ...(security.verified ? ['`invalid_identity`: the credential failed verification; the message says why'] : []),
             ].join('. '),
+            body,
           ),
         }
       : {}),
-    413: errorReply("`payload_too_large`: the body is over the server's size limit"),
+    413: errorReply("`payload_too_large`: the body is over the server's size limit", body),
   };
 }
 
-function errorReply(description: string): ResponsesObject[string] {
-  return {
-    description,
-    content: { 'application/json': { schema: { $ref: `#/components/schemas/${ERROR_SCHEMA_NAME}` } } },
-  };
+function errorReply(description: string, body: ReferenceObject = ERROR_SCHEMA_REF): ResponsesObject[string] {
+  return { description, content: { 'application/json': { schema: body } } };
 }
 
 function configOf(app: NestFastifyApplication): UserscopeConfig {

@@ -1,23 +1,44 @@
 import { randomUUID } from 'node:crypto';
 import { FunctionCatalog, Functions, InjectFunctionConfig, PerUserFunction, UserscopeFunction } from '@userscope/runtime';
-import { ChatRequest, chatText } from '../dto/chat-request.dto';
+import { ChatRequest } from '../dto/chat-request.dto';
 import { ChatResponse, ChatResponseChunk, ChatUsage } from '../dto/chat-response.dto';
-import { LlmChatRequest, LlmChatResult, LlmMessage, LlmUsage } from '../interfaces/llm.interface';
+import { LlmChatRequest, LlmChatResult, LlmFinishReason, LlmMessage, LlmTool, LlmToolCall, LlmUsage } from '../interfaces/llm.interface';
 import { LlmClient } from '../llm.client';
 import { LlmRegistry } from '../llm.registry';
-import { ChatAgentIterationsError, ChatTurnError } from '../exceptions/chat-agent.exception';
+import { ChatAgentIterationsError } from '../exceptions/chat-agent.exception';
+import { clientToolsOf, llmMessagesOf, newTurnOf } from './chat-turn';
 import { ConversationMemory } from './conversation.memory';
 import { FunctionTools } from './function-tools';
 import { PerUserChatAgentConfig } from './per-user-chat-agent.dto';
+import { ReplyFormat } from './reply-format';
 
 /** Between the texts of the rounds of one turn (text, tool calls, more text). */
 const ROUND_SEPARATOR = '\n\n';
+
+/** One request's turn: its new messages, the tools offered, and how the answer must be written. */
+interface Turn {
+  messages: LlmMessage[];
+  tools: LlmTool[];
+  clientTools: Set<string>;
+  format?: ReplyFormat;
+  /** The retry of an invalid structured answer: the reply and what was wrong with it, for the next call only. */
+  correction?: LlmMessage[];
+  corrected: boolean;
+}
+
+/** How a model reply ends a round: it is the answer, the server's tools ran (call again), or the client's tools are called. */
+type RoundEnd = { kind: 'answer'; content: string | null } | { kind: 'again' } | { kind: 'client'; calls: LlmToolCall[] };
 
 /**
  * A chat agent per user: the user's conversation is remembered (bounded by messages and tokens),
  * and the model may call the configured functions as tools — per-user ones are the user's own
  * instances, so "add a note" lands in that user's notepad. One turn is the model called until it
  * answers without tool calls, at most `max_iterations` times. A user's turns run one at a time.
+ *
+ * A request's own `tools` are the client's: the model is offered them next to the configured ones,
+ * and a call of one ends the reply with `finish_reason: 'tool_calls'`; the client's next request
+ * brings their results (`role: 'tool'`) and the turn goes on. With `response_format`, the answer
+ * is JSON, validated (one retry, then StructuredOutputError).
  *
  * The new turn of a request is its messages after the last assistant message; the earlier ones
  * (the history an OpenAI-style client resends) are used only when the user has no memory yet.
@@ -56,21 +77,26 @@ export class PerUserChatAgentFunction implements UserscopeFunction<ChatRequest, 
       const texts: string[] = [];
       let model = this.llm.model;
       for (let round = 0; round < this.config.max_iterations; round++) {
-        const result = await this.llm.chat(this.llmRequest(request, turn, signal));
+        const result = await this.llm.chat(this.llmRequest(request, turn, round, signal));
         model = result.model;
         addUsage(usage, result.usage);
-        if (result.message.content) texts.push(result.message.content);
-        if (await this.handle(result, turn, signal)) {
-          this.memory.remember(turn);
-          return {
-            id: completionId(),
-            object: 'chat.completion',
-            created: unixTime(),
-            model,
-            choices: [{ index: 0, message: { role: 'assistant', content: texts.join(ROUND_SEPARATOR) }, finish_reason: result.finishReason }],
-            usage,
-          };
+        const end = await this.handle(result, turn, signal);
+        if (end.kind === 'again') {
+          if (result.message.content && !turn.format) texts.push(result.message.content);
+          continue;
         }
+        if (result.message.content) texts.push(result.message.content);
+        this.memory.remember(turn.messages);
+        const content = end.kind === 'answer' && turn.format ? end.content : texts.join(ROUND_SEPARATOR) || (end.kind === 'client' ? null : '');
+        const message = { role: 'assistant' as const, content, ...(end.kind === 'client' ? { tool_calls: end.calls } : {}) };
+        return {
+          id: completionId(),
+          object: 'chat.completion',
+          created: unixTime(),
+          model,
+          choices: [{ index: 0, message, finish_reason: finishReason(result, end) }],
+          usage,
+        };
       }
       throw new ChatAgentIterationsError(this.config.max_iterations);
     } finally {
@@ -78,7 +104,10 @@ export class PerUserChatAgentFunction implements UserscopeFunction<ChatRequest, 
     }
   }
 
-  /** The same turn as chunks: text as the model writes it, tool calls run between rounds, usage in the last chunk. */
+  /**
+   * The same turn as chunks: text as the model writes it (a structured answer once it is valid), tool
+   * calls run between rounds, a client's tool calls as `tool_calls` deltas, usage in the last chunk.
+   */
   async *stream(request: ChatRequest, signal?: AbortSignal): AsyncIterable<ChatResponseChunk> {
     const release = await this.takeTurn();
     try {
@@ -101,11 +130,13 @@ export class PerUserChatAgentFunction implements UserscopeFunction<ChatRequest, 
       for (let round = 0; round < this.config.max_iterations; round++) {
         let result: LlmChatResult | undefined;
         let separated = !wrote;
-        for await (const event of this.llm.stream(this.llmRequest(request, turn, signal))) {
+        for await (const event of this.llm.stream(this.llmRequest(request, turn, round, signal))) {
           if (event.type === 'result') {
             result = event.result;
             continue;
           }
+          // A structured answer is sent once it is valid, whole.
+          if (turn.format) continue;
           if (!separated) {
             separated = true;
             yield chunk({ content: ROUND_SEPARATOR });
@@ -115,11 +146,15 @@ export class PerUserChatAgentFunction implements UserscopeFunction<ChatRequest, 
         }
         model = result!.model;
         addUsage(usage, result!.usage);
-        if (await this.handle(result!, turn, signal)) {
-          this.memory.remember(turn);
-          yield chunk({}, result!.finishReason, usage);
-          return;
+        const end = await this.handle(result!, turn, signal);
+        if (end.kind === 'again') continue;
+        this.memory.remember(turn.messages);
+        if (end.kind === 'answer' && turn.format && end.content) yield chunk({ content: end.content });
+        if (end.kind === 'client') {
+          yield chunk({ tool_calls: end.calls.map((call, index) => ({ index, id: call.id, type: 'function', function: call.function })) });
         }
+        yield chunk({}, finishReason(result!, end), usage);
+        return;
       }
       throw new ChatAgentIterationsError(this.config.max_iterations);
     } finally {
@@ -127,38 +162,63 @@ export class PerUserChatAgentFunction implements UserscopeFunction<ChatRequest, 
     }
   }
 
-  /** Adds the reply to the turn and runs its tool calls; true when it is the answer (no tool calls). */
-  private async handle(result: LlmChatResult, turn: LlmMessage[], signal: AbortSignal | undefined): Promise<boolean> {
-    turn.push(result.message);
-    const calls = result.message.tool_calls ?? [];
-    for (const call of calls) turn.push(await this.tools.run(call, this.functions, signal));
-    return calls.length === 0;
-  }
-
-  /** The messages this request adds to the conversation. */
-  private newTurn(request: ChatRequest): LlmMessage[] {
-    const messages = request.messages.map(
-      (message): LlmMessage =>
-        message.role === 'assistant'
-          ? { role: 'assistant', content: chatText(message.content) }
-          : { role: message.role === 'user' ? 'user' : 'system', content: chatText(message.content) },
-    );
-    if (messages[messages.length - 1].role !== 'user') throw new ChatTurnError();
-    if (this.memory.size === 0) return messages;
-    const lastAssistant = messages.map((message) => message.role).lastIndexOf('assistant');
-    return messages.slice(lastAssistant + 1);
-  }
-
-  /** `signal`: the turn's, so that a turn given up on (`general.function_timeout`) stops its LLM call and frees the user's next turn. */
-  private llmRequest(request: ChatRequest, turn: LlmMessage[], signal: AbortSignal | undefined): LlmChatRequest {
+  /** The request's new messages and tools, checked against the user's conversation. */
+  private newTurn(request: ChatRequest): Turn {
+    const clientTools = clientToolsOf(request.tools, this.tools.names);
     return {
+      messages: newTurnOf(llmMessagesOf(request.messages), this.memory.history()),
+      tools: [...this.tools.definitions, ...clientTools],
+      clientTools: new Set(clientTools.map((tool) => tool.function.name)),
+      format: ReplyFormat.of(request.response_format, this.llm),
+      corrected: false,
+    };
+  }
+
+  /**
+   * Adds the reply to the turn and runs the calls of the workflow's tools; a call of a client's tool
+   * ends the turn for the client to run it. A structured answer that is not valid is taken back and retried once.
+   */
+  private async handle(result: LlmChatResult, turn: Turn, signal: AbortSignal | undefined): Promise<RoundEnd> {
+    turn.messages.push(result.message);
+    const calls = result.message.tool_calls ?? [];
+    const clientCalls = calls.filter((call) => turn.clientTools.has(call.function.name));
+    for (const call of calls) if (!turn.clientTools.has(call.function.name)) turn.messages.push(await this.tools.run(call, this.functions, signal));
+    if (clientCalls.length > 0) return { kind: 'client', calls: clientCalls };
+    if (calls.length > 0) return { kind: 'again' };
+    if (!turn.format) return { kind: 'answer', content: result.message.content };
+    const checked = turn.format.check(result.message.content ?? '', turn.corrected);
+    turn.messages.pop();
+    if ('retry' in checked) {
+      turn.correction = checked.retry;
+      turn.corrected = true;
+      return { kind: 'again' };
+    }
+    // What is remembered and answered is the JSON itself.
+    turn.messages.push({ role: 'assistant', content: checked.json });
+    return { kind: 'answer', content: checked.json };
+  }
+
+  /**
+   * `tool_choice` holds for the request's first call; after the workflow's tools ran the model is free
+   * to answer (`none` stays none). `signal`: the turn's, so that a turn given up on
+   * (`general.function_timeout`) stops its LLM call and frees the user's next turn.
+   */
+  private llmRequest(request: ChatRequest, turn: Turn, round: number, signal: AbortSignal | undefined): LlmChatRequest {
+    const choice = request.tool_choice;
+    const correction = turn.correction ?? [];
+    turn.correction = undefined;
+    const call: LlmChatRequest = {
       signal,
-      messages: [{ role: 'system', content: this.config.system_prompt }, ...this.memory.history(), ...turn],
-      tools: this.tools.definitions,
+      messages: [{ role: 'system', content: this.config.system_prompt }, ...this.memory.history(), ...turn.messages, ...correction],
+      tools: turn.tools,
+      toolChoice: round === 0 || choice === 'none' ? choice : 'auto',
+      parallelToolCalls: request.parallel_tool_calls,
+      stop: request.stop,
       temperature: request.temperature,
       topP: request.top_p,
       maxTokens: request.max_tokens ?? request.max_completion_tokens,
     };
+    return turn.format ? turn.format.apply(call) : call;
   }
 
   /** Waits for the user's previous turn to finish; the returned function ends this one. */
@@ -169,6 +229,10 @@ export class PerUserChatAgentFunction implements UserscopeFunction<ChatRequest, 
     await previous;
     return release;
   }
+}
+
+function finishReason(result: LlmChatResult, end: RoundEnd): LlmFinishReason {
+  return end.kind === 'client' ? 'tool_calls' : result.finishReason;
 }
 
 function emptyUsage(): LlmUsage {

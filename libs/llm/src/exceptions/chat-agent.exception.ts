@@ -9,11 +9,23 @@ export class ChatAgentIterationsError extends Error {
   }
 }
 
-/** A chat request that does not end with the user's new message. */
+/** A chat request that does not go on from its user's conversation: no new message, or tool calls left unanswered. */
 export class ChatTurnError extends Error {
   override name = 'ChatTurnError';
 
-  constructor() {
-    super(ChatAgentMessages.noUserMessage());
+  constructor(message: string = ChatAgentMessages.noUserMessage()) {
+    super(message);
+  }
+}
+
+/** A client-side tool named like one of the workflow's own: the model could not tell them apart. */
+export class ChatToolConflictError extends Error {
+  override name = 'ChatToolConflictError';
+
+  constructor(
+    readonly tool: string,
+    serverTools: string[],
+  ) {
+    super(ChatAgentMessages.toolConflict(tool, serverTools));
   }
 }

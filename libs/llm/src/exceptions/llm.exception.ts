@@ -88,4 +88,9 @@ export class StructuredOutputError extends Error {
   ) {
     super(`${LlmMessages.structuredFailed(llm, problems.join('; '))}. Raw reply: ${raw}`);
   }
+
+  /** What a caller is shown besides the message: the reply and its problems. */
+  get clientDetails(): { raw: string; problems: string[] } {
+    return { raw: this.raw, problems: this.problems };
+  }
 }

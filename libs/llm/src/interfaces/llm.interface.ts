@@ -25,7 +25,7 @@ export type LlmMessage =
 /** A tool the model may call: a function with a JSON schema of its arguments (an object schema). */
 export interface LlmTool {
   type: 'function';
-  function: { name: string; description?: string; parameters: Record<string, unknown> };
+  function: { name: string; description?: string; parameters: Record<string, unknown>; strict?: boolean };
 }
 
 /** Ask for JSON matching `schema` (OpenAI's `response_format: {type: 'json_schema'}`). */
@@ -34,15 +34,28 @@ export interface LlmJsonSchemaFormat {
   json_schema: { name: string; schema: Record<string, unknown>; strict?: boolean };
 }
 
+/** Ask for a JSON object, any (OpenAI's `response_format: {type: 'json_object'}`). */
+export interface LlmJsonObjectFormat {
+  type: 'json_object';
+}
+
+/** How the model may use the tools: OpenAI's `tool_choice`. */
+export type LlmToolChoice = 'auto' | 'none' | 'required' | { type: 'function'; function: { name: string } };
+
 export interface LlmChatRequest {
   messages: LlmMessage[];
   tools?: LlmTool[];
-  toolChoice?: 'auto' | 'none' | 'required';
+  /** With tools; `auto` when absent. */
+  toolChoice?: LlmToolChoice;
+  /** With tools: whether the model may call several at once; the server's default when absent. */
+  parallelToolCalls?: boolean;
+  /** Sequences where the model stops writing. */
+  stop?: string | string[];
   /** Per call; the LLM's configured value otherwise. */
   temperature?: number;
   topP?: number;
   maxTokens?: number;
-  responseFormat?: LlmJsonSchemaFormat;
+  responseFormat?: LlmJsonSchemaFormat | LlmJsonObjectFormat;
   /** Aborts the call (and its retries), e.g. when the client has gone. */
   signal?: AbortSignal;
 }

@@ -42,7 +42,8 @@ export class EchoLlm implements LlmProvider {
     const text = last?.content ?? '';
     if (request.responseFormat) {
       const lastUser = [...request.messages].reverse().find((message) => message.role === 'user')?.content ?? '';
-      const value = sampleOf(request.responseFormat.json_schema.schema, lastUser);
+      const schema = request.responseFormat.type === 'json_schema' ? request.responseFormat.json_schema.schema : { type: 'object' };
+      const value = sampleOf(schema, lastUser);
       return { message: { role: 'assistant', content: JSON.stringify(value) }, finishReason: 'stop', model: this.model };
     }
     const call = last?.role === 'user' ? this.toolCall(text, request) : undefined;

@@ -79,7 +79,13 @@ export class OpenAiLlm implements LlmProvider {
 
   private params(request: LlmChatRequest): ChatCompletionCreateParamsBase {
     const { config } = this;
-    const tools = request.tools?.length ? { tools: request.tools as ChatCompletionTool[], tool_choice: request.toolChoice ?? 'auto' } : {};
+    const tools = request.tools?.length
+      ? {
+          tools: request.tools as ChatCompletionTool[],
+          tool_choice: request.toolChoice ?? 'auto',
+          ...(request.parallelToolCalls === undefined ? {} : { parallel_tool_calls: request.parallelToolCalls }),
+        }
+      : {};
     return {
       model: config.model_name,
       messages: request.messages as ChatCompletionMessageParam[],
@@ -88,6 +94,7 @@ export class OpenAiLlm implements LlmProvider {
       top_p: request.topP ?? config.top_p,
       max_tokens: request.maxTokens ?? config.max_tokens,
       seed: config.seed,
+      ...(request.stop === undefined ? {} : { stop: request.stop }),
       ...(request.responseFormat ? { response_format: request.responseFormat } : {}),
     };
   }

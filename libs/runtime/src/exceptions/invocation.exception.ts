@@ -45,14 +45,23 @@ export class InvalidSessionIdError extends UserscopeHttpError {
   }
 }
 
+/**
+ * An error of a function that has more for its caller than a message: its `clientDetails` (plain
+ * JSON) go into the 422's `details`. Other errors' properties never leave the server.
+ */
+export interface ErrorWithClientDetails extends Error {
+  clientDetails: Record<string, unknown>;
+}
+
 /** A workflow that threw: NAT's 422 `workflow_error`. */
 export class WorkflowError extends UserscopeHttpError {
   constructor(workflowName: string, cause: unknown) {
     const error = cause instanceof Error ? cause : new Error(String(cause));
+    const more = (error as Partial<ErrorWithClientDetails>).clientDetails;
     super(HttpStatus.UNPROCESSABLE_ENTITY, {
       code: 'workflow_error',
       message: error.message || RuntimeMessages.workflowFailed(workflowName),
-      details: { function: workflowName, error: error.name },
+      details: { function: workflowName, error: error.name, ...(more && typeof more === 'object' ? more : {}) },
     });
   }
 }

@@ -24,7 +24,7 @@ export class JwtIdentity implements IdentityMode {
     this.identity = identityConfigOf(config);
     this.keys = JwtKeySet.fromConfig(config);
     this.security = {
-      name: 'bearer',
+      name: 'jwt',
       scheme: {
         type: 'http',
         scheme: 'bearer',
