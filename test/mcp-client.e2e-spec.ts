@@ -68,16 +68,33 @@ describe('per_user_mcp_client: each user their own MCP client, with their own to
     expect(ended.map((call) => call.authorization)).toEqual(['Bearer carol-1']);
   });
 
-  it('after the MCP server restarts, a stale session is initialised again and the call succeeds', async () => {
+  it('after the MCP server restarts, a stale session is initialised again on a new connection and the call succeeds', async () => {
     await putSecret('dave', 'dave-token');
     expect(await functions.invoke('dave', 'tickets__add', { a: 2, b: 3 })).toBe('5');
+    const stale = mcp.calls.at(-1)!.sessionId;
     await mcp.restart();
     const from = mcp.calls.length;
     expect(await functions.invoke('dave', 'tickets__add', { a: 4, b: 5 })).toBe('9');
-    const after = mcp.calls.slice(from).map((call) => call.rpc ?? call.method);
-    expect(after[0]).toBe('tools/call'); // answered 404: the session is unknown
-    expect(after).toContain('initialize');
-    expect(after[after.length - 1]).toBe('tools/call');
+    // The restart closed the kept connections, so the stale call may never have arrived; what did went on a new session.
+    const after = mcp.calls.slice(from).filter((call) => call.method === 'POST');
+    expect(after.map((call) => call.rpc).filter((rpc) => rpc !== 'notifications/initialized')).toEqual(['initialize', 'tools/call']);
+    expect(after.at(-1)!.sessionId).not.toBe(stale);
+    expect(after.at(-1)!.authorization).toBe('Bearer dave-token');
+  });
+
+  it('a session the server forgot (404 for its id, the connection kept) is initialised again and the call retried once', async () => {
+    await putSecret('dora', 'dora-token');
+    expect(await functions.invoke('dora', 'tickets__add', { a: 1, b: 2 })).toBe('3');
+    const stale = mcp.calls.at(-1)!.sessionId;
+    mcp.forgetSessions();
+    const from = mcp.calls.length;
+    expect(await functions.invoke('dora', 'tickets__add', { a: 2, b: 2 })).toBe('4');
+    const after = mcp.calls.slice(from).filter((call) => call.method === 'POST' && call.rpc !== 'notifications/initialized');
+    expect(after.map((call) => [call.rpc, call.sessionId === stale])).toEqual([
+      ['tools/call', true],
+      ['initialize', false],
+      ['tools/call', false],
+    ]);
   });
 
   it('input that does not match the tool schema is a 400 with the field errors, before the server is called', async () => {

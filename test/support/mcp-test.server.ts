@@ -48,6 +48,11 @@ export class McpTestServer {
     await this.listen();
   }
 
+  /** Forgets every session but keeps listening and its connections open: the next call of one is a 404. */
+  forgetSessions(): void {
+    this.sessions = new Map();
+  }
+
   async close(): Promise<void> {
     const server = this.server;
     if (!server) return;

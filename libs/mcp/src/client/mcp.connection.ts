@@ -61,13 +61,7 @@ export class McpConnection {
   async listTools(signal?: AbortSignal): Promise<Tool[]> {
     return this.use(async () => {
       if (this.tools) return this.tools;
-      try {
-        return await this.listOnce(signal);
-      } catch (error) {
-        if (!isStaleSession(error)) throw error;
-        await this.reopen();
-        return await this.listOnce(signal);
-      }
+      return this.withFreshSession(() => this.listOnce(signal));
     });
   }
 
@@ -88,15 +82,28 @@ export class McpConnection {
 
   /** Calls `tool`; a session the server has forgotten is opened again and the call retried once. */
   async callTool(tool: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<CallToolResult> {
-    return this.use(async () => {
+    return this.use(() => this.withFreshSession(() => this.callOnce(tool, args, signal)));
+  }
+
+  /**
+   * `work`, and once more on a new MCP session when the server no longer knows ours. The new session
+   * is initialised on a new transport; if that initialise itself goes out on a kept connection the
+   * restarted server has closed, it is opened once more, so a restart costs one retry, not an error.
+   */
+  private async withFreshSession<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isStaleSession(error)) throw error;
+    }
+    for (let attempt = 1; ; attempt++) {
+      await this.reopen();
       try {
-        return await this.callOnce(tool, args, signal);
+        return await work();
       } catch (error) {
-        if (!isStaleSession(error)) throw error;
-        await this.reopen();
-        return await this.callOnce(tool, args, signal);
+        if (attempt >= REOPEN_ATTEMPTS || !isClosedConnection(error)) throw error;
       }
-    });
+    }
   }
 
   /** Ends the MCP session, once however often it is called. */
@@ -140,7 +147,7 @@ export class McpConnection {
       await client.connect(transport, this.requestOptions(signal));
     } catch (error) {
       await client.close().catch(() => undefined);
-      throw new Error(McpMessages.serverUnreachable(this.options.group, describeError(error)));
+      throw new Error(McpMessages.serverUnreachable(this.options.group, describeError(error)), { cause: error });
     }
     // The server closed the stream (a stdio child exited): connect again on the next call.
     client.onclose = () => {
@@ -196,14 +203,37 @@ export class McpConnection {
   }
 }
 
+/** Socket errors of a kept connection the server closed (it restarted) before our request reached it. */
+const CLOSED_CONNECTION_CODES = ['UND_ERR_SOCKET', 'ECONNRESET', 'UND_ERR_CLOSED'];
+
+/** New sessions opened for one call, at most: the server forgot ours, and its first kept connection was dead too. */
+const REOPEN_ATTEMPTS = 2;
+
 /**
  * The server no longer knows our session: it answered 404 for the session id, or it closed the kept
  * connection the call went out on (it restarted), so the call never reached it.
  */
 function isStaleSession(error: unknown): boolean {
   if (error instanceof StreamableHTTPError) return error.code === 404;
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  return error instanceof TypeError && (cause?.code === 'UND_ERR_SOCKET' || cause?.code === 'ECONNRESET');
+  return isClosedConnection(error);
+}
+
+/**
+ * fetch's "fetch failed" with a socket closed by the other side, found along the error's causes (an
+ * initialise that failed so is wrapped as "cannot be reached"). By name, not `instanceof TypeError`:
+ * fetch's TypeError may come from another realm (a vm context, as under jest) than this module's.
+ */
+function isClosedConnection(error: unknown): boolean {
+  for (let failure = error as ErrorChain | undefined; failure; failure = failure.cause) {
+    if (failure.name === 'TypeError' && CLOSED_CONNECTION_CODES.includes(failure.cause?.code ?? '')) return true;
+  }
+  return false;
+}
+
+interface ErrorChain {
+  name?: string;
+  code?: string;
+  cause?: ErrorChain;
 }
 
 function describeError(error: unknown): string {
