@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { Logger } from '@nestjs/common';
+import { sign } from 'jsonwebtoken';
 import { SessionLifecycle, SessionRegistry, UserFunctions } from '@userscope/runtime';
 import { startServer, TestServer } from './support/test-server';
 import { FakeOpenAiServer } from './support/fake-openai.server';
@@ -6,6 +8,7 @@ import { McpTestServer } from './support/mcp-test.server';
 
 const CONFIG = 'test/fixtures/mcp-client.yml';
 const SECRETS_KEY = randomBytes(32).toString('base64');
+const JWT_SECRET = 'mcp-client-jwt-secret-of-32-chars!';
 
 describe('per_user_mcp_client: each user their own MCP client, with their own token', () => {
   let mcp: McpTestServer;
@@ -165,5 +168,61 @@ describe('per_user_mcp_client: each user their own MCP client, with their own to
     server = undefined as never;
     // Every session that had a live MCP session sent its DELETE (frank's was never connected).
     expect(mcp.deletes().length - before).toBeGreaterThanOrEqual(open - 2);
+  });
+});
+
+describe('{{identity:claims.X}}: the verified JWT of the caller fills the header', () => {
+  let mcp: McpTestServer;
+  let fake: FakeOpenAiServer;
+  let server: TestServer;
+  let warned: jest.SpyInstance;
+  const jwt = (claims: object, secret = JWT_SECRET) => `Bearer ${sign({ exp: Math.floor(Date.now() / 1000) + 600, ...claims }, secret, { algorithm: 'HS256' })}`;
+
+  beforeAll(async () => {
+    warned = jest.spyOn(Logger.prototype, 'warn');
+    mcp = await McpTestServer.start();
+    fake = await FakeOpenAiServer.start();
+    server = await startServer('test/fixtures/mcp-client-jwt.yml', { ...process.env, MCP_URL: mcp.url, FAKE_LLM_URL: fake.url, JWT_SECRET });
+  });
+  afterAll(async () => {
+    warned.mockRestore();
+    await server?.close();
+    await fake.close();
+    await mcp.close();
+  });
+  beforeEach(() => fake.reset());
+
+  it('jwt mode verifies the identity: no startup warning', () => {
+    expect(warned.mock.calls.flat().join('\n')).not.toMatch(/identity/);
+  });
+
+  it("each user's MCP call carries their own token's claim", async () => {
+    for (const user of ['alice', 'bob']) {
+      fake.reset();
+      fake.reply({ toolCalls: [{ name: 'tickets__whoami', arguments: {} }] }, { content: 'done' });
+      const reply = await server.post('/chat', { messages: [{ role: 'user', content: 'who am I?' }] }, undefined, { authorization: jwt({ sub: user, mcp_token: `${user}-mcp` }) });
+      expect(reply.status).toBe(200);
+      expect(fake.requests[1].body.messages.at(-1)).toMatchObject({ role: 'tool', content: `Bearer ${user}-mcp` });
+    }
+  });
+
+  it('a token that fails verification is a 401 and its claims are never used', async () => {
+    const forged = await server.post('/chat', { messages: [{ role: 'user', content: 'hi' }] }, undefined, { authorization: jwt({ sub: 'mallory', mcp_token: 'forged' }, 'another-secret-of-at-least-32-chars') });
+    expect(forged.status).toBe(401);
+    await expect(server.app.get(UserFunctions).invoke('mallory', 'tickets__whoami', {})).rejects.toThrow(/no verified claim 'mcp_token' for user 'mallory'/);
+    expect(mcp.calls.some((call) => call.authorization === 'Bearer forged')).toBe(false);
+  });
+});
+
+describe('{{identity:...}} in a mode that verifies nothing (plain cookie)', () => {
+  it('warns at startup, naming the group and the mode', async () => {
+    const warned = jest.spyOn(Logger.prototype, 'warn');
+    const server = await startServer('test/fixtures/mcp-client-cookie-identity.yml', { ...process.env, MCP_URL: 'http://127.0.0.1:9/mcp' });
+    try {
+      expect(warned.mock.calls.flat()).toContainEqual(expect.stringMatching(/function_groups\.tickets uses \{\{identity:\.\.\.\}\}.*mode 'cookie' does not verify/));
+    } finally {
+      warned.mockRestore();
+      await server.close();
+    }
   });
 });

@@ -6,6 +6,5 @@ export { McpClientConfig, McpServerConfig, McpToolOverride, PerUserMcpClientConf
 export { UserSecrets, type SecretListing } from './secrets/user-secrets.service';
 export { SECRETS_KEY_ENV } from './secrets/secret.cipher';
 export { type SecretRedisOptions } from './secrets/redis-secret.records';
-export { VerifiedClaims } from './identity/verified-claims';
 export { mcpSessionsOf } from './monitor/mcp-sessions.view';
 export { McpMessages } from './mcp.messages';

@@ -4,7 +4,6 @@ import { ConfigError, USERSCOPE_CONFIG, UserscopeConfig } from '@userscope/runti
 import { McpToolListController } from './api/mcp-tool-list.controller';
 import { MySecretsController, UserSecretsController } from './api/user-secrets.controller';
 import { mcpConfigIssues } from './config/mcp-startup.checks';
-import { VerifiedClaims } from './identity/verified-claims';
 import { MCP_MODULE_OPTIONS, SECRET_RECORDS } from './mcp.constants';
 import { RedisSecretRecords, SecretRedisOptions } from './secrets/redis-secret.records';
 import { MemorySecretRecords } from './secrets/secret-records';
@@ -18,8 +17,9 @@ export interface McpModuleOptions {
 }
 
 /**
- * Per-user secrets (`/api/users/{id}/secrets`, `/me/secrets`), the claims `{{identity:claims.X}}`
- * reads, and `GET /mcp/client/tool/list`: what the MCP client groups (McpClientPlugin) use.
+ * Per-user secrets (`/api/users/{id}/secrets`, `/me/secrets`) and `GET /mcp/client/tool/list`:
+ * what the MCP client groups (McpClientPlugin) use. The identity resolver, and the verified claims
+ * `{{identity:claims.X}}` reads, are the HTTP front end's (UserscopeHttpModule, global).
  */
 @Global()
 @Module({})
@@ -40,10 +40,8 @@ export class McpModule implements OnModuleInit {
         { provide: MCP_MODULE_OPTIONS, useValue: options },
         { provide: SECRET_RECORDS, useFactory: () => (options.redis ? new RedisSecretRecords(options.redis) : new MemorySecretRecords()) },
         UserSecrets,
-        VerifiedClaims,
-        IdentityResolver,
       ],
-      exports: [UserSecrets, VerifiedClaims],
+      exports: [UserSecrets],
     };
   }
 

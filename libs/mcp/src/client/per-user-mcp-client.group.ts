@@ -13,7 +13,7 @@ import {
 } from '@userscope/runtime';
 import { PerUserMcpClientConfig } from '../config/mcp-client.config';
 import { UserSecrets } from '../secrets/user-secrets.service';
-import { VerifiedClaims } from '../identity/verified-claims';
+import { IdentityResolver } from '@userscope/http';
 import { McpConnection, McpConnectionStatus } from './mcp.connection';
 import { userConnectionOptions } from './mcp-credentials';
 import { McpToolFunctions } from './mcp-tool.functions';
@@ -48,7 +48,7 @@ export class PerUserMcpClientGroup implements DiscoveredFunctionGroup, OnSession
     @Inject(REQUEST) private readonly session: UserSession,
     @Inject(USERSCOPE_CONFIG) userscope: UserscopeConfig,
     private readonly secrets: UserSecrets,
-    private readonly claims: VerifiedClaims,
+    private readonly identity: IdentityResolver,
   ) {
     this.tools = new McpToolFunctions(group, config, userscope.groups.get(group)?.selection ?? {});
   }
@@ -80,7 +80,7 @@ export class PerUserMcpClientGroup implements DiscoveredFunctionGroup, OnSession
       rendered = await userConnectionOptions(this.group, this.config, {
         userId,
         secret: (name) => this.secrets.reveal(userId, name),
-        claims: this.claims.of(userId),
+        claims: this.identity.claims.of(userId),
       });
     } catch (error) {
       this.lastError = (error as Error).message;
