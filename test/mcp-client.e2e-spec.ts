@@ -182,7 +182,7 @@ describe('{{identity:claims.X}}: the verified JWT of the caller fills the header
     warned = jest.spyOn(Logger.prototype, 'warn');
     mcp = await McpTestServer.start();
     fake = await FakeOpenAiServer.start();
-    server = await startServer('test/fixtures/mcp-client-jwt.yml', { ...process.env, MCP_URL: mcp.url, FAKE_LLM_URL: fake.url, JWT_SECRET });
+    server = await startServer('test/fixtures/mcp-client-jwt.yml', { ...process.env, MCP_URL: mcp.url, FAKE_LLM_URL: fake.url, JWT_SECRET, USERSCOPE_SECRETS_KEY: SECRETS_KEY });
   });
   afterAll(async () => {
     warned.mockRestore();
@@ -212,14 +212,35 @@ describe('{{identity:claims.X}}: the verified JWT of the caller fills the header
     await expect(server.app.get(UserFunctions).invoke('mallory', 'tickets__whoami', {})).rejects.toThrow(/no verified claim 'mcp_token' for user 'mallory'/);
     expect(mcp.calls.some((call) => call.authorization === 'Bearer forged')).toBe(false);
   });
+
+  it('/me/secrets: the verified caller sets, lists (names and times) and deletes their own secrets', async () => {
+    const me = (method: string, path: string, user: string, body?: unknown) =>
+      fetch(`${server.url}/me/secrets${path}`, {
+        method,
+        headers: { authorization: jwt({ sub: user }), ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+    const set = await me('PUT', '/notes_token', 'ivy', { value: 'ivy-own-secret' });
+    expect(set.status).toBe(200);
+    expect(await set.text()).not.toContain('ivy-own-secret');
+    expect(await (await me('GET', '', 'ivy')).json()).toEqual([{ name: 'notes_token', updated_at: expect.any(String) }]);
+    expect(await (await me('GET', '', 'jon')).json()).toEqual([]);
+    expect((await me('DELETE', '/notes_token', 'ivy')).status).toBe(204);
+    expect(await (await me('GET', '', 'ivy')).json()).toEqual([]);
+    expect((await fetch(`${server.url}/me/secrets`)).status).toBe(401);
+  });
 });
 
 describe('{{identity:...}} in a mode that verifies nothing (plain cookie)', () => {
-  it('warns at startup, naming the group and the mode', async () => {
+  it('warns at startup, naming the group and the mode; /me/secrets is refused', async () => {
     const warned = jest.spyOn(Logger.prototype, 'warn');
     const server = await startServer('test/fixtures/mcp-client-cookie-identity.yml', { ...process.env, MCP_URL: 'http://127.0.0.1:9/mcp' });
     try {
       expect(warned.mock.calls.flat()).toContainEqual(expect.stringMatching(/function_groups\.tickets uses \{\{identity:\.\.\.\}\}.*mode 'cookie' does not verify/));
+      // Anyone can name any user in this mode: /me/secrets is refused, whoever the cookie names.
+      const refused = await fetch(`${server.url}/me/secrets/token`, { method: 'PUT', headers: { cookie: 'nat-session=kim', 'content-type': 'application/json' }, body: '{"value":"v"}' });
+      expect(refused.status).toBe(403);
+      expect(await refused.json()).toMatchObject({ code: 'identity_unverified', message: expect.stringContaining('PUT /api/users/{id}/secrets/{name}') });
     } finally {
       warned.mockRestore();
       await server.close();

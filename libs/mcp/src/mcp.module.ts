@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Logger, Module, OnModuleInit, Inject } from '@nestjs/common';
 import { IdentityResolver } from '@userscope/http';
-import { ConfigError, USERSCOPE_CONFIG, UserscopeConfig } from '@userscope/runtime';
+import { ConfigError, USERSCOPE_CONFIG, UserDataRegistry, UserscopeConfig } from '@userscope/runtime';
 import { McpToolListController } from './api/mcp-tool-list.controller';
 import { MySecretsController, UserSecretsController } from './api/user-secrets.controller';
 import { mcpConfigIssues } from './config/mcp-startup.checks';
@@ -30,7 +30,11 @@ export class McpModule implements OnModuleInit {
     @Inject(USERSCOPE_CONFIG) private readonly config: UserscopeConfig,
     private readonly secrets: UserSecrets,
     private readonly identity: IdentityResolver,
-  ) {}
+    userData: UserDataRegistry,
+  ) {
+    // Deleting a user deletes their secrets.
+    userData.register({ name: 'secrets', deleteUser: (userId) => secrets.deleteAll(userId) });
+  }
 
   static forRoot(options: McpModuleOptions = {}): DynamicModule {
     return {

@@ -109,4 +109,5 @@ export { inspectJson, type JsonInspection, type JsonProblem } from './schema/jso
 export { type CallDeadline, runWithDeadline } from './functions/call-deadline';
 export { type ProcessFaultCounters, ProcessFaultListener } from './faults/process-fault.listener';
 export { ShutdownProgress } from './shutdown/shutdown-progress';
+export { type UserDataHolder, UserDataRegistry } from './users/user-data.registry';
 export { FunctionTimeoutError } from './exceptions/function-timeout.exception';

@@ -19,7 +19,8 @@ export class VerifiedClaims {
     return this.byUser.get(userId);
   }
 
-  forget(userId: string): void {
-    this.byUser.delete(userId);
+  /** Whether there were claims of `userId` to forget. */
+  forget(userId: string): boolean {
+    return this.byUser.delete(userId);
   }
 }
