@@ -71,7 +71,7 @@ export {
 } from './function-type.registry';
 export { pluginFunctionTypes, scanPlugins } from './plugin.scanner';
 export { loadPluginModules } from './plugin.loader';
-export { FunctionHandle } from './functions/function-handle';
+export { FunctionHandle, NEVER_ABORTED } from './functions/function-handle';
 export { FunctionCatalog } from './functions/function.catalog';
 export { Functions, SharedFunctions } from './functions/functions.accessor';
 export { type Caller, WorkflowRunner } from './functions/workflow.runner';

@@ -6,6 +6,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { McpServerConfig } from '../config/mcp-client.config';
 import { McpMessages } from '../mcp.messages';
+import { withCallSignal } from './call-signal';
 
 /** What one connection to an MCP server is opened with: the user's rendered headers (or child env). */
 export interface McpConnectionOptions {
@@ -61,13 +62,13 @@ export class McpConnection {
   async listTools(signal?: AbortSignal): Promise<Tool[]> {
     return this.use(async () => {
       if (this.tools) return this.tools;
-      return this.withFreshSession(() => this.listOnce(signal));
+      return withCallSignal(signal, (own) => this.withFreshSession(() => this.listOnce(own)));
     });
   }
 
   private async listOnce(signal?: AbortSignal): Promise<Tool[]> {
     {
-      const client = await this.open(signal);
+      const client = await this.open();
       const tools: Tool[] = [];
       let cursor: string | undefined;
       do {
@@ -82,7 +83,7 @@ export class McpConnection {
 
   /** Calls `tool`; a session the server has forgotten is opened again and the call retried once. */
   async callTool(tool: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<CallToolResult> {
-    return this.use(() => this.withFreshSession(() => this.callOnce(tool, args, signal)));
+    return this.use(() => withCallSignal(signal, (own) => this.withFreshSession(() => this.callOnce(tool, args, own))));
   }
 
   /**
@@ -113,7 +114,7 @@ export class McpConnection {
   }
 
   private async callOnce(tool: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<CallToolResult> {
-    const client = await this.open(signal);
+    const client = await this.open();
     return (await client.callTool({ name: tool, arguments: args }, undefined, this.requestOptions(signal))) as CallToolResult;
   }
 
@@ -133,18 +134,19 @@ export class McpConnection {
     }
   }
 
-  private open(signal?: AbortSignal): Promise<Client> {
+  private open(): Promise<Client> {
     if (this.closing) return Promise.reject(new Error(McpMessages.serverUnreachable(this.options.group, 'the MCP session has been closed')));
     if (this.client) return Promise.resolve(this.client);
-    this.opening ??= this.connect(signal).finally(() => (this.opening = undefined));
+    this.opening ??= this.connect().finally(() => (this.opening = undefined));
     return this.opening;
   }
 
-  private async connect(signal?: AbortSignal): Promise<Client> {
+  /** Shared by the calls waiting for it, so bounded by the timeout alone, not by one caller's signal. */
+  private async connect(): Promise<Client> {
     const transport = this.createTransport();
     const client = new Client({ name: `userscope-${this.options.group}`, version: '0.1.0' });
     try {
-      await client.connect(transport, this.requestOptions(signal));
+      await client.connect(transport, this.requestOptions());
     } catch (error) {
       await client.close().catch(() => undefined);
       throw new Error(McpMessages.serverUnreachable(this.options.group, describeError(error)), { cause: error });
