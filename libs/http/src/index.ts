@@ -38,6 +38,7 @@ export { enableGracefulShutdown, gracefulShutdown, type GracefulShutdownOptions 
 export { ADMIN_TOKEN_ENV } from './admin/admin.constants';
 export { AdminGuard, isLoopback } from './admin/admin.guard';
 export { AdminRoute } from './admin/admin-route.decorator';
+export { IdentityRoute } from './identity/identity-route.decorator';
 export { ERROR_SCHEMA_REF } from './openapi/error-reply.schema';
 export { MonitorController } from './monitor/monitor.controller';
 export { userMonitorEntry } from './monitor/user-monitor.view';

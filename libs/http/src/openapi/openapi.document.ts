@@ -9,6 +9,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { RegisteredFunctionType, TypeSchema, USERSCOPE_CONFIG, UserscopeConfig } from '@userscope/runtime';
 import { IdentityResolver, IdentitySecurity } from '../identity/identity.resolver';
 import { ADMIN_SECURITY_NAME, ADMIN_SECURITY_SCHEME } from '../admin/admin.security';
+import { IDENTITY_ROUTE_EXTENSION } from '../identity/identity-route.decorator';
 import { ERROR_SCHEMA, ERROR_SCHEMA_NAME, ERROR_SCHEMA_REF, OPENAI_ERROR_SCHEMA, OPENAI_ERROR_SCHEMA_NAME, OPENAI_ERROR_SCHEMA_REF } from './error-reply.schema';
 
 type Schema = SchemaObject | ReferenceObject;
@@ -51,7 +52,20 @@ export function createOpenApiDocument(app: NestFastifyApplication, config: Users
   const document = SwaggerModule.createDocument(app, base);
   describeWorkflowRoutes(document, workflow, security);
   describeChatRoutes(document, workflow, security);
+  describeIdentityRoutes(document, security);
   return document;
+}
+
+/** Routes marked `@IdentityRoute()` (a user's own secrets, say): the mode's security and its 401. */
+function describeIdentityRoutes(document: OpenAPIObject, security: IdentitySecurity): void {
+  for (const methods of Object.values(document.paths)) {
+    for (const operation of Object.values(methods) as (OperationObject & Record<string, unknown>)[]) {
+      if (!operation?.[IDENTITY_ROUTE_EXTENSION]) continue;
+      delete operation[IDENTITY_ROUTE_EXTENSION];
+      operation.security = identityRequirement(true, security);
+      operation.responses = { ...operation.responses, 401: errorReply(`\`missing_identity\`: no identity (${security.namedBy}); \`invalid_identity\`: it failed verification`) };
+    }
+  }
 }
 
 function describeServer(workflow: RegisteredFunctionType, security: IdentitySecurity): string {

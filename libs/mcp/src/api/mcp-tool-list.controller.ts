@@ -1,10 +1,11 @@
-import { Controller, Get, Inject, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { AdminGuard } from '@userscope/http';
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { AdminRoute } from '@userscope/http';
 import { FunctionCatalog, SessionRegistry, USERSCOPE_CONFIG, UserscopeConfig } from '@userscope/runtime';
 import { McpSessionStatus, PerUserMcpClientGroup } from '../client/per-user-mcp-client.group';
 import { SharedMcpClientGroup } from '../client/shared-mcp-client.group';
 import { mcpSessionsOf } from '../monitor/mcp-sessions.view';
+import { McpToolListReply } from './dto/mcp-tool-list.reply';
 
 /** One MCP client group: its server, its functions as configured, and each user's MCP session. */
 export interface McpGroupListing {
@@ -18,9 +19,8 @@ export interface McpGroupListing {
 
 /** NAT's `GET /mcp/client/tool/list`: the MCP client groups and their tools, with each user's health. Closed to the world. */
 @ApiTags('mcp')
-@ApiBearerAuth()
+@AdminRoute()
 @Controller('mcp/client/tool')
-@UseGuards(AdminGuard)
 export class McpToolListController {
   constructor(
     @Inject(USERSCOPE_CONFIG) private readonly config: UserscopeConfig,
@@ -31,6 +31,7 @@ export class McpToolListController {
   @Get('list')
   @ApiOperation({ summary: "MCP client groups, their tools and each user's MCP session health (admin)" })
   @ApiQuery({ name: 'user_id', required: false, description: 'Only this user' })
+  @ApiOkResponse({ type: McpToolListReply })
   list(@Query('user_id') userId?: string): { groups: McpGroupListing[] } {
     const sessions = userId === undefined ? [...this.registry.values()] : [this.registry.get(userId)].filter((s) => s !== undefined);
     const groups: McpGroupListing[] = [];
