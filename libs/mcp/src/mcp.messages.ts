@@ -22,7 +22,7 @@ export const McpMessages = {
   noSuchSecret: (userId: string, name: string) => `user '${userId}' has no secret '${name}'`,
   secretStoreUnavailable: (reason: string) => `the secret store (Redis) is unavailable: ${reason}`,
   meNeedsVerifiedIdentity: (mode: string) =>
-    `PUT /me/secrets needs a verified identity (general.identity.mode jwt, api_key or signed_cookie), not '${mode}'; an admin can use PUT /api/users/{id}/secrets/{name}`,
+    `PUT /me/secrets needs a verified identity (general.identity.mode jwt, api_key, signed_cookie or header), not '${mode}'; an admin can use PUT /api/users/{id}/secrets/{name}`,
   identityUnverified: (path: string, mode: string) =>
     `${path} uses {{identity:...}} in headers, but general.identity.mode '${mode}' does not verify who the caller is: anyone can claim any user id, and so the header's value`,
 } as const;

@@ -74,7 +74,7 @@ export class UserSecretsController {
 @ApiTags('secrets')
 @IdentityRoute()
 @ApiBadRequestResponse(BAD_SECRET)
-@ApiForbiddenResponse(errorReply('`identity_unverified`: the identity mode does not verify the caller (cookie, header); an admin sets secrets instead'))
+@ApiForbiddenResponse(errorReply('`identity_unverified`: the identity mode does not verify the caller (plain cookie); an admin sets secrets instead'))
 @ApiServiceUnavailableResponse(STORE_DOWN)
 @Controller('me/secrets')
 export class MySecretsController {
@@ -111,7 +111,7 @@ export class MySecretsController {
     if (!(await this.secrets.delete(userId, name))) throw notFound(userId, name);
   }
 
-  /** The verified caller: a mode that cannot verify (plain cookie, header) is refused, as anyone could name anyone. */
+  /** The verified caller: a mode that cannot verify (plain cookie) is refused, as anyone could name anyone. */
   private caller(request: FastifyRequest): string {
     if (!this.identity.security.verified) {
       throw new UserscopeHttpError(HttpStatus.FORBIDDEN, { code: 'identity_unverified', message: McpMessages.meNeedsVerifiedIdentity(identityConfigOf(this.config).mode) });

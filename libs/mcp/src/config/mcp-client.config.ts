@@ -50,7 +50,8 @@ export class McpClientConfig {
 
   /**
    * HTTP headers sent on every request to the server (streamable-http, sse). Values are templates:
-   * `{{secret:name}}` is the user's secret `name`, `{{identity:user_id}}` the user's id.
+   * `{{secret:name}}` is the user's secret `name`, `{{identity:user_id}}` the user's id, and
+   * `{{identity:claims.X}}` the claim X of the user's last verified JWT (jwt mode).
    */
   @IsOptional()
   @IsObject()
