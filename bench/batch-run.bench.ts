@@ -1,14 +1,13 @@
-import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import OpenAI from 'openai';
-import { UserscopeRuntimeModule } from '@userscope/runtime';
 import { RunsService, UsersService } from '@userscope/batch';
-import { loadApplication } from 'userscope';
+import { loadApplication, UserscopeModule } from 'userscope';
+import { forkModelServer } from './batch/model-server';
+import { benchUsers, runToEnd } from './batch/finished-run';
 
 /** Issue #6's bench: 1,000 users × one llm node, a model with a fixed 100 ms latency, concurrency 100. */
 export interface BatchRunReport {
@@ -26,12 +25,9 @@ const LATENCY_MS = 100;
 const WARMUP = 300;
 
 export async function runBatchRunBench(): Promise<BatchRunReport> {
-  const child = fork(path.join(__dirname, 'batch', 'model-server.child.js'), { env: { ...process.env, MODEL_LATENCY_MS: String(LATENCY_MS) } });
-  const url = await new Promise<string>((resolve) => child.once('message', (m: { url: string }) => resolve(m.url)));
-  const stats = () => new Promise<{ requests: number; maxInFlight: number }>((resolve) => {
-    child.once('message', resolve as never);
-    child.send('stats');
-  });
+  const model = await forkModelServer(LATENCY_MS);
+  const { url } = model;
+  const stats = () => model.stats();
   const dir = mkdtempSync(path.join(tmpdir(), 'userscope-batch-bench-'));
   try {
     // Baseline: the same calls with the openai client in a bare promise pool, no framework.
@@ -51,6 +47,7 @@ export async function runBatchRunBench(): Promise<BatchRunReport> {
 
     const config = path.join(dir, 'batch-bench.yml');
     writeFileSync(config, [
+      'general: { plugins: ["@userscope/examples"] }',
       'llms:',
       `  model: { _type: openai, base_url: "${url}", model_name: fixed-latency, api_key: bench, max_retries: 0 }`,
       'functions:',
@@ -66,26 +63,11 @@ export async function runBatchRunBench(): Promise<BatchRunReport> {
       '',
     ].join('\n'));
     const loaded = loadApplication(config);
-    @Module({ imports: [UserscopeRuntimeModule.forRoot(loaded), ...loaded.modules] })
-    class BatchBenchModule {}
-    const app = await NestFactory.createApplicationContext(BatchBenchModule, { logger: ['error'] });
-    const users = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => ({ id: `${prefix}${i}`, name: `User ${i}`, role: 'Engineer' }));
+    const app = await NestFactory.createApplicationContext(UserscopeModule.fromApplication(loaded), { logger: ['error'] });
     const runs = app.get(RunsService);
-    const runFor = (userIds: string[]) => async () => {
-      const { runId } = await runs.start({ workflowId: 'script', userIds, concurrency: CONCURRENCY });
-      await new Promise<void>((resolve) => {
-        const off = runs.subscribe(runId, (event) => {
-          if (event.type === 'end') {
-            off();
-            resolve();
-          }
-        });
-      });
-      const run = await runs.get(runId);
-      if (run.progress.succeeded !== userIds.length) throw new Error(`only ${run.progress.succeeded}/${userIds.length} executions succeeded`);
-    };
-    const warmupUsers = users('warm', WARMUP);
-    const measuredUsers = users('u', USERS);
+    const runFor = (userIds: string[]) => () => runToEnd(runs, 'script', userIds, CONCURRENCY);
+    const warmupUsers = benchUsers('warm', WARMUP);
+    const measuredUsers = benchUsers('u', USERS);
     await app.get(UsersService).import({ json: [...warmupUsers, ...measuredUsers] });
     await runFor(warmupUsers.map((user) => user.id))();
     await stats();
@@ -104,7 +86,7 @@ export async function runBatchRunBench(): Promise<BatchRunReport> {
       bare: { ...bare, ...bareStats },
     };
   } finally {
-    child.kill();
+    model.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

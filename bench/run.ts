@@ -7,6 +7,8 @@ import { firstRequestSettings, runFirstRequestBench } from './first-request.benc
 import { firstRequestRatios, renderFirstRequestReport } from './first-request/report';
 import { renderBatchRunReport, runBatchRunBench } from './batch-run.bench';
 import { batchEventLoopSettings, renderBatchEventLoopReport, runBatchEventLoopBench, TARGET_BLOCK_MS as LOOP_TARGET_MS } from './batch-event-loop.bench';
+import { batchQueueSettings, runBatchQueueBench } from './batch-queue.bench';
+import { queueVerdict, renderBatchQueueReport, TARGET_VS_INLINE } from './batch-queue/report';
 import { csvImportSettings, renderCsvImportReport, runCsvImportBench } from './csv-import.bench';
 import { leaseRenewalSettings, renderLeaseRenewalReport, runLeaseRenewalBench } from './lease-renewal.bench';
 import { runSessionStateBench, sessionStateSettings } from './session-state.bench';
@@ -18,6 +20,7 @@ import { failoverSummary, renderClusterFailoverReport } from './cluster-failover
 import { BenchEntry, selectBenches } from './harness/bench-selection';
 import { writeSection } from './harness/results-file';
 import { machineInfo } from './harness/machine-info';
+import { machineLine } from './harness/machine-table';
 import { codeVersion } from './harness/code-version';
 
 /**
@@ -75,7 +78,7 @@ const BENCHES: BenchEntry[] = [
     async run() {
       const machine = machineInfo();
       const report = await runBatchRunBench();
-      const line = `Code ${codeVersion(REPO_ROOT)}; Node ${machine.node}, ${machine.cpus} CPUs, ${new Date().toISOString()}, 1-min load at start ${machine.load.toFixed(2)}.`;
+      const line = machineLine(machine, codeVersion(REPO_ROOT));
       writeSection(RESULTS_FILE, 'batch-bench', renderBatchRunReport(report, line));
       console.log(`\nBatch run: ${(report.userscope.wallMs / report.idealMs).toFixed(2)}x ideal, ${(report.userscope.wallMs / report.bare.wallMs).toFixed(2)}x the bare client.`);
     },
@@ -86,11 +89,25 @@ const BENCHES: BenchEntry[] = [
     async run() {
       const machine = machineInfo();
       const result = await runBatchEventLoopBench(REPO_ROOT, batchEventLoopSettings());
-      const line = `Code ${codeVersion(REPO_ROOT)}; Node ${machine.node}, ${machine.cpus} CPUs, ${new Date().toISOString()}, 1-min load at start ${machine.load.toFixed(2)}.`;
+      const line = machineLine(machine, codeVersion(REPO_ROOT));
       writeSection(RESULTS_FILE, 'batch-event-loop-bench', renderBatchEventLoopReport(result, line));
       console.log(
         `\nLongest event-loop block: run ${result.run.longestMs.toFixed(1)} ms, reads ${result.reads.longestMs.toFixed(1)} ms, idle ${result.idle.longestMs.toFixed(1)} ms ` +
           `(target <= ${LOOP_TARGET_MS} ms); ${Math.round(result.executionsPerSecond)} executions/s.`,
+      );
+    },
+  },
+  {
+    name: 'batch-queue',
+    groups: ['batch'],
+    async run() {
+      const machine = machineInfo();
+      const report = await runBatchQueueBench(batchQueueSettings(REPO_ROOT));
+      writeSection(RESULTS_FILE, 'batch-queue-bench', renderBatchQueueReport(report, machineLine(machine, codeVersion(REPO_ROOT))));
+      const v = queueVerdict(report);
+      console.log(
+        `\nbullmq 1 worker / inline: ${v.oneWorker.toFixed(2)}x (target <= ${TARGET_VS_INLINE}: ${v.meetsTarget ? 'met' : 'NOT met'}), 2 workers / inline: ${v.twoWorkers.toFixed(2)}x; ` +
+          `queue overhead ${v.overheadMs.oneWorker.toFixed(2)} ms CPU per execution (1 worker), ${v.overheadMs.twoWorkers.toFixed(2)} ms (2).`,
       );
     },
   },
@@ -100,7 +117,7 @@ const BENCHES: BenchEntry[] = [
     async run() {
       const machine = machineInfo();
       const results = await runCsvImportBench(REPO_ROOT, csvImportSettings());
-      const line = `Code ${codeVersion(REPO_ROOT)}; Node ${machine.node}, ${machine.cpus} CPUs, ${new Date().toISOString()}, 1-min load at start ${machine.load.toFixed(2)}.`;
+      const line = machineLine(machine, codeVersion(REPO_ROOT));
       writeSection(RESULTS_FILE, 'csv-import-bench', renderCsvImportReport(results, line));
       for (const r of results) console.log(`${r.mode}: longest block ${r.longestBlockMs.toFixed(1)} ms, RSS ${r.rssBeforeMb.toFixed(0)} -> peak ${r.peakRssMb.toFixed(0)} MB, ${r.wallMs.toFixed(0)} ms`);
     },
@@ -111,7 +128,7 @@ const BENCHES: BenchEntry[] = [
     async run() {
       const machine = machineInfo();
       const result = await runLeaseRenewalBench(leaseRenewalSettings());
-      const line = `Code ${codeVersion(REPO_ROOT)}; Node ${machine.node}, ${machine.cpus} CPUs, ${new Date().toISOString()}, 1-min load at start ${machine.load.toFixed(2)}.`;
+      const line = machineLine(machine, codeVersion(REPO_ROOT));
       writeSection(RESULTS_FILE, 'lease-renewal-bench', renderLeaseRenewalReport(result, line));
       const worst = Math.max(...result.renewals.map((r) => r.longestBlockMs));
       console.log(`\nRenewing ${result.settings.users} leases: ${result.renewals.map((r) => r.wallMs.toFixed(0)).join(' / ')} ms a pass, longest event-loop block ${worst.toFixed(1)} ms.`);
@@ -148,7 +165,7 @@ const BENCHES: BenchEntry[] = [
     async run() {
       const machine = machineInfo();
       const report = await runClusterFailoverBench(clusterFailoverSettings(REPO_ROOT));
-      const line = `Code ${codeVersion(REPO_ROOT)}; Node ${machine.node}, ${machine.cpus} CPUs, ${new Date().toISOString()}, 1-min load at start ${machine.load.toFixed(2)}.`;
+      const line = machineLine(machine, codeVersion(REPO_ROOT));
       writeSection(RESULTS_FILE, 'cluster-failover-bench', renderClusterFailoverReport(report, line));
       const s = failoverSummary(report);
       console.log(`\nkill -9: last user served again after ${Math.round(s.directLastMs)} ms direct, ${Math.round(s.proxyLastMs)} ms through HAProxy (lease left ${Math.round(s.leaseLeftMs)} ms).`);

@@ -46,6 +46,6 @@ describe('batch run of an llm node for 200 users', () => {
 
     // Tokens are the user's own: the monitor shows them on that user.
     const monitor = await api('GET', '/monitor/users?user_id=u3');
-    expect(monitor.users[0].llm).toEqual({ prompt_tokens: 20, completion_tokens: 10, total_tokens: 30, llm_calls: 1 });
+    expect(monitor.users[0].llm).toEqual({ prompt_tokens: 20, completion_tokens: 10, total_tokens: 30, llm_calls: 1, cost_micros: {} });
   });
 });

@@ -285,7 +285,7 @@ describe('the per-user chat agent over the chat routes', () => {
     await server.post('/chat', say('count my notes'), 'mona');
     const monitor = (await (await fetch(`${server.url}/monitor/users`)).json()) as { users: { user_id: string; llm: Record<string, number> }[] };
     const mona = monitor.users.find((user) => user.user_id === 'mona')!;
-    expect(mona.llm).toEqual({ prompt_tokens: 600, completion_tokens: 60, total_tokens: 660, llm_calls: 3 });
+    expect(mona.llm).toEqual({ prompt_tokens: 600, completion_tokens: 60, total_tokens: 660, llm_calls: 3, cost_micros: {} }); // no price set: no cost
 
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     const total = (kind: string) => monitor.users.reduce((sum, user) => sum + user.llm[kind], 0);

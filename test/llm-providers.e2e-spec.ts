@@ -192,8 +192,8 @@ describe('_type: openai against an OpenAI-protocol server', () => {
     await runAsSession(alice, () => main().chat(ask('1')));
     await runAsSession(alice, () => collect(main().stream(ask('2'))));
     await runAsSession(bob, () => main().chat(ask('3')));
-    expect(alice.llm).toEqual({ prompt_tokens: 30, completion_tokens: 3, total_tokens: 33, llm_calls: 2 });
-    expect(bob.llm).toEqual({ prompt_tokens: 5, completion_tokens: 2, total_tokens: 7, llm_calls: 1 });
+    expect(alice.llm).toEqual({ prompt_tokens: 30, completion_tokens: 3, total_tokens: 33, llm_calls: 2, cost_micros: {} });
+    expect(bob.llm).toEqual({ prompt_tokens: 5, completion_tokens: 2, total_tokens: 7, llm_calls: 1, cost_micros: {} });
   });
 
   it('records the tokens of a stream the caller left early, and cancels its request', async () => {

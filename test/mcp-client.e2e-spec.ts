@@ -253,7 +253,7 @@ describe('{{identity:...}} in a mode that verifies nothing (plain cookie)', () =
       // Anyone can name any user in this mode: /me/secrets is refused, whoever the cookie names.
       const refused = await fetch(`${server.url}/me/secrets/token`, { method: 'PUT', headers: { cookie: 'nat-session=kim', 'content-type': 'application/json' }, body: '{"value":"v"}' });
       expect(refused.status).toBe(403);
-      expect(await refused.json()).toMatchObject({ code: 'identity_unverified', message: expect.stringContaining('PUT /api/users/{id}/secrets/{name}') });
+      expect(await refused.json()).toMatchObject({ code: 'identity_not_verified', message: expect.stringContaining('PUT /api/users/{id}/secrets/{name}') });
     } finally {
       warned.mockRestore();
       await server.close();

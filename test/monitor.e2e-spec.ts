@@ -36,7 +36,7 @@ describe('GET /monitor/users on the seed example', () => {
       session: { ref_count: 0, is_active: false },
       requests: { total_requests: 2, active_requests: 0, error_count: 0 },
       memory: { per_user_functions_count: 3, per_user_function_groups_count: 0, exit_stack_size: 3 },
-      llm: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, llm_calls: 0 },
+      llm: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, llm_calls: 0, cost_micros: {} },
     });
     expect(alice.requests.avg_latency_ms).toBeGreaterThan(0);
     expect(Date.parse(alice.session.created_at)).toBeLessThanOrEqual(Date.parse(alice.session.last_activity));

@@ -46,7 +46,7 @@ export function renderClusterFailoverReport(report: ClusterFailoverReport, machi
     '(measured above); with the default 15 s, **10–15 s** plus the retry. Through HAProxy it is the same, because',
     '`deploy/haproxy.cfg` redispatches a refused connection to another replica at once (`option redispatch 1`,',
     '`retries 2`); without that, HAProxy retries the dead replica (a 1 s turn-around each) until its health checks take',
-    'it out (`fall 2`, `inter 2s`: 2–4 s), and the proxy path took about 6.5 s here with lease_ttl 3 s. The live',
+    'it out (`fall 2`, `inter 2s`: 2–4 s): before the redispatch was set, the proxy path took about 6.5 s with lease_ttl 3 s. The live',
     'replicas\' own users are not affected beyond the CPU the retrying clients take on this shared machine.',
   ].join('\n');
 }

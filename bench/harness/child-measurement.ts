@@ -10,6 +10,8 @@ export interface ChildOptions {
   /** Handed to the child as `process.argv[2]`, JSON-encoded. */
   params?: unknown;
   timeoutMs?: number;
+  /** The child's environment (default: this process's). */
+  env?: NodeJS.ProcessEnv;
 }
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
@@ -23,6 +25,7 @@ export function runMeasurement<T>(modulePath: string, options: ChildOptions): Pr
   const child = fork(modulePath, [JSON.stringify(options.params ?? null)], {
     cwd: options.cwd,
     execArgv: options.execArgv ?? [],
+    env: options.env ?? process.env,
     stdio: 'inherit',
   });
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;

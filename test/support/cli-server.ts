@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { ServerProcess } from './server-process';
+import { startUserscopeWorker, UserscopeWorker } from '../../bench/harness/userscope-worker.process';
 
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'libs', 'userscope', 'dist', 'cli.js');
@@ -33,20 +34,9 @@ export async function startCliServer(configFile: string, env: NodeJS.ProcessEnv 
 }
 
 /** A `userscope worker` this test started as a child process, and its worker id. */
-export interface CliWorker {
-  process: ServerProcess;
-  id: string;
-}
+export type CliWorker = UserscopeWorker;
 
-/** Runs the built CLI's `worker` and waits until it says it works the queue. */
-export async function startCliWorker(configFile: string, env: NodeJS.ProcessEnv = {}, concurrency?: number): Promise<CliWorker> {
-  const args = ['-r', TS_FIXTURES, CLI, 'worker', '--config_file', configFile, ...(concurrency ? ['--concurrency', String(concurrency)] : [])];
-  const worker = ServerProcess.start(process.execPath, args, { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env } });
-  try {
-    const [, id] = await worker.waitForOutput(/Worker (\S+) working/, 20_000);
-    return { process: worker, id };
-  } catch (error) {
-    await worker.stop(1000);
-    throw error;
-  }
+/** Runs the built CLI's `worker`, loading the TypeScript fixture plugins, and waits until it says it works the queue. */
+export function startCliWorker(configFile: string, env: NodeJS.ProcessEnv = {}, concurrency?: number): Promise<CliWorker> {
+  return startUserscopeWorker({ root: ROOT, configFile, env, concurrency, nodeArgs: ['-r', TS_FIXTURES] });
 }

@@ -15,6 +15,8 @@ export interface EventStreamFormat {
   end: string;
   /** The event that ends a failed stream; `status` is what the error would have been answered with. */
   error(body: ErrorBody, status: number): string;
+  /** The `event:` name of a chunk (the Responses API names each); none: `data:` lines only. */
+  eventName?(chunk: unknown): string | undefined;
 }
 
 /** NAT's `/generate/stream`: `event: end` after the chunks, `event: error` with the JSON error body. */
@@ -55,10 +57,10 @@ export async function writeEventStream(
       if (clientGone) break;
       if (next.done) {
         finished = true;
-        response.write(format.end);
+        if (format.end) response.write(format.end);
         break;
       }
-      await send(response, dataEvent(next.value));
+      await send(response, dataEvent(next.value, format.eventName?.(next.value)));
     }
   } catch (error) {
     if (!clientGone) {
@@ -74,8 +76,8 @@ export async function writeEventStream(
 }
 
 // JSON has no raw line breaks, so one `data:` line always holds a whole chunk.
-function dataEvent(chunk: unknown): string {
-  return `data: ${JSON.stringify(chunk ?? null)}\n\n`;
+function dataEvent(chunk: unknown, name?: string): string {
+  return `${name ? `event: ${name}\n` : ''}data: ${JSON.stringify(chunk ?? null)}\n\n`;
 }
 
 /** Writes `text`; when the socket's buffer is full, waits until the client has taken it (or left). */

@@ -38,7 +38,6 @@ export { enableGracefulShutdown, gracefulShutdown, type GracefulShutdownOptions 
 export { ADMIN_TOKEN_ENV } from './admin/admin.constants';
 export { AdminGuard, isLoopback } from './admin/admin.guard';
 export { AdminRoute } from './admin/admin-route.decorator';
-export { IdentityRoute } from './identity/identity-route.decorator';
 export { ERROR_SCHEMA_REF } from './openapi/error-reply.schema';
 export { MonitorController } from './monitor/monitor.controller';
 export { userMonitorEntry } from './monitor/user-monitor.view';
@@ -51,3 +50,5 @@ export { UserStateReply } from './monitor/dto/user-state.reply';
 export { MetricsRegistry } from './metrics/metrics.registry';
 export { userscopeClientErrorHandler } from './client-error.handler';
 export { InvalidRequestBodyError, type RequestBodyErrorCode } from './exceptions/invalid-request-body.exception';
+export { ResponsesModule, type ResponsesModuleOptions } from './responses/responses.module';
+export { type ResponsesRedisOptions } from './responses/store/redis.response-store';

@@ -16,6 +16,7 @@ import { SessionContextIdStrategy } from './identity/session-context-id.strategy
 import { ChatController } from './chat/chat.controller';
 import { ChatCompletionsController } from './chat/chat-completions.controller';
 import { ModelsController } from './chat/models.controller';
+import { MyUsageController, UsageController } from './usage/usage.controller';
 import { OpenAiFallbackController } from './chat/openai-fallback.controller';
 import { OpenAiRoutesExplorer } from './chat/openai-routes.explorer';
 import { RequestAdmission } from './admission/request-admission';
@@ -42,6 +43,8 @@ const USERSCOPE_CONTROLLERS = [
   MonitorController,
   UserStateController,
   MetricsController,
+  UsageController,
+  MyUsageController,
 ];
 useUserscopeErrors(...USERSCOPE_CONTROLLERS);
 

@@ -59,6 +59,7 @@ export { LlmModule } from './llm.module';
 export {
   CHAT_ROLES,
   ChatMessage,
+  Checked,
   ChatRequest,
   type ChatRole,
   chatText,
@@ -73,8 +74,9 @@ export {
   ChatToolCallFunction,
   ChatToolFunction,
   TOOL_CHOICES,
+  TOOL_NAME,
 } from './dto/chat-tool.dto';
-export { ChatJsonSchema, ChatResponseFormat } from './dto/chat-response-format.dto';
+export { ChatJsonSchema, ChatResponseFormat, responseFormatProblem } from './dto/chat-response-format.dto';
 export {
   ChatDelta,
   ChatResponse,
@@ -90,3 +92,9 @@ export { type ConversationLimits, ConversationMemory } from './chat-agent/conver
 export { FunctionTools, toolParameters } from './chat-agent/function-tools';
 export { PerUserChatAgentFunction } from './chat-agent/per-user-chat-agent.function';
 export { ChatAgentModule } from './chat-agent/chat-agent.module';
+export { LlmPriceConfig } from './config/llm-price.config';
+export { callCostMicros, formatMicros } from './usage/call.cost';
+export { type UsageRecord } from './usage/usage-record';
+export { UsageLedger, type UsageTags } from './usage/usage.ledger';
+export { summarizeUsage, usageCsv, USAGE_GROUPINGS, type UsageGroup, type UsageGrouping, type UsageReport } from './usage/usage.report';
+export { UsageConfig, USAGE_CONFIG_SECTION } from './usage/usage.config';

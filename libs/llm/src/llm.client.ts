@@ -77,7 +77,7 @@ export class LlmClient {
     } finally {
       if (!settled) {
         const usage = countUsage(request.messages, request.tools, { role: 'assistant', content: text });
-        this.accounting.record(this.name, usage, caller);
+        this.accounting.record(this.name, usage, caller, this.model);
         await this.rateLimiter?.addTokens(usage.total_tokens);
       }
     }
@@ -91,7 +91,7 @@ export class LlmClient {
   /** The reply with its usage — the server's, else counted — recorded for the caller. */
   private settle(request: LlmChatRequest, reply: ProviderReply, caller: LlmCaller): LlmChatResult {
     const usage = reply.usage ?? countUsage(request.messages, request.tools, reply.message);
-    this.accounting.record(this.name, usage, caller);
+    this.accounting.record(this.name, usage, caller, reply.model ?? this.model);
     return {
       message: reply.message,
       finishReason: reply.finishReason,

@@ -12,6 +12,8 @@ import {
   resolvedLlmConfigs,
 } from './llm.providers';
 import { TokenAccounting } from './token.accounting';
+import { UsageLedger } from './usage/usage.ledger';
+import { usageConfigProvider, usageStoreProvider } from './usage/usage.providers';
 
 /**
  * The configured LLMs (`llms:`), shared by all users: `LlmRegistry` by name, `@InjectLlm(name)`
@@ -36,12 +38,15 @@ export class LlmModule implements OnApplicationShutdown {
       global: true,
       providers: [
         TokenAccounting,
+        UsageLedger,
+        usageConfigProvider(options),
+        usageStoreProvider(rateLimitRedis),
         llmConfigsProvider(configs),
         llmRateLimitRedisProvider(configs, rateLimitRedis),
         llmRegistryProvider(rateLimitRedis),
         ...clients,
       ],
-      exports: [TokenAccounting, LlmRegistry, ...clients.map((provider) => (provider as { provide: string }).provide)],
+      exports: [TokenAccounting, UsageLedger, LlmRegistry, ...clients.map((provider) => (provider as { provide: string }).provide)],
     };
   }
 

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import { UsageLedger } from './usage/usage.ledger';
 import { currentSession, UserSession } from '@userscope/runtime';
 import { LlmUsage } from './interfaces/llm.interface';
 
@@ -11,10 +12,11 @@ export interface LlmTotals {
   retries: number;
 }
 
-/** Who a call is counted for: the calling user's session, and the `measure()` scopes it runs in. */
+/** Who a call is counted for: the calling user's session, the `measure()` scopes it runs in, and the run it is for. */
 export interface LlmCaller {
   session: UserSession | undefined;
   scope: UsageScope | undefined;
+  runId?: string;
 }
 
 /** What a `measure()` counts: its own calls' usage; `parent` is the scope it runs inside. */
@@ -25,6 +27,8 @@ interface UsageScope {
 
 // A store only inside `measure()`: a request that measures nothing never enters it.
 const scopes = new AsyncLocalStorage<UsageScope>();
+// The batch run a piece of work is for (`forRun()`), for the usage records.
+const runs = new AsyncLocalStorage<string>();
 
 /**
  * Attributes every LLM call's tokens to the user whose request made it (the session's `llm` block,
@@ -36,13 +40,26 @@ const scopes = new AsyncLocalStorage<UsageScope>();
 export class TokenAccounting {
   private readonly totals = new Map<string, LlmTotals>();
 
+  constructor(@Optional() private readonly ledger?: UsageLedger) {}
+
   /** Who a call starting now is counted for; a call captures it before its first await. */
   caller(): LlmCaller {
-    return { session: currentSession(), scope: scopes.getStore() };
+    const runId = runs.getStore();
+    return { session: currentSession(), scope: scopes.getStore(), ...(runId !== undefined ? { runId } : {}) };
   }
 
-  /** Records one call of `llm` for `caller` (by default, whoever is calling now). */
-  record(llm: string, usage: LlmUsage, caller: LlmCaller = this.caller()): void {
+  /** Runs `work` as part of batch run `runId`: its calls' usage records name the run. */
+  forRun<T>(runId: string, work: () => T): T {
+    return runs.run(runId, work);
+  }
+
+  /** Records one call of `llm` (answered by `model`) for `caller` (by default, whoever is calling now). */
+  record(llm: string, usage: LlmUsage, caller: LlmCaller = this.caller(), model = llm): void {
+    const priced = this.ledger?.record(llm, model, usage, { userId: caller.session?.userId, runId: caller.runId });
+    if (priced?.currency && caller.session) {
+      const costs = caller.session.llm.cost_micros;
+      costs[priced.currency] = (costs[priced.currency] ?? 0) + priced.cost_micros;
+    }
     const totals = this.totalsOf(llm);
     totals.prompt_tokens += usage.prompt_tokens;
     totals.completion_tokens += usage.completion_tokens;

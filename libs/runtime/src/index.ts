@@ -63,6 +63,7 @@ export { classConfigSection, configSection } from './config/config-section';
 export { configKeys, isMapping, validateConfigSection, validationIssues } from './config/config-section.validator';
 export { type ConfigEntry, type ConfigSection, type ConfigSectionContext } from './interfaces/config-section.interface';
 export { IdentityRequiredError } from './exceptions/identity-required.exception';
+export { createInputParser, type InputParser } from './schema/input-validator';
 export { ANY_JSON_SCHEMA, describeType, inlineSchema, isPrimitiveType, type TypeSchema } from './schema/type-schema';
 export {
   FunctionTypeRegistry,
@@ -111,3 +112,4 @@ export { type ProcessFaultCounters, ProcessFaultListener } from './faults/proces
 export { ShutdownProgress } from './shutdown/shutdown-progress';
 export { type UserDataHolder, UserDataRegistry } from './users/user-data.registry';
 export { FunctionTimeoutError } from './exceptions/function-timeout.exception';
+export { csvDocument, csvRow } from './csv/csv.writer';

@@ -1,7 +1,7 @@
 import { DynamicModule, Type } from '@nestjs/common';
 import { dirname, extname, resolve } from 'node:path';
 import { BATCH_CONFIG_SECTIONS, BatchConfig, BatchModule, functionNodesOf, readBatchConfig } from '@userscope/batch';
-import { HTTP_CONFIG_SECTIONS } from '@userscope/http';
+import { HTTP_CONFIG_SECTIONS, ResponsesModule, ResponsesRedisOptions } from '@userscope/http';
 import { CLUSTER_REDIS_COMMAND_TIMEOUT_MS, ClusterConfig, clusterConfigOf, clusterConfigSection, ClusterModule, clusterSecretIssue } from '@userscope/cluster';
 import {
   ConfigError,
@@ -55,6 +55,7 @@ export function loadApplication(source: string | UserscopeConfigSource, env: Nod
   const sharedRedis = rateLimitRedisOf(cluster, batch);
   const modules = [
     LlmModule.forRoot(config, sharedRedis),
+    ResponsesModule.forRoot({ redis: responsesRedisOf(cluster, batch) }),
     McpModule.forRoot({
       env: sourceEnv,
       ...(sharedRedis ? { redis: { url: sharedRedis.url, keyPrefix: sharedRedis.keyPrefix, commandTimeoutMs: sharedRedis.commandTimeoutMs } } : {}),
@@ -71,6 +72,12 @@ function rateLimitRedisOf(cluster: ClusterConfig | undefined, batch: BatchConfig
   if (batch?.settings.store !== 'redis') return undefined;
   const { redis_url: url, key_prefix: keyPrefix, redis_command_timeout: timeout } = batch.settings;
   return { url, keyPrefix, commandTimeoutMs: timeout * 1000, setting: 'batch.redis_url' };
+}
+
+/** Where the user's data is shared, stored responses go too: the cluster's Redis, else the batch store's; memory otherwise. */
+function responsesRedisOf(cluster: ClusterConfig | undefined, batch: BatchConfig | undefined): ResponsesRedisOptions | undefined {
+  const shared = rateLimitRedisOf(cluster, batch);
+  return shared && { url: shared.url, keyPrefix: shared.keyPrefix, commandTimeoutMs: shared.commandTimeoutMs, setting: shared.setting };
 }
 
 function readSource(source: UserscopeConfigSource): RawConfig {

@@ -41,7 +41,7 @@ export interface MonitoredUser {
   session: { created_at: string; last_activity: string; ref_count: number; is_active: boolean };
   requests: { total_requests: number; active_requests: number; avg_latency_ms: number; error_count: number };
   memory: { per_user_functions_count: number; per_user_function_groups_count: number; exit_stack_size: number };
-  llm?: { prompt_tokens: number; completion_tokens: number; total_tokens: number; llm_calls: number };
+  llm?: { prompt_tokens: number; completion_tokens: number; total_tokens: number; llm_calls: number; cost_micros?: Record<string, number> };
 }
 
 export interface MonitorSnapshot {

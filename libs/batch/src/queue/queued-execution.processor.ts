@@ -4,7 +4,7 @@ import { BatchMessages } from '../batch.messages';
 import { BatchConfig } from '../config/batch-config.reader';
 import { StaleClaimError } from '../exceptions/stale-claim.exception';
 import { BatchStore } from '../store/batch-store.interface';
-import { ExecutionRecord, isLive, NodeResult } from '../store/batch-records';
+import { ExecutionRecord, NodeResult } from '../store/batch-records';
 import { QueuedExecutionStore } from '../store/queued-execution-store.interface';
 import { BatchMetrics } from '../runs/batch.metrics';
 import { ExecutionAttempt, ExecutionRunner } from '../runs/execution.runner';
@@ -67,15 +67,14 @@ export class QueuedExecutionProcessor {
   }
 
   async process({ runId, userId }: ExecutionJobData, stop?: AbortSignal): Promise<void> {
-    const meta = await this.store.getRun(runId);
-    if (!meta || (!isLive(meta.status) && meta.status !== 'cancelled')) return; // deleted, or ended by another path meanwhile
-    const token = await this.queued.claimExecution(runId, userId);
-    const execution = await this.queued.getExecution(runId, userId);
+    // One round trip for what the job needs: it is a round trip per job, and the workers' CPU goes on them.
+    const { run: meta, claim } = await this.queued.openClaim(runId, userId);
+    if (!meta || !claim) return; // deleted, or ended by another path meanwhile
+    const { token, execution, user } = claim;
     if (!execution || hasEnded(execution.status)) return; // a duplicate of a job that ended it already
     // Writes wait out an outage of the store, until this worker stops.
     const write = (change: Partial<ExecutionRecord>) => this.write(runId, execution, change, token, stop);
-    if (meta.status === 'cancelled' || (await this.store.isCancelRequested(runId))) return void (await write({ status: 'cancelled' }));
-    const [user] = await this.store.getUsers([userId]);
+    if (meta.status === 'cancelled' || claim.cancelRequested) return void (await write({ status: 'cancelled' }));
     if (!user) return void (await write({ status: 'failed', error: BatchMessages.noUser(userId) }));
 
     const abort = new AbortController();
@@ -85,7 +84,7 @@ export class QueuedExecutionProcessor {
     stop?.addEventListener('abort', onStop, { once: true });
     const started = performance.now();
     // A retry continues after the nodes earlier attempts completed, on whichever worker they ran.
-    const results: NodeResult[] = await this.queued.getUserResults(runId, userId, meta.workflow.nodes.map((node) => node.id));
+    const results: NodeResult[] = claim.results;
     const attempt: ExecutionAttempt = { results, billedTokens: 0 };
     const carried = results.reduce((sum, result) => sum + result.tokens, 0);
     const billedBefore = billedTokensOf(execution);
@@ -94,7 +93,7 @@ export class QueuedExecutionProcessor {
     try {
       await write({ status: 'running', attempts: execution.attempts + 1 });
       // A result is kept through an outage of the store, so its node is not called again.
-      const writer = { putResult: (result: NodeResult) => persistThroughOutage(() => this.queued.putClaimedResult(runId, result, token), abort.signal) };
+      const writer = { runId, putResult: (result: NodeResult) => persistThroughOutage(() => this.queued.putClaimedResult(runId, result, token), abort.signal) };
       await this.runner.execute(writer, meta.workflow, user, abort.signal, attempt, abort.signal);
       await write({ status: 'succeeded', ...tokens(), error: undefined, ...duration() });
     } catch (error) {

@@ -20,4 +20,6 @@ export interface BatchLlm {
   complete(request: BatchLlmRequest): Promise<BatchLlmReply>;
   /** Runs `work` (a function node), and counts the tokens of the LLM calls made inside it alone. */
   measure<T>(work: () => Promise<T>): Promise<{ value: T; tokens: number }>;
+  /** Runs `work` for batch run `runId`: the usage records of its LLM calls name the run. */
+  forRun<T>(runId: string, work: () => T): T;
 }

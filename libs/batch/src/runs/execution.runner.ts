@@ -10,6 +10,8 @@ import { BatchLlm } from './batch-llm.interface';
 
 /** Where an execution's node results go as they are made: the run's writer, or a queued execution's claim. */
 export interface ResultWriter {
+  /** The run the results are of. */
+  readonly runId: string;
   putResult(result: NodeResult): Promise<void>;
 }
 
@@ -57,14 +59,15 @@ export class ExecutionRunner {
     abandonOn?: AbortSignal,
   ): Promise<ExecutionOutcome> {
     const timeout = this.config.settings.execution_timeout;
-    return this.users.runAs(user.id, (calls) =>
+    const forRun = <T>(work: () => T) => (this.llm ? this.llm.forRun(writer.runId, work) : work());
+    return forRun(() => this.users.runAs(user.id, (calls) =>
       runWithDeadline((bounded) => this.billed(attempt, () => this.runNodes(writer, workflow, user, calls, bounded, attempt.results)), {
         parent: signal,
         abandonOn,
         timeoutMs: timeout === undefined ? undefined : timeout * 1000,
         timeoutError: () => new Error(BatchMessages.executionTimeout(timeout!)),
       }),
-    );
+    ));
   }
 
   /** `work`'s outcome, with the tokens of its LLM calls in `attempt`, whether it succeeds or throws. */

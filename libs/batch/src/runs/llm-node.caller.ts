@@ -17,6 +17,10 @@ export class LlmNodeCaller implements BatchLlm {
     return { value, tokens: usage.total_tokens };
   }
 
+  forRun<T>(runId: string, work: () => T): T {
+    return this.accounting.forRun(runId, work);
+  }
+
   async complete({ llm, system, prompt, schema, signal }: BatchLlmRequest): Promise<BatchLlmReply> {
     const client = this.llms.get(llm);
     const messages: LlmMessage[] = [...(system ? [{ role: 'system' as const, content: system }] : []), { role: 'user', content: prompt }];

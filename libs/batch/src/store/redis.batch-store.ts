@@ -8,7 +8,7 @@ import { BatchStore } from './batch-store.interface';
 import type { RunEvent } from '../api/runs.types';
 import { StaleClaimError } from '../exceptions/stale-claim.exception';
 import { BatchUser, ExecutionRecord, ExecutionStatus, isLive, NodeResult, RunMeta } from './batch-records';
-import { QueuedExecutionStore } from './queued-execution-store.interface';
+import { OpenedClaim, QueuedExecutionStore } from './queued-execution-store.interface';
 import { RedisScripts } from './redis.scripts';
 
 /** Field/value pairs per fenced write: Lua's `unpack` is bounded, a 100k-user run is not. */
@@ -23,7 +23,11 @@ type FencedRedis = Redis & {
   requestCancel(runs: string, cancel: string, runId: string, channel: string): Promise<number>;
   putClaimedExecution(claims: string, executions: string, userId: string, token: number, json: string, channel: string, event: string): Promise<number>;
   putClaimedResult(claims: string, results: string, userId: string, token: number, key: string, json: string): Promise<number>;
+  openClaim(runs: string, claims: string, executions: string, cancel: string, users: string, results: string, runId: string, userId: string): Promise<OpenClaimReply>;
 };
+
+/** The openClaim script's reply: the run only (deleted: false; ended), or everything a job starts from. */
+type OpenClaimReply = [string | null] | [string, number, string | null, number, string | null, (string | null)[]];
 
 /** Options of the Redis connection. */
 export interface RedisStoreOptions {
@@ -178,8 +182,22 @@ export class RedisBatchStore implements BatchStore, QueuedExecutionStore {
   }
 
   @storeCall
-  async claimExecution(runId: string, userId: string): Promise<number> {
-    return this.redis.hincrby(this.key('run', runId, 'claims'), userId, 1);
+  async openClaim(runId: string, userId: string): Promise<OpenedClaim> {
+    const run = (part: string) => this.key('run', runId, part);
+    const reply = await this.redis.openClaim(this.key('runs'), run('claims'), run('executions'), run('cancel'), this.key('users'), run('results'), runId, userId);
+    const meta: RunMeta | undefined = reply[0] ? JSON.parse(reply[0]) : undefined;
+    if (reply.length === 1) return { run: meta };
+    const [, token, execution, cancel, user, results] = reply;
+    return {
+      run: meta,
+      claim: {
+        token,
+        execution: execution ? JSON.parse(execution) : undefined,
+        cancelRequested: cancel === 1,
+        user: user ? JSON.parse(user) : undefined,
+        results: results.filter((json): json is string => !!json).map((json) => JSON.parse(json) as NodeResult),
+      },
+    };
   }
 
   @storeCall
@@ -211,13 +229,6 @@ export class RedisBatchStore implements BatchStore, QueuedExecutionStore {
     const key = `${result.userId}-${result.nodeId}`;
     const written = await this.redis.putClaimedResult(this.key('run', runId, 'claims'), this.key('run', runId, 'results'), result.userId, token, key, JSON.stringify(result));
     if (written === -1) throw new StaleClaimError(runId, result.userId);
-  }
-
-  @storeCall
-  async getUserResults(runId: string, userId: string, nodeIds: string[]): Promise<NodeResult[]> {
-    if (nodeIds.length === 0) return [];
-    const found = await this.redis.hmget(this.key('run', runId, 'results'), ...nodeIds.map((nodeId) => `${userId}-${nodeId}`));
-    return found.filter((json): json is string => !!json).map((json) => JSON.parse(json) as NodeResult);
   }
 
   @storeCall

@@ -86,6 +86,30 @@ redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
 redis.call('PUBLISH', ARGV[4], ARGV[5])
 return 1`,
   },
+  /**
+   * KEYS: runs, the run's execution claims, its executions hash, its cancel key, the users hash, its
+   * results hash. ARGV: run id, user id. What a worker reads to start a job, in one round trip: the
+   * run's JSON (false when deleted), and only while the run is live or cancelled a new claim token,
+   * the execution's JSON, 1 when a cancel is requested, the user's JSON and the user's node results
+   * stored, of the run's workflow's nodes in order (under `<userId>-<nodeId>`, as putClaimedResult writes them).
+   */
+  openClaim: {
+    numberOfKeys: 6,
+    lua: `
+local run = redis.call('HGET', KEYS[1], ARGV[1])
+if not run then return {false} end
+local meta = cjson.decode(run)
+if meta.status ~= 'queued' and meta.status ~= 'running' and meta.status ~= 'cancelled' then return {run} end
+local token = redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+local execution = redis.call('HGET', KEYS[3], ARGV[2])
+local cancel = redis.call('EXISTS', KEYS[4])
+local user = redis.call('HGET', KEYS[5], ARGV[2])
+local fields = {}
+for i, node in ipairs(meta.workflow.nodes) do fields[i] = ARGV[2] .. '-' .. node.id end
+local results = {}
+if #fields > 0 then results = redis.call('HMGET', KEYS[6], unpack(fields)) end
+return {run, token, execution, cancel, user, results}`,
+  },
   /** KEYS: the run's execution claims, its results hash. ARGV: user id, token, result key, its JSON. -1 when the claim is stale. */
   putClaimedResult: {
     numberOfKeys: 2,

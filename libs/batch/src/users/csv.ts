@@ -84,15 +84,8 @@ export function parseCsv(text: string): { rows: string[][]; lines: number[]; sou
   return { rows, lines, sources };
 }
 
-/** One CSV row: fields quoted when they hold a comma, quote, newline or leading/trailing space. */
-export function csvRow(values: string[]): string {
-  return values.map((value) => (/[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value)).join(',');
-}
-
-/** A CSV document as Excel opens it: UTF-8 with a BOM, CRLF line ends. */
-export function csvDocument(header: string[], rows: string[][]): string {
-  return '\uFEFF' + [csvRow(header), ...rows.map(csvRow)].join('\r\n') + '\r\n';
-}
+// Writing CSV is the runtime's (the usage API writes it too); the batch API's exports use it from here.
+export { csvDocument, csvRow } from '@userscope/runtime';
 
 /** `{a: {b: 1}, c: [1]}` → `{'a.b': '1', c: '[1]'}`: objects flattened into columns, the rest as text. */
 export function flatten(value: unknown, prefix = '', out: Record<string, string> = {}): Record<string, string> {

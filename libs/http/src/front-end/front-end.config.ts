@@ -1,4 +1,8 @@
-import { IsNotEmpty, IsOptional, IsString, Matches } from 'class-validator';
+import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsDuration } from '@userscope/runtime';
+
+/** OpenAI keeps a stored response 30 days. */
+const THIRTY_DAYS = 30 * 24 * 3600;
 
 /** Model ids as OpenAI clients send and list them: no spaces, and no `/` so that `GET /v1/models/{id}` can name it. */
 const MODEL_NAME = /^[A-Za-z0-9._:-]+$/;
@@ -19,4 +23,15 @@ export class FrontEndConfig {
   @IsNotEmpty()
   @Matches(MODEL_NAME, { message: 'model_name may use letters, digits and . _ : - only' })
   model_name?: string;
+
+  /** How long `POST /v1/responses` keeps a stored response (`store`, default true) for `GET`, `DELETE` and `previous_response_id`. Default 30 days. */
+  @IsDuration()
+  @Min(1, { message: 'responses_ttl must be at least 1s' })
+  responses_ttl: number = THIRTY_DAYS;
+
+  /** The most stored responses a user has; past it their oldest go first. */
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  responses_max_per_user: number = 1000;
 }

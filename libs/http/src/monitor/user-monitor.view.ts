@@ -32,7 +32,7 @@ export function userMonitorEntry(session: UserSession, groups: number, replica?:
       per_user_function_groups_count: groups,
       exit_stack_size: functions + groups,
     },
-    llm: { ...session.llm },
+    llm: { ...session.llm, cost_micros: { ...session.llm.cost_micros } },
     ...(statuses.length > 0 ? { mcp_sessions: statuses } : {}),
   };
 }

@@ -9,7 +9,6 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { RegisteredFunctionType, TypeSchema, USERSCOPE_CONFIG, UserscopeConfig } from '@userscope/runtime';
 import { IdentityResolver, IdentitySecurity } from '../identity/identity.resolver';
 import { ADMIN_SECURITY_NAME, ADMIN_SECURITY_SCHEME } from '../admin/admin.security';
-import { IDENTITY_ROUTE_EXTENSION } from '../identity/identity-route.decorator';
 import { ERROR_SCHEMA, ERROR_SCHEMA_NAME, ERROR_SCHEMA_REF, OPENAI_ERROR_SCHEMA, OPENAI_ERROR_SCHEMA_NAME, OPENAI_ERROR_SCHEMA_REF } from './error-reply.schema';
 
 type Schema = SchemaObject | ReferenceObject;
@@ -52,20 +51,8 @@ export function createOpenApiDocument(app: NestFastifyApplication, config: Users
   const document = SwaggerModule.createDocument(app, base);
   describeWorkflowRoutes(document, workflow, security);
   describeChatRoutes(document, workflow, security);
-  describeIdentityRoutes(document, security);
+  describeCallerRoutes(document, security);
   return document;
-}
-
-/** Routes marked `@IdentityRoute()` (a user's own secrets, say): the mode's security and its 401. */
-function describeIdentityRoutes(document: OpenAPIObject, security: IdentitySecurity): void {
-  for (const methods of Object.values(document.paths)) {
-    for (const operation of Object.values(methods) as (OperationObject & Record<string, unknown>)[]) {
-      if (!operation?.[IDENTITY_ROUTE_EXTENSION]) continue;
-      delete operation[IDENTITY_ROUTE_EXTENSION];
-      operation.security = identityRequirement(true, security);
-      operation.responses = { ...operation.responses, 401: errorReply(`\`missing_identity\`: no identity (${security.namedBy}); \`invalid_identity\`: it failed verification`) };
-    }
-  }
 }
 
 function describeServer(workflow: RegisteredFunctionType, security: IdentitySecurity): string {
@@ -144,8 +131,37 @@ function describeChatRoutes(document: OpenAPIObject, workflow: RegisteredFunctio
       422: errorReply('`workflow_error`: the workflow (or its LLM) failed; once a stream has started, a `data: {"error": ...}` event', body),
     };
   }
+  // Stored responses belong to a user: these routes want an identity even for a shared workflow.
+  const responses = [document.paths['/v1/responses']?.post, document.paths['/v1/responses/{id}']?.get, document.paths['/v1/responses/{id}']?.delete];
+  for (const operation of responses) {
+    if (!operation) continue;
+    operation.security = identityRequirement(true, security);
+    operation.responses = {
+      ...operation.responses,
+      ...errorReplies(true, security, OPENAI_ERROR_SCHEMA_REF),
+      ...(operation === responses[0]
+        ? {
+            400: errorReply(`${notAChatWorkflow}; or the body is not a Responses request (\`invalid_input\`, the field in \`param\`), not JSON (\`invalid_json\`)`, OPENAI_ERROR_SCHEMA_REF),
+            422: errorReply('`workflow_error`: the workflow (or its LLM) failed; once a stream has started, an `error` event', OPENAI_ERROR_SCHEMA_REF),
+          }
+        : {}),
+      503: errorReply('`response_store_unavailable`: the Redis of stored responses does not answer; or a limit of the server (`session_limit`)', OPENAI_ERROR_SCHEMA_REF),
+    };
+  }
   const models = document.paths['/v1/models']?.get;
   if (models) models.responses = { ...models.responses, 400: errorReply(notAChatWorkflow, errorBodyOf('/v1/models')) };
+}
+
+/** The caller's own routes (`/me/*`): the identity mode's scheme, whatever the workflow's scope. */
+function describeCallerRoutes(document: OpenAPIObject, security: IdentitySecurity): void {
+  for (const [path, item] of Object.entries(document.paths)) {
+    if (!path.startsWith('/me/')) continue;
+    for (const operation of [item.get, item.put, item.post, item.delete]) {
+      if (!operation) continue;
+      operation.security = [{ [security.name]: [] }];
+      operation.responses = { ...errorReplies(true, security), ...operation.responses };
+    }
+  }
 }
 
 /** The error body of `path`: OpenAI's on `/v1/*`, Userscope's elsewhere. */

@@ -4,6 +4,8 @@ import { LlmMessages } from '../llm.messages';
 import { LLM_PROVIDER_TYPES, LlmProviderType } from '../providers/llm-provider.types';
 import { LlmCommonConfig } from './llm-common.config';
 import { LlmRateLimitConfig } from './llm-rate-limit.config';
+import { LlmPriceConfig } from './llm-price.config';
+import { USAGE_CONFIG_SECTION } from '../usage/usage.config';
 
 const LLM_NAME = /^[A-Za-z0-9_\-.]+$/;
 
@@ -17,6 +19,8 @@ export interface ResolvedLlmConfig {
   config: object;
   /** `rate_limit`, when it sets a limit. */
   rateLimit?: LlmRateLimitConfig;
+  /** `price`, when set. */
+  price?: LlmPriceConfig;
 }
 
 /** Validates the `llms:` section; each issue under `llms.<name>.<key>`. A section that is not a mapping is the runtime's to report. */
@@ -56,7 +60,8 @@ export function resolveLlmConfigs(section: unknown, issues: ConfigIssue[]): Reso
     }
     if (issues.length > before) continue;
     for (const key of provider.secrets) hide(config, key);
-    resolved.push({ name, type, provider, config, rateLimit });
+    const price = config.price instanceof LlmPriceConfig ? config.price : undefined;
+    resolved.push({ name, type, provider, config, rateLimit, price });
   }
   return resolved;
 }
@@ -103,7 +108,7 @@ export const LLM_CONFIG_SECTION: ConfigSection<ResolvedLlmConfig[]> = {
 };
 
 /** The config sections the LLM library reads; give them to `resolveConfig`. */
-export const LLM_CONFIG_SECTIONS: ConfigSection[] = [LLM_CONFIG_SECTION];
+export const LLM_CONFIG_SECTIONS: ConfigSection[] = [LLM_CONFIG_SECTION, USAGE_CONFIG_SECTION];
 
 /** Keeps a secret readable by the code that needs it, and out of `JSON.stringify`, `console.log` and spreads. */
 function hide(config: object, key: string): void {

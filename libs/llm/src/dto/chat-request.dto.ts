@@ -53,8 +53,8 @@ function contentProblem(value: unknown, message: ChatMessage): string | undefine
   return undefined;
 }
 
-/** A property checked by `problem`, whose answer is the message; `undefined` is fine. */
-function Checked(name: string, problem: (value: any, object: any) => string | undefined): PropertyDecorator {
+/** @internal A property checked by `problem`, whose answer is the message; `undefined` is fine. */
+export function Checked(name: string, problem: (value: any, object: any) => string | undefined): PropertyDecorator {
   return (target, key) =>
     registerDecorator({
       name,

@@ -64,6 +64,8 @@ export interface LlmUsage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+  /** Of the prompt tokens, those the server read from its prompt cache (billed at `cached_input_per_million`). */
+  cached_tokens?: number;
 }
 
 export type LlmFinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'function_call';

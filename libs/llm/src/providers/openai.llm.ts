@@ -205,10 +205,18 @@ function isFunctionCall(call: ChatCompletionMessageToolCall): call is Extract<Ch
   return call.type === 'function';
 }
 
-function readUsage(usage: { prompt_tokens?: number; completion_tokens?: number; total_tokens?: number } | null | undefined): LlmUsage | undefined {
+function readUsage(
+  usage: { prompt_tokens?: number; completion_tokens?: number; total_tokens?: number; prompt_tokens_details?: { cached_tokens?: number } | null } | null | undefined,
+): LlmUsage | undefined {
   if (!usage || typeof usage.prompt_tokens !== 'number') return undefined;
   const completion = usage.completion_tokens ?? 0;
-  return { prompt_tokens: usage.prompt_tokens, completion_tokens: completion, total_tokens: usage.total_tokens ?? usage.prompt_tokens + completion };
+  const cached = usage.prompt_tokens_details?.cached_tokens;
+  return {
+    prompt_tokens: usage.prompt_tokens,
+    completion_tokens: completion,
+    total_tokens: usage.total_tokens ?? usage.prompt_tokens + completion,
+    ...(typeof cached === 'number' && cached > 0 ? { cached_tokens: Math.min(cached, usage.prompt_tokens) } : {}),
+  };
 }
 
 /** What the server said: its `error.message`, else its body as text. */

@@ -10,7 +10,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { AdminRoute, ERROR_SCHEMA_REF, IdentityResolver, IdentityRoute, identityConfigOf } from '@userscope/http';
+import { AdminRoute, ERROR_SCHEMA_REF, IdentityResolver, identityConfigOf } from '@userscope/http';
 import { USERSCOPE_CONFIG, UserscopeConfig, UserscopeHttpError } from '@userscope/runtime';
 import { McpMessages } from '../mcp.messages';
 import { SecretListing, UserSecrets } from '../secrets/user-secrets.service';
@@ -72,9 +72,8 @@ export class UserSecretsController {
 
 /** The caller's own secrets, in identity modes that verify the caller. */
 @ApiTags('secrets')
-@IdentityRoute()
 @ApiBadRequestResponse(BAD_SECRET)
-@ApiForbiddenResponse(errorReply('`identity_unverified`: the identity mode does not verify the caller (plain cookie); an admin sets secrets instead'))
+@ApiForbiddenResponse(errorReply('`identity_not_verified`: the identity mode does not verify the caller (plain cookie); an admin sets secrets instead'))
 @ApiServiceUnavailableResponse(STORE_DOWN)
 @Controller('me/secrets')
 export class MySecretsController {
@@ -114,7 +113,7 @@ export class MySecretsController {
   /** The verified caller: a mode that cannot verify (plain cookie) is refused, as anyone could name anyone. */
   private caller(request: FastifyRequest): string {
     if (!this.identity.security.verified) {
-      throw new UserscopeHttpError(HttpStatus.FORBIDDEN, { code: 'identity_unverified', message: McpMessages.meNeedsVerifiedIdentity(identityConfigOf(this.config).mode) });
+      throw new UserscopeHttpError(HttpStatus.FORBIDDEN, { code: 'identity_not_verified', message: McpMessages.meNeedsVerifiedIdentity(identityConfigOf(this.config).mode) });
     }
     const userId = this.identity.resolve(request);
     if (userId === undefined) throw this.identity.missingIdentity();

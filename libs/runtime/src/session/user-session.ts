@@ -50,7 +50,7 @@ export class UserSession {
   /** The last checkpoint of the user's state; the next one starts after it, so the newest state is written last. */
   checkpointed: Promise<void> | undefined;
   /** LLM usage caused by this user. */
-  readonly llm = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, llm_calls: 0 };
+  readonly llm = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, llm_calls: 0, cost_micros: {} as Record<string, number> };
 
   constructor(readonly userId: string) {}
 }

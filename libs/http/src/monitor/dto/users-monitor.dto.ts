@@ -25,6 +25,13 @@ export class UserMonitorLlm {
   @ApiProperty() completion_tokens!: number;
   @ApiProperty() total_tokens!: number;
   @ApiProperty() llm_calls!: number;
+  @ApiProperty({
+    description: 'What those calls cost, by currency, in integer micro-units (a millionth of the currency), for LLMs with a price',
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    example: { USD: 1250 },
+  })
+  cost_micros!: Record<string, number>;
 }
 
 /** One of the user's MCP client sessions (a per_user_mcp_client group): never its credentials. */

@@ -1,0 +1,36 @@
+import { LlmPriceConfig } from '../config/llm-price.config';
+import { callCostMicros, formatMicros } from './call.cost';
+
+const price = (input: number, output: number, cached?: number): LlmPriceConfig => ({ input_per_million: input, output_per_million: output, cached_input_per_million: cached, currency: 'USD' });
+const usage = (prompt: number, completion: number, cached = 0) => ({ prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion, cached_tokens: cached });
+
+describe('callCostMicros', () => {
+  it('prices a million tokens at the price per million, in micro-units', () => {
+    expect(callCostMicros(usage(1_000_000, 0), price(0.15, 0.6))).toBe(150_000);
+    expect(callCostMicros(usage(0, 1_000_000), price(0.15, 0.6))).toBe(600_000);
+    expect(callCostMicros(usage(1_000_000, 1_000_000), price(2.5, 10))).toBe(12_500_000);
+  });
+
+  it('rounds each call half up to a whole micro-unit, with no float drift', () => {
+    expect(callCostMicros(usage(7, 0), price(0.15, 0))).toBe(1); // 1.05 micro-units
+    expect(callCostMicros(usage(3, 0), price(2.5, 0))).toBe(8); // 7.5
+    expect(callCostMicros(usage(1, 0), price(0.15, 0))).toBe(0); // 0.15
+    // 0.1 + 0.2 in floats is 0.30000000000000004: integer micro-prices never see it.
+    expect(callCostMicros(usage(10_000_000, 10_000_000), price(0.1, 0.2))).toBe(3_000_000);
+    let sum = 0;
+    for (let i = 0; i < 100_000; i++) sum += callCostMicros(usage(1234, 567), price(0.15, 0.6));
+    expect(sum).toBe(100_000 * callCostMicros(usage(1234, 567), price(0.15, 0.6)));
+  });
+
+  it('bills cached prompt tokens at the cached price, or at the input price when none is set', () => {
+    expect(callCostMicros(usage(1_000_000, 0, 400_000), price(0.15, 0.6, 0.075))).toBe(600_000 * 0.15 + 400_000 * 0.075);
+    expect(callCostMicros(usage(1_000_000, 0, 400_000), price(0.15, 0.6))).toBe(150_000);
+    expect(callCostMicros(usage(100, 0, 500), price(1, 1, 0))).toBe(0); // cached never exceeds the prompt
+  });
+
+  it('formats micro-units as a decimal amount', () => {
+    expect(formatMicros(0)).toBe('0.000000');
+    expect(formatMicros(1_234_567)).toBe('1.234567');
+    expect(formatMicros(5)).toBe('0.000005');
+  });
+});
