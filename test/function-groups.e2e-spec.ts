@@ -90,7 +90,7 @@ describe('function group config', () => {
     expect(issues('  calc: { _type: calculator, include: [add], exclude: [reset] }')).toEqual([
       "function_groups.calc: give 'include' or 'exclude', not both",
     ]);
-    expect(issues('  calc: { _type: abacus }')[0]).toContain("unknown function group _type 'abacus'. Registered group types: calculator, tally");
+    expect(issues('  calc: { _type: abacus }')[0]).toContain("unknown function group _type 'abacus'. Registered group types: calculator, mcp_client, per_user_mcp_client, tally");
   });
 
   it('refuses a shared function that reaches a per-user group', async () => {

@@ -67,6 +67,10 @@ describe('redocly lint of the OpenAPI document', () => {
       expect(security['GET /health']).toEqual([]);
       expect(security['GET /health/ready']).toEqual([]);
       expect(security['GET /v1/models']).toEqual([]);
+      // The MCP client's routes: a user's own secrets by their identity, the rest by the admin token.
+      expect(security['PUT /me/secrets/{name}']).toEqual([{ 'nat-session': [] }]);
+      expect(security['PUT /api/users/{id}/secrets/{name}']).toEqual([{ admin_token: [] }]);
+      expect(security['GET /mcp/client/tool/list']).toEqual([{ admin_token: [] }]);
       const operator = Object.entries(security).filter(([route]) => /^\w+ \/(api|monitor|metrics)\b/.test(route));
       expect(operator.length).toBeGreaterThanOrEqual(4); // the monitor's and /metrics, with the batch API's where it is on
       expect(operator.filter(([, requirement]) => JSON.stringify(requirement) !== '[{"admin_token":[]}]')).toEqual([]);
@@ -104,6 +108,8 @@ describe('redocly lint of the OpenAPI document', () => {
       expect(Object.keys(document.components.securitySchemes).sort()).toEqual([name, 'admin_token'].sort());
       expect(document.paths['/generate'].post.security).toEqual([{ [name]: [] }]);
       expect(document.paths['/monitor/users'].get.security).toEqual([{ admin_token: [] }]);
+      expect(document.paths['/me/secrets'].get.security).toEqual([{ [name]: [] }]);
+      expect(document.paths['/me/secrets'].get.responses['401']).toBeDefined();
       expect((await redoclyLint(document)).errors).toEqual([]);
     }, 60_000);
   });

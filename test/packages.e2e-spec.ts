@@ -67,6 +67,7 @@ describe('the packed packages, installed outside the repository', () => {
       '@userscope/examples',
       '@userscope/http',
       '@userscope/llm',
+      '@userscope/mcp',
       '@userscope/runtime',
       '@userscope/testing',
       'userscope',

@@ -14,6 +14,7 @@ export {
   MIN_SECRET_LENGTH,
   parseIpOrCidr,
 } from './identity/identity.config';
+export { VerifiedClaims } from './identity/verified-claims';
 export { DEFAULT_SESSION_COOKIE } from './identity/identity.constants';
 export { IDENTITY_CONFIG_SECTION, identityConfigOf } from './identity/identity-config.section';
 export { MissingIdentityError } from './identity/exceptions/missing-identity.exception';

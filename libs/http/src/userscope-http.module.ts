@@ -1,6 +1,6 @@
 import { Global, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit, Optional, Type, UseFilters } from '@nestjs/common';
 import { ContextIdFactory, ContextIdStrategy, DiscoveryModule, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
-import { appliedContextIdStrategy, inlineSchema, USERSCOPE_CONFIG, UserscopeConfig } from '@userscope/runtime';
+import { appliedContextIdStrategy, inlineSchema, USERSCOPE_CONFIG, UserDataRegistry, UserscopeConfig } from '@userscope/runtime';
 import { Logger } from '@nestjs/common';
 import { GenerateController } from './generate.controller';
 import { GenerateStreamController } from './generate-stream.controller';
@@ -76,8 +76,11 @@ export class UserscopeHttpModule implements OnModuleInit, OnApplicationBootstrap
     private readonly metrics: MetricsRegistry,
     modules: ModulesContainer,
     @Inject(USERSCOPE_CONFIG) private readonly config: UserscopeConfig,
+    identity: IdentityResolver,
+    userData: UserDataRegistry,
     @Optional() private readonly adapterHost?: HttpAdapterHost,
   ) {
+    userData.register({ name: 'verified claims', deleteUser: async (userId) => Number(identity.claims.forget(userId)) });
     // Composed, not replaced: the host's own strategy keeps serving the requests Userscope does not own.
     ContextIdFactory.apply(strategy.composeWith(appliedContextIdStrategy()));
     // Now, while the app is being created: Nest reads controllers' interceptors when it adds routes, at init.

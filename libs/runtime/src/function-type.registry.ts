@@ -17,6 +17,8 @@ export interface RegisteredFunctionType extends FunctionTypeDefinition {
   parseInput: InputParser;
   /** For a function of a group: the group class's method that implements it. */
   member?: { method: string; kind: 'invoke' | 'stream' };
+  /** For a function of a discovered group: its name in the group, which `invokeFunction` takes. */
+  discovered?: string;
 }
 
 /** A function group type: its definition and a registered type per function it can expose. */
@@ -60,6 +62,7 @@ export class FunctionTypeRegistry {
     const options: FunctionGroupOptions & { scope: FunctionScope } = Reflect.getMetadata(FUNCTION_GROUP_METADATA, target);
     if (!options.name) throw new FunctionRegistrationError(RuntimeMessages.typeWithoutName(target.name));
     const members: GroupFunctionDefinition[] = Reflect.getMetadata(GROUP_FUNCTIONS_METADATA, target) ?? [];
+    if (options.discovered) return this.addGroup({ ...options, target, plugin, functions: new Map() }, () => checkDiscoveredGroup(target, options.name));
     if (members.length === 0) throw new FunctionRegistrationError(RuntimeMessages.groupWithoutFunctions(options.name));
     const functions = new Map<string, RegisteredFunctionType>();
     for (const member of members) {
@@ -75,14 +78,18 @@ export class FunctionTypeRegistry {
       registered.member = { method: member.method, kind: member.output ? 'invoke' : 'stream' };
       functions.set(member.name, registered);
     }
-    const existing = this.groups.get(options.name);
+    return this.addGroup({ ...options, target, plugin, functions });
+  }
+
+  private addGroup(registered: RegisteredFunctionGroupType, check?: () => void): RegisteredFunctionGroupType {
+    check?.();
+    const existing = this.groups.get(registered.name);
     if (existing) {
       throw new FunctionRegistrationError(
-        RuntimeMessages.typeRegisteredTwice(options.name, `${existing.target.name} (${existing.plugin})`, `${target.name} (${plugin})`),
+        RuntimeMessages.typeRegisteredTwice(registered.name, `${existing.target.name} (${existing.plugin})`, `${registered.target.name} (${registered.plugin})`),
       );
     }
-    const registered = { ...options, target, plugin, functions };
-    this.groups.set(options.name, registered);
+    this.groups.set(registered.name, registered);
     return registered;
   }
 
@@ -100,6 +107,24 @@ export class FunctionTypeRegistry {
 
   names(): string[] {
     return [...this.types.keys()].sort();
+  }
+}
+
+/**
+ * The function `member` of the discovered group type `group`, as a type: any JSON object in (the
+ * group checks it against the schema it finds), any JSON out, called through `invokeFunction`.
+ */
+export function discoveredFunctionType(group: RegisteredFunctionGroupType, member: string): RegisteredFunctionType {
+  const name = `${group.name}${GROUP_FUNCTION_SEPARATOR}${member}`;
+  return {
+    ...describeFunction(group.target, group.plugin, { name, input: Object, output: Object, scope: group.scope, description: group.description }, false),
+    discovered: member,
+  };
+}
+
+function checkDiscoveredGroup(target: Type<object>, name: string): void {
+  for (const method of ['invokeFunction', 'listFunctions']) {
+    if (typeof target.prototype[method] !== 'function') throw new FunctionRegistrationError(RuntimeMessages.discoveredGroupMissingMethod(name, method));
   }
 }
 

@@ -23,6 +23,8 @@ export {
   type SchemaType,
 } from './interfaces/function-type.interface';
 export { type OnSessionEnd, type UserscopeFunction } from './interfaces/userscope-function.interface';
+export { type DiscoveredFunction, type DiscoveredFunctionGroup, type DiscoveredGroupStatus } from './interfaces/discovered-function-group.interface';
+export { discoveredFunctionOf, isSelected } from './config/discovered-functions';
 export { type UserscopePluginOptions } from './interfaces/plugin-options.interface';
 export { PerUserFunction, SharedFunction } from './decorators/function-type.decorator';
 export { InjectFunctionConfig, InjectFunctionName } from './decorators/inject-function-config.decorator';
@@ -71,7 +73,7 @@ export {
 } from './function-type.registry';
 export { pluginFunctionTypes, scanPlugins } from './plugin.scanner';
 export { loadPluginModules } from './plugin.loader';
-export { FunctionHandle } from './functions/function-handle';
+export { FunctionHandle, NEVER_ABORTED } from './functions/function-handle';
 export { FunctionCatalog } from './functions/function.catalog';
 export { Functions, SharedFunctions } from './functions/functions.accessor';
 export { type Caller, WorkflowRunner } from './functions/workflow.runner';
@@ -109,5 +111,6 @@ export { inspectJson, type JsonInspection, type JsonProblem } from './schema/jso
 export { type CallDeadline, runWithDeadline } from './functions/call-deadline';
 export { type ProcessFaultCounters, ProcessFaultListener } from './faults/process-fault.listener';
 export { ShutdownProgress } from './shutdown/shutdown-progress';
+export { type UserDataHolder, UserDataRegistry } from './users/user-data.registry';
 export { FunctionTimeoutError } from './exceptions/function-timeout.exception';
 export { csvDocument, csvRow } from './csv/csv.writer';

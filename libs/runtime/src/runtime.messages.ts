@@ -12,6 +12,8 @@ export const RuntimeMessages = {
     `Function type '${type}' is registered twice: by ${first} and by ${second}. Type names must be unique.`,
   groupWithoutFunctions: (type: string) =>
     `Function group type '${type}' has no @GroupFunction() methods; a group needs at least one.`,
+  discoveredGroupMissingMethod: (type: string, method: string) =>
+    `Function group type '${type}' is declared with discovered: true but has no ${method}() method (see DiscoveredFunctionGroup).`,
   groupFunctionTwice: (type: string, fn: string) => `Function group type '${type}' declares the function '${fn}' twice.`,
   groupFunctionBothOutputs: (type: string, fn: string) =>
     `Function '${fn}' of group '${type}' declares both 'output' and 'streamOutput'; a group method has one.`,

@@ -16,10 +16,11 @@ import {
   UserscopeConfig,
 } from '@userscope/runtime';
 import { ChatAgentModule, LLM_CONFIG_SECTIONS, LlmModule, LlmRateLimitRedisOptions } from '@userscope/llm';
+import { McpClientPlugin, McpModule } from '@userscope/mcp';
 import { UserscopeConfigSource } from './interfaces/userscope-module-options.interface';
 
 /** Plugins every server has. The seed example (`@userscope/examples`) is one a config lists. */
-export const BUILTIN_PLUGINS: Type<object>[] = [UserscopeBuiltinsModule, ChatAgentModule];
+export const BUILTIN_PLUGINS: Type<object>[] = [UserscopeBuiltinsModule, ChatAgentModule, McpClientPlugin];
 
 /** The name a config written in code goes by in messages. */
 export const CODE_CONFIG_NAME = '<config object>';
@@ -51,16 +52,21 @@ export function loadApplication(source: string | UserscopeConfigSource, env: Nod
   // A run's calls for users other replicas own are signed: refused at startup rather than at the first such call.
   const unsigned = cluster && batch && clusterSecretIssue(cluster, functionNodesOf(batch));
   if (unsigned) throw new ConfigError(config.file, [unsigned]);
+  const sharedRedis = rateLimitRedisOf(cluster, batch);
   const modules = [
-    LlmModule.forRoot(config, rateLimitRedisOf(cluster, batch)),
+    LlmModule.forRoot(config, sharedRedis),
     ResponsesModule.forRoot({ redis: responsesRedisOf(cluster, batch) }),
+    McpModule.forRoot({
+      env: sourceEnv,
+      ...(sharedRedis ? { redis: { url: sharedRedis.url, keyPrefix: sharedRedis.keyPrefix, commandTimeoutMs: sharedRedis.commandTimeoutMs } } : {}),
+    }),
     ...(batch ? [BatchModule.forRoot(batch)] : []),
     ...(cluster ? [ClusterModule.forRoot(cluster, config.general)] : []),
   ];
   return { config, registry, plugins, modules };
 }
 
-/** Cluster mode's Redis, else the batch store's: where every process of the app meets, so the LLMs' rate limits are kept there. */
+/** Cluster mode's Redis, else the batch store's: where every process of the app meets, so the LLMs' rate limits and the users' secrets are kept there. */
 function rateLimitRedisOf(cluster: ClusterConfig | undefined, batch: BatchConfig | undefined): LlmRateLimitRedisOptions | undefined {
   if (cluster) return { url: cluster.redis_url, keyPrefix: cluster.key_prefix, commandTimeoutMs: CLUSTER_REDIS_COMMAND_TIMEOUT_MS, setting: 'general.cluster.redis_url' };
   if (batch?.settings.store !== 'redis') return undefined;

@@ -20,7 +20,7 @@ export const BATCH_WORKFLOWS_SECTION: ConfigSection<BatchWorkflowDefinition[]> =
         ? Object.entries(section).map(([id, entry]) => [`batch_workflows.${id}`, isMapping(entry) ? { id, ...entry } : entry])
         : [];
     if (!Array.isArray(section) && !isMapping(section)) context.issues.push({ path: 'batch_workflows', message: 'must be a list or a mapping by id' });
-    const known = { functions: [...context.functions], llms: (context.section(LLM_CONFIG_SECTION) ?? []).map((llm) => llm.name) };
+    const known = { functions: [...context.functions], isFunction: context.isFunction, llms: (context.section(LLM_CONFIG_SECTION) ?? []).map((llm) => llm.name) };
     const workflows: BatchWorkflowDefinition[] = [];
     const seen = new Set<string>();
     for (const [path, entry] of entries) {

@@ -5,7 +5,7 @@ import { checkWorkflow } from '../workflows/workflow.checker';
 /** Validates a workflow (from YAML or the API) against its class and the configured functions and LLMs. */
 export function parseWorkflow(
   entry: unknown,
-  context: { functions: string[]; llms: string[] },
+  context: { functions: string[]; isFunction: (name: string) => boolean; llms: string[] },
 ): { workflow?: BatchWorkflowDefinition; problems: ConfigIssue[] } {
   if (!isMapping(entry)) return { problems: [{ path: '', message: 'must be a mapping' }] };
   const problems: ConfigIssue[] = [];

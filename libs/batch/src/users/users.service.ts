@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { USERSCOPE_CONFIG, UserscopeConfig } from '@userscope/runtime';
+import { USERSCOPE_CONFIG, UserDataRegistry, UserscopeConfig } from '@userscope/runtime';
 import type { ImportReport, UserPage, UserQuery } from '../api/users.types';
 import { BATCH_CONFIG, BATCH_STORE } from '../batch.constants';
 import { BatchMessages } from '../batch.messages';
@@ -26,6 +26,7 @@ export class UsersService {
     @Inject(BATCH_CONFIG) private readonly config: BatchConfig,
     @Inject(USERSCOPE_CONFIG) private readonly general: Pick<UserscopeConfig, 'general'>,
     private readonly index: UserListIndex,
+    private readonly userData: UserDataRegistry,
   ) {}
 
   async list(query: UserQuery): Promise<UserPage> {
@@ -67,6 +68,8 @@ export class UsersService {
   async delete(id: string): Promise<void> {
     if (!(await this.store.deleteUser(id))) throw notFound(BatchMessages.noUser(id));
     this.index.changed();
+    // What other libraries keep of the user (their secrets) goes with them.
+    await this.userData.deleteUser(id);
   }
 
   /** Imports users from CSV text or a JSON array; each bad row is reported, the good ones stored. */

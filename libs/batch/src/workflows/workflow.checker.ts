@@ -3,7 +3,7 @@ import { BatchWorkflowDefinition } from '../config/batch-workflow.definition';
 import { parseMissingPolicy, placeholdersOf, TemplateError, userFieldsOf } from '../templates/template.renderer';
 
 /** Problems class-validator cannot see: per-type fields, names that must exist, node references. */
-export function checkWorkflow(workflow: BatchWorkflowDefinition, context: { functions: string[]; llms: string[] }): ConfigIssue[] {
+export function checkWorkflow(workflow: BatchWorkflowDefinition, context: { functions: string[]; isFunction: (name: string) => boolean; llms: string[] }): ConfigIssue[] {
   const problems: ConfigIssue[] = [];
   if (!parseMissingPolicy(workflow.on_missing)) problems.push({ path: 'on_missing', message: "must be 'error', 'empty' or 'default:<text>'" });
   const earlier = new Set<string>();
@@ -21,7 +21,7 @@ export function checkWorkflow(workflow: BatchWorkflowDefinition, context: { func
       }
     } else if (node.type === 'function') {
       require('function');
-      if (node.function !== undefined && !context.functions.includes(node.function)) {
+      if (node.function !== undefined && !context.isFunction(node.function)) {
         problems.push({ path: at('function'), message: `no function named '${node.function}' is configured (configured: ${context.functions.join(', ') || 'none'})` });
       }
     } else {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { configSection, USERSCOPE_CONFIG, UserscopeConfig } from '@userscope/runtime';
+import { configSection, discoveredFunctionOf, USERSCOPE_CONFIG, UserscopeConfig } from '@userscope/runtime';
 import { LLM_CONFIG_SECTION } from '@userscope/llm';
 import type { Preflight, WorkflowView } from '../api/workflows.types';
 import { BATCH_CONFIG, BATCH_STORE } from '../batch.constants';
@@ -76,6 +76,7 @@ export class WorkflowsService {
     }
     const { workflow, problems } = parseWorkflow(body, {
       functions: [...this.userscope.functions.keys()],
+      isFunction: (name) => this.userscope.functions.has(name) || !!discoveredFunctionOf(this.userscope.groups, name),
       llms: configSection(this.userscope, LLM_CONFIG_SECTION).map((llm) => llm.name),
     });
     if (!workflow) throw badRequest(BatchMessages.invalidWorkflow(), fieldErrors(problems));

@@ -62,6 +62,34 @@ describe('IdentityResolver', () => {
   });
 });
 
+describe('IdentityResolver in jwt mode: verified claims', () => {
+  const hs256 = (payload: object, secret = SECRET) => {
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const body = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ exp: Math.floor(Date.now() / 1000) + 600, ...payload })}`;
+    return `Bearer ${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
+  };
+
+  it('records the claims of a token it verified, under its user', () => {
+    const resolver = new IdentityResolver(configWith({ mode: 'jwt', jwt_secret: SECRET }));
+    expect(resolver.resolve({ headers: { authorization: hs256({ sub: 'alice', tenant: 'acme' }) } })).toBe('alice');
+    expect(resolver.claims.of('alice')).toMatchObject({ sub: 'alice', tenant: 'acme' });
+  });
+
+  it('records nothing of a token that fails verification', () => {
+    const resolver = new IdentityResolver(configWith({ mode: 'jwt', jwt_secret: SECRET }));
+    expect(() => resolver.resolve({ headers: { authorization: hs256({ sub: 'mallory', tenant: 'acme' }, 'x'.repeat(32)) } })).toThrow(InvalidIdentityError);
+    expect(resolver.claims.of('mallory')).toBeUndefined();
+  });
+
+  it('keeps the claims of at most general.max_sessions users, the least recently seen dropped', () => {
+    const config = configWith({ mode: 'jwt', jwt_secret: SECRET });
+    config.general.max_sessions = 2;
+    const resolver = new IdentityResolver(config);
+    for (const user of ['u1', 'u2', 'u1', 'u3']) resolver.resolve({ headers: { authorization: hs256({ sub: user }) } });
+    expect([resolver.claims.of('u1'), resolver.claims.of('u2'), resolver.claims.of('u3')].map((claims) => claims?.sub)).toEqual(['u1', undefined, 'u3']);
+  });
+});
+
 describe('SessionContextIdStrategy', () => {
   const admission = { admit: jest.fn((_request: object, userId: string) => ({ userId, contextId: { id: 1 } })) };
   const strategy = (identity: Partial<IdentityConfig>) =>

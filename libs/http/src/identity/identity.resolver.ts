@@ -4,6 +4,7 @@ import { MissingIdentityError } from './exceptions/missing-identity.exception';
 import type { FastifyReply } from 'fastify';
 import { createIdentityMode } from './identity-mode.factory';
 import { IdentityMode, IdentityRequest, IdentitySecurity } from './interfaces/identity-mode.interface';
+import { VerifiedClaims } from './verified-claims';
 
 export { readCookie } from './cookie.header';
 export type { IdentityRequest, IdentitySecurity } from './interfaces/identity-mode.interface';
@@ -15,9 +16,12 @@ export type { IdentityRequest, IdentitySecurity } from './interfaces/identity-mo
 @Injectable()
 export class IdentityResolver {
   private readonly mode: IdentityMode;
+  /** The verified claims of each user's last credential (jwt mode), recorded where it was verified. */
+  readonly claims: VerifiedClaims;
 
   constructor(@Inject(USERSCOPE_CONFIG) config: UserscopeConfig) {
     this.mode = createIdentityMode(config);
+    this.claims = new VerifiedClaims(config.general.max_sessions);
   }
 
   /**
@@ -27,7 +31,8 @@ export class IdentityResolver {
    * caller without one a new user id, sent as a cookie; without it, nothing is ever issued.
    */
   resolve(request: IdentityRequest, reply?: FastifyReply): string | undefined {
-    let userId = this.mode.identify(request);
+    const verified = this.mode.identifyWithClaims?.(request);
+    let userId = this.mode.identifyWithClaims ? verified?.userId : this.mode.identify(request);
     if (userId === undefined && reply && this.mode.issue) {
       const issued = this.mode.issue();
       if (issued) {
@@ -37,6 +42,7 @@ export class IdentityResolver {
       }
     }
     if (userId !== undefined && !SESSION_ID_PATTERN.test(userId)) throw new InvalidSessionIdError(SESSION_ID_PATTERN.source);
+    if (verified) this.claims.record(verified.userId, verified.claims);
     return userId;
   }
 

@@ -7,6 +7,7 @@ import {
   SessionLifecycle,
   SessionRegistry,
   USERSCOPE_CONFIG,
+  UserDataRegistry,
   UserscopeConfig,
   UserscopeHttpError,
 } from '@userscope/runtime';
@@ -34,6 +35,7 @@ export class MonitorController {
     @Inject(USERSCOPE_CONFIG) private readonly config: UserscopeConfig,
     private readonly backends: MonitorBackends,
     private readonly sessionBackends: SessionBackends,
+    private readonly userData: UserDataRegistry,
   ) {}
 
   @Get()
@@ -77,21 +79,25 @@ export class MonitorController {
   @HttpCode(HttpStatus.OK)
   @ApiOperation({
     summary:
-      "End a user's session: waits up to shutdown_grace_period for its requests, then its cleanup runs; with ?purge=true, then deletes their saved state (admin)",
+      "End a user's session: waits up to shutdown_grace_period for its requests, then its cleanup runs; with ?purge=true, then deletes their saved state and what else is kept of them (their secrets) (admin)",
   })
-  @ApiQuery({ name: 'purge', required: false, type: Boolean, description: 'Also delete the saved state (general.session_state: redis), so the user starts fresh; works without a session too' })
+  @ApiQuery({ name: 'purge', required: false, type: Boolean, description: 'Also delete the saved state (general.session_state: redis) and what else is kept of the user (secrets, verified claims), so the user starts fresh; works without a session too' })
   @ApiOkResponse({ type: UserEndReply, description: 'The session ended (and, with ?purge=true, the saved state is gone)' })
   @ApiBadRequestResponse({ description: '`bad_request`: ?purge= is neither true nor false', schema: ERROR_SCHEMA_REF })
-  @ApiNotFoundResponse({ description: '`not_found`: no session for the user (and nothing to purge), or monitoring disabled', schema: ERROR_SCHEMA_REF })
+  @ApiNotFoundResponse({ description: '`not_found`: no session for the user (and, with ?purge=true, nothing kept of them), or monitoring disabled', schema: ERROR_SCHEMA_REF })
   async end(@Param('user_id') userId: string, @Query('purge') purgeFlag?: string): Promise<UserEndReply> {
     this.assertEnabled();
     const state = this.sessionBackends.state;
-    const purging = parsePurgeFlag(purgeFlag) && state.persistent;
-    const session = purging ? this.registry.get(userId) : this.sessionOf(userId);
+    const purge = parsePurgeFlag(purgeFlag);
+    const purging = purge && state.persistent;
+    const session = purge ? this.registry.get(userId) : this.sessionOf(userId);
     // A hung request must not hold the operator's call: past the bound the session ends anyway.
     const report = session ? await this.lifecycle.end(session, { drainTimeoutMs: this.config.general.shutdown_grace_period * 1000 }) : undefined;
     // After the end: the session's last checkpoint is written by then, and cannot bring the state back.
     if (purging) await state.purge(userId);
+    // The rest of what is kept of the user (their secrets, their verified claims) goes too.
+    const deleted = purge ? await this.userData.deleteUser(userId) : 0;
+    if (!session && !purging && deleted === 0) throw noSuchUser(userId);
     return {
       user_id: userId,
       ended: report !== undefined,

@@ -1,5 +1,5 @@
-import { UserSession } from '@userscope/runtime';
-import { UserMonitorEntry } from './dto/users-monitor.dto';
+import { DiscoveredFunctionGroup, UserSession } from '@userscope/runtime';
+import { UserMonitorEntry, UserMonitorMcpSession } from './dto/users-monitor.dto';
 
 /**
  * The monitor entry of `session`. `groups` is how many per-user function groups a session builds;
@@ -8,6 +8,10 @@ import { UserMonitorEntry } from './dto/users-monitor.dto';
 export function userMonitorEntry(session: UserSession, groups: number, replica?: string): UserMonitorEntry {
   const completed = session.completedRequests;
   const functions = [...session.functions.values()].filter((handle) => !handle.fn.group).length;
+  const statuses = [...session.groups.values()].flatMap((group) => {
+    const status = (group as DiscoveredFunctionGroup).status?.();
+    return status ? [status as UserMonitorMcpSession] : [];
+  });
   return {
     user_id: session.userId,
     ...(replica === undefined ? {} : { replica }),
@@ -29,5 +33,6 @@ export function userMonitorEntry(session: UserSession, groups: number, replica?:
       exit_stack_size: functions + groups,
     },
     llm: { ...session.llm, cost_micros: { ...session.llm.cost_micros } },
+    ...(statuses.length > 0 ? { mcp_sessions: statuses } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import type { SchemaObject } from '@nestjs/swagger';
-import { ConfiguredFunction, FieldError, Functions, inlineSchema, InvalidInputError, TypeSchema } from '@userscope/runtime';
+import { ConfiguredFunction, DiscoveredFunction, FieldError, Functions, inlineSchema, InvalidInputError, TypeSchema } from '@userscope/runtime';
 import { LlmMessage, LlmTool, LlmToolCall } from '../interfaces/llm.interface';
 import { ChatAgentMessages } from './chat-agent.messages';
 
@@ -13,6 +13,8 @@ interface ToolBinding {
   functionName: string;
   /** The input is not an object: the model passes it as `{input: ...}`. */
   wrapped: boolean;
+  /** For a function of a discovered group (an MCP tool): the group, and the function's name in it. */
+  discovered?: { group: string; member: string };
 }
 
 /**
@@ -29,7 +31,8 @@ export class FunctionTools {
     for (const fn of functions) {
       const name = this.toolNameFor(fn.name);
       const { parameters, wrapped } = toolParameters(fn.type.inputSchema);
-      this.bindings.set(name, { functionName: fn.name, wrapped });
+      const discovered = fn.type.discovered !== undefined && fn.group ? { group: fn.group, member: fn.type.discovered } : undefined;
+      this.bindings.set(name, { functionName: fn.name, wrapped, ...(discovered ? { discovered } : {}) });
       this.definitions.push({
         type: 'function',
         function: { name, description: fn.type.description ?? ChatAgentMessages.toolWithoutDescription(fn.name), parameters },
@@ -39,6 +42,31 @@ export class FunctionTools {
 
   get names(): string[] {
     return [...this.bindings.keys()];
+  }
+
+  /**
+   * Fills in what the functions of discovered groups (MCP tools) take and do, as the user's own
+   * instance of each group finds them now. A group that cannot list its functions (its server is
+   * down) keeps what was known: the model may still call them, and sees the error the call gets.
+   */
+  async describeDiscovered(functions: Functions, signal?: AbortSignal): Promise<void> {
+    const groups = new Set([...this.bindings.values()].flatMap((binding) => (binding.discovered ? [binding.discovered.group] : [])));
+    for (const group of groups) {
+      let found: DiscoveredFunction[];
+      try {
+        found = await functions.listDiscovered(group, signal);
+      } catch {
+        continue;
+      }
+      const byName = new Map(found.map((fn) => [fn.name, fn]));
+      for (const definition of this.definitions) {
+        const binding = this.bindings.get(definition.function.name)!;
+        const fn = binding.discovered?.group === group ? byName.get(binding.discovered.member) : undefined;
+        if (!fn) continue;
+        definition.function.parameters = fn.inputSchema;
+        if (fn.description) definition.function.description = fn.description;
+      }
+    }
   }
 
   /**

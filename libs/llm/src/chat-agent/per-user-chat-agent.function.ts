@@ -72,6 +72,7 @@ export class PerUserChatAgentFunction implements UserscopeFunction<ChatRequest, 
     const release = await this.takeTurn();
     try {
       const turn = this.newTurn(request);
+      await this.tools.describeDiscovered(this.functions, signal);
       const usage = emptyUsage();
       const texts: string[] = [];
       let model = this.llm.model;
@@ -111,6 +112,7 @@ export class PerUserChatAgentFunction implements UserscopeFunction<ChatRequest, 
     const release = await this.takeTurn();
     try {
       const turn = this.newTurn(request);
+      await this.tools.describeDiscovered(this.functions, signal);
       const id = completionId();
       const created = unixTime();
       let model = this.llm.model;

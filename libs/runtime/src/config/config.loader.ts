@@ -9,6 +9,7 @@ import { RuntimeMessages } from '../runtime.messages';
 import { GROUP_FUNCTION_SEPARATOR, WORKFLOW_NAME } from '../runtime.constants';
 import { isMapping, validateConfigSection } from './config-section.validator';
 import { interpolateEnv } from './env.interpolation';
+import { configuredMember, discoveredFunctionOf } from './discovered-functions';
 import { GeneralConfig, IGNORED_NAT_GENERAL_KEYS } from './general.config';
 import { ConfiguredFunction, ConfiguredFunctionGroup, RawConfig, UserscopeConfig } from './userscope-config.interface';
 
@@ -120,6 +121,16 @@ export function resolveConfig(raw: RawConfig, registry: FunctionTypeRegistry, se
     if (workflow) functions.set(WORKFLOW_NAME, workflow);
   }
 
+  // A discovered group's function that is referred to is known from startup, as its included ones are.
+  for (const fn of [...functions.values()]) {
+    for (const ref of fn.references) {
+      const discovered = !functions.has(ref) && discoveredFunctionOf(groups, ref);
+      if (!discovered) continue;
+      functions.set(ref, discovered);
+      groups.get(discovered.group!)!.functions.push(discovered);
+    }
+  }
+
   // A function that is configured but invalid has its own issue: referring to it is no second one.
   const configuredNames = [
     ...Object.keys(functionSection),
@@ -143,7 +154,8 @@ export function resolveConfig(raw: RawConfig, registry: FunctionTypeRegistry, se
   }
 
   const entries = entriesOf(doc, functionSection, groupSection, registry);
-  const context = { file: raw.file, dir: raw.dir, general, registry, functions: [...functions.keys()], entries, issues };
+  const isFunction = (name: string) => functions.has(name) || !!discoveredFunctionOf(groups, name);
+  const context = { file: raw.file, dir: raw.dir, general, registry, functions: [...functions.keys()], isFunction, entries, issues };
   const values = checkSections(sections, context, doc);
   if (issues.length > 0 || !workflow) throw new ConfigError(raw.file, issues);
   return { file: raw.file, general, functions, workflow, groups, sections: values, warnings };
@@ -238,6 +250,8 @@ function resolveGroup(
       issues.push({ path: `${path}.${key}`, message: 'must be a list of function names' });
       return undefined;
     }
+    // A discovered group's functions are found at run time: its names cannot be checked here.
+    if (type.discovered) return value;
     const unknown = value.filter((item) => !members.includes(item));
     if (unknown.length > 0) issues.push({ path: `${path}.${key}`, message: RuntimeMessages.unknownGroupMembers(unknown, members) });
     return value;
@@ -247,8 +261,14 @@ function resolveGroup(
   if (included && excluded) issues.push({ path, message: RuntimeMessages.includeAndExclude() });
   const settled = resolveSettings(typeName, type.config, settings, path, issues);
   if (!settled || issues.length > before) return undefined;
+  const selection = { ...(included ? { include: included } : {}), ...(excluded ? { exclude: excluded } : {}) };
+  const group: ConfiguredFunctionGroup = { name, path, type, ...settled, functions: [], selection };
+  if (type.discovered) {
+    group.functions = (included ?? []).map((member) => configuredMember(group, member));
+    return group;
+  }
   const exposed = members.filter((member) => (included ? included.includes(member) : !excluded?.includes(member)));
-  const functions = exposed.map((member) => ({
+  group.functions = exposed.map((member) => ({
     name: `${name}${GROUP_FUNCTION_SEPARATOR}${member}`,
     path,
     type: type.functions.get(member)!,
@@ -256,7 +276,7 @@ function resolveGroup(
     references: settled.references,
     group: name,
   }));
-  return { name, path, type, ...settled, functions };
+  return group;
 }
 
 /** Validates a type's settings against its config class; collects the function references it declares. */

@@ -23,8 +23,10 @@ export interface ConfiguredFunctionGroup {
   type: RegisteredFunctionGroupType;
   config: object;
   references: string[];
-  /** The functions it exposes after `include`/`exclude`, named `<group>__<function>`. */
+  /** The functions it exposes after `include`/`exclude`, named `<group>__<function>`. A discovered group's: those known at startup (included or referred to). */
   functions: ConfiguredFunction[];
+  /** `include`/`exclude` as written: a discovered group applies them to the functions it finds. */
+  selection: { include?: string[]; exclude?: string[] };
 }
 
 /** A loaded config file, every function validated. */

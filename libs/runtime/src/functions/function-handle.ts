@@ -2,6 +2,7 @@ import { RuntimeMessages } from '../runtime.messages';
 import { WORKFLOW_NAME } from '../runtime.constants';
 import { ConfiguredFunction } from '../config/userscope-config.interface';
 import { UserscopeFunction } from '../interfaces/userscope-function.interface';
+import type { DiscoveredFunctionGroup } from '../interfaces/discovered-function-group.interface';
 import { isTrackingCurrentSession, runAsFunction } from '../session/current-session';
 
 /** The signal of a call nobody bounds: it never aborts (one for all, so an unbounded call costs nothing). */
@@ -74,6 +75,11 @@ export class FunctionHandle<I = any, O = any> {
 
 /** A group's method seen as a function: `invoke` or `stream` bound to the group instance. */
 function bindMember(fn: ConfiguredFunction, provider: object): UserscopeFunction {
+  const discovered = fn.type.discovered;
+  if (discovered !== undefined) {
+    const group = provider as DiscoveredFunctionGroup;
+    return { invoke: (input, signal) => group.invokeFunction(discovered, input, signal) };
+  }
   const member = fn.type.member;
   if (!member) return provider as UserscopeFunction;
   const method = (provider as Record<string, (input: unknown, signal: AbortSignal) => any>)[member.method].bind(provider);

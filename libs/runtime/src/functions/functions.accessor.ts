@@ -4,6 +4,7 @@ import { UserSession } from '../session/user-session';
 import { RuntimeMessages } from '../runtime.messages';
 import { FunctionCatalog } from './function.catalog';
 import { FunctionHandle } from './function-handle';
+import type { DiscoveredFunction, DiscoveredFunctionGroup } from '../interfaces/discovered-function-group.interface';
 
 /**
  * Reaches other configured functions by their YAML name from a per-user function: the same user's
@@ -19,6 +20,13 @@ export class Functions {
 
   get<I = any, O = any>(name: string): FunctionHandle<I, O> {
     return this.catalog.forSession(this.session, name);
+  }
+
+  /** The functions the discovered group `group` (an MCP client) finds now, with the user's own instance of a per-user group. */
+  listDiscovered(group: string, signal?: AbortSignal): Promise<DiscoveredFunction[]> {
+    const instance = this.catalog.groupInstance(this.session, group) as DiscoveredFunctionGroup | undefined;
+    if (!instance) throw new Error(RuntimeMessages.unknownFunction(group, this.catalog.names()));
+    return instance.listFunctions(signal);
   }
 }
 

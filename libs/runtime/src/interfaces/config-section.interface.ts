@@ -26,6 +26,8 @@ export interface ConfigSectionContext {
   readonly registry: FunctionTypeRegistry;
   /** Every configured function's name: those of groups, and the workflow's, included. */
   readonly functions: readonly string[];
+  /** Whether `name` is a function one may call: a configured one, or a selected one of a discovered group (`tickets__create_ticket`). */
+  isFunction(name: string): boolean;
   /** Each entry of `functions:`, `function_groups:` and `workflow:` as written, also those with issues. */
   readonly entries: readonly ConfigEntry[];
   /** The value of a section checked before this one (they are checked in the order given). */

@@ -8,6 +8,12 @@ export interface FunctionGroupOptions {
   /** class-validator class for the group's config (`include`/`exclude` are added by Userscope). */
   config?: Type<object>;
   description?: string;
+  /**
+   * The group's functions are found at run time (an MCP server's tools), not declared with
+   * `@GroupFunction()`: the class implements `DiscoveredFunctionGroup`, and `include`/`exclude`
+   * name functions that cannot be checked at startup.
+   */
+  discovered?: boolean;
 }
 
 /** What `@GroupFunction()` declares on a method of a group class. */

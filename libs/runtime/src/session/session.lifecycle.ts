@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { USERSCOPE_CONFIG } from '../runtime.constants';
+import { functionGroupToken, USERSCOPE_CONFIG } from '../runtime.constants';
 import { UserscopeConfig } from '../config/userscope-config.interface';
 import { SessionLimitError } from '../exceptions/invocation.exception';
 import { ConcurrencyLimiter } from './concurrency.limiter';
@@ -274,6 +274,7 @@ export class SessionLifecycle implements OnApplicationShutdown {
     }
     if (forget) this.tracker.forget(session.contextId);
     session.functions.clear();
+    session.groups.clear();
     session.instances.length = 0;
     session.saved = undefined;
     if (session.lease && !session.leaseLost) await this.backends.ownership.release(session.lease);
@@ -359,6 +360,11 @@ export class SessionLifecycle implements OnApplicationShutdown {
           providers.set(token, instance);
         }
         session.functions.set(fn.name, new FunctionHandle(fn, instance));
+      }
+      for (const group of this.catalog.perUserDiscoveredGroups) {
+        const instance = providers.get(functionGroupToken(group.name)) ?? (await this.moduleRef.resolve<object>(functionGroupToken(group.name), session.contextId, { strict: false }));
+        providers.set(functionGroupToken(group.name), instance);
+        session.groups.set(group.name, instance);
       }
       session.instances.push(...this.tracker.collect(session.contextId));
       if (this.backends.state.persistent) await this.restore(session, providers);

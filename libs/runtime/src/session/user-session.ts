@@ -27,6 +27,8 @@ export class UserSession {
   totalLatencyMs = 0;
   /** Handles of the user's per-user functions, by configured name. */
   readonly functions = new Map<string, FunctionHandle>();
+  /** The user's instances of discovered function groups (an MCP client), by group name; their functions are found at run time. */
+  readonly groups = new Map<string, object>();
   /** Per-user instances in creation order; disposed in reverse. */
   readonly instances: object[] = [];
   /** Settles when the user's per-user functions are built; shared by concurrent first requests. */

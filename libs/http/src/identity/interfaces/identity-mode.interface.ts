@@ -24,6 +24,12 @@ export interface IdentitySecurity {
   verified: boolean;
 }
 
+/** A user id and the claims of the credential that verified it. */
+export interface VerifiedIdentity {
+  userId: string;
+  claims: Record<string, unknown>;
+}
+
 /** One way of identifying callers (`general.identity.mode`), chosen at startup. */
 export interface IdentityMode {
   /**
@@ -32,6 +38,9 @@ export interface IdentityMode {
    * ContextIdStrategy must be.
    */
   identify(request: IdentityRequest): string | undefined;
+
+  /** As `identify`, with the verified claims of the credential, for a mode whose credential has claims (jwt). */
+  identifyWithClaims?(request: IdentityRequest): VerifiedIdentity | undefined;
 
   /** A new identity for a caller without one, when this mode hands them out. */
   issue?(): IssuedIdentity | undefined;

@@ -5,7 +5,7 @@ import { InvalidIdentityError } from '../exceptions/invalid-identity.exception';
 import { MissingIdentityError } from '../exceptions/missing-identity.exception';
 import { identityConfigOf } from '../identity-config.section';
 import { IdentityMessages } from '../identity.messages';
-import { IdentityMode, IdentityRequest, IdentitySecurity } from '../interfaces/identity-mode.interface';
+import { IdentityMode, IdentityRequest, IdentitySecurity, VerifiedIdentity } from '../interfaces/identity-mode.interface';
 import { JwtKeySet } from './jwt-key-set';
 import { bearerToken } from '../bearer-token';
 
@@ -37,6 +37,10 @@ export class JwtIdentity implements IdentityMode {
   }
 
   identify(request: IdentityRequest): string | undefined {
+    return this.identifyWithClaims(request)?.userId;
+  }
+
+  identifyWithClaims(request: IdentityRequest): VerifiedIdentity | undefined {
     const authorization = request.headers.authorization;
     if (authorization === undefined) return undefined;
     const token = bearerToken(authorization);
@@ -66,7 +70,7 @@ export class JwtIdentity implements IdentityMode {
     if (typeof userId !== 'string' || !SESSION_ID_PATTERN.test(userId)) {
       throw this.invalid(IdentityMessages.jwtBadClaim(claim, SESSION_ID_PATTERN.source));
     }
-    return userId;
+    return { userId, claims: payload as Record<string, unknown> };
   }
 
   missingIdentity(): MissingIdentityError {

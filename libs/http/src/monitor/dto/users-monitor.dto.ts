@@ -34,6 +34,15 @@ export class UserMonitorLlm {
   cost_micros!: Record<string, number>;
 }
 
+/** One of the user's MCP client sessions (a per_user_mcp_client group): never its credentials. */
+export class UserMonitorMcpSession {
+  @ApiProperty() group!: string;
+  @ApiProperty() connected!: boolean;
+  @ApiProperty({ required: false }) session_id?: string;
+  @ApiProperty({ type: [String], description: 'The tools the server listed' }) tools!: string[];
+  @ApiProperty({ required: false, description: 'The last failure of a call or of connecting' }) last_error?: string;
+}
+
 /** One user as `GET /monitor/users` shows it: NAT's shape plus the `llm` block (and, in cluster mode, the replica). */
 export class UserMonitorEntry {
   @ApiProperty() user_id!: string;
@@ -42,6 +51,8 @@ export class UserMonitorEntry {
   @ApiProperty({ type: UserMonitorRequests }) requests!: UserMonitorRequests;
   @ApiProperty({ type: UserMonitorMemory }) memory!: UserMonitorMemory;
   @ApiProperty({ type: UserMonitorLlm }) llm!: UserMonitorLlm;
+  @ApiProperty({ type: [UserMonitorMcpSession], required: false, description: 'The MCP client sessions of the user, when a per_user_mcp_client group is configured' })
+  mcp_sessions?: UserMonitorMcpSession[];
 }
 
 /** A replica of the cluster whose users are not in the reply. */

@@ -1,0 +1,31 @@
+import { ConfigIssue, UserscopeConfig } from '@userscope/runtime';
+import { identityConfigOf } from '@userscope/http';
+import { PerUserMcpClientGroup } from '../client/per-user-mcp-client.group';
+import { placeholdersIn } from '../client/header.templates';
+import { McpClientConfig } from './mcp-client.config';
+import { McpMessages } from '../mcp.messages';
+import { SECRETS_KEY_ENV } from '../secrets/secret.cipher';
+
+/** What the MCP client groups of `config` need of the server's setup: errors that stop it, warnings for the log. */
+export function mcpConfigIssues(config: UserscopeConfig, setup: { secretsKeySet: boolean; identityVerified: boolean }): { errors: ConfigIssue[]; warnings: string[] } {
+  const errors: ConfigIssue[] = [];
+  const warnings: string[] = [];
+  const usingSecrets: string[] = [];
+  for (const group of config.groups.values()) {
+    if (group.type.target !== PerUserMcpClientGroup) continue;
+    const { headers, server } = group.config as McpClientConfig;
+    let placeholders: string[];
+    try {
+      placeholders = [...placeholdersIn(headers), ...placeholdersIn(server.env ?? {})];
+    } catch (error) {
+      errors.push({ path: `${group.path}.headers`, message: (error as Error).message });
+      continue;
+    }
+    if (placeholders.some((p) => p.startsWith('secret:'))) usingSecrets.push(group.path);
+    if (placeholders.some((p) => p.startsWith('identity:')) && !setup.identityVerified) {
+      warnings.push(McpMessages.identityUnverified(group.path, identityConfigOf(config).mode));
+    }
+  }
+  if (usingSecrets.length > 0 && !setup.secretsKeySet) errors.push({ path: usingSecrets[0], message: McpMessages.secretsUsedWithoutKey(SECRETS_KEY_ENV, usingSecrets) });
+  return { errors, warnings };
+}

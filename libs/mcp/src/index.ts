@@ -1,0 +1,10 @@
+export { McpModule, type McpModuleOptions } from './mcp.module';
+export { McpClientPlugin } from './mcp-client.plugin';
+export { PerUserMcpClientGroup, type McpSessionStatus } from './client/per-user-mcp-client.group';
+export { SharedMcpClientGroup } from './client/shared-mcp-client.group';
+export { McpClientConfig, McpServerConfig, McpToolOverride, PerUserMcpClientConfig, SharedMcpClientConfig, MCP_TRANSPORTS } from './config/mcp-client.config';
+export { UserSecrets, type SecretListing } from './secrets/user-secrets.service';
+export { SECRETS_KEY_ENV } from './secrets/secret.cipher';
+export { type SecretRedisOptions } from './secrets/redis-secret.records';
+export { mcpSessionsOf } from './monitor/mcp-sessions.view';
+export { McpMessages } from './mcp.messages';

@@ -1,0 +1,28 @@
+/** Texts of the errors and warnings the MCP client library gives. */
+export const McpMessages = {
+  serverUnreachable: (group: string, reason: string) => `MCP server of group '${group}' cannot be reached: ${reason}`,
+  toolCallFailed: (group: string, tool: string, reason: string) => `MCP tool '${tool}' of group '${group}' failed: ${reason}`,
+  toolNotFound: (group: string, tool: string, known: string[]) =>
+    `MCP group '${group}' has no function '${tool}' (its server offers: ${known.join(', ') || 'none'})`,
+  toolTimedOut: (group: string, tool: string, seconds: number) =>
+    `MCP tool '${tool}' of group '${group}' did not answer within tool_call_timeout (${seconds}s)`,
+  unknownTemplate: (template: string) => `unknown header template '{{${template}}}': use {{secret:<name>}}, {{identity:user_id}} or {{identity:claims.<claim>}}`,
+  missingSecret: (userId: string, name: string) =>
+    `user '${userId}' has no secret '${name}'; set it with PUT /me/secrets/${name} or PUT /api/users/${userId}/secrets/${name} (admin)`,
+  missingClaim: (userId: string, claim: string) =>
+    `no verified claim '${claim}' for user '${userId}': {{identity:claims.*}} needs general.identity.mode jwt and a request of the user carrying it`,
+  sessionLimit: (group: string, max: number) => `MCP group '${group}' has max_sessions (${max}) sessions in use; try again later`,
+  secretsKeyUnset: (env: string) =>
+    `per-user secrets need an encryption key: set ${env} to 32 random bytes, base64 or hex (e.g. openssl rand -base64 32)`,
+  secretsKeyInvalid: (env: string) => `${env} must be 32 bytes, base64 (44 characters) or hex (64 characters)`,
+  secretsUsedWithoutKey: (env: string, paths: string[]) =>
+    `${paths.join(', ')} use {{secret:...}}, but ${env} is not set: set it to 32 random bytes, base64 or hex (e.g. openssl rand -base64 32)`,
+  badSecretName: (pattern: string) => `a secret name must match ${pattern}`,
+  badSecretValue: (max: number) => `the body must be a JSON object {"value": "<secret>"}, the value a non-empty string of at most ${max} characters`,
+  noSuchSecret: (userId: string, name: string) => `user '${userId}' has no secret '${name}'`,
+  secretStoreUnavailable: (reason: string) => `the secret store (Redis) is unavailable: ${reason}`,
+  meNeedsVerifiedIdentity: (mode: string) =>
+    `PUT /me/secrets needs a verified identity (general.identity.mode jwt, api_key, signed_cookie or header), not '${mode}'; an admin can use PUT /api/users/{id}/secrets/{name}`,
+  identityUnverified: (path: string, mode: string) =>
+    `${path} uses {{identity:...}} in headers, but general.identity.mode '${mode}' does not verify who the caller is: anyone can claim any user id, and so the header's value`,
+} as const;
