@@ -63,7 +63,7 @@ describe('per_user_mcp_client: each user their own MCP client, with their own to
     expect(deletes).toHaveLength(300);
     expect(new Set(deletes.map((call) => call.sessionId))).toEqual(new Set(tokenOf.keys()));
     for (const call of deletes) expect(call.authorization).toBe(tokenOf.get(call.sessionId!));
-  });
+  }, 90_000);
 
   it('a user whose token changes gets a new client; the old session is ended', async () => {
     await putSecret('carol', 'carol-1');
