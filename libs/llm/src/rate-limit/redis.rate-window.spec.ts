@@ -53,11 +53,12 @@ describe('LlmRateLimiter on Redis, shared by two connections', () => {
     const starts: number[] = [];
     const began = performance.now();
     await Promise.all(Array.from({ length: 24 }, (_, i) => limiters[i % 2].acquire().then(() => starts.push(performance.now() - began))));
-    // Redis's clock decides; this process sees each start a little after it, by up to a few ms.
-    expect(mostInAnyWindow(starts, 480)).toBeLessThanOrEqual(4);
+    // Redis's clock decides; this process sees each start after it, by a few ms, or by far more on a
+    // loaded machine (a delayed event loop bunches what it sees): 150 ms of slack, where no limiter would show 24.
+    expect(mostInAnyWindow(starts, 500 - 150)).toBeLessThanOrEqual(4);
     expect(mostInAnyWindow(starts, 500)).toBeGreaterThanOrEqual(4);
     // 24 calls, 4 a window: the last start is in the sixth window.
-    expect(Math.max(...starts)).toBeGreaterThanOrEqual(2500 - 20);
+    expect(Math.max(...starts)).toBeGreaterThanOrEqual(2500 - 150);
     expect(Math.max(...starts)).toBeLessThan(4000);
   });
 
