@@ -16,7 +16,7 @@ function snapshot(tokens: number): MonitorSnapshot {
         session: { created_at: now, last_activity: now, ref_count: 1, is_active: true },
         requests: { total_requests: 3, active_requests: 1, avg_latency_ms: 10, error_count: 0 },
         memory: { per_user_functions_count: 3, per_user_function_groups_count: 0, exit_stack_size: 3 },
-        llm: { prompt_tokens: tokens - 20, completion_tokens: 20, total_tokens: tokens, llm_calls: 2 },
+        llm: { prompt_tokens: tokens - 20, completion_tokens: 20, total_tokens: tokens, llm_calls: 2, cost_micros: { USD: 72 } },
       },
       {
         user_id: 'bob',
@@ -44,6 +44,8 @@ describe('MonitorPage', () => {
     expect(alice).toHaveTextContent('1 running');
     expect(alice).toHaveTextContent('10.0 ms');
     expect(alice).toHaveTextContent('100 (80 / 20)');
+    expect(alice).toHaveTextContent('USD 0.000072');
+    expect(within(sessions).getByText('bob').closest('tr')).toHaveTextContent('–');
     expect(within(sessions).getByText('bob').closest('tr')).toHaveTextContent('idle');
 
     await waitFor(() => expect(poll.mock.calls.length).toBeGreaterThanOrEqual(3));

@@ -144,6 +144,7 @@ export function MonitorPage({ pollMs = MONITOR_POLL_MS }: { pollMs?: number }) {
               <TableHead className="text-right">Avg latency</TableHead>
               <TableHead className="text-right">Tokens (prompt / completion)</TableHead>
               <TableHead className="text-right">LLM calls</TableHead>
+              <TableHead className="text-right">Spend</TableHead>
               <TableHead>
                 <span className="sr-only">Actions</span>
               </TableHead>
@@ -175,6 +176,7 @@ export function MonitorPage({ pollMs = MONITOR_POLL_MS }: { pollMs?: number }) {
                   </span>
                 </TableCell>
                 <TableCell className="text-right tabular-nums">{formatNumber(user.llm?.llm_calls ?? 0)}</TableCell>
+                <TableCell className="text-right tabular-nums">{formatSpend(user.llm?.cost_micros)}</TableCell>
                 <TableCell className="text-right">
                   <Button variant="ghost" size="icon-sm" aria-label={`End ${user.user_id}'s session`} title="End session" onClick={() => endSession(user.user_id)}>
                     <Power aria-hidden />
@@ -203,4 +205,11 @@ function Stat({ label, children }: { label: string; children: ReactNode }) {
       <dd className="text-2xl font-semibold tabular-nums">{children}</dd>
     </div>
   );
+}
+
+/** A user's spend by currency (integer micro-units from the server), e.g. `USD 0.000072`; a dash without a price. */
+export function formatSpend(costMicros: Record<string, number> | undefined): string {
+  const entries = Object.entries(costMicros ?? {});
+  if (entries.length === 0) return '–';
+  return entries.map(([currency, micros]) => `${currency} ${(micros / 1_000_000).toFixed(micros > 0 && micros < 10_000 ? 6 : 2)}`).join(', ');
 }
