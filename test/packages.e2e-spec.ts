@@ -68,6 +68,7 @@ describe('the packed packages, installed outside the repository', () => {
       '@userscope/http',
       '@userscope/llm',
       '@userscope/runtime',
+      '@userscope/telemetry',
       '@userscope/testing',
       'userscope',
     ]);

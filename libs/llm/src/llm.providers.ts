@@ -10,6 +10,7 @@ import { RetryPolicy, SYSTEM_CLOCK } from './retry.policy';
 import { TokenAccounting } from './token.accounting';
 import { llmRateLimiter } from './rate-limit/llm-rate-limiter.factory';
 import { connectRateLimitRedis } from './rate-limit/rate-limit-redis.connection';
+import { TracedLlmProvider } from './tracing/traced-llm.provider';
 
 /** The validated `llms:` section: a loaded config's, or `options.llms` validated now (a ConfigError naming the file when invalid). */
 export function resolvedLlmConfigs(options: LlmModuleOptions | UserscopeConfig): ResolvedLlmConfig[] {
@@ -45,7 +46,7 @@ export function llmRegistryProvider(redisOptions: LlmRateLimitRedisOptions | und
           logger.log(`LLM '${name}': ${provider.describe(config)}`);
           const retry = new RetryPolicy(name, provider.retry(config), SYSTEM_CLOCK, () => accounting.recordRetry(name));
           const limiter = llmRateLimiter(name, rateLimit, { redis, options: redisOptions });
-          return new LlmClient(name, type, provider.create(name, config), retry, accounting, limiter);
+          return new LlmClient(name, type, new TracedLlmProvider(provider.create(name, config), type), retry, accounting, limiter);
         }),
       );
     },
