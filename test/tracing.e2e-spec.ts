@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { BatchApi } from './support/batch-api';
 import { CliServer, startCliServer } from './support/cli-server';
 import { FakeOpenAiServer } from './support/fake-openai.server';
 import { OtlpReceiver, ReceivedSpan } from './support/otlp-receiver';
@@ -128,6 +129,14 @@ describe('OpenTelemetry GenAI traces (general.telemetry.tracing)', () => {
     expect(named(traceOf(spans, traceId), 'chat fake-model')[0].parentSpanId).toBe(agent.spanId);
   });
 
+  it('traces /v1/chat/completions as the same agent run', async () => {
+    fake.reply({ content: 'From v1.', usage: { prompt_tokens: 9, completion_tokens: 2 } });
+    const reply = await post('/v1/chat/completions', { model: 'per_user_chat_agent', ...say('Hi from an OpenAI client') });
+    expect(reply.status).toBe(200);
+    const spans = await plain.waitFor((got) => named(got, 'chat fake-model').length === 1 && named(got, 'invoke_agent per_user_chat_agent').length === 1);
+    expect(named(spans, 'chat fake-model')[0].parentSpanId).toBe(named(spans, 'invoke_agent per_user_chat_agent')[0].spanId);
+  });
+
   it('nests the chat span in a streamed reply too (/chat/stream)', async () => {
     fake.reply({ content: 'Streamed words here.', usage: { prompt_tokens: 7, completion_tokens: 3 } });
     const response = await post('/chat/stream', say('Stream it'));
@@ -150,5 +159,27 @@ describe('OpenTelemetry GenAI traces (general.telemetry.tracing)', () => {
     expect(chat.attributes['error.type']).toEqual(expect.any(String));
     expect(chat.status.code).toBe(2);
     expect(agent.attributes['error.type']).toEqual(expect.any(String));
+  });
+
+  it('makes each batch execution an invoke_agent span with its run and execution ids, its LLM calls inside it', async () => {
+    fake.reply({ content: 'a done', usage: { prompt_tokens: 11, completion_tokens: 2 } }, { content: 'b done', usage: { prompt_tokens: 13, completion_tokens: 3 } });
+    const api = new BatchApi(server.url);
+    await api.importUsers([{ id: 'batch-user-1', name: 'Bo' }]);
+    const { runId } = await api.startRun({ workflowId: 'pair', userIds: ['batch-user-1'] });
+    const run = await api.finished(runId);
+    expect(run.status).toBe('completed');
+    const spans = await plain.waitFor((got) => named(got, 'invoke_agent pair').length === 1 && named(got, 'chat fake-model').length === 2);
+    const [execution] = named(spans, 'invoke_agent pair');
+    expect(execution.attributes).toMatchObject({
+      'gen_ai.operation.name': 'invoke_agent',
+      'gen_ai.agent.id': 'pair',
+      'gen_ai.agent.name': 'Two calls',
+      'userscope.batch.run_id': runId,
+      'userscope.batch.execution_id': expect.stringContaining(runId),
+      'enduser.pseudo.id': createHmac('sha256', KEY).update('batch-user-1').digest('hex'),
+    });
+    const chats = named(spans, 'chat fake-model');
+    expect(chats.map((chat) => chat.parentSpanId)).toEqual([execution.spanId, execution.spanId]);
+    expect(chats.map((chat) => chat.attributes['gen_ai.usage.input_tokens'])).toEqual([11, 13]);
   });
 });

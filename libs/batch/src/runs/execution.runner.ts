@@ -61,7 +61,7 @@ export class ExecutionRunner {
     abandonOn?: AbortSignal,
   ): Promise<ExecutionOutcome> {
     const timeout = this.config.settings.execution_timeout;
-    return inGenAiSpan(agentSpanName(workflow.name), SpanKind.INTERNAL, () => executionAttributes(workflow.name, user.id, attempt), () =>
+    return inGenAiSpan(agentSpanName(workflow.id), SpanKind.INTERNAL, () => executionAttributes(workflow, user.id, attempt), () =>
       this.users.runAs(user.id, (calls) =>
         runWithDeadline((bounded) => this.billed(attempt, () => this.runNodes(writer, workflow, user, calls, bounded, attempt.results)), {
           parent: signal,
@@ -173,8 +173,9 @@ function fillDeep(value: unknown, fill: (template: string) => string): unknown {
 }
 
 /** A batch execution's span attributes: the workflow as the agent, the user, the run and execution ids. */
-function executionAttributes(workflow: string, userId: string, attempt: ExecutionAttempt): Attributes {
-  return agentAttributes(workflow, userId, {
+function executionAttributes(workflow: BatchWorkflowDefinition, userId: string, attempt: ExecutionAttempt): Attributes {
+  return agentAttributes(workflow.name, userId, {
+    'gen_ai.agent.id': workflow.id,
     ...(attempt.runId === undefined ? {} : { 'userscope.batch.run_id': attempt.runId }),
     ...(attempt.executionId === undefined ? {} : { 'userscope.batch.execution_id': attempt.executionId }),
   });
