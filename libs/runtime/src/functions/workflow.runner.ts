@@ -44,11 +44,11 @@ export class WorkflowRunner {
     const workflow = this.catalog.workflow;
     const input = workflow.type.parseInput(body);
     const agent = workflow.type.name;
-    if (!this.isPerUser) return inGenAiSpan(agentSpanName(agent), SpanKind.SERVER, () => agentAttributes(agent, undefined), () => this.invoke(this.catalog.shared(workflow.name)!, input));
+    if (!this.isPerUser) return inGenAiSpan(agentSpanName(agent), SpanKind.INTERNAL, () => agentAttributes(agent, undefined), () => this.invoke(this.catalog.shared(workflow.name)!, input));
     const userId = caller.userId;
     if (!userId) throw new IdentityRequiredError(workflow.name);
     try {
-      return await inGenAiSpan(agentSpanName(agent), SpanKind.SERVER, () => agentAttributes(agent, userId), (span) =>
+      return await inGenAiSpan(agentSpanName(agent), SpanKind.INTERNAL, () => agentAttributes(agent, userId), (span) =>
         this.sessions.runAs(userId, (session) => {
           setConversation(span, session.id);
           return this.invoke(session.functions.get(workflow.name)!, input);
@@ -69,11 +69,11 @@ export class WorkflowRunner {
     const workflow = this.catalog.workflow;
     const input = workflow.type.parseInput(body);
     const agent = workflow.type.name;
-    if (!this.isPerUser) return inGenAiStreamSpan(agentSpanName(agent), SpanKind.SERVER, () => agentAttributes(agent, undefined), () => this.boundedChunks(this.catalog.shared(workflow.name)!, input));
+    if (!this.isPerUser) return inGenAiStreamSpan(agentSpanName(agent), SpanKind.INTERNAL, () => agentAttributes(agent, undefined), () => this.boundedChunks(this.catalog.shared(workflow.name)!, input));
     const userId = caller.userId;
     if (!userId) throw new IdentityRequiredError(workflow.name);
     return this.withWorkflowErrors(
-      inGenAiStreamSpan(agentSpanName(agent), SpanKind.SERVER, () => agentAttributes(agent, userId), (span) =>
+      inGenAiStreamSpan(agentSpanName(agent), SpanKind.INTERNAL, () => agentAttributes(agent, userId), (span) =>
         this.sessions.runAsStream(userId, (session) => {
           setConversation(span, session.id);
           return this.boundedChunks(session.functions.get(workflow.name)!, input);

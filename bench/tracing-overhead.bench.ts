@@ -1,0 +1,101 @@
+import path from 'node:path';
+import { forkServer } from './harness/forked-server';
+import { LoadResult } from './harness/load';
+import { OtlpReceiver } from './harness/otlp-receiver';
+import { inRounds } from './harness/rounds';
+import { medianLoad } from './harness/stats';
+import { CheckedLoad } from './generate/checked-load';
+import { USERS } from './generate/request-mix';
+
+/** The two ways the same server (servers/tracing.server.ts) runs. */
+export interface TracingVariant {
+  key: 'off' | 'on';
+  label: string;
+}
+
+export const TRACING_VARIANTS: TracingVariant[] = [
+  { key: 'off', label: 'tracing off (no general.telemetry; package not loaded)' },
+  { key: 'on', label: 'tracing on, sample_ratio 1, OTLP HTTP to loopback' },
+];
+
+export interface TracingOverheadSettings {
+  rounds: number;
+  warmupSeconds: number;
+  seconds: number;
+  connections: number;
+  cwd: string;
+}
+
+/** Small by default (about a minute): BENCH_* variables override, as for the /generate bench. */
+export function tracingOverheadSettings(cwd: string, env: NodeJS.ProcessEnv = process.env): TracingOverheadSettings {
+  return {
+    rounds: Number(env.BENCH_ROUNDS ?? 3),
+    warmupSeconds: Number(env.BENCH_WARMUP_SECONDS ?? 2),
+    seconds: Number(env.BENCH_SECONDS ?? 5),
+    connections: Number(env.BENCH_CONNECTIONS ?? 50),
+    cwd,
+  };
+}
+
+export interface TracingVariantMeasurements {
+  variant: TracingVariant;
+  rounds: LoadResult[];
+  median: { requestsPerSec: number; p50Ms: number; p99Ms: number };
+}
+
+export interface TracingOverheadReport {
+  settings: TracingOverheadSettings;
+  users: number;
+  variants: TracingVariantMeasurements[];
+  /** What the receiver got from the traced rounds: every request's spans were exported, not dropped. */
+  exports: number;
+  exportedBytes: number;
+}
+
+/**
+ * POST /generate on the seed example with tracing off and on, the same server module and load
+ * (the /generate bench's mix and reply check), a fresh process per round and variant, the order
+ * rotated each round; the spans go to an OTLP receiver in this process that only counts them.
+ */
+export async function runTracingOverheadBench(settings: TracingOverheadSettings): Promise<TracingOverheadReport> {
+  const receiver = await OtlpReceiver.start({ keep: false });
+  const load = new CheckedLoad(settings);
+  try {
+    const runs = await inRounds({
+      rounds: settings.rounds,
+      variants: TRACING_VARIANTS,
+      start: (variant) =>
+        forkServer(path.join(__dirname, 'servers', 'tracing.server.js'), {
+          cwd: settings.cwd,
+          env: { ...process.env, ...(variant.key === 'on' ? { BENCH_OTLP_ENDPOINT: receiver.endpoint } : {}) },
+        }),
+      async measure(server, variant, round) {
+        await load.checkReplies(server.url, variant.label, variant.key === 'off');
+        await load.warmUp(server.url, variant.label);
+        const result = await load.measure(server.url, variant.label);
+        console.log(`round ${round + 1}/${settings.rounds}  ${variant.label.padEnd(56)} ${Math.round(result.requestsPerSec)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms`);
+        return result;
+      },
+    });
+    if (receiver.exports === 0) throw new Error('tracing on exported no spans: the measurement of "on" measured nothing');
+    return {
+      settings,
+      users: USERS,
+      variants: TRACING_VARIANTS.map((variant) => ({ variant, rounds: runs.get(variant)!, median: medianLoad(runs.get(variant)!) })),
+      exports: receiver.exports,
+      exportedBytes: receiver.bytes,
+    };
+  } finally {
+    await receiver.close();
+  }
+}
+
+/** Tracing on / off: req/s (median, and per round: both ran back to back) and p99. */
+export function tracingRatios(report: TracingOverheadReport) {
+  const [off, on] = (['off', 'on'] as const).map((key) => report.variants.find((v) => v.variant.key === key)!);
+  return {
+    throughput: on.median.requestsPerSec / off.median.requestsPerSec,
+    throughputPerRound: on.rounds.map((run, i) => run.requestsPerSec / off.rounds[i].requestsPerSec),
+    p99: on.median.p99Ms / off.median.p99Ms,
+  };
+}
