@@ -1,10 +1,11 @@
-import { DynamicModule, Inject, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
+import { DynamicModule, Inject, Logger, Module, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { TelemetryConfig } from './config/telemetry.config';
 import { TELEMETRY_TRACER_PROVIDER } from './telemetry.constants';
 import { TelemetryMessages } from './telemetry.messages';
-import { TraceContextInterceptor } from './tracing/trace-context.interceptor';
+import { registerTraceContext } from './tracing/trace-context.hook';
 import { startTracing, stopTracing } from './tracing/tracer-provider.factory';
 
 /**
@@ -13,10 +14,13 @@ import { startTracing, stopTracing } from './tracing/tracer-provider.factory';
  * loader imports it only when tracing is configured: otherwise no SDK exists and spans are no-ops.
  */
 @Module({})
-export class TelemetryModule implements OnApplicationShutdown {
+export class TelemetryModule implements OnModuleInit, OnApplicationShutdown {
   private static readonly logger = new Logger('Telemetry');
 
-  constructor(@Inject(TELEMETRY_TRACER_PROVIDER) private readonly provider: NodeTracerProvider) {}
+  constructor(
+    @Inject(TELEMETRY_TRACER_PROVIDER) private readonly provider: NodeTracerProvider,
+    @Optional() private readonly adapterHost?: HttpAdapterHost,
+  ) {}
 
   static forRoot(config: TelemetryConfig): DynamicModule {
     return {
@@ -30,9 +34,14 @@ export class TelemetryModule implements OnApplicationShutdown {
             return provider;
           },
         },
-        { provide: APP_INTERCEPTOR, useClass: TraceContextInterceptor },
       ],
     };
+  }
+
+  /** A Fastify hook covers every route, as long as it goes on before the server is ready. */
+  onModuleInit(): void {
+    const fastify = this.adapterHost?.httpAdapter?.getInstance?.() as FastifyInstance | undefined;
+    if (fastify?.addHook) registerTraceContext(fastify); // else an application context (the CLI's run, a worker): no HTTP
   }
 
   async onApplicationShutdown(): Promise<void> {
