@@ -47,10 +47,19 @@ export interface TracingOverheadReport {
   settings: TracingOverheadSettings;
   users: number;
   variants: TracingVariantMeasurements[];
-  /** What the receiver got from the traced rounds: every request's spans were exported, not dropped. */
+  /** What the receiver got from the traced rounds. */
   exports: number;
   exportedBytes: number;
+  /**
+   * Per traced round: spans received / requests sent (reply check, warm-up, measured run), the
+   * server stopped first so that its last spans are flushed. The mix is the same every round, so a
+   * round with fewer has dropped spans (the SDK's queue overflowing) and measured less work.
+   */
+  spansPerRequest: number[];
 }
+
+/** The SDK's span queue for the traced server: large enough that this load drops none (OTEL_BSP_MAX_QUEUE_SIZE, 2048 by default). */
+export const BENCH_SPAN_QUEUE = 65_536;
 
 /**
  * POST /generate on the seed example with tracing off and on, the same server module and load
@@ -60,19 +69,33 @@ export interface TracingOverheadReport {
 export async function runTracingOverheadBench(settings: TracingOverheadSettings): Promise<TracingOverheadReport> {
   const receiver = await OtlpReceiver.start({ keep: false });
   const load = new CheckedLoad(settings);
+  const spansPerRequest: number[] = [];
+  let requestsOfRound = 0;
   try {
     const runs = await inRounds({
       rounds: settings.rounds,
       variants: TRACING_VARIANTS,
-      start: (variant) =>
-        forkServer(path.join(__dirname, 'servers', 'tracing.server.js'), {
+      async start(variant) {
+        const traced = variant.key === 'on';
+        const server = await forkServer(path.join(__dirname, 'servers', 'tracing.server.js'), {
           cwd: settings.cwd,
-          env: { ...process.env, ...(variant.key === 'on' ? { BENCH_OTLP_ENDPOINT: receiver.endpoint } : {}) },
-        }),
+          env: { ...process.env, ...(traced ? { BENCH_OTLP_ENDPOINT: receiver.endpoint, OTEL_BSP_MAX_QUEUE_SIZE: String(BENCH_SPAN_QUEUE) } : {}) },
+        });
+        if (!traced) return server;
+        const spansBefore = receiver.spanCount;
+        return {
+          ...server,
+          stop: async () => {
+            await server.stop();
+            spansPerRequest.push((receiver.spanCount - spansBefore) / requestsOfRound);
+          },
+        };
+      },
       async measure(server, variant, round) {
-        await load.checkReplies(server.url, variant.label, variant.key === 'off');
-        await load.warmUp(server.url, variant.label);
+        const checked = await load.checkReplies(server.url, variant.label, variant.key === 'off');
+        const warmUp = await load.warmUp(server.url, variant.label);
         const result = await load.measure(server.url, variant.label);
+        requestsOfRound = checked + warmUp.requests + result.requests;
         console.log(`round ${round + 1}/${settings.rounds}  ${variant.label.padEnd(56)} ${Math.round(result.requestsPerSec)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms`);
         return result;
       },
@@ -84,6 +107,7 @@ export async function runTracingOverheadBench(settings: TracingOverheadSettings)
       variants: TRACING_VARIANTS.map((variant) => ({ variant, rounds: runs.get(variant)!, median: medianLoad(runs.get(variant)!) })),
       exports: receiver.exports,
       exportedBytes: receiver.bytes,
+      spansPerRequest,
     };
   } finally {
     await receiver.close();

@@ -16,7 +16,7 @@ export interface ReceivedSpan {
 /**
  * An OTLP HTTP receiver on 127.0.0.1 (tests, benches): it accepts `POST /v1/traces` in the JSON
  * protocol and keeps each body as sent (to search for text that must not be there) and the spans
- * decoded; with `keep: false` (a bench's load) it only counts the exports and their bytes.
+ * decoded; with `keep: false` (a bench's load) it only counts the exports, their spans and bytes.
  */
 export class OtlpReceiver {
   readonly bodies: string[] = [];
@@ -24,6 +24,8 @@ export class OtlpReceiver {
   readonly headers: Record<string, string | string[] | undefined>[] = [];
   exports = 0;
   bytes = 0;
+  /** Spans received, counted in the text (each span's own `"spanId"` key; its parent's is `parentSpanId`). */
+  spanCount = 0;
 
   private constructor(
     private readonly server: Server,
@@ -67,7 +69,7 @@ export class OtlpReceiver {
   }
 
   reset(): void {
-    this.exports = this.bytes = 0;
+    this.exports = this.bytes = this.spanCount = 0;
     this.bodies.length = 0;
     this.spans.length = 0;
     this.headers.length = 0;
@@ -80,6 +82,7 @@ export class OtlpReceiver {
   private receive(text: string, headers: Record<string, string | string[] | undefined>): void {
     this.exports++;
     this.bytes += text.length;
+    this.spanCount += text.match(/"spanId":/g)?.length ?? 0;
     if (!this.keep) return;
     this.bodies.push(text);
     this.headers.push(headers);

@@ -1,6 +1,6 @@
 import { MachineInfo } from '../harness/machine-info';
 import { machineTable } from '../harness/machine-table';
-import { TracingOverheadReport, TracingVariantMeasurements, tracingRatios } from '../tracing-overhead.bench';
+import { BENCH_SPAN_QUEUE, TracingOverheadReport, TracingVariantMeasurements, tracingRatios } from '../tracing-overhead.bench';
 
 /** The tracing section of bench/RESULTS.md. */
 export function renderTracingOverheadReport(report: TracingOverheadReport, machine: MachineInfo, code: string): string {
@@ -18,7 +18,9 @@ export function renderTracingOverheadReport(report: TracingOverheadReport, machi
     `measured; median of ${settings.rounds} rounds, order rotated. "Off" is the config without \`general.telemetry\`: the server checks that`,
     'neither @userscope/telemetry nor the SDK was loaded, so it runs the code of a server without the package (the spans are the',
     "API's no-ops). \"On\": one `invoke_agent` span per request and one `execute_tool` per function call, sampled 100%, batched to an",
-    `OTLP HTTP receiver in the bench process (${report.exports} exports, ${(report.exportedBytes / 1e6).toFixed(1)} MB of JSON).`,
+    `OTLP HTTP receiver in the bench process (${report.exports} exports, ${(report.exportedBytes / 1e6).toFixed(1)} MB of JSON), with the SDK's span queue`,
+    `at ${BENCH_SPAN_QUEUE} (OTEL_BSP_MAX_QUEUE_SIZE). Spans received per request sent, per traced round: ${report.spansPerRequest.map((x) => x.toFixed(3)).join(' / ')}`,
+    '(the mix is the same every round: equal figures mean no round dropped spans).',
     '',
     '| Variant | req/s | p50 ms | p99 ms | req/s per round |',
     '| --- | ---: | ---: | ---: | --- |',
