@@ -61,6 +61,11 @@ describe('general.telemetry.tracing', () => {
     expect(load(`${noKey}        include_user_id: true\n`)?.user_id_key).toBeUndefined();
   });
 
+  it("accepts NAT's general.telemetry.logging next to tracing", () => {
+    expect(load(`    logging:\n      console: { _type: console, level: WARN }\n${exporter('        endpoint: http://c:4318/v1/traces\n')}`)?.tracing.collector.endpoint).toBe('http://c:4318/v1/traces');
+    expect(() => load(`    metrics: {}\n${exporter('        endpoint: http://c:4318/v1/traces\n')}`)).toThrow(/general\.telemetry\.metrics/);
+  });
+
   it('refuses a tracing section without exporters', () => {
     expect(() => load('    tracing: {}\n')).toThrow(/general\.telemetry\.tracing: must name at least one exporter/);
   });

@@ -1,4 +1,4 @@
-import { IsBoolean, IsIn, IsNumber, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
+import { Allow, IsBoolean, IsIn, IsNumber, IsOptional, IsString, IsUrl, Max, Min, MinLength } from 'class-validator';
 
 /** One exporter of `general.telemetry.tracing` (NAT's shape): spans sent over OTLP HTTP (JSON) to a collector. */
 export class TracingExporterConfig {
@@ -38,6 +38,10 @@ export class TelemetryConfig {
   @IsString()
   @MinLength(32, { message: 'must be at least 32 characters (e.g. openssl rand -hex 32)' })
   user_id_key?: string;
+
+  /** NAT's logging exporters: accepted, so that a NAT config loads, and not read. */
+  @Allow()
+  logging?: unknown;
 }
 
 /** The environment form of `general.telemetry.user_id_key`. */
