@@ -4,7 +4,7 @@ import { ConfiguredFunction } from '../config/userscope-config.interface';
 import { UserscopeFunction } from '../interfaces/userscope-function.interface';
 import { isTrackingCurrentSession, runAsFunction } from '../session/current-session';
 import { SpanKind } from '@opentelemetry/api';
-import { toolAttributes, inGenAiSpan, setToolResult } from '../tracing/gen-ai.spans';
+import { inGenAiSpan, inGenAiStreamSpan, setToolResult, toolAttributes } from '../tracing/gen-ai.spans';
 
 /** The signal of a call nobody bounds: it never aborts (one for all, so an unbounded call costs nothing). */
 export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
@@ -50,10 +50,15 @@ export class FunctionHandle<I = any, O = any> {
     return this.streamParsed(this.parse(input), signal);
   }
 
-  /** Streams with an already parsed input. */
-  async *streamParsed(input: I, signal: AbortSignal = NEVER_ABORTED): AsyncIterable<O> {
+  /** Streams with an already parsed input; a function other than the workflow streams in an `execute_tool <name>` span. */
+  streamParsed(input: I, signal: AbortSignal = NEVER_ABORTED): AsyncIterable<O> {
+    if (this.fn.name === WORKFLOW_NAME) return this.chunks(input, signal);
+    return inGenAiStreamSpan(`execute_tool ${this.name}`, SpanKind.INTERNAL, () => toolAttributes(this.name, input), () => this.chunks(input, signal));
+  }
+
+  private async *chunks(input: I, signal: AbortSignal): AsyncIterable<O> {
     if (this.instance.stream) yield* this.instance.stream(input, signal);
-    else yield await this.invokeParsed(input, signal);
+    else yield await this.call(input, signal);
   }
 
   /** Converts a JSON value to the input type; throws InvalidInputError with the field errors. */
