@@ -17,6 +17,8 @@ import { clusterGenerateSettings, runClusterGenerateBench } from './cluster-gene
 import { clusterRatios, renderClusterGenerateReport } from './cluster-generate/report';
 import { clusterFailoverSettings, runClusterFailoverBench } from './cluster-failover.bench';
 import { failoverSummary, renderClusterFailoverReport } from './cluster-failover/report';
+import { runTracingOverheadBench, tracingOverheadSettings, tracingRatios } from './tracing-overhead.bench';
+import { renderTracingOverheadReport } from './tracing-overhead/report';
 import { BenchEntry, selectBenches } from './harness/bench-selection';
 import { writeSection } from './harness/results-file';
 import { machineInfo } from './harness/machine-info';
@@ -169,6 +171,16 @@ const BENCHES: BenchEntry[] = [
       writeSection(RESULTS_FILE, 'cluster-failover-bench', renderClusterFailoverReport(report, line));
       const s = failoverSummary(report);
       console.log(`\nkill -9: last user served again after ${Math.round(s.directLastMs)} ms direct, ${Math.round(s.proxyLastMs)} ms through HAProxy (lease left ${Math.round(s.leaseLeftMs)} ms).`);
+    },
+  },  {
+    name: 'tracing-overhead',
+    groups: [],
+    async run() {
+      const machine = machineInfo();
+      const report = await runTracingOverheadBench(tracingOverheadSettings(REPO_ROOT));
+      writeSection(RESULTS_FILE, 'tracing-overhead-bench', renderTracingOverheadReport(report, machine, codeVersion(REPO_ROOT)));
+      const r = tracingRatios(report);
+      console.log(`\ntracing on / off: req/s ${r.medianOfRounds.toFixed(2)}x, median of the rounds (per round ${r.throughputPerRound.map((x) => x.toFixed(2)).join(' / ')}), p99 ${r.p99.toFixed(2)}x`);
     },
   },
 ];

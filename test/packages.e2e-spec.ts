@@ -69,6 +69,7 @@ describe('the packed packages, installed outside the repository', () => {
       '@userscope/llm',
       '@userscope/mcp',
       '@userscope/runtime',
+      '@userscope/telemetry',
       '@userscope/testing',
       'userscope',
     ]);

@@ -18,15 +18,18 @@ export class CheckedLoad {
 
   constructor(private readonly settings: CheckedLoadSettings) {}
 
-  /** The reply check; the first server checked with `isReference` gives the replies the others must give. */
-  async checkReplies(url: string, label: string, isReference: boolean): Promise<void> {
+  /** The reply check; the first server checked with `isReference` gives the replies the others must give. Returns the requests it sent. */
+  async checkReplies(url: string, label: string, isReference: boolean): Promise<number> {
     const transcript = await replyTranscript(url);
     if (isReference) this.reference ??= transcript;
     if (this.reference) assertSameReplies(this.reference, transcript, label);
+    return transcript.length;
   }
 
-  async warmUp(url: string, label: string): Promise<void> {
-    assertAllSucceeded(await runLoad({ url, connections: this.settings.connections, seconds: this.settings.warmupSeconds, next: loadMix() }), `${label} warm-up`);
+  async warmUp(url: string, label: string): Promise<LoadResult> {
+    const result = await runLoad({ url, connections: this.settings.connections, seconds: this.settings.warmupSeconds, next: loadMix() });
+    assertAllSucceeded(result, `${label} warm-up`);
+    return result;
   }
 
   async measure(url: string, label: string): Promise<LoadResult> {

@@ -11,6 +11,7 @@ import { TokenAccounting } from './token.accounting';
 import { UserBudget } from './limits/user.budget';
 import { llmRateLimiter } from './rate-limit/llm-rate-limiter.factory';
 import { connectRateLimitRedis } from './rate-limit/rate-limit-redis.connection';
+import { TracedLlmProvider } from './tracing/traced-llm.provider';
 
 /** The validated `llms:` section: a loaded config's, or `options.llms` validated now (a ConfigError naming the file when invalid). */
 export function resolvedLlmConfigs(options: LlmModuleOptions | UserscopeConfig): ResolvedLlmConfig[] {
@@ -46,7 +47,7 @@ export function llmRegistryProvider(redisOptions: LlmRateLimitRedisOptions | und
           logger.log(`LLM '${name}': ${provider.describe(config)}`);
           const retry = new RetryPolicy(name, provider.retry(config), SYSTEM_CLOCK, () => accounting.recordRetry(name));
           const limiter = llmRateLimiter(name, rateLimit, { redis, options: redisOptions });
-          return new LlmClient(name, type, provider.create(name, config), retry, accounting, limiter, budget.enabled ? budget : undefined);
+          return new LlmClient(name, type, new TracedLlmProvider(provider.create(name, config), type), retry, accounting, limiter, budget.enabled ? budget : undefined);
         }),
       );
     },

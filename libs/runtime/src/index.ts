@@ -74,6 +74,19 @@ export {
 export { pluginFunctionTypes, scanPlugins } from './plugin.scanner';
 export { loadPluginModules } from './plugin.loader';
 export { FunctionHandle, NEVER_ABORTED } from './functions/function-handle';
+export {
+  agentAttributes,
+  agentSpanName,
+  asJsonText,
+  configureGenAiTracing,
+  genAiTracingOptions,
+  type GenAiTracingOptions,
+  inGenAiSpan,
+  inGenAiStreamSpan,
+  markFailed,
+  setConversation,
+  startGenAiSpan,
+} from './tracing/gen-ai.spans';
 export { FunctionCatalog } from './functions/function.catalog';
 export { Functions, SharedFunctions } from './functions/functions.accessor';
 export { type Caller, WorkflowRunner } from './functions/workflow.runner';

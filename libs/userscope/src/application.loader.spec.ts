@@ -38,3 +38,20 @@ describe('loadApplication: batch runs in cluster mode need the cluster secret', 
     expect(() => load(config(undefined), { USERSCOPE_CLUSTER_SECRET: SECRET })).not.toThrow();
   });
 });
+
+describe('loadApplication: tracing', () => {
+  const moduleNames = (document: object, env: NodeJS.ProcessEnv = {}) => load(document, env).modules.map((module) => module.module.name);
+  const traced = (telemetry: Record<string, unknown>) => ({ ...config(undefined), general: { telemetry } });
+
+  it('imports the telemetry module only when general.telemetry.tracing is configured', () => {
+    expect(moduleNames(config(undefined))).not.toContain('TelemetryModule');
+    const tracing = { collector: { _type: 'otelcollector', endpoint: 'http://127.0.0.1:4318/v1/traces' } };
+    expect(moduleNames(traced({ tracing }), { USERSCOPE_TELEMETRY_USER_ID_KEY: SECRET })).toContain('TelemetryModule');
+  });
+
+  it("checks the tracing section with the rest of the config", () => {
+    expect(() => load(traced({ tracing: { collector: { _type: 'otelcollector' } } }), { USERSCOPE_TELEMETRY_USER_ID_KEY: SECRET })).toThrow(
+      /general\.telemetry\.tracing\.collector\.endpoint: must be an http\(s\) URL/,
+    );
+  });
+});

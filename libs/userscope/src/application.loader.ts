@@ -6,6 +6,7 @@ import { CLUSTER_REDIS_COMMAND_TIMEOUT_MS, ClusterConfig, clusterConfigOf, clust
 import {
   ConfigError,
   FunctionTypeRegistry,
+  isMapping,
   loadPluginModules,
   RawConfig,
   readConfigFile,
@@ -45,7 +46,10 @@ export function loadApplication(source: string | UserscopeConfigSource, env: Nod
   const registry = scanPlugins(plugins);
   // Batch's workflows name LLMs, so its sections come after the LLM library's.
   const sourceEnv = ('env' in normalized && normalized.env) || env;
-  const config = resolveConfig(raw, registry, [...HTTP_CONFIG_SECTIONS, clusterConfigSection(sourceEnv), ...LLM_CONFIG_SECTIONS, ...BATCH_CONFIG_SECTIONS]);
+  // The telemetry package is loaded only when tracing is configured: otherwise no SDK, and every span a no-op.
+  const telemetry = isTracingConfigured(raw.document) ? loadTelemetry() : undefined;
+  const telemetrySections = telemetry ? [telemetry.telemetryConfigSection(sourceEnv)] : [];
+  const config = resolveConfig(raw, registry, [...HTTP_CONFIG_SECTIONS, clusterConfigSection(sourceEnv), ...LLM_CONFIG_SECTIONS, ...BATCH_CONFIG_SECTIONS, ...telemetrySections]);
   const batchConfigured = raw.document.batch !== undefined || raw.document.batch_workflows !== undefined;
   const cluster = clusterConfigOf(config);
   const batch = batchConfigured ? readBatchConfig(config) : undefined;
@@ -62,8 +66,22 @@ export function loadApplication(source: string | UserscopeConfigSource, env: Nod
     }),
     ...(batch ? [BatchModule.forRoot(batch)] : []),
     ...(cluster ? [ClusterModule.forRoot(cluster, config.general)] : []),
+    ...(telemetry ? [telemetry.TelemetryModule.forRoot(telemetry.telemetryConfigOf(config)!)] : []),
   ];
   return { config, registry, plugins, modules };
+}
+
+type TelemetryPackage = typeof import('@userscope/telemetry');
+
+/** `@userscope/telemetry`, required on demand (its OpenTelemetry SDK is loaded only then). */
+function loadTelemetry(): TelemetryPackage {
+  return require('@userscope/telemetry') as TelemetryPackage;
+}
+
+/** Whether the document has `general.telemetry.tracing` (what loading the telemetry package waits for). */
+function isTracingConfigured(document: Record<string, unknown>): boolean {
+  const { general } = document;
+  return isMapping(general) && isMapping(general.telemetry) && general.telemetry.tracing !== undefined && general.telemetry.tracing !== null;
 }
 
 /** Cluster mode's Redis, else the batch store's: where every process of the app meets, so the LLMs' rate limits and the users' secrets are kept there. */

@@ -86,7 +86,7 @@ export class QueuedExecutionProcessor {
     const started = performance.now();
     // A retry continues after the nodes earlier attempts completed, on whichever worker they ran.
     const results: NodeResult[] = claim.results;
-    const attempt: ExecutionAttempt = { results, billedTokens: 0 };
+    const attempt: ExecutionAttempt = { results, billedTokens: 0, runId, executionId: execution.id };
     const carried = results.reduce((sum, result) => sum + result.tokens, 0);
     const billedBefore = billedTokensOf(execution);
     const tokens = () => ({ tokens: carried + attempt.billedTokens, billedTokens: billedBefore + attempt.billedTokens });

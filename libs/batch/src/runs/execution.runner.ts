@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { runWithDeadline, UserCalls, UserInvoker } from '@userscope/runtime';
+import { Attributes, SpanKind } from '@opentelemetry/api';
+import { agentAttributes, agentSpanName, inGenAiSpan, runWithDeadline, UserCalls, UserInvoker } from '@userscope/runtime';
 import { BATCH_CONFIG, BATCH_LLM } from '../batch.constants';
 import { BatchMessages } from '../batch.messages';
 import { BatchConfig } from '../config/batch-config.reader';
@@ -27,6 +28,9 @@ export interface ExecutionAttempt {
   results: NodeResult[];
   /** Out: tokens of every LLM call this attempt made, a failed node's included. */
   billedTokens: number;
+  /** The run and the execution it belongs to, named on its `invoke_agent` span. */
+  runId?: string;
+  executionId?: string;
 }
 
 /**
@@ -60,14 +64,18 @@ export class ExecutionRunner {
   ): Promise<ExecutionOutcome> {
     const timeout = this.config.settings.execution_timeout;
     const forRun = <T>(work: () => T) => (this.llm ? this.llm.forRun(writer.runId, work) : work());
-    return forRun(() => this.users.runAs(user.id, (calls) =>
-      runWithDeadline((bounded) => this.billed(attempt, () => this.runNodes(writer, workflow, user, calls, bounded, attempt.results)), {
-        parent: signal,
-        abandonOn,
-        timeoutMs: timeout === undefined ? undefined : timeout * 1000,
-        timeoutError: () => new Error(BatchMessages.executionTimeout(timeout!)),
-      }),
-    ));
+    return inGenAiSpan(agentSpanName(workflow.id), SpanKind.INTERNAL, () => executionAttributes(workflow, user.id, attempt), () =>
+      forRun(() =>
+        this.users.runAs(user.id, (calls) =>
+          runWithDeadline((bounded) => this.billed(attempt, () => this.runNodes(writer, workflow, user, calls, bounded, attempt.results)), {
+            parent: signal,
+            abandonOn,
+            timeoutMs: timeout === undefined ? undefined : timeout * 1000,
+            timeoutError: () => new Error(BatchMessages.executionTimeout(timeout!)),
+          }),
+        ),
+      ),
+    );
   }
 
   /** `work`'s outcome, with the tokens of its LLM calls in `attempt`, whether it succeeds or throws. */
@@ -167,4 +175,13 @@ function fillDeep(value: unknown, fill: (template: string) => string): unknown {
     return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, fillDeep(item, fill)]));
   }
   return value;
+}
+
+/** A batch execution's span attributes: the workflow as the agent, the user, the run and execution ids. */
+function executionAttributes(workflow: BatchWorkflowDefinition, userId: string, attempt: ExecutionAttempt): Attributes {
+  return agentAttributes(workflow.name, userId, {
+    'gen_ai.agent.id': workflow.id,
+    ...(attempt.runId === undefined ? {} : { 'userscope.batch.run_id': attempt.runId }),
+    ...(attempt.executionId === undefined ? {} : { 'userscope.batch.execution_id': attempt.executionId }),
+  });
 }

@@ -292,7 +292,7 @@ export class RunScheduler implements OnApplicationShutdown {
     while (!run.abort.signal.aborted) {
       execution.attempts++;
       await this.update(run, execution, { status: 'running' });
-      const attempt: ExecutionAttempt = { results, billedTokens: 0 };
+      const attempt: ExecutionAttempt = { results, billedTokens: 0, runId: run.meta.id, executionId: execution.id };
       const carried = results.reduce((sum, result) => sum + result.tokens, 0);
       const tokens = () => ({ tokens: carried + attempt.billedTokens, billedTokens: billedTokensOf(execution) + attempt.billedTokens });
       try {

@@ -4,6 +4,8 @@ import { ConfiguredFunction } from '../config/userscope-config.interface';
 import { UserscopeFunction } from '../interfaces/userscope-function.interface';
 import type { DiscoveredFunctionGroup } from '../interfaces/discovered-function-group.interface';
 import { isTrackingCurrentSession, runAsFunction } from '../session/current-session';
+import { SpanKind } from '@opentelemetry/api';
+import { inGenAiSpan, inGenAiStreamSpan, setToolResult, toolAttributes } from '../tracing/gen-ai.spans';
 
 /** The signal of a call nobody bounds: it never aborts (one for all, so an unbounded call costs nothing). */
 export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
@@ -49,10 +51,15 @@ export class FunctionHandle<I = any, O = any> {
     return this.streamParsed(this.parse(input), signal);
   }
 
-  /** Streams with an already parsed input. */
-  async *streamParsed(input: I, signal: AbortSignal = NEVER_ABORTED): AsyncIterable<O> {
+  /** Streams with an already parsed input; a function other than the workflow streams in an `execute_tool <name>` span. */
+  streamParsed(input: I, signal: AbortSignal = NEVER_ABORTED): AsyncIterable<O> {
+    if (this.fn.name === WORKFLOW_NAME) return this.chunks(input, signal);
+    return inGenAiStreamSpan(`execute_tool ${this.name}`, SpanKind.INTERNAL, () => toolAttributes(this.name, input), () => this.chunks(input, signal));
+  }
+
+  private async *chunks(input: I, signal: AbortSignal): AsyncIterable<O> {
     if (this.instance.stream) yield* this.instance.stream(input, signal);
-    else yield await this.invokeParsed(input, signal);
+    else yield await this.call(input, signal);
   }
 
   /** Converts a JSON value to the input type; throws InvalidInputError with the field errors. */
@@ -60,8 +67,20 @@ export class FunctionHandle<I = any, O = any> {
     return this.fn.type.parseInput(input) as I;
   }
 
-  /** Calls the function with an already parsed input. A stream-only function returns its collected chunks. */
-  async invokeParsed(input: I, signal: AbortSignal = NEVER_ABORTED): Promise<O> {
+  /**
+   * Calls the function with an already parsed input. A stream-only function returns its collected
+   * chunks. A call of a function other than the workflow is an `execute_tool <name>` span.
+   */
+  invokeParsed(input: I, signal: AbortSignal = NEVER_ABORTED): Promise<O> {
+    if (this.fn.name === WORKFLOW_NAME) return this.call(input, signal);
+    return inGenAiSpan(`execute_tool ${this.name}`, SpanKind.INTERNAL, () => toolAttributes(this.name, input), async (span) => {
+      const output = await this.call(input, signal);
+      setToolResult(span, output);
+      return output;
+    });
+  }
+
+  private async call(input: I, signal: AbortSignal): Promise<O> {
     if (this.instance.invoke) {
       // Named for fault attribution (an unhandled rejection names the function) when tracking is on.
       return isTrackingCurrentSession() ? runAsFunction(this.displayName, () => this.instance.invoke!(input, signal)) : this.instance.invoke(input, signal);

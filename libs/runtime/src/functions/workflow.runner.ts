@@ -8,6 +8,8 @@ import { IdentityRequiredError } from '../exceptions/identity-required.exception
 import { FunctionTimeoutError } from '../exceptions/function-timeout.exception';
 import { USERSCOPE_CONFIG } from '../runtime.constants';
 import { UserscopeConfig } from '../config/userscope-config.interface';
+import { SpanKind } from '@opentelemetry/api';
+import { agentAttributes, agentSpanName, inGenAiSpan, inGenAiStreamSpan, setConversation } from '../tracing/gen-ai.spans';
 
 /** Who is calling: a user id (already validated by the identity resolver), or nobody. */
 export interface Caller {
@@ -37,13 +39,21 @@ export class WorkflowRunner {
     return this.catalog.workflow.type.scope === 'per-user';
   }
 
+  /** One run, in an `invoke_agent <workflow>` span (a no-op unless tracing is configured). */
   async run(caller: Caller, body: unknown): Promise<unknown> {
     const workflow = this.catalog.workflow;
     const input = workflow.type.parseInput(body);
-    if (!this.isPerUser) return this.invoke(this.catalog.shared(workflow.name)!, input);
-    if (!caller.userId) throw new IdentityRequiredError(workflow.name);
+    const agent = workflow.type.name;
+    if (!this.isPerUser) return inGenAiSpan(agentSpanName(agent), SpanKind.INTERNAL, () => agentAttributes(agent, undefined), () => this.invoke(this.catalog.shared(workflow.name)!, input));
+    const userId = caller.userId;
+    if (!userId) throw new IdentityRequiredError(workflow.name);
     try {
-      return await this.sessions.runAs(caller.userId, (session) => this.invoke(session.functions.get(workflow.name)!, input));
+      return await inGenAiSpan(agentSpanName(agent), SpanKind.INTERNAL, () => agentAttributes(agent, userId), (span) =>
+        this.sessions.runAs(userId, (session) => {
+          setConversation(span, session.id);
+          return this.invoke(session.functions.get(workflow.name)!, input);
+        }),
+      );
     } catch (error) {
       throw this.asWorkflowError(error);
     }
@@ -58,9 +68,18 @@ export class WorkflowRunner {
   stream(caller: Caller, body: unknown): AsyncIterable<unknown> {
     const workflow = this.catalog.workflow;
     const input = workflow.type.parseInput(body);
-    if (!this.isPerUser) return this.boundedChunks(this.catalog.shared(workflow.name)!, input);
-    if (!caller.userId) throw new IdentityRequiredError(workflow.name);
-    return this.withWorkflowErrors(this.sessions.runAsStream(caller.userId, (session) => this.boundedChunks(session.functions.get(workflow.name)!, input)));
+    const agent = workflow.type.name;
+    if (!this.isPerUser) return inGenAiStreamSpan(agentSpanName(agent), SpanKind.INTERNAL, () => agentAttributes(agent, undefined), () => this.boundedChunks(this.catalog.shared(workflow.name)!, input));
+    const userId = caller.userId;
+    if (!userId) throw new IdentityRequiredError(workflow.name);
+    return this.withWorkflowErrors(
+      inGenAiStreamSpan(agentSpanName(agent), SpanKind.INTERNAL, () => agentAttributes(agent, userId), (span) =>
+        this.sessions.runAsStream(userId, (session) => {
+          setConversation(span, session.id);
+          return this.boundedChunks(session.functions.get(workflow.name)!, input);
+        }),
+      ),
+    );
   }
 
   /** A limit is the caller's error (429/503) and the workflow's own errors are already typed; a failed build is the workflow's (422). */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ContextId, ContextIdFactory } from '@nestjs/core';
 import type { FunctionHandle } from '../functions/function-handle';
 import type { UserLease } from './ownership/user-ownership.interface';
@@ -17,6 +18,8 @@ export interface SavedInstance {
  */
 export class UserSession {
   readonly contextId: ContextId = ContextIdFactory.create();
+  /** Names this session where the user id must not appear (a trace's `gen_ai.conversation.id`); a new session, a new id. */
+  readonly id = randomUUID();
   readonly createdAt = Date.now();
   lastActivity = this.createdAt;
   activeRequests = 0;

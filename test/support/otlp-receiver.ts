@@ -1,0 +1,1 @@
+export { OtlpReceiver, type ReceivedSpan } from '../../bench/harness/otlp-receiver';
