@@ -103,3 +103,46 @@ describe('per-user budgets shared by two servers on one Redis', () => {
     expect(await usedBy(new BatchApi(servers[1].url), 'dora')).toBe(ok * CALL_TOKENS);
   }, 30_000);
 });
+
+describe("a user's own limits (PUT /api/users/{id}/limits)", () => {
+  let model: FixedLatencyModelServer;
+  let server: TestServer;
+  let api: BatchApi;
+
+  beforeAll(async () => {
+    model = await FixedLatencyModelServer.start(20);
+    // No general.limits budget worth mentioning: only the users' own limits bind.
+    server = await startServer('test/fixtures/limits.yml', { ...process.env, MODEL_URL: model.url, TOKENS_PER_DAY: '100000000', ADMIN_TOKEN: '' });
+    api = new BatchApi(server.url);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await model?.close();
+  });
+
+  it("holds a user to their own limit while others keep the default, shows what they used, and lets it go", async () => {
+    const set = await api.put('/api/users/erin/limits', { tokens_per_day: 200 });
+    expect(set.status).toBe(200);
+    expect(set.json).toMatchObject({ user_id: 'erin', own: { tokens_per_day: 200 }, limits: { tokens_per_day: 200 } });
+    const replies = await Promise.all(Array.from({ length: 20 }, () => chat(server, 'erin')));
+    const ok = replies.filter((reply) => reply.status === 200).length;
+    expect(ok * CALL_TOKENS).toBeLessThanOrEqual(200);
+    expect(replies.some((reply) => reply.status === 429)).toBe(true);
+    expect((await Promise.all(Array.from({ length: 10 }, () => chat(server, 'frank')))).every((reply) => reply.status === 200)).toBe(true);
+    const status = (await api.get('/api/users/erin/limits')).json;
+    expect(status.periods[0]).toMatchObject({ kind: 'day', used_tokens: ok * CALL_TOKENS });
+    expect((await api.delete('/api/users/erin/limits')).json).toMatchObject({ own: null, limits: { tokens_per_day: 100000000 } });
+    expect((await chat(server, 'erin')).status).toBe(200);
+  });
+
+  it('refuses an invalid limit with a 400 naming the field, and changes nothing', async () => {
+    await api.put('/api/users/gina/limits', { tokens_per_day: 500 });
+    for (const body of [{ tokens_per_day: -1 }, { tokens_per_day: 'lots' }, { per_hour: 5 }, [1]]) {
+      const reply = await api.put('/api/users/gina/limits', body);
+      expect(reply.status).toBe(400);
+      expect(reply.json.code).toBe('invalid_limits');
+    }
+    expect((await api.put('/api/users/gina/limits', { cost_per_day: 0.0000001 })).json.message).toContain('limits.cost_per_day');
+    expect((await api.get('/api/users/gina/limits')).json.own).toEqual({ tokens_per_day: 500 });
+  });
+});

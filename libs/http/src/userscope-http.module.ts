@@ -17,6 +17,7 @@ import { ChatController } from './chat/chat.controller';
 import { ChatCompletionsController } from './chat/chat-completions.controller';
 import { ModelsController } from './chat/models.controller';
 import { MyUsageController, UsageController } from './usage/usage.controller';
+import { UserLimitsController } from './usage/user-limits.controller';
 import { OpenAiFallbackController } from './chat/openai-fallback.controller';
 import { OpenAiRoutesExplorer } from './chat/openai-routes.explorer';
 import { RequestAdmission } from './admission/request-admission';
@@ -45,6 +46,7 @@ const USERSCOPE_CONTROLLERS = [
   MetricsController,
   UsageController,
   MyUsageController,
+  UserLimitsController,
 ];
 useUserscopeErrors(...USERSCOPE_CONTROLLERS);
 

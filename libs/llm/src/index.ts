@@ -98,6 +98,6 @@ export { type UsageRecord } from './usage/usage-record';
 export { UsageLedger, type UsageTags } from './usage/usage.ledger';
 export { summarizeUsage, usageCsv, USAGE_GROUPINGS, type UsageGroup, type UsageGrouping, type UsageReport } from './usage/usage.report';
 export { UsageConfig, USAGE_CONFIG_SECTION } from './usage/usage.config';
-export { UserLimitsConfig, USER_LIMITS_CONFIG_SECTION } from './limits/user-limits.config';
+export { UserLimitsConfig, UserLimitsOverride, USER_LIMITS_CONFIG_SECTION } from './limits/user-limits.config';
 export { BudgetExceededError, BudgetUnavailableError } from './limits/budget-exceeded.exception';
 export { UserBudget } from './limits/user.budget';

@@ -15,7 +15,7 @@ import { TokenAccounting } from './token.accounting';
 import { UsageLedger } from './usage/usage.ledger';
 import { usageConfigProvider, usageStoreProvider } from './usage/usage.providers';
 import { UserBudget } from './limits/user.budget';
-import { budgetCounterProvider, userLimitsConfigProvider } from './limits/limits.providers';
+import { budgetCounterProvider, limitOverridesProvider, userLimitsConfigProvider } from './limits/limits.providers';
 
 /**
  * The configured LLMs (`llms:`), shared by all users: `LlmRegistry` by name, `@InjectLlm(name)`
@@ -46,6 +46,7 @@ export class LlmModule implements OnApplicationShutdown {
         UserBudget,
         userLimitsConfigProvider(options),
         budgetCounterProvider(rateLimitRedis),
+        limitOverridesProvider(rateLimitRedis),
         llmConfigsProvider(configs),
         llmRateLimitRedisProvider(configs, rateLimitRedis),
         llmRegistryProvider(rateLimitRedis),

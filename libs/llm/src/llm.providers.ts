@@ -47,7 +47,7 @@ export function llmRegistryProvider(redisOptions: LlmRateLimitRedisOptions | und
           logger.log(`LLM '${name}': ${provider.describe(config)}`);
           const retry = new RetryPolicy(name, provider.retry(config), SYSTEM_CLOCK, () => accounting.recordRetry(name));
           const limiter = llmRateLimiter(name, rateLimit, { redis, options: redisOptions });
-          return new LlmClient(name, type, new TracedLlmProvider(provider.create(name, config), type), retry, accounting, limiter, budget.enabled ? budget : undefined);
+          return new LlmClient(name, type, new TracedLlmProvider(provider.create(name, config), type), retry, accounting, limiter, budget);
         }),
       );
     },

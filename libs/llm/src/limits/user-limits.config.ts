@@ -1,4 +1,6 @@
-import { IsInt, IsNumber, IsOptional, IsString, Max, Min, Validate, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
+import { IsMicroAmount } from '../config/micro-amount.decorator';
+import { IsInt, IsOptional, IsString, Max, Min, Validate, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { classConfigSection } from '@userscope/runtime';
 
 @ValidatorConstraint({ name: 'timeZone' })
@@ -16,6 +18,14 @@ class IsTimeZone implements ValidatorConstraintInterface {
   }
 }
 
+/** A user's own limits (`PUT /api/users/{id}/limits`), in place of `general.limits`' for the keys it sets. */
+export class UserLimitsOverride {
+  @ApiPropertyOptional({ minimum: 1 }) @IsOptional() @IsInt() @Min(1) tokens_per_day?: number;
+  @ApiPropertyOptional({ minimum: 1 }) @IsOptional() @IsInt() @Min(1) tokens_per_month?: number;
+  @ApiPropertyOptional({ description: 'In the LLMs\' price currency, up to 6 decimals' }) @IsOptional() @IsMicroAmount() @Min(0.000001) cost_per_day?: number;
+  @ApiPropertyOptional({ description: 'In the LLMs\' price currency, up to 6 decimals' }) @IsOptional() @IsMicroAmount() @Min(0.000001) cost_per_month?: number;
+}
+
 /**
  * `general.limits`: what each user may spend on the LLMs, per day and per month (calendar periods in
  * `timezone`). Before a call its worst case is reserved (prompt tokens plus `max_tokens`, or
@@ -26,8 +36,8 @@ export class UserLimitsConfig {
   @IsOptional() @IsInt() @Min(1) tokens_per_day?: number;
   @IsOptional() @IsInt() @Min(1) tokens_per_month?: number;
   /** In the LLMs' price currency (see `llms.<name>.price`). */
-  @IsOptional() @IsNumber({ maxDecimalPlaces: 6 }) @Min(0.000001) cost_per_day?: number;
-  @IsOptional() @IsNumber({ maxDecimalPlaces: 6 }) @Min(0.000001) cost_per_month?: number;
+  @IsOptional() @IsMicroAmount() @Min(0.000001) cost_per_day?: number;
+  @IsOptional() @IsMicroAmount() @Min(0.000001) cost_per_month?: number;
 
   /** Where days and months begin. */
   @IsString() @Validate(IsTimeZone) timezone: string = 'UTC';
@@ -39,6 +49,6 @@ export class UserLimitsConfig {
 export const USER_LIMITS_CONFIG_SECTION = classConfigSection('general.limits', UserLimitsConfig);
 
 /** Whether `limits` limits anything. */
-export function limitsAnything(limits: UserLimitsConfig): boolean {
+export function limitsAnything(limits: UserLimitsOverride): boolean {
   return [limits.tokens_per_day, limits.tokens_per_month, limits.cost_per_day, limits.cost_per_month].some((value) => value !== undefined);
 }

@@ -7,8 +7,9 @@ import { callCostMicros } from '../usage/call.cost';
 import { BudgetExceededError, BudgetUnavailableError } from './budget-exceeded.exception';
 import { BudgetCounter, isRefusal, PeriodLimit, Reservation } from './budget-counter.interface';
 import { budgetPeriods } from './budget.periods';
-import { BUDGET_COUNTER, USER_LIMITS_CONFIG } from './limits.constants';
-import { limitsAnything, UserLimitsConfig } from './user-limits.config';
+import { BUDGET_COUNTER, LIMIT_OVERRIDES, USER_LIMITS_CONFIG } from './limits.constants';
+import { LimitOverrides } from './limit.overrides';
+import { limitsAnything, UserLimitsConfig, UserLimitsOverride } from './user-limits.config';
 
 /** A price as micro-units: `cost_per_day: 1.5` is 1,500,000. */
 function micros(amount: number | undefined): number | undefined {
@@ -26,25 +27,45 @@ function micros(amount: number | undefined): number | undefined {
 export class UserBudget implements OnApplicationShutdown {
   private readonly logger = new Logger('Limits');
   private readonly prices = new Map<string, ResolvedLlmConfig['price']>();
-  readonly enabled: boolean;
 
   constructor(
     @Inject(USER_LIMITS_CONFIG) private readonly limits: UserLimitsConfig,
     @Inject(BUDGET_COUNTER) private readonly counter: BudgetCounter,
+    @Inject(LIMIT_OVERRIDES) readonly overrides: LimitOverrides,
     @Inject(LLM_CONFIGS) llms: ResolvedLlmConfig[],
   ) {
     for (const llm of llms) this.prices.set(llm.name, llm.price);
-    this.enabled = limitsAnything(limits);
+  }
+
+  /** The limits of `userId`: `general.limits`, with the user's own override over them. */
+  async limitsOf(userId: string): Promise<UserLimitsOverride> {
+    const { tokens_per_day, tokens_per_month, cost_per_day, cost_per_month } = this.limits;
+    return { tokens_per_day, tokens_per_month, cost_per_day, cost_per_month, ...(await this.overrides.get(userId)) };
+  }
+
+  /** What `userId` has used of each period now, and their limits. */
+  async status(userId: string, now = new Date()) {
+    const limits = await this.limitsOf(userId);
+    const periods = budgetPeriods(now, this.limits.timezone);
+    const used = await this.counter.used(userId, periods);
+    return { limits, periods: periods.map((period, i) => ({ kind: period.kind, id: period.id, ends_at: period.endsAt.toISOString(), used_tokens: used[i].tokens, used_cost_micros: used[i].costMicros })) };
   }
 
   /** Reserves the call's worst case for `userId`; undefined when nothing limits it. Throws BudgetExceededError. */
   async reserve(llm: string, request: LlmChatRequest, userId: string | undefined, now = new Date()): Promise<Reservation | undefined> {
-    if (!this.enabled || userId === undefined) return undefined;
+    if (userId === undefined) return undefined;
+    let own: UserLimitsOverride;
+    try {
+      own = await this.limitsOf(userId);
+    } catch (error) {
+      throw new BudgetUnavailableError(this.counter.name, (error as Error).message);
+    }
+    if (!limitsAnything(own)) return undefined; // the common case: nothing to count, no tokenizer
     const prompt = countPromptTokens(request.messages, request.tools);
     const completion = request.maxTokens ?? this.limits.completion_estimate;
     const price = this.prices.get(llm);
     const costMicros = price ? callCostMicros({ prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion }, price) : 0;
-    const { tokens_per_day, tokens_per_month, cost_per_day, cost_per_month } = this.limits;
+    const { tokens_per_day, tokens_per_month, cost_per_day, cost_per_month } = own;
     const limits: PeriodLimit[] = budgetPeriods(now, this.limits.timezone)
       .map((period) =>
         period.kind === 'day'
@@ -76,6 +97,7 @@ export class UserBudget implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.overrides.close();
     await this.counter.close();
   }
 }

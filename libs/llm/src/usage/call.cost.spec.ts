@@ -34,3 +34,15 @@ describe('callCostMicros', () => {
     expect(formatMicros(5)).toBe('0.000005');
   });
 });
+
+describe('llms.<name>.price validation', () => {
+  it('refuses a price with more than six decimals with a clear message, exponent form included', () => {
+    const { validateSync } = require('class-validator') as typeof import('class-validator');
+    const { plainToInstance } = require('class-transformer') as typeof import('class-transformer');
+    for (const input of [0.0000001, 1e-9, 0.1234567]) {
+      const errors = validateSync(plainToInstance(LlmPriceConfig, { input_per_million: input, output_per_million: 1 }));
+      expect(errors.map((error) => Object.values(error.constraints ?? {}).join())).toEqual(['must be a price per million tokens with at most 6 decimals, e.g. input_per_million: 0.15']);
+    }
+    expect(validateSync(plainToInstance(LlmPriceConfig, { input_per_million: 0.000001, output_per_million: 2.5 }))).toEqual([]);
+  });
+});
