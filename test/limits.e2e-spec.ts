@@ -112,7 +112,7 @@ describe("a user's own limits (PUT /api/users/{id}/limits)", () => {
   beforeAll(async () => {
     model = await FixedLatencyModelServer.start(20);
     // No general.limits budget worth mentioning: only the users' own limits bind.
-    server = await startServer('test/fixtures/limits.yml', { ...process.env, MODEL_URL: model.url, TOKENS_PER_DAY: '100000000', ADMIN_TOKEN: '' });
+    server = await startServer('test/fixtures/limits.yml', { ...process.env, MODEL_URL: model.url, TOKENS_PER_DAY: '100000000', FREE_TOKENS_PER_DAY: '200', ADMIN_TOKEN: '' });
     api = new BatchApi(server.url);
   });
   afterAll(async () => {
@@ -133,6 +133,21 @@ describe("a user's own limits (PUT /api/users/{id}/limits)", () => {
     expect(status.periods[0]).toMatchObject({ kind: 'day', used_tokens: ok * CALL_TOKENS });
     expect((await api.delete('/api/users/erin/limits')).json).toMatchObject({ own: null, limits: { tokens_per_day: 100000000 } });
     expect((await chat(server, 'erin')).status).toBe(200);
+  });
+
+  it("holds a user to their group's limits by a field in the directory; the user's own limits come first", async () => {
+    await api.importUsers([
+      { id: 'hal', name: 'Hal', billing: { plan: 'free' } },
+      { id: 'ivy', name: 'Ivy', billing: { plan: 'pro' } },
+      { id: 'jo', name: 'Jo' },
+    ]);
+    expect((await api.get('/api/users/hal/limits')).json.limits).toMatchObject({ tokens_per_day: 200 });
+    const hal = await Promise.all(Array.from({ length: 20 }, () => chat(server, 'hal')));
+    expect(hal.filter((reply) => reply.status === 200).length * CALL_TOKENS).toBeLessThanOrEqual(200);
+    expect(hal.some((reply) => reply.status === 429)).toBe(true);
+    for (const user of ['ivy', 'jo']) expect((await Promise.all(Array.from({ length: 10 }, () => chat(server, user)))).every((reply) => reply.status === 200)).toBe(true);
+    await api.put('/api/users/hal/limits', { tokens_per_day: 100000 });
+    expect((await chat(server, 'hal')).status).toBe(200);
   });
 
   it('refuses an invalid limit with a 400 naming the field, and changes nothing', async () => {

@@ -1,7 +1,7 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ReadinessRegistry, useUserscopeErrors } from '@userscope/http';
-import { ShutdownProgress } from '@userscope/runtime';
+import { ShutdownProgress, UserFieldsRegistry } from '@userscope/runtime';
 import { LlmRegistry, TokenAccounting } from '@userscope/llm';
 import { BATCH_CONFIG, BATCH_LLM, BATCH_STORE } from './batch.constants';
 import { LlmNodeCaller } from './runs/llm-node.caller';
@@ -24,6 +24,7 @@ import { RunScheduler } from './runs/run.scheduler';
 import { RunsService } from './runs/runs.service';
 import { RunsController } from './runs/runs.controller';
 import { UserSelector } from './users/user.selector';
+import { DirectoryFieldSource } from './users/directory.field-source';
 import { ExecutionQueue } from './queue/execution.queue';
 import { QueuedRunDispatcher } from './queue/queued-run.dispatcher';
 import { QueuedExecutionProcessor } from './queue/queued-execution.processor';
@@ -40,6 +41,7 @@ export class BatchModule implements OnModuleInit, OnApplicationShutdown {
     private readonly adapterHost: HttpAdapterHost,
     @Inject(BATCH_STORE) private readonly store: BatchStore,
     private readonly progress: ShutdownProgress,
+    private readonly userFields: UserFieldsRegistry,
     @Optional() private readonly readiness?: ReadinessRegistry,
   ) {}
 
@@ -81,6 +83,8 @@ export class BatchModule implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     this.readiness?.register({ name: 'store', check: () => this.store.ping() });
+    // The directory's users' fields, for whoever asks by user (the limits' groups by plan).
+    this.userFields.register(new DirectoryFieldSource(this.store));
     // CSV imports arrive as text/csv; Fastify parses JSON only unless told.
     const fastify = this.adapterHost.httpAdapter?.getInstance?.();
     if (fastify && !fastify.hasContentTypeParser('text/csv')) {

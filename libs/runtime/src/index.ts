@@ -125,5 +125,6 @@ export { type CallDeadline, runWithDeadline } from './functions/call-deadline';
 export { type ProcessFaultCounters, ProcessFaultListener } from './faults/process-fault.listener';
 export { ShutdownProgress } from './shutdown/shutdown-progress';
 export { type UserDataHolder, UserDataRegistry } from './users/user-data.registry';
+export { type UserFieldSource, UserFieldsRegistry } from './users/user-fields.registry';
 export { FunctionTimeoutError } from './exceptions/function-timeout.exception';
 export { csvDocument, csvRow } from './csv/csv.writer';

@@ -1,5 +1,6 @@
 import { DynamicModule, Logger, Module, Type } from '@nestjs/common';
 import { UserDataRegistry } from './users/user-data.registry';
+import { UserFieldsRegistry } from './users/user-fields.registry';
 import { ScheduleModule } from '@nestjs/schedule';
 import { USERSCOPE_CONFIG } from './runtime.constants';
 import { UserscopeConfig } from './config/userscope-config.interface';
@@ -38,7 +39,7 @@ export class UserscopeRuntimeModule {
     if (duplicates) new Logger('Userscope').warn(duplicates);
     // Libraries that need it switch it on themselves (the LLM library, for token accounting).
     if (options.config.general.track_current_session) trackCurrentSession();
-    const services = [FunctionCatalog, Functions, SharedFunctions, SessionRegistry, SessionLifecycle, IdleSessionEvictor, DurableInstanceTracker, WorkflowRunner, UserFunctions, UserInvoker, ProcessFaultListener, ShutdownProgress, SessionBackends, UserDataRegistry];
+    const services = [FunctionCatalog, Functions, SharedFunctions, SessionRegistry, SessionLifecycle, IdleSessionEvictor, DurableInstanceTracker, WorkflowRunner, UserFunctions, UserInvoker, ProcessFaultListener, ShutdownProgress, SessionBackends, UserDataRegistry, UserFieldsRegistry];
     return {
       module: UserscopeRuntimeModule,
       global: true,

@@ -68,6 +68,11 @@ function checkedPath(raw: string): string[] {
   return path;
 }
 
+/** The value at dotted `path` of a user's fields (own properties only), or undefined. */
+export function userField(user: Record<string, unknown> | undefined, path: string): unknown {
+  return lookup(user, path.split('.'));
+}
+
 /** Reads own properties only, so nothing reaches a prototype. */
 function lookup(root: unknown, path: string[]): unknown {
   let value = root;

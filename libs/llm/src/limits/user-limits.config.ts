@@ -1,7 +1,7 @@
 import { IsMicroAmount } from '../config/micro-amount.decorator';
 import { IsInt, IsOptional, IsString, Max, Min, Validate, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { classConfigSection } from '@userscope/runtime';
+import { ConfigSection, isMapping, validateConfigSection } from '@userscope/runtime';
 
 @ValidatorConstraint({ name: 'timeZone' })
 class IsTimeZone implements ValidatorConstraintInterface {
@@ -44,9 +44,47 @@ export class UserLimitsConfig {
 
   /** Completion tokens reserved for a call that sets no `max_tokens`. */
   @IsInt() @Min(1) @Max(1_000_000) completion_estimate: number = 1024;
+
+  /**
+   * Limits by a field of the user in the users directory: `{ field: plan, values: { free: {...}, pro: {...} } }`.
+   * A user's group's limits apply over the defaults above, and the user's own (the API's) over both.
+   */
+  groups?: LimitGroups;
 }
 
-export const USER_LIMITS_CONFIG_SECTION = classConfigSection('general.limits', UserLimitsConfig);
+/** `general.limits.groups`: limits by the value of one user field. */
+export interface LimitGroups {
+  /** A dotted path in the user's fields, e.g. `plan` or `billing.tier`. */
+  field: string;
+  values: Record<string, UserLimitsOverride>;
+}
+
+/** `general.limits`, its `groups` checked entry by entry, each problem under its own path. */
+export const USER_LIMITS_CONFIG_SECTION: ConfigSection<UserLimitsConfig> = {
+  key: 'general.limits',
+  check(value, context) {
+    if (value === undefined || value === null) return new UserLimitsConfig();
+    if (!isMapping(value)) {
+      context.issues.push({ path: 'general.limits', message: 'must be a mapping' });
+      return new UserLimitsConfig();
+    }
+    const { groups, ...settings } = value;
+    const limits = validateConfigSection(UserLimitsConfig, settings, 'general.limits', context.issues);
+    if (groups === undefined || groups === null) return limits;
+    const path = 'general.limits.groups';
+    if (!isMapping(groups) || typeof groups.field !== 'string' || !groups.field || !isMapping(groups.values)) {
+      context.issues.push({ path, message: 'must be { field: <user field>, values: { <value>: { tokens_per_day: ... }, ... } }' });
+      return limits;
+    }
+    const values: Record<string, UserLimitsOverride> = {};
+    for (const [name, entry] of Object.entries(groups.values)) {
+      if (!isMapping(entry)) context.issues.push({ path: `${path}.values.${name}`, message: 'must be a mapping of limits, e.g. { tokens_per_day: 100000 }' });
+      else values[name] = { ...validateConfigSection(UserLimitsOverride, entry, `${path}.values.${name}`, context.issues) };
+    }
+    limits.groups = { field: groups.field, values };
+    return limits;
+  },
+};
 
 /** Whether `limits` limits anything. */
 export function limitsAnything(limits: UserLimitsOverride): boolean {

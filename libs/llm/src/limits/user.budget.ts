@@ -1,4 +1,5 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { UserFieldsRegistry } from '@userscope/runtime';
 import { ResolvedLlmConfig } from '../config/llm-config.resolver';
 import { LlmChatRequest, LlmUsage } from '../interfaces/llm.interface';
 import { LLM_CONFIGS } from '../llm.constants';
@@ -33,14 +34,17 @@ export class UserBudget implements OnApplicationShutdown {
     @Inject(BUDGET_COUNTER) private readonly counter: BudgetCounter,
     @Inject(LIMIT_OVERRIDES) readonly overrides: LimitOverrides,
     @Inject(LLM_CONFIGS) llms: ResolvedLlmConfig[],
+    @Optional() private readonly userFields?: UserFieldsRegistry,
   ) {
     for (const llm of llms) this.prices.set(llm.name, llm.price);
   }
 
-  /** The limits of `userId`: `general.limits`, with the user's own override over them. */
+  /** The limits of `userId`: `general.limits`, their group's over them (by a user field), and the user's own over both. */
   async limitsOf(userId: string): Promise<UserLimitsOverride> {
-    const { tokens_per_day, tokens_per_month, cost_per_day, cost_per_month } = this.limits;
-    return { tokens_per_day, tokens_per_month, cost_per_day, cost_per_month, ...(await this.overrides.get(userId)) };
+    const { tokens_per_day, tokens_per_month, cost_per_day, cost_per_month, groups } = this.limits;
+    const value = groups ? await this.userFields?.fieldOf(userId, groups.field) : undefined;
+    const group = groups && value !== undefined && value !== null && Object.hasOwn(groups.values, String(value)) ? groups.values[String(value)] : undefined;
+    return { tokens_per_day, tokens_per_month, cost_per_day, cost_per_month, ...group, ...(await this.overrides.get(userId)) };
   }
 
   /** What `userId` has used of each period now, and their limits. */
