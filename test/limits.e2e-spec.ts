@@ -150,6 +150,19 @@ describe("a user's own limits (PUT /api/users/{id}/limits)", () => {
     expect((await chat(server, 'hal')).status).toBe(200);
   });
 
+  it("holds a user to their requests_per_minute of LLM calls: 429 rate_limited with when to come back", async () => {
+    await api.put('/api/users/kim/limits', { requests_per_minute: 3 });
+    const replies = await Promise.all(Array.from({ length: 5 }, () => chat(server, 'kim')));
+    expect(replies.filter((reply) => reply.status === 200)).toHaveLength(3);
+    const refused = replies.filter((reply) => reply.status === 429);
+    expect(refused).toHaveLength(2);
+    expect(refused[0].json.error.code).toBe('rate_limited');
+    expect(Number(refused[0].headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(refused[0].headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    expect(refused[0].headers.get('x-ratelimit-limit-requests')).toBe('3');
+    expect((await chat(server, 'lou')).status).toBe(200);
+  });
+
   it('refuses an invalid limit with a 400 naming the field, and changes nothing', async () => {
     await api.put('/api/users/gina/limits', { tokens_per_day: 500 });
     for (const body of [{ tokens_per_day: -1 }, { tokens_per_day: 'lots' }, { per_hour: 5 }, [1]]) {

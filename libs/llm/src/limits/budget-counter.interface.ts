@@ -1,4 +1,5 @@
 import { BudgetPeriod } from './budget.periods';
+import { RateWindow } from '../rate-limit/rate-window.interface';
 
 /** One period's limits for a user: tokens and cost (integer micro-units), either may be absent. */
 export interface PeriodLimit {
@@ -32,6 +33,8 @@ export interface BudgetCounter {
   readonly name: string;
   reserve(userId: string, limits: PeriodLimit[], tokens: number, costMicros: number): Promise<Reservation | Refusal>;
   settle(reservation: Reservation, tokens: number, costMicros: number): Promise<void>;
+  /** The window counting `userId`'s LLM calls against `requestsPerMinute` (kept where the budgets are). */
+  requestWindow(userId: string, requestsPerMinute: number): RateWindow;
   /** What the user has used in each period (reservations in flight included). */
   used(userId: string, periods: BudgetPeriod[]): Promise<{ tokens: number; costMicros: number }[]>;
   close(): Promise<void>;

@@ -46,3 +46,18 @@ export class BudgetUnavailableError extends RequestRefusedError {
     );
   }
 }
+
+/** The caller's user has started `requests_per_minute` LLM calls in the last minute: 429 `rate_limited` until one leaves it. */
+export class UserRateLimitedError extends RequestRefusedError {
+  constructor(userId: string, requestsPerMinute: number, waitMs: number) {
+    super(
+      HttpStatus.TOO_MANY_REQUESTS,
+      {
+        code: 'rate_limited',
+        message: `User '${userId}' has started ${requestsPerMinute} LLM calls in the last minute, their requests_per_minute (general.limits); try again in ${Math.ceil(waitMs / 1000)} s.`,
+        details: { limit: 'requests_per_minute' },
+      },
+      { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))), 'x-ratelimit-limit-requests': String(requestsPerMinute), 'x-ratelimit-remaining-requests': '0' },
+    );
+  }
+}

@@ -1,11 +1,15 @@
 import { BudgetPeriod } from './budget.periods';
 import { BudgetCounter, PeriodLimit, Refusal, Reservation } from './budget-counter.interface';
+import { MemoryRateWindow } from '../rate-limit/memory.rate-window';
+import { RateWindow } from '../rate-limit/rate-window.interface';
+import { rateWindowMs } from '../rate-limit/llm-rate-limiter.factory';
 
 /** Budgets in this process: one server alone. Periods that have ended are dropped as new ones begin. */
 export class MemoryBudgetCounter implements BudgetCounter {
   readonly name = 'memory';
   private readonly counts = new Map<string, { tokens: number; costMicros: number; endsAt: number }>();
   private prunedAt = 0;
+  private readonly windows = new Map<string, { window: MemoryRateWindow; limit: number; usedAt: number }>();
 
   async reserve(userId: string, limits: PeriodLimit[], tokens: number, costMicros: number): Promise<Reservation | Refusal> {
     this.prune();
@@ -38,6 +42,17 @@ export class MemoryBudgetCounter implements BudgetCounter {
     });
   }
 
+  requestWindow(userId: string, requestsPerMinute: number): RateWindow {
+    this.prune();
+    let entry = this.windows.get(userId);
+    if (!entry || entry.limit !== requestsPerMinute) {
+      entry = { window: new MemoryRateWindow({ windowMs: rateWindowMs(), requestsPerWindow: requestsPerMinute, tokensPerWindow: 0 }), limit: requestsPerMinute, usedAt: 0 };
+      this.windows.set(userId, entry);
+    }
+    entry.usedAt = Date.now();
+    return entry.window;
+  }
+
   async close(): Promise<void> {}
 
   private count(userId: string, period: BudgetPeriod) {
@@ -52,6 +67,8 @@ export class MemoryBudgetCounter implements BudgetCounter {
     if (now - this.prunedAt < 60_000) return;
     this.prunedAt = now;
     for (const [name, count] of this.counts) if (count.endsAt <= now) this.counts.delete(name);
+    // A user's window is empty a window after their last call.
+    for (const [userId, entry] of this.windows) if (now - entry.usedAt > 2 * rateWindowMs()) this.windows.delete(userId);
   }
 }
 

@@ -2,6 +2,9 @@ import Redis from 'ioredis';
 import { BudgetPeriod } from './budget.periods';
 import { BudgetCounter, PeriodLimit, Refusal, Reservation } from './budget-counter.interface';
 import { refusal } from './memory.budget-counter';
+import { defineRateWindowScripts, RedisRateWindow } from '../rate-limit/redis.rate-window';
+import { RateWindow } from '../rate-limit/rate-window.interface';
+import { rateWindowMs } from '../rate-limit/llm-rate-limiter.factory';
 
 /** A period's count outlives its end by this much, for `used()` just after it. */
 const KEEP_AFTER_MS = 3600_000;
@@ -43,7 +46,12 @@ export class RedisBudgetCounter implements BudgetCounter {
     readonly name: string,
   ) {
     redis.defineCommand('budgetReserve', { lua: RESERVE });
+    defineRateWindowScripts(redis);
     this.redis = redis as BudgetRedis;
+  }
+
+  requestWindow(userId: string, requestsPerMinute: number): RateWindow {
+    return new RedisRateWindow(this.redis, this.prefix, `user:${userId}`, { windowMs: rateWindowMs(), requestsPerWindow: requestsPerMinute, tokensPerWindow: 0 }, this.name);
   }
 
   private key(userId: string, period: BudgetPeriod): string {

@@ -20,6 +20,7 @@ class IsTimeZone implements ValidatorConstraintInterface {
 
 /** A user's own limits (`PUT /api/users/{id}/limits`), in place of `general.limits`' for the keys it sets. */
 export class UserLimitsOverride {
+  @ApiPropertyOptional({ minimum: 1, description: 'LLM calls the user may start in any 60 s' }) @IsOptional() @IsInt() @Min(1) requests_per_minute?: number;
   @ApiPropertyOptional({ minimum: 1 }) @IsOptional() @IsInt() @Min(1) tokens_per_day?: number;
   @ApiPropertyOptional({ minimum: 1 }) @IsOptional() @IsInt() @Min(1) tokens_per_month?: number;
   @ApiPropertyOptional({ description: 'In the LLMs\' price currency, up to 6 decimals' }) @IsOptional() @IsMicroAmount() @Min(0.000001) cost_per_day?: number;
@@ -33,6 +34,8 @@ export class UserLimitsOverride {
  * refused with 429 `budget_exceeded` until the period frees.
  */
 export class UserLimitsConfig {
+  /** LLM calls a user may start in any 60 s (every process on the shared Redis together). */
+  @IsOptional() @IsInt() @Min(1) requests_per_minute?: number;
   @IsOptional() @IsInt() @Min(1) tokens_per_day?: number;
   @IsOptional() @IsInt() @Min(1) tokens_per_month?: number;
   /** In the LLMs' price currency (see `llms.<name>.price`). */
@@ -88,5 +91,5 @@ export const USER_LIMITS_CONFIG_SECTION: ConfigSection<UserLimitsConfig> = {
 
 /** Whether `limits` limits anything. */
 export function limitsAnything(limits: UserLimitsOverride): boolean {
-  return [limits.tokens_per_day, limits.tokens_per_month, limits.cost_per_day, limits.cost_per_month].some((value) => value !== undefined);
+  return [limits.requests_per_minute, limits.tokens_per_day, limits.tokens_per_month, limits.cost_per_day, limits.cost_per_month].some((value) => value !== undefined);
 }

@@ -5,7 +5,7 @@ import { LlmChatRequest, LlmUsage } from '../interfaces/llm.interface';
 import { LLM_CONFIGS } from '../llm.constants';
 import { countPromptTokens } from '../token.counter';
 import { callCostMicros } from '../usage/call.cost';
-import { BudgetExceededError, BudgetUnavailableError } from './budget-exceeded.exception';
+import { BudgetExceededError, BudgetUnavailableError, UserRateLimitedError } from './budget-exceeded.exception';
 import { BudgetCounter, isRefusal, PeriodLimit, Reservation } from './budget-counter.interface';
 import { budgetPeriods } from './budget.periods';
 import { BUDGET_COUNTER, LIMIT_OVERRIDES, USER_LIMITS_CONFIG } from './limits.constants';
@@ -41,10 +41,10 @@ export class UserBudget implements OnApplicationShutdown {
 
   /** The limits of `userId`: `general.limits`, their group's over them (by a user field), and the user's own over both. */
   async limitsOf(userId: string): Promise<UserLimitsOverride> {
-    const { tokens_per_day, tokens_per_month, cost_per_day, cost_per_month, groups } = this.limits;
+    const { requests_per_minute, tokens_per_day, tokens_per_month, cost_per_day, cost_per_month, groups } = this.limits;
     const value = groups ? await this.userFields?.fieldOf(userId, groups.field) : undefined;
     const group = groups && value !== undefined && value !== null && Object.hasOwn(groups.values, String(value)) ? groups.values[String(value)] : undefined;
-    return { tokens_per_day, tokens_per_month, cost_per_day, cost_per_month, ...group, ...(await this.overrides.get(userId)) };
+    return { requests_per_minute, tokens_per_day, tokens_per_month, cost_per_day, cost_per_month, ...group, ...(await this.overrides.get(userId)) };
   }
 
   /** What `userId` has used of each period now, and their limits. */
@@ -65,6 +65,8 @@ export class UserBudget implements OnApplicationShutdown {
       throw new BudgetUnavailableError(this.counter.name, (error as Error).message);
     }
     if (!limitsAnything(own)) return undefined; // the common case: nothing to count, no tokenizer
+    if (own.requests_per_minute !== undefined) await this.startRequest(userId, own.requests_per_minute);
+    if (!limitsAnything({ ...own, requests_per_minute: undefined })) return undefined;
     const prompt = countPromptTokens(request.messages, request.tools);
     const completion = request.maxTokens ?? this.limits.completion_estimate;
     const price = this.prices.get(llm);
@@ -86,6 +88,17 @@ export class UserBudget implements OnApplicationShutdown {
     }
     if (isRefusal(outcome)) throw new BudgetExceededError(userId, outcome, now);
     return outcome;
+  }
+
+  /** Counts a call in the user's last minute, or refuses it (429 `rate_limited`) with when to try again. */
+  private async startRequest(userId: string, requestsPerMinute: number): Promise<void> {
+    let waitMs: number;
+    try {
+      waitMs = await this.counter.requestWindow(userId, requestsPerMinute).tryStart();
+    } catch (error) {
+      throw new BudgetUnavailableError(this.counter.name, (error as Error).message);
+    }
+    if (waitMs > 0) throw new UserRateLimitedError(userId, requestsPerMinute, waitMs);
   }
 
   /** Replaces a reservation by the call's real usage (none, for a call that failed before any reply). */

@@ -31,7 +31,7 @@ export function llmRateLimiter(llm: string, config: LlmRateLimitConfig | undefin
 }
 
 /** A minute, or the test's window from the environment. */
-function rateWindowMs(env: NodeJS.ProcessEnv): number {
+export function rateWindowMs(env: NodeJS.ProcessEnv = process.env): number {
   const value = env[RATE_WINDOW_ENV];
   if (value === undefined || value === '') return RATE_WINDOW_MS;
   const ms = Number(value);
