@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sign } from 'jsonwebtoken';
-import { SessionLifecycle, SessionRegistry } from '@userscope/runtime';
+import { ConfigError, SessionLifecycle, SessionRegistry } from '@userscope/runtime';
 import { startServer, TestServer } from './support/test-server';
 
 const CONFIG = 'test/fixtures/mcp-server-jwt.yml';
@@ -84,11 +84,11 @@ describe('the MCP server front end (/mcp), with the SDK client, in jwt mode', ()
     expect(sessionId).toEqual(expect.any(String));
     const stolen = await fetch(`${server.url}/mcp`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${tokenOf('sid-bob')}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18' },
+      headers: { authorization: `Bearer ${tokenOf('sid-bob')}`, ...MCP_POST, 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18' },
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'notepad', arguments: { action: 'list' } } }),
     });
     expect(stolen.status).toBe(404);
-    expect((await stolen.json()).error.message).toContain('Session not found');
+    expect(((await stolen.json()) as { error: { message: string } }).error.message).toContain('Session not found');
     // Through the SDK client too: a transport given alice's session id and bob's token.
     const bobWithAlicesSession = new Client({ name: 'thief', version: '1.0.0' });
     const rejected = await bobWithAlicesSession.connect(transportFor(tokenOf('sid-bob'), sessionId)).then(() => bobWithAlicesSession.listTools()).catch((error) => error);
@@ -104,7 +104,7 @@ describe('the MCP server front end (/mcp), with the SDK client, in jwt mode', ()
     await server.app.get(SessionLifecycle).end(registry.get('ending')!);
     const reply = await fetch(`${server.url}/mcp`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${tokenOf('ending')}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': transport.sessionId!, 'mcp-protocol-version': '2025-06-18' },
+      headers: { authorization: `Bearer ${tokenOf('ending')}`, ...MCP_POST, 'mcp-session-id': transport.sessionId!, 'mcp-protocol-version': '2025-06-18' },
       body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/list' }),
     });
     expect(reply.status).toBe(404);
@@ -180,5 +180,24 @@ describe('the MCP server front end (/mcp) in api_key mode', () => {
     const reply = await fetch(`${server.url}/mcp`, { method: 'POST', headers: { ...headers, ...MCP_POST }, body: JSON.stringify(INITIALIZE) });
     expect(reply.status).toBe(401);
     expect(reply.headers.get('www-authenticate')?.toLowerCase()).toContain('x-api-key');
+  });
+});
+
+describe('general.front_end.mcp', () => {
+  it('refuses to start with a tool_names entry that is not a configured function, naming the ones there are', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'userscope-mcp-server-config-'));
+    try {
+      const file = join(dir, 'config.yml');
+      writeFileSync(file, 'general:\n  plugins: ["@userscope/examples"]\n  front_end:\n    mcp:\n      tool_names: [notepad, nope]\nfunctions:\n  notepad: { _type: per_user_notepad }\n  preferences: { _type: per_user_preferences }\nworkflow:\n  _type: per_user_assistant\n  notepad_name: notepad\n  preferences_name: preferences\n');
+      const error = await startServer(file).then(async (started) => {
+        await started.close();
+        return undefined;
+      }, (refusal: unknown) => refusal);
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).issues).toEqual([{ path: 'general.front_end.mcp.tool_names', message: expect.stringContaining("'nope' is not a configured function") }]);
+      expect((error as ConfigError).issues[0].message).toContain('notepad, preferences');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
