@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { sign } from 'jsonwebtoken';
 import { ConfigError, SessionLifecycle, SessionRegistry } from '@userscope/runtime';
 import { startServer, TestServer } from './support/test-server';
+import { startCliServer } from './support/cli-server';
 
 const CONFIG = 'test/fixtures/mcp-server-jwt.yml';
 const API_KEY = 'test/fixtures/identity-api-key.yml';
@@ -198,6 +199,21 @@ describe('general.front_end.mcp', () => {
       expect((error as ConfigError).issues[0].message).toContain('notepad, preferences');
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('userscope serve', () => {
+  it('logs the MCP endpoint at startup, and an MCP client connects to it', async () => {
+    const { process: served, url } = await startCliServer(CONFIG, { JWT_SECRET });
+    try {
+      expect(served.printed).toContain(`MCP endpoint (Streamable HTTP) at ${url}/mcp`);
+      const client = new Client({ name: 'cli-test', version: '1.0.0' });
+      await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${tokenOf('cli-user')}` } } }));
+      expect((await client.listTools()).tools.map((tool) => tool.name)).toEqual(['per_user_assistant', 'notepad']);
+      await client.close();
+    } finally {
+      await served.stop(5000);
     }
   });
 });
