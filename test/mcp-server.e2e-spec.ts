@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sign } from 'jsonwebtoken';
+import { McpServerSessions } from '@userscope/mcp';
 import { ConfigError, SessionLifecycle, SessionRegistry } from '@userscope/runtime';
 import { startServer, TestServer } from './support/test-server';
 import { startCliServer } from './support/cli-server';
@@ -102,13 +103,31 @@ describe('the MCP server front end (/mcp), with the SDK client, in jwt mode', ()
     const { client, transport } = await connect('ending');
     await call(client, 'notepad', { action: 'add', content: 'x' });
     const registry = server.app.get(SessionRegistry);
+    const mcpSessions = server.app.get(McpServerSessions);
+    expect(mcpSessions.countOf('ending')).toBe(1);
     await server.app.get(SessionLifecycle).end(registry.get('ending')!);
+    // Closed by the session's end itself, not found stale on the next request.
+    expect(mcpSessions.countOf('ending')).toBe(0);
     const reply = await fetch(`${server.url}/mcp`, {
       method: 'POST',
       headers: { authorization: `Bearer ${tokenOf('ending')}`, ...MCP_POST, 'mcp-session-id': transport.sessionId!, 'mcp-protocol-version': '2025-06-18' },
       body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/list' }),
     });
     expect(reply.status).toBe(404);
+  });
+
+  it('ends a session on DELETE /mcp (terminateSession), and only for its own user', async () => {
+    const { transport } = await connect('deleting');
+    const sessionId = transport.sessionId!;
+    const asBob = await fetch(`${server.url}/mcp`, { method: 'DELETE', headers: { authorization: `Bearer ${tokenOf('not-deleting')}`, 'mcp-session-id': sessionId } });
+    expect(asBob.status).toBe(404);
+    await transport.terminateSession();
+    const after = await fetch(`${server.url}/mcp`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokenOf('deleting')}`, ...MCP_POST, 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'tools/list' }),
+    });
+    expect(after.status).toBe(404);
   });
 
   it('keeps at most max_sessions_per_user sessions of a user open, closing the oldest', async () => {

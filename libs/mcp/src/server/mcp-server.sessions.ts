@@ -63,7 +63,7 @@ export class McpServerSessions implements OnApplicationShutdown {
     return transport;
   }
 
-  /** How many MCP sessions are open (for tests and the monitor). */
+  /** How many MCP sessions `userId` has open. */
   countOf(userId: string): number {
     return [...this.sessions.values()].filter((session) => session.userId === userId).length;
   }
