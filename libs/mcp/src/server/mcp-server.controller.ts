@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, Post, Req, Res } from '@nestjs/common';
+import { Controller, Delete, Get, Logger, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { IdentityResolver } from '@userscope/http';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
@@ -10,6 +10,7 @@ import { McpServerSessions } from './mcp-server.sessions';
 /** JSON-RPC's error codes for a request the server cannot take (the SDK's own answers use the same). */
 const BAD_REQUEST = -32000;
 const SESSION_NOT_FOUND = -32001;
+const INTERNAL_ERROR = -32603;
 
 /**
  * `POST/GET/DELETE /mcp`: the workflow and `general.front_end.mcp.tool_names` served over MCP's
@@ -19,6 +20,8 @@ const SESSION_NOT_FOUND = -32001;
 @ApiExcludeController()
 @Controller('mcp')
 export class McpServerController {
+  private readonly logger = new Logger('MCP');
+
   constructor(
     private readonly identity: IdentityResolver,
     private readonly sessions: McpServerSessions,
@@ -51,8 +54,15 @@ export class McpServerController {
       transport = await this.sessions.open(userId);
     }
     reply.hijack();
-    // Fastify has read and parsed the body already: the transport is given it rather than the spent stream.
-    await transport.handleRequest(request.raw, reply.raw as ServerResponse, body);
+    try {
+      // Fastify has read and parsed the body already: the transport is given it rather than the spent stream.
+      await transport.handleRequest(request.raw, reply.raw as ServerResponse, body);
+    } catch (error) {
+      // The reply is the transport's now, so Nest's error filter cannot answer: a JSON-RPC error, or the connection ends.
+      this.logger.error(`MCP request of user '${userId}' failed: ${(error as Error)?.message ?? String(error)}`);
+      if (reply.raw.headersSent) reply.raw.destroy();
+      else reply.raw.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', error: { code: INTERNAL_ERROR, message: McpServerMessages.internal() }, id: null }));
+    }
   }
 
   /** The caller's user id; without a valid credential, a 401 with a WWW-Authenticate challenge, as MCP's authorization expects. */

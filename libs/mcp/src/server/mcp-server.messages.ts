@@ -5,4 +5,5 @@ export const McpServerMessages = {
   toolWithoutDescription: (name: string) => `The configured function '${name}'`,
   sessionNotFound: () => 'Session not found: it ended, or was opened by another user; initialize a new one',
   sessionRequired: () => 'Bad Request: no valid mcp-session-id header; the first request of a session must be initialize',
+  internal: () => 'Internal error; the server log has the details',
 } as const;
