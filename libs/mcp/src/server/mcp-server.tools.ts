@@ -4,6 +4,7 @@ import {
   ConfigError,
   ConfiguredFunction,
   configSection,
+  FunctionCatalog,
   InvalidInputError,
   toolInput,
   toolParameters,
@@ -36,18 +37,19 @@ export class McpServerTools {
 
   constructor(
     @Inject(USERSCOPE_CONFIG) config: UserscopeConfig,
+    catalog: FunctionCatalog,
     runner: WorkflowRunner,
     invoker: UserInvoker,
   ) {
-    const workflow = config.workflow;
+    const workflow = catalog.workflow;
     this.add(workflow, workflow.type.name, (userId, input) => runner.run({ userId }, input));
     const names = configSection(config, FRONT_END_CONFIG_SECTION).mcp.tool_names;
-    const unknown = names.filter((name) => !config.functions.has(name));
+    const unknown = names.filter((name) => !catalog.get(name));
     if (unknown.length > 0) {
-      throw new ConfigError(config.file, unknown.map((name) => ({ path: 'general.front_end.mcp.tool_names', message: McpServerMessages.unknownTool(name, [...config.functions.keys()]) })));
+      throw new ConfigError(config.file, unknown.map((name) => ({ path: 'general.front_end.mcp.tool_names', message: McpServerMessages.unknownTool(name, catalog.names()) })));
     }
     for (const name of names) {
-      this.add(config.functions.get(name)!, name, (userId, input, signal) => invoker.runAs(userId, (calls) => calls.invoke(name, input, signal)));
+      this.add(catalog.get(name)!, name, (userId, input, signal) => invoker.runAs(userId, (calls) => calls.invoke(name, input, signal)));
     }
   }
 
