@@ -8,6 +8,7 @@ import { McpServerSessions } from '@userscope/mcp';
 import { ConfigError, SessionLifecycle, SessionRegistry } from '@userscope/runtime';
 import { startServer, TestServer } from './support/test-server';
 import { startCliServer } from './support/cli-server';
+import { McpTestServer } from './support/mcp-test.server';
 
 const CONFIG = 'test/fixtures/mcp-server-jwt.yml';
 const API_KEY = 'test/fixtures/identity-api-key.yml';
@@ -200,6 +201,33 @@ describe('the MCP server front end (/mcp) in api_key mode', () => {
     const reply = await fetch(`${server.url}/mcp`, { method: 'POST', headers: { ...headers, ...MCP_POST }, body: JSON.stringify(INITIALIZE) });
     expect(reply.status).toBe(401);
     expect(reply.headers.get('www-authenticate')?.toLowerCase()).toContain('x-api-key');
+  });
+});
+
+describe("/mcp serving an MCP client group's tool (plain cookie identity)", () => {
+  let upstream: McpTestServer;
+  let server: TestServer;
+  beforeAll(async () => {
+    upstream = await McpTestServer.start();
+    server = await startServer('test/fixtures/mcp-server-bridge.yml', { ...process.env, MCP_URL: upstream.url });
+  });
+  afterAll(async () => {
+    await server.close();
+    await upstream.close();
+  });
+
+  it("lists it with the schema and description its server gives, and calls it on the user's own MCP client", async () => {
+    const client = new Client({ name: 'bridge-test', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), { requestInit: { headers: { cookie: 'nat-session=bridged' } } }));
+    try {
+      const add = (await client.listTools()).tools.find((tool) => tool.name === 'calc__add');
+      expect(add).toMatchObject({ description: 'Adds two numbers', inputSchema: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } }, required: ['a', 'b'] } });
+      const result = (await client.callTool({ name: 'calc__add', arguments: { a: 2, b: 3 } })) as { content: { text: string }[]; isError?: boolean };
+      expect({ isError: result.isError, text: result.content[0].text }).toEqual({ isError: undefined, text: expect.stringContaining('5') });
+      expect(upstream.calls.filter((call) => call.rpc === 'tools/call')).toHaveLength(1);
+    } finally {
+      await client.close();
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { ConfiguredFunction, DiscoveredFunction, FieldError, Functions, InvalidInputError, toolInput, toolParameters } from '@userscope/runtime';
+import { ConfiguredFunction, DiscoveredFunction, FieldError, Functions, InvalidInputError, toolInput, toolParameters, toolParametersOf } from '@userscope/runtime';
 import { LlmMessage, LlmTool, LlmToolCall } from '../interfaces/llm.interface';
 import { ChatAgentMessages } from './chat-agent.messages';
 
@@ -30,7 +30,7 @@ export class FunctionTools {
   constructor(functions: ConfiguredFunction[]) {
     for (const fn of functions) {
       const name = this.toolNameFor(fn.name);
-      const { parameters, wrapped } = toolParameters(fn.type.inputSchema);
+      const { parameters, wrapped } = toolParametersOf(fn);
       const discovered = fn.type.discovered !== undefined && fn.group ? { group: fn.group, member: fn.type.discovered } : undefined;
       this.bindings.set(name, { functionName: fn.name, wrapped, ...(discovered ? { discovered } : {}) });
       this.definitions.push({

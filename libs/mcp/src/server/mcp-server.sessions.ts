@@ -82,7 +82,7 @@ export class McpServerSessions implements OnApplicationShutdown {
 
   private serverFor(userId: string): Server {
     const server = new Server(SERVER_INFO, { capabilities: { tools: {} } });
-    server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: this.tools.definitions }));
+    server.setRequestHandler(ListToolsRequestSchema, async (_request, extra) => ({ tools: await this.tools.definitionsFor(userId, extra.signal) }));
     server.setRequestHandler(CallToolRequestSchema, (request, extra) => this.tools.call(userId, request.params.name, request.params.arguments, extra.signal));
     return server;
   }

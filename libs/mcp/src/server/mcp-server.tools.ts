@@ -4,10 +4,13 @@ import {
   ConfigError,
   ConfiguredFunction,
   configSection,
+  DiscoveredFunction,
+  DiscoveredFunctionGroup,
   FunctionCatalog,
   InvalidInputError,
+  SessionLifecycle,
   toolInput,
-  toolParameters,
+  toolParametersOf,
   USERSCOPE_CONFIG,
   UserInvoker,
   UserscopeConfig,
@@ -22,6 +25,8 @@ const TOOL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
 interface ServedTool {
   definition: Tool;
   wrapped: boolean;
+  /** For a function of a discovered group (an MCP client's tool): the group, and the function's name in it. */
+  discovered?: { group: string; member: string };
   /** Runs the tool's input as `userId`. */
   run(userId: string, input: unknown, signal: AbortSignal): Promise<unknown>;
 }
@@ -37,7 +42,8 @@ export class McpServerTools {
 
   constructor(
     @Inject(USERSCOPE_CONFIG) config: UserscopeConfig,
-    catalog: FunctionCatalog,
+    private readonly catalog: FunctionCatalog,
+    private readonly lifecycle: SessionLifecycle,
     runner: WorkflowRunner,
     invoker: UserInvoker,
   ) {
@@ -53,8 +59,28 @@ export class McpServerTools {
     }
   }
 
-  get definitions(): Tool[] {
-    return [...this.tools.values()].map((tool) => tool.definition);
+  /**
+   * The tools as `userId` sees them. A discovered group's function (an MCP client's tool) takes the
+   * schema and description that the user's own instance of the group finds now; a group that cannot
+   * list its functions (its server is down) keeps what was known at startup, and the call says why.
+   */
+  async definitionsFor(userId: string, signal: AbortSignal): Promise<Tool[]> {
+    const tools = [...this.tools.values()];
+    const groups = new Set(tools.flatMap((tool) => (tool.discovered ? [tool.discovered.group] : [])));
+    if (groups.size === 0) return tools.map((tool) => tool.definition);
+    const found = await this.lifecycle.runAs(userId, async (session) => {
+      const byGroup = new Map<string, Map<string, DiscoveredFunction>>();
+      for (const group of groups) {
+        const instance = this.catalog.groupInstance(session, group) as DiscoveredFunctionGroup | undefined;
+        const listed = await instance?.listFunctions(signal).catch(() => undefined);
+        if (listed) byGroup.set(group, new Map(listed.map((fn) => [fn.name, fn])));
+      }
+      return byGroup;
+    });
+    return tools.map(({ definition, discovered }) => {
+      const fn = discovered && found.get(discovered.group)?.get(discovered.member);
+      return fn ? { ...definition, inputSchema: fn.inputSchema as Tool['inputSchema'], ...(fn.description ? { description: fn.description } : {}) } : definition;
+    });
   }
 
   /** Runs tool `name` as `userId`. What the caller got wrong, or the function threw, is a tool error the client's model sees. */
@@ -72,13 +98,14 @@ export class McpServerTools {
 
   private add(fn: ConfiguredFunction, name: string, run: ServedTool['run']): void {
     const toolName = TOOL_NAME.test(name) ? name : name.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 128);
-    const { parameters, wrapped } = toolParameters(fn.type.inputSchema);
+    const { parameters, wrapped } = toolParametersOf(fn);
     const definition: Tool = {
       name: toolName,
       description: fn.type.description ?? McpServerMessages.toolWithoutDescription(name),
       inputSchema: parameters as Tool['inputSchema'],
     };
-    this.tools.set(toolName, { definition, wrapped, run });
+    const discovered = fn.type.discovered !== undefined && fn.group ? { group: fn.group, member: fn.type.discovered } : undefined;
+    this.tools.set(toolName, { definition, wrapped, run, ...(discovered ? { discovered } : {}) });
   }
 }
 

@@ -1,4 +1,5 @@
 import type { SchemaObject } from '@nestjs/swagger';
+import type { ConfiguredFunction } from '../config/userscope-config.interface';
 import { inlineSchema, TypeSchema } from './type-schema';
 
 /** The argument that carries an input which is not a JSON object (a string, a number, any JSON). */
@@ -13,6 +14,16 @@ export function toolParameters(inputSchema: TypeSchema): { parameters: Record<st
   const schema = resolveRefs(inlineSchema(inputSchema), inputSchema.components, new Set()) as Record<string, unknown>;
   if (schema.type === 'object') return { parameters: schema, wrapped: false };
   return { parameters: { type: 'object', properties: { [WRAPPED_INPUT]: schema }, required: [WRAPPED_INPUT] }, wrapped: true };
+}
+
+/**
+ * A configured function as a tool: `toolParameters` of its input. A discovered group's function (an
+ * MCP tool) takes a JSON object, whose schema the group finds at run time: an open object until then,
+ * never wrapped.
+ */
+export function toolParametersOf(fn: ConfiguredFunction): { parameters: Record<string, unknown>; wrapped: boolean } {
+  if (fn.type.discovered !== undefined) return { parameters: { type: 'object' }, wrapped: false };
+  return toolParameters(fn.type.inputSchema);
 }
 
 const REF_PREFIX = '#/components/schemas/';
