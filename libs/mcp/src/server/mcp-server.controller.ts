@@ -1,6 +1,7 @@
 import { Controller, Delete, Get, Logger, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { IdentityResolver } from '@userscope/http';
+import { UserscopeHttpError } from '@userscope/runtime';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
@@ -67,11 +68,20 @@ export class McpServerController {
 
   /** The caller's user id; without a valid credential, a 401 with a WWW-Authenticate challenge, as MCP's authorization expects. */
   private callerOf(request: FastifyRequest, reply: FastifyReply): string {
-    void reply.header('www-authenticate', challengeOf(this.identity.security.scheme));
-    const userId = this.identity.resolve(request);
-    if (userId === undefined) throw this.identity.missingIdentity();
-    reply.removeHeader('www-authenticate');
+    let userId: string | undefined;
+    try {
+      userId = this.identity.resolve(request);
+    } catch (error) {
+      throw this.challenged(error, reply);
+    }
+    if (userId === undefined) throw this.challenged(this.identity.missingIdentity(), reply);
     return userId;
+  }
+
+  /** `error`, with the mode's challenge on the reply when it is a 401 (the error filter puts a mode's own, jwt's `Bearer error=...`, over it). */
+  private challenged(error: unknown, reply: FastifyReply): unknown {
+    if (error instanceof UserscopeHttpError && error.getStatus() === 401) void reply.header('www-authenticate', challengeOf(this.identity.security.scheme));
+    return error;
   }
 }
 
