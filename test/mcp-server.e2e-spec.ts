@@ -131,6 +131,16 @@ describe('the MCP server front end (/mcp), with the SDK client, in jwt mode', ()
     expect(after.status).toBe(404);
   });
 
+  it('answers a request without a session that is not initialize with 400 saying so', async () => {
+    const reply = await fetch(`${server.url}/mcp`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokenOf('sessionless')}`, ...MCP_POST },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/list' }),
+    });
+    expect(reply.status).toBe(400);
+    expect(((await reply.json()) as { error: { message: string } }).error.message).toContain('must be initialize');
+  });
+
   it('keeps at most max_sessions_per_user sessions of a user open, closing the oldest', async () => {
     const first = await connect('many');
     await connect('many');
