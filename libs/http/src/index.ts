@@ -20,6 +20,8 @@ export { IDENTITY_CONFIG_SECTION, identityConfigOf } from './identity/identity-c
 export { MissingIdentityError } from './identity/exceptions/missing-identity.exception';
 export { InvalidIdentityError } from './identity/exceptions/invalid-identity.exception';
 export { HTTP_CONFIG_SECTIONS } from './http-config.sections';
+export { FRONT_END_CONFIG_SECTION } from './front-end/front-end-config.section';
+export { FrontEndConfig, McpFrontEndConfig } from './front-end/front-end.config';
 export { SessionContextIdStrategy } from './identity/session-context-id.strategy';
 export { GenerateController } from './generate.controller';
 export { GenerateStreamController } from './generate-stream.controller';

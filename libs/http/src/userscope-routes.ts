@@ -12,6 +12,7 @@ export const USERSCOPE_ROUTE_PREFIXES = [
   '/api/users',
   '/api/workflows',
   '/api/runs',
+  '/mcp', // the MCP server front end, and the MCP client groups' tool list
   '/docs',
   '/openapi.json',
   '/internal/users', // calls between the replicas of a cluster

@@ -8,3 +8,4 @@ export { SECRETS_KEY_ENV } from './secrets/secret.cipher';
 export { type SecretRedisOptions } from './secrets/redis-secret.records';
 export { mcpSessionsOf } from './monitor/mcp-sessions.view';
 export { McpMessages } from './mcp.messages';
+export { McpServerSessions } from './server/mcp-server.sessions';

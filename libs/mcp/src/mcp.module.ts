@@ -8,6 +8,9 @@ import { MCP_MODULE_OPTIONS, SECRET_RECORDS } from './mcp.constants';
 import { RedisSecretRecords, SecretRedisOptions } from './secrets/redis-secret.records';
 import { MemorySecretRecords } from './secrets/secret-records';
 import { UserSecrets } from './secrets/user-secrets.service';
+import { McpServerController } from './server/mcp-server.controller';
+import { McpServerSessions } from './server/mcp-server.sessions';
+import { McpServerTools } from './server/mcp-server.tools';
 
 /** Where the secrets are kept: Redis (where the app's processes meet) or, without it, this process's memory. */
 export interface McpModuleOptions {
@@ -18,7 +21,8 @@ export interface McpModuleOptions {
 
 /**
  * Per-user secrets (`/api/users/{id}/secrets`, `/me/secrets`) and `GET /mcp/client/tool/list`:
- * what the MCP client groups (McpClientPlugin) use. The identity resolver, and the verified claims
+ * what the MCP client groups (McpClientPlugin) use. And `/mcp`, the MCP server front end: the
+ * workflow and `general.front_end.mcp.tool_names` as MCP tools, each call run as its caller. The identity resolver, and the verified claims
  * `{{identity:claims.X}}` reads, are the HTTP front end's (UserscopeHttpModule, global).
  */
 @Global()
@@ -39,11 +43,13 @@ export class McpModule implements OnModuleInit {
   static forRoot(options: McpModuleOptions = {}): DynamicModule {
     return {
       module: McpModule,
-      controllers: [UserSecretsController, MySecretsController, McpToolListController],
+      controllers: [UserSecretsController, MySecretsController, McpToolListController, McpServerController],
       providers: [
         { provide: MCP_MODULE_OPTIONS, useValue: options },
         { provide: SECRET_RECORDS, useFactory: () => (options.redis ? new RedisSecretRecords(options.redis) : new MemorySecretRecords()) },
         UserSecrets,
+        McpServerTools,
+        McpServerSessions,
       ],
       exports: [UserSecrets],
     };

@@ -66,6 +66,7 @@ export { type ConfigEntry, type ConfigSection, type ConfigSectionContext } from 
 export { IdentityRequiredError } from './exceptions/identity-required.exception';
 export { createInputParser, type InputParser } from './schema/input-validator';
 export { ANY_JSON_SCHEMA, describeType, inlineSchema, isPrimitiveType, type TypeSchema } from './schema/type-schema';
+export { toolInput, toolParameters, toolParametersOf } from './schema/tool-parameters';
 export {
   FunctionTypeRegistry,
   type RegisteredFunctionGroupType,

@@ -8,6 +8,10 @@ describe('requestUserOf: which requests their user’s owner must serve', () => 
     expect(requestUserOf(request('POST', url))).toEqual({ from: 'caller', claims: true });
   });
 
+  it.each(['POST', 'GET', 'DELETE'])("%s /mcp (the MCP server): the caller's, claimed before it runs", (method) => {
+    expect(requestUserOf(request(method, '/mcp'))).toEqual({ from: 'caller', claims: true });
+  });
+
   it('DELETE /monitor/users/{id}: the user it names', () => {
     expect(requestUserOf(request('DELETE', '/monitor/users/:user_id', { user_id: 'ann' }))).toEqual({ from: 'path', userId: 'ann' });
   });
@@ -24,6 +28,7 @@ describe('requestUserOf: which requests their user’s owner must serve', () => 
     ['GET', '/v1/models'],
     ['POST', '/api/runs'],
     ['GET', '/docs'],
+    ['GET', '/mcp/client/tool/list'],
     ['POST', '/internal/users/:user_id/functions/:name/invoke'],
   ])("%s %s: any replica's", (method, url) => {
     expect(requestUserOf(request(method, url))).toBeUndefined();

@@ -10,7 +10,17 @@ import { isUserscopeRoute } from '@userscope/http';
 export type RequestUser = { from: 'caller'; claims: boolean } | { from: 'path'; userId: string };
 
 /** Userscope's routes that run as the caller: their user's owner must serve them. */
-const CALLER_ROUTES = new Set(['POST /generate', 'POST /generate/stream', 'POST /chat', 'POST /chat/stream', 'POST /v1/chat/completions']);
+const CALLER_ROUTES = new Set([
+  'POST /generate',
+  'POST /generate/stream',
+  'POST /chat',
+  'POST /chat/stream',
+  'POST /v1/chat/completions',
+  // The MCP server front end: the caller's MCP sessions live where their instances do.
+  'POST /mcp',
+  'GET /mcp',
+  'DELETE /mcp',
+]);
 
 /** Ends a user's session: the replica holding the session must do it. */
 const END_USER_ROUTE = 'DELETE /monitor/users/:user_id';

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerUserWorkflowExampleModule } from '@userscope/examples';
-import { ConfigError, FunctionTypeRegistry, readConfigFile, resolveConfig, scanPlugins, UserscopeConfig } from '@userscope/runtime';
+import { ConfigError, configSection, FunctionTypeRegistry, readConfigFile, resolveConfig, scanPlugins, UserscopeConfig } from '@userscope/runtime';
 import { HTTP_CONFIG_SECTIONS } from '../http-config.sections';
-import { servedModelName } from './front-end-config.section';
+import { FRONT_END_CONFIG_SECTION, servedModelName } from './front-end-config.section';
 
 const WORKFLOW = `
 functions:
@@ -55,5 +55,16 @@ describe('general.front_end', () => {
     })();
     expect(refusal).toBeInstanceOf(ConfigError);
     expect((refusal as ConfigError).issues).toEqual([{ path: 'general.front_end.model_name', message: 'may use letters, digits and . _ : - only' }]);
+  });
+
+  it('serves no functions over /mcp but the workflow, and 8 MCP sessions a user, unless told otherwise', () => {
+    const { mcp } = configSection(load(''), FRONT_END_CONFIG_SECTION);
+    expect({ ...mcp }).toEqual({ tool_names: [], max_sessions_per_user: 8 });
+    const told = configSection(load('general:\n  front_end:\n    mcp:\n      tool_names: [notepad]\n      max_sessions_per_user: 2'), FRONT_END_CONFIG_SECTION).mcp;
+    expect({ ...told }).toEqual({ tool_names: ['notepad'], max_sessions_per_user: 2 });
+  });
+
+  it('refuses an MCP session limit below 1', () => {
+    expect(() => load('general:\n  front_end:\n    mcp:\n      max_sessions_per_user: 0')).toThrow(/general\.front_end\.mcp\.max_sessions_per_user/);
   });
 });

@@ -1,4 +1,5 @@
-import { IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsArray, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { IsDuration } from '@userscope/runtime';
 
 /** OpenAI keeps a stored response 30 days. */
@@ -6,6 +7,21 @@ const THIRTY_DAYS = 30 * 24 * 3600;
 
 /** Model ids as OpenAI clients send and list them: no spaces, and no `/` so that `GET /v1/models/{id}` can name it. */
 const MODEL_NAME = /^[A-Za-z0-9._:-]+$/;
+
+/** `general.front_end.mcp`: what `/mcp` (the MCP server front end) serves besides the workflow. */
+export class McpFrontEndConfig {
+  /** Configured functions offered as MCP tools too, each run as the caller. */
+  @IsArray()
+  @IsString({ each: true })
+  @IsNotEmpty({ each: true })
+  tool_names: string[] = [];
+
+  /** The most MCP sessions a user has open at once; past it their oldest is closed. */
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  max_sessions_per_user: number = 8;
+}
 
 /**
  * `general.front_end`: NAT's front-end settings, as far as Userscope reads them. NAT's other keys
@@ -34,4 +50,9 @@ export class FrontEndConfig {
   @Min(1)
   @Max(1_000_000)
   responses_max_per_user: number = 1000;
+
+  /** The MCP server front end (`/mcp`). */
+  @ValidateNested()
+  @Type(() => McpFrontEndConfig)
+  mcp: McpFrontEndConfig = new McpFrontEndConfig();
 }

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, ValidateNested } from 'class-validator';
-import { ConfiguredFunction, FunctionHandle, Functions, FunctionTypeRegistry, PerUserFunction, UserscopeFunction } from '@userscope/runtime';
+import { ConfiguredFunction, DiscoveredFunction, FunctionHandle, Functions, FunctionTypeRegistry, PerUserFunction, UserscopeFunction } from '@userscope/runtime';
 import { FunctionTools, toolParameters } from './function-tools';
 
 class Address {
@@ -88,5 +88,24 @@ describe('FunctionTools', () => {
       error: "The arguments do not match the input schema of 'people'.",
       details: expect.arrayContaining([{ field: 'name', errors: ['name must be a string'] }]),
     });
+  });
+});
+
+describe("FunctionTools with a discovered group's function (an MCP tool)", () => {
+  // As the config loader makes one: its input is known only once the group lists its functions.
+  const add: ConfiguredFunction = { ...configured('calc__add', people), type: { ...people, inputSchema: { schema: { description: 'Any JSON value' }, components: {} }, discovered: 'add' }, group: 'calc' };
+  const listed: DiscoveredFunction[] = [{ name: 'add', description: 'Adds two numbers', inputSchema: { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } }, required: ['a', 'b'] } }];
+
+  it('passes the arguments the model sends for the schema the group found as they are, not as {input}', async () => {
+    const received: unknown[] = [];
+    const functions = {
+      listDiscovered: async () => listed,
+      get: () => ({ invoke: async (input: unknown) => (received.push(input), 5) }),
+    } as unknown as Functions;
+    const tools = new FunctionTools([add]);
+    await tools.describeDiscovered(functions);
+    expect(tools.definitions[0].function.parameters).toEqual(listed[0].inputSchema);
+    await tools.run({ id: 'c', type: 'function', function: { name: 'calc__add', arguments: '{"a":2,"b":3}' } }, functions);
+    expect(received).toEqual([{ a: 2, b: 3 }]);
   });
 });

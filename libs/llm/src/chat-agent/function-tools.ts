@@ -1,12 +1,12 @@
-import type { SchemaObject } from '@nestjs/swagger';
-import { ConfiguredFunction, DiscoveredFunction, FieldError, Functions, inlineSchema, InvalidInputError, TypeSchema } from '@userscope/runtime';
+import { ConfiguredFunction, DiscoveredFunction, FieldError, Functions, InvalidInputError, toolInput, toolParameters, toolParametersOf } from '@userscope/runtime';
 import { LlmMessage, LlmTool, LlmToolCall } from '../interfaces/llm.interface';
 import { ChatAgentMessages } from './chat-agent.messages';
 
+/** Where the chat agent's tools found it first; it lives in the runtime, which the MCP server shares. */
+export { toolParameters };
+
 /** OpenAI's rule for tool names. */
 const TOOL_NAME = /^[A-Za-z0-9_-]{1,64}$/;
-/** The argument that carries an input which is not a JSON object (a string, a number, any JSON). */
-const WRAPPED_INPUT = 'input';
 
 interface ToolBinding {
   /** The function's configured name, as `Functions.get()` takes it. */
@@ -30,7 +30,7 @@ export class FunctionTools {
   constructor(functions: ConfiguredFunction[]) {
     for (const fn of functions) {
       const name = this.toolNameFor(fn.name);
-      const { parameters, wrapped } = toolParameters(fn.type.inputSchema);
+      const { parameters, wrapped } = toolParametersOf(fn);
       const discovered = fn.type.discovered !== undefined && fn.group ? { group: fn.group, member: fn.type.discovered } : undefined;
       this.bindings.set(name, { functionName: fn.name, wrapped, ...(discovered ? { discovered } : {}) });
       this.definitions.push({
@@ -85,7 +85,7 @@ export class FunctionTools {
     } catch (error) {
       return answer(errorJson(ChatAgentMessages.argumentsNotJson(call.function.name, (error as Error).message)));
     }
-    const input = binding.wrapped && args && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>)[WRAPPED_INPUT] : args;
+    const input = toolInput(args, binding.wrapped);
     try {
       const output = await functions.get(binding.functionName).invoke(input as never, signal);
       return answer(typeof output === 'string' ? output : JSON.stringify(output ?? null));
@@ -102,32 +102,6 @@ export class FunctionTools {
     for (let n = 2; this.bindings.has(name); n++) name = `${base}_${n}`;
     return name;
   }
-}
-
-/**
- * A function's input schema as a tool's `parameters`: an object schema with every `$ref` replaced by
- * the component it names. An input that is not an object (a string, a number, any JSON) is wrapped
- * as the one property `input`.
- */
-export function toolParameters(inputSchema: TypeSchema): { parameters: Record<string, unknown>; wrapped: boolean } {
-  const schema = resolveRefs(inlineSchema(inputSchema), inputSchema.components, new Set()) as Record<string, unknown>;
-  if (schema.type === 'object') return { parameters: schema, wrapped: false };
-  return { parameters: { type: 'object', properties: { [WRAPPED_INPUT]: schema }, required: [WRAPPED_INPUT] }, wrapped: true };
-}
-
-const REF_PREFIX = '#/components/schemas/';
-
-function resolveRefs(schema: unknown, components: Record<string, SchemaObject>, resolving: Set<string>): unknown {
-  if (Array.isArray(schema)) return schema.map((item) => resolveRefs(item, components, resolving));
-  if (!schema || typeof schema !== 'object') return schema;
-  const ref = (schema as { $ref?: unknown }).$ref;
-  if (typeof ref === 'string' && ref.startsWith(REF_PREFIX)) {
-    const name = ref.slice(REF_PREFIX.length);
-    // A type that contains itself cannot be inlined; the model gets an open object there.
-    if (resolving.has(name) || !components[name]) return { type: 'object' };
-    return resolveRefs(components[name], components, new Set([...resolving, name]));
-  }
-  return Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, resolveRefs(value, components, resolving)]));
 }
 
 function errorJson(message: string, details?: FieldError[]): string {

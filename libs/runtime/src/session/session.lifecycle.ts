@@ -56,6 +56,7 @@ export class SessionLifecycle implements OnApplicationShutdown {
   private readonly maxSessions: number;
   private readonly gracePeriodMs: number;
   readonly counters: SessionCounters = { created: 0, evicted: 0, cleanupErrors: 0 };
+  private readonly endListeners = new Set<(session: UserSession) => void>();
 
   constructor(
     private readonly registry: SessionRegistry,
@@ -185,7 +186,19 @@ export class SessionLifecycle implements OnApplicationShutdown {
     if (waitForRequests && !isIdle(session)) await drain(session, drainTimeoutMs);
     const abandonedRequests = session.activeRequests + session.waiting.length;
     await session.ready?.catch(() => undefined);
-    return { ...(await this.dispose(session, forget)), abandonedRequests };
+    const report = await this.dispose(session, forget);
+    for (const listener of this.endListeners) listener(session);
+    return { ...report, abandonedRequests };
+  }
+
+  /**
+   * Calls `listener` after each session has ended (eviction, `DELETE /api/users/{id}`, shutdown), its
+   * instances disposed: for what is bound to a user's session without being one of its instances
+   * (an MCP server session). Returns the call that stops listening.
+   */
+  onSessionEnded(listener: (session: UserSession) => void): () => void {
+    this.endListeners.add(listener);
+    return () => this.endListeners.delete(listener);
   }
 
   /**

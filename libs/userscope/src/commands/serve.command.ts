@@ -28,7 +28,9 @@ export const serveCommand: CliCommand = {
     const app = await createUserscopeApp(loaded);
     enableGracefulShutdown(app, { graceMs: loaded.config.general.shutdown_grace_period * 1000, processFaults: true });
     await app.listen(port, host);
-    logger.log(`Serving '${file}' at ${await app.getUrl()} (workflow: ${loaded.config.workflow.type.name})`);
+    const url = await app.getUrl();
+    logger.log(`Serving '${file}' at ${url} (workflow: ${loaded.config.workflow.type.name})`);
+    logger.log(`MCP endpoint (Streamable HTTP) at ${url}/mcp`);
     return undefined;
   },
 };
