@@ -9,11 +9,19 @@ import { ExecutionQueue } from './execution.queue';
 
 /** How often a coordinator looks in the store at the executions it waits for: events can be missed. */
 const RECONCILE_MS = 1000;
+/**
+ * How long an execution waits before its coordinator also asks whether its job still exists (a job
+ * whose worker gave up on it): a job is lost rarely, and asking for each one every second costs
+ * the coordinator more CPU than the run's own events.
+ */
+const JOB_CHECK_AFTER_MS = 10_000;
 
 /** An execution whose job is queued, and what its coordinator does when it changes. */
 interface Waiter {
   onChange(record: ExecutionRecord): void;
   done(record: ExecutionRecord | undefined): void;
+  /** When its job was last seen (queued, or found in the queue). */
+  seenAt: number;
 }
 
 /** One run's jobs as its coordinator sees them: dispatch an execution, wait until a worker ends it. */
@@ -70,6 +78,7 @@ export class QueuedRunDispatcher {
       if (event.type !== 'execution') return;
       const waiter = waiting.get(event.data.userId);
       if (!waiter) return;
+      waiter.seenAt = Date.now(); // a worker has it
       waiter.onChange(event.data);
       if (hasEnded(event.data.status)) waiter.done(event.data);
     });
@@ -84,9 +93,10 @@ export class QueuedRunDispatcher {
           const waiter = waiting.get(userId);
           if (!waiter) continue;
           if (hasEnded(statuses[i])) waiter.done(await store.getExecution(runId, userId));
-          else if (!(await this.queue.has(runId, userId))) {
+          else if (Date.now() - waiter.seenAt >= JOB_CHECK_AFTER_MS) {
+            waiter.seenAt = Date.now();
             // Its job ended without ending it (a worker gave up on it): queue it again.
-            if (!hasEnded((await store.getExecutionStatuses(runId, [userId]))[0])) await this.queue.add(runId, userId);
+            if (!(await this.queue.has(runId, userId)) && !hasEnded((await store.getExecutionStatuses(runId, [userId]))[0])) await this.queue.add(runId, userId);
           }
         }
       } catch (error) {
@@ -106,7 +116,7 @@ export class QueuedRunDispatcher {
             signal.removeEventListener('abort', abandon);
             resolve(record);
           };
-          const waiter: Waiter = { onChange, done: finish };
+          const waiter: Waiter = { onChange, done: finish, seenAt: Date.now() };
           // A cancel reaches the worker at once; its last write is waited for a moment, so the run ends with it.
           const abandon = () => setTimeout(() => finish(undefined), EXECUTION_DRAIN_MS).unref();
           if (signal.aborted) return resolve(undefined);
