@@ -181,7 +181,10 @@ export class RunScheduler implements OnApplicationShutdown {
       await this.store.putExecutions(runId, failed, fence);
       for (const execution of failed) await this.store.clearResults(runId, execution.userId, fence);
       const users = await this.store.getUsers(failed.map((e) => e.userId));
-      this.launch(fence, { ...meta, finishedAt: undefined }, executions, users.filter((u): u is BatchUser => !!u));
+      // Live in the store before the answer: a server asked right after must not read the run as ended.
+      const relaunched: RunMeta = { ...meta, status: 'queued', finishedAt: undefined };
+      await this.store.putRun(relaunched, fence);
+      this.launch(fence, relaunched, executions, users.filter((u): u is BatchUser => !!u));
       fence = undefined; // the run holds it now
     } finally {
       this.retrying.delete(runId);
