@@ -1,6 +1,6 @@
 import { Provider } from '@nestjs/common';
-import Redis from 'ioredis';
-import { configSection, redactUrl, UserscopeConfig } from '@userscope/runtime';
+import { configSection, UserscopeConfig } from '@userscope/runtime';
+import { lazySharedRedis, rateLimitStoreName } from '../rate-limit/rate-limit-redis.connection';
 import { LlmModuleOptions, LlmRateLimitRedisOptions } from '../interfaces/llm-module-options.interface';
 import { BUDGET_COUNTER, LIMIT_OVERRIDES, USER_LIMITS_CONFIG } from './limits.constants';
 import { LimitOverrides } from './limit.overrides';
@@ -18,10 +18,8 @@ export function limitOverridesProvider(redis: LlmRateLimitRedisOptions | undefin
   return {
     provide: LIMIT_OVERRIDES,
     useFactory: () => {
-      if (!redis) return new LimitOverrides();
-      const connection = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 1, commandTimeout: redis.commandTimeoutMs });
-      connection.on('error', () => undefined); // a call that cannot read it is refused with a 503 naming the store
-      return new LimitOverrides(connection, redis.keyPrefix);
+      // A call that cannot read it is refused with a 503 naming the store.
+      return redis ? new LimitOverrides(lazySharedRedis(redis, 1), redis.keyPrefix) : new LimitOverrides();
     },
   };
 }
@@ -32,9 +30,8 @@ export function budgetCounterProvider(redis: LlmRateLimitRedisOptions | undefine
     provide: BUDGET_COUNTER,
     useFactory: () => {
       if (!redis) return new MemoryBudgetCounter();
-      const connection = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 1, commandTimeout: redis.commandTimeoutMs });
-      connection.on('error', () => undefined); // a call that cannot reach it is refused with a 503 naming it
-      return new RedisBudgetCounter(connection, redis.keyPrefix, `Redis at ${redactUrl(redis.url)} (${redis.setting})`);
+      // A call that cannot reach it is refused with a 503 naming it.
+      return new RedisBudgetCounter(lazySharedRedis(redis, 1), redis.keyPrefix, rateLimitStoreName(redis));
     },
   };
 }

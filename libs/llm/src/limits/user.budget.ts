@@ -4,7 +4,7 @@ import { ResolvedLlmConfig } from '../config/llm-config.resolver';
 import { LlmChatRequest, LlmUsage } from '../interfaces/llm.interface';
 import { LLM_CONFIGS } from '../llm.constants';
 import { countPromptTokens } from '../token.counter';
-import { callCostMicros } from '../usage/call.cost';
+import { callCostMicros, toMicros } from '../usage/call.cost';
 import { BudgetExceededError, BudgetUnavailableError, UserRateLimitedError } from './budget-exceeded.exception';
 import { BudgetCounter, isRefusal, PeriodLimit, Reservation } from './budget-counter.interface';
 import { budgetPeriods } from './budget.periods';
@@ -12,9 +12,9 @@ import { BUDGET_COUNTER, LIMIT_OVERRIDES, USER_LIMITS_CONFIG } from './limits.co
 import { LimitOverrides } from './limit.overrides';
 import { limitsAnything, UserLimitsConfig, UserLimitsOverride } from './user-limits.config';
 
-/** A price as micro-units: `cost_per_day: 1.5` is 1,500,000. */
+/** A budget in micro-units, or none. */
 function micros(amount: number | undefined): number | undefined {
-  return amount === undefined ? undefined : Math.round(amount * 1_000_000);
+  return amount === undefined ? undefined : toMicros(amount);
 }
 
 /**

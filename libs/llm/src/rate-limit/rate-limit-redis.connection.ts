@@ -11,6 +11,17 @@ export function rateLimitStoreName({ url, setting }: LlmRateLimitRedisOptions): 
 }
 
 /**
+ * A connection to the same Redis for state read on demand (usage records, budgets, users' limits):
+ * it connects on first use, its commands time out like the limits', and each user of it reports
+ * its own failures (a 503 naming the store, or records kept waiting), so its errors are not logged here.
+ */
+export function lazySharedRedis(options: LlmRateLimitRedisOptions, maxRetriesPerRequest: number): Redis {
+  const redis = new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest, commandTimeout: options.commandTimeoutMs });
+  redis.on('error', () => undefined);
+  return redis;
+}
+
+/**
  * The connection the rate limits of `llms` share, checked at startup: a Redis that does not answer
  * stops the start, naming the setting. Commands time out rather than hang while it is away.
  */

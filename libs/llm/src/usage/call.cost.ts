@@ -1,9 +1,9 @@
 import { LlmPriceConfig } from '../config/llm-price.config';
 import { LlmUsage } from '../interfaces/llm.interface';
 
-/** A price per million tokens, in micro-units per million tokens: an integer. */
-function micros(pricePerMillion: number): number {
-  return Math.round(pricePerMillion * 1_000_000);
+/** An amount (a price per million tokens, a budget) in integer micro-units: `1.5` is 1,500,000. */
+export function toMicros(amount: number): number {
+  return Math.round(amount * 1_000_000);
 }
 
 /**
@@ -13,9 +13,9 @@ function micros(pricePerMillion: number): number {
  */
 export function callCostMicros(usage: LlmUsage, price: LlmPriceConfig): number {
   const cached = Math.min(usage.cached_tokens ?? 0, usage.prompt_tokens);
-  const input = micros(price.input_per_million);
-  const cachedInput = price.cached_input_per_million === undefined ? input : micros(price.cached_input_per_million);
-  const perMillion = (usage.prompt_tokens - cached) * input + cached * cachedInput + usage.completion_tokens * micros(price.output_per_million);
+  const input = toMicros(price.input_per_million);
+  const cachedInput = price.cached_input_per_million === undefined ? input : toMicros(price.cached_input_per_million);
+  const perMillion = (usage.prompt_tokens - cached) * input + cached * cachedInput + usage.completion_tokens * toMicros(price.output_per_million);
   return Math.floor((perMillion + 500_000) / 1_000_000);
 }
 

@@ -1,6 +1,6 @@
 import { Provider } from '@nestjs/common';
-import Redis from 'ioredis';
-import { configSection, redactUrl, UserscopeConfig } from '@userscope/runtime';
+import { configSection, UserscopeConfig } from '@userscope/runtime';
+import { lazySharedRedis, rateLimitStoreName } from '../rate-limit/rate-limit-redis.connection';
 import { LlmModuleOptions, LlmRateLimitRedisOptions } from '../interfaces/llm-module-options.interface';
 import { MemoryUsageStore } from './memory.usage-store';
 import { RedisUsageStore } from './redis.usage-store';
@@ -23,10 +23,8 @@ export function usageStoreProvider(redis: LlmRateLimitRedisOptions | undefined):
     provide: USAGE_STORE,
     useFactory: () => {
       if (!redis) return new MemoryUsageStore();
-      const connection = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 2, commandTimeout: redis.commandTimeoutMs });
       // The ledger keeps records waiting while it is away, and says so.
-      connection.on('error', () => undefined);
-      return new RedisUsageStore(connection, redis.keyPrefix, `Redis at ${redactUrl(redis.url)} (${redis.setting})`);
+      return new RedisUsageStore(lazySharedRedis(redis, 2), redis.keyPrefix, rateLimitStoreName(redis));
     },
   };
 }
