@@ -39,11 +39,6 @@ export class ExecutionQueue implements OnApplicationShutdown {
     return this.call(async () => (await this.open().getJob(executionJobId(runId, userId))) !== undefined);
   }
 
-  /** Takes a waiting job back (a cancelled run's); one that runs already is left to its worker. */
-  async remove(runId: string, userId: string): Promise<void> {
-    await this.call(() => this.open().remove(executionJobId(runId, userId))).catch(() => undefined);
-  }
-
   async counts(): Promise<QueueCounts> {
     const counts = await this.call(() => this.open().getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'failed'));
     return counts as QueueCounts;
