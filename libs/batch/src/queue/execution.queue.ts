@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { JobsOptions, Queue } from 'bullmq';
-import Redis from 'ioredis';
+import Redis, { ReplyError } from 'ioredis';
 import { BATCH_CONFIG } from '../batch.constants';
 import { BatchConfig } from '../config/batch-config.reader';
 import { StoreUnavailableError } from '../exceptions/store-unavailable.exception';
@@ -60,12 +60,24 @@ export class ExecutionQueue implements OnApplicationShutdown {
     return this.queue;
   }
 
-  /** A queue call whose Redis failure leaves as the store's (the queue lives in the store's Redis). */
+  /**
+   * A queue call whose Redis outage (no connection, a timeout) leaves as the store's, since the queue
+   * lives in the store's Redis. BullMQ's own errors and Redis's error replies are bugs, not outages,
+   * and stay as they are.
+   */
   private async call<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {
+      if (!isOutage(error, this.connection)) throw error;
       throw new StoreUnavailableError(`the job queue (redis, ${EXECUTION_QUEUE})`, (error as Error).message);
     }
   }
+}
+
+/** Whether a failed call failed because Redis could not be reached, rather than because it refused the call. */
+export function isOutage(error: unknown, connection: Pick<Redis, 'status'> | undefined): boolean {
+  const { name, message } = error as Error;
+  if (error instanceof ReplyError) return /^(LOADING|BUSY|MASTERDOWN|TRYAGAIN)\b/.test(message); // a Redis starting or stuck
+  return connection?.status !== 'ready' || name === 'MaxRetriesPerRequestError' || /Command timed out|Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT/.test(message);
 }
