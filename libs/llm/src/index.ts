@@ -100,4 +100,6 @@ export { summarizeUsage, usageCsv, USAGE_GROUPINGS, type UsageGroup, type UsageG
 export { UsageConfig, USAGE_CONFIG_SECTION } from './usage/usage.config';
 export { UserLimitsConfig, UserLimitsOverride, USER_LIMITS_CONFIG_SECTION } from './limits/user-limits.config';
 export { BudgetExceededError, BudgetUnavailableError } from './limits/budget-exceeded.exception';
-export { UserBudget } from './limits/user.budget';
+export { type BudgetRemaining, UserBudget } from './limits/user.budget';
+export { ConcurrentRunsExceededError } from './limits/concurrent-runs.exception';
+export { UserRunAdmission } from './limits/user-run.admission';
