@@ -163,6 +163,27 @@ describe("a user's own limits (PUT /api/users/{id}/limits)", () => {
     expect((await chat(server, 'lou')).status).toBe(200);
   });
 
+  it("shows each user's spend and what is left of each budget in /monitor/users, as the usage records count it", async () => {
+    await api.put('/api/users/uma/limits', { tokens_per_day: 10000, cost_per_month: 1, concurrent_runs: 5 });
+    for (let i = 0; i < 3; i++) expect((await chat(server, 'uma')).status).toBe(200);
+    const used = await usedBy(api, 'uma');
+    const usage = (await api.get('/api/usage?user_id=uma')).json.totals;
+    const { users } = (await api.get('/monitor/users?user_id=uma')).json;
+    expect(users).toHaveLength(1);
+    const [uma] = users;
+    // 3 calls of 20 prompt and 10 completion tokens at 1 and 2 per million: 3 × 40 micro-units.
+    expect(uma.llm).toMatchObject({ total_tokens: used, cost_micros: { USD: 120 } });
+    expect(usage.cost_micros).toEqual({ USD: 120 });
+    expect(uma.budget).toMatchObject({ concurrent_runs: 5, runs_in_flight: 0 });
+    const byLimit = Object.fromEntries(uma.budget.remaining.map((entry: { limit: string }) => [entry.limit, entry]));
+    expect(Object.keys(byLimit).sort()).toEqual(['cost_per_month', 'tokens_per_day']);
+    expect(byLimit.tokens_per_day).toMatchObject({ unit: 'tokens', allowed: 10000, used, remaining: 10000 - used });
+    expect(byLimit.cost_per_month).toMatchObject({ unit: 'cost_micros', allowed: 1_000_000, used: 120, remaining: 1_000_000 - 120 });
+    expect(new Date(byLimit.tokens_per_day.resets_at).getTime()).toBeGreaterThan(Date.now());
+    // The operator API says the same.
+    expect((await api.get('/api/users/uma/limits')).json.remaining).toEqual(uma.budget.remaining);
+  });
+
   it('refuses an invalid limit with a 400 naming the field, and changes nothing', async () => {
     await api.put('/api/users/gina/limits', { tokens_per_day: 500 });
     for (const body of [{ tokens_per_day: -1 }, { tokens_per_day: 'lots' }, { per_hour: 5 }, [1]]) {
