@@ -33,9 +33,11 @@ async function run(url: string, user: string, route = '/v1/chat/completions', bo
   return { status: response.status, headers: response.headers, text, json };
 }
 
-function expectRefusedForRuns(reply: Awaited<ReturnType<typeof run>>, limit: number): void {
+function expectRefusedForRuns(reply: Awaited<ReturnType<typeof run>>, limit: number, route = '/v1/chat/completions'): void {
   expect(reply.status).toBe(429);
-  const error = reply.json.error ?? reply.json; // OpenAI's shape on /v1
+  // OpenAI's error shape on /v1, Userscope's elsewhere.
+  const error = route.startsWith('/v1/') ? reply.json.error : reply.json;
+  if (route.startsWith('/v1/')) expect(error).toMatchObject({ type: expect.any(String), param: null });
   expect(error.code).toBe('rate_limited');
   expect(error.message).toContain(`already has ${limit} runs in flight, their concurrent_runs`);
   expect(reply.headers.get('retry-after')).toBe('1');
@@ -75,7 +77,7 @@ describe('concurrent_runs: how many runs of one user may be in flight at once', 
       ['/v1/responses', { model: 'm', input: 'third' }],
       ['/v1/responses', { model: 'm', input: 'third', stream: true }],
     ] as const) {
-      expectRefusedForRuns(await run(server.url, 'max', route, body), 2);
+      expectRefusedForRuns(await run(server.url, 'max', route, body), 2, route);
     }
     expect((await api.get('/api/users/max/limits')).json).toMatchObject({ limits: { concurrent_runs: 2 }, runs_in_flight: 2 });
     // Another user's run is admitted (it reaches the model) while max's two are held.
