@@ -2,7 +2,8 @@ import { UserBudget, UserRunAdmission } from '@userscope/llm';
 import { UserMonitorBudget } from './dto/users-monitor.dto';
 
 /**
- * The monitor's `budget` block of `userId`: what is left of each budget and their runs in flight;
+ * The monitor's `budget` block of `userId`: what is left of each budget and their runs in flight
+ * (counted only against a `concurrent_runs`);
  * undefined when no budget and no `concurrent_runs` applies to them. A store that does not answer is
  * said in the block (`error`), so that the rest of the monitor still answers.
  */
@@ -10,7 +11,7 @@ export async function userMonitorBudget(userId: string, budget: UserBudget, runs
   let concurrentRuns: number | undefined;
   try {
     concurrentRuns = (await budget.limitsOf(userId)).concurrent_runs;
-    const [remaining, running] = await Promise.all([budget.remaining(userId), runs.running(userId)]);
+    const [remaining, running] = await Promise.all([budget.remaining(userId), concurrentRuns === undefined ? 0 : runs.running(userId)]);
     if (remaining.length === 0 && concurrentRuns === undefined) return undefined;
     return { remaining, ...(concurrentRuns === undefined ? {} : { concurrent_runs: concurrentRuns }), runs_in_flight: running };
   } catch (error) {

@@ -75,9 +75,13 @@ export class UserBudget implements OnApplicationShutdown {
    * (`tokens_per_day`, `cost_per_month`, ...), cost in integer micro-units. Empty without budgets.
    */
   async remaining(userId: string, now = new Date()): Promise<BudgetRemaining[]> {
-    const { limits, periods } = await this.status(userId, now);
+    const limits = await this.limitsOf(userId);
+    if (!limitsBudget(limits)) return []; // no round trip to the counter for a user without budgets
+    const periods = budgetPeriods(now, this.limits.timezone);
+    const used = await this.counter.used(userId, periods);
     const entries: BudgetRemaining[] = [];
-    for (const period of periods) {
+    for (const [i, { kind, id, endsAt }] of periods.entries()) {
+      const period = { kind, id, ends_at: endsAt.toISOString(), used_tokens: used[i].tokens, used_cost_micros: used[i].costMicros };
       const tokens = period.kind === 'day' ? limits.tokens_per_day : limits.tokens_per_month;
       const cost = micros(period.kind === 'day' ? limits.cost_per_day : limits.cost_per_month);
       const common = { period: period.id, resets_at: period.ends_at };
