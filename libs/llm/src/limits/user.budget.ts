@@ -62,6 +62,12 @@ export class UserBudget implements OnApplicationShutdown {
     return { requests_per_minute, concurrent_runs, tokens_per_day, tokens_per_month, cost_per_day, cost_per_month, ...group, ...(await this.overrides.get(userId)) };
   }
 
+  /** Whether `general.limits` or one of its groups sets `concurrent_runs` (users' own limits aside). */
+  get configuresConcurrentRuns(): boolean {
+    const { concurrent_runs, groups } = this.limits;
+    return concurrent_runs !== undefined || Object.values(groups?.values ?? {}).some((group) => group.concurrent_runs !== undefined);
+  }
+
   /** What `userId` has used of each period now, and their limits. */
   async status(userId: string, now = new Date()) {
     const limits = await this.limitsOf(userId);
