@@ -289,9 +289,19 @@ describe('the per-user chat agent over the chat routes', () => {
 
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     const total = (kind: string) => monitor.users.reduce((sum, user) => sum + user.llm[kind], 0);
-    expect(metrics).toContain(`userscope_llm_tokens_total{llm="fake",kind="prompt"} ${total('prompt_tokens')}`);
-    expect(metrics).toContain(`userscope_llm_tokens_total{llm="fake",kind="completion"} ${total('completion_tokens')}`);
-    expect(metrics).toContain(`userscope_llm_calls_total{llm="fake"} ${total('llm_calls')}`);
+    // By LLM and the model that answered; never by user.
+    const series = (name: string, kind?: string) =>
+      metrics
+        .split('\n')
+        .filter((line) => line.startsWith(`${name}{llm="fake",model=`) && (kind === undefined || line.includes(`kind="${kind}"`)))
+        .reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+    expect(metrics).toMatch(/^userscope_llm_tokens_total\{llm="fake",model="[^"]+",kind="prompt"\} \d+$/m);
+    expect(series('userscope_llm_tokens_total', 'prompt')).toBe(total('prompt_tokens'));
+    expect(series('userscope_llm_tokens_total', 'completion')).toBe(total('completion_tokens'));
+    expect(series('userscope_llm_calls_total')).toBe(total('llm_calls'));
+    const labelled = metrics.split('\n').filter((line) => line.startsWith('userscope_'));
+    expect(labelled.length).toBeGreaterThan(0);
+    for (const user of monitor.users.map((entry) => entry.user_id)) expect(labelled.filter((line) => line.includes(`"${user}"`))).toEqual([]);
   });
 });
 

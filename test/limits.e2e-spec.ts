@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { FixedLatencyModelServer } from '../bench/harness/fixed-latency-model.server';
+import { join } from 'node:path';
 import { BatchApi } from './support/batch-api';
+import { CliServer, startCliServer } from './support/cli-server';
 import { deleteKeys, REDIS_URL, requireRedis } from './support/redis';
 import { startServer, TestServer } from './support/test-server';
 
@@ -11,6 +13,17 @@ const BUDGET = 1000;
 
 const chat = (server: TestServer, user: string) =>
   server.post('/v1/chat/completions', { model: 'm', messages: [{ role: 'user', content: 'hi' }] }, user);
+
+/** `chat` to a server in another process. */
+const chatAt = async (url: string, user: string) => {
+  const response = await fetch(`${url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie: `nat-session=${user}` },
+    body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }),
+  });
+  await response.arrayBuffer();
+  return { status: response.status };
+};
 
 /** What a user's calls used, as the usage records say. */
 async function usedBy(api: BatchApi, user: string): Promise<number> {
@@ -69,29 +82,30 @@ describe('per-user budgets (general.limits)', () => {
   }, 30_000);
 });
 
-describe('per-user budgets shared by two servers on one Redis', () => {
+describe('per-user budgets shared by two server processes on one Redis', () => {
   if (!requireRedis('budgets in Redis', 'REDIS_URL')) return;
 
   const prefix = `userscope-test-limits-${randomBytes(6).toString('hex')}:`;
   const redis = new Redis(REDIS_URL, { lazyConnect: true });
   let model: FixedLatencyModelServer;
-  const servers: TestServer[] = [];
+  const servers: CliServer[] = [];
 
   beforeAll(async () => {
     await redis.connect();
     model = await FixedLatencyModelServer.start(100);
-    const env = { ...process.env, MODEL_URL: model.url, TOKENS_PER_DAY: String(BUDGET), BATCH_STORE: 'redis', REDIS_URL, BATCH_KEY_PREFIX: prefix, ADMIN_TOKEN: '' };
-    servers.push(await startServer('test/fixtures/limits.yml', env), await startServer('test/fixtures/limits.yml', env));
-  });
+    const env = { MODEL_URL: model.url, TOKENS_PER_DAY: String(BUDGET), BATCH_STORE: 'redis', REDIS_URL, BATCH_KEY_PREFIX: prefix, ADMIN_TOKEN: '' };
+    const config = join(process.cwd(), 'test/fixtures/limits.yml');
+    servers.push(...(await Promise.all([startCliServer(config, env), startCliServer(config, env)])));
+  }, 60_000);
   afterAll(async () => {
-    await Promise.all(servers.map((server) => server.close()));
+    await Promise.all(servers.map((server) => server.process.stop(5000)));
     await model?.close();
     await deleteKeys(redis, prefix);
     await redis.quit();
   });
 
   it("counts one user's calls on both servers against one budget", async () => {
-    const replies = await Promise.all(Array.from({ length: 100 }, (_, i) => chat(servers[i % 2], 'dora')));
+    const replies = await Promise.all(Array.from({ length: 100 }, (_, i) => chatAt(servers[i % 2].url, 'dora')));
     const okPerServer = [0, 1].map((s) => replies.filter((reply, i) => i % 2 === s && reply.status === 200).length);
     const ok = okPerServer[0] + okPerServer[1];
     expect(okPerServer.every((count) => count > 0)).toBe(true);
@@ -161,6 +175,27 @@ describe("a user's own limits (PUT /api/users/{id}/limits)", () => {
     expect(Number(refused[0].headers.get('retry-after'))).toBeLessThanOrEqual(60);
     expect(refused[0].headers.get('x-ratelimit-limit-requests')).toBe('3');
     expect((await chat(server, 'lou')).status).toBe(200);
+  });
+
+  it("shows each user's spend and what is left of each budget in /monitor/users, as the usage records count it", async () => {
+    await api.put('/api/users/uma/limits', { tokens_per_day: 10000, cost_per_month: 1, concurrent_runs: 5 });
+    for (let i = 0; i < 3; i++) expect((await chat(server, 'uma')).status).toBe(200);
+    const used = await usedBy(api, 'uma');
+    const usage = (await api.get('/api/usage?user_id=uma')).json.totals;
+    const { users } = (await api.get('/monitor/users?user_id=uma')).json;
+    expect(users).toHaveLength(1);
+    const [uma] = users;
+    // 3 calls of 20 prompt and 10 completion tokens at 1 and 2 per million: 3 × 40 micro-units.
+    expect(uma.llm).toMatchObject({ total_tokens: used, cost_micros: { USD: 120 } });
+    expect(usage.cost_micros).toEqual({ USD: 120 });
+    expect(uma.budget).toMatchObject({ concurrent_runs: 5, runs_in_flight: 0 });
+    const byLimit = Object.fromEntries(uma.budget.remaining.map((entry: { limit: string }) => [entry.limit, entry]));
+    expect(Object.keys(byLimit).sort()).toEqual(['cost_per_month', 'tokens_per_day']);
+    expect(byLimit.tokens_per_day).toMatchObject({ unit: 'tokens', allowed: 10000, used, remaining: 10000 - used });
+    expect(byLimit.cost_per_month).toMatchObject({ unit: 'cost_micros', allowed: 1_000_000, used: 120, remaining: 1_000_000 - 120 });
+    expect(new Date(byLimit.tokens_per_day.resets_at).getTime()).toBeGreaterThan(Date.now());
+    // The operator API says the same.
+    expect((await api.get('/api/users/uma/limits')).json.remaining).toEqual(uma.budget.remaining);
   });
 
   it('refuses an invalid limit with a 400 naming the field, and changes nothing', async () => {

@@ -110,7 +110,7 @@ describe('OpenAPI document and Swagger UI', () => {
       expect(Object.keys(reply.properties)).toEqual(['timestamp', 'total_active_users', 'users', 'missing_replicas']);
       expect(reply.required).toEqual(['timestamp', 'total_active_users', 'users']);
       const entry = resolve(document, reply.properties.users.items);
-      expect(Object.keys(entry.properties)).toEqual(['user_id', 'replica', 'session', 'requests', 'memory', 'llm', 'mcp_sessions']);
+      expect(Object.keys(entry.properties)).toEqual(['user_id', 'replica', 'session', 'requests', 'memory', 'llm', 'budget', 'mcp_sessions']);
       expect(document.paths['/monitor/replicas']).toBeUndefined();
     });
 

@@ -15,6 +15,8 @@ export class FixedLatencyModelServer {
   aborted = 0;
   /** The user messages received, in arrival order. */
   readonly prompts: string[] = [];
+  /** While set (`hold()`), replies wait for `release()` before their latency starts. */
+  private held?: { released: Promise<void>; release: () => void };
 
   private constructor(
     private readonly server: Server,
@@ -33,6 +35,19 @@ export class FixedLatencyModelServer {
 
   get url(): string {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v1`;
+  }
+
+  /** Holds every reply, those in flight and the next ones, until `release()`: a test decides when calls end. */
+  hold(): void {
+    if (this.held) return;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.held = { released, release };
+  }
+
+  release(): void {
+    this.held?.release();
+    this.held = undefined;
   }
 
   close(): Promise<void> {
@@ -59,6 +74,7 @@ export class FixedLatencyModelServer {
       const body = JSON.parse(text || '{}');
       const prompt: string = [...(body.messages ?? [])].reverse().find((m: { role: string }) => m.role === 'user')?.content ?? '';
       this.prompts.push(prompt);
+      if (this.held) await Promise.race([this.held.released, left]);
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([new Promise((resolve) => (timer = setTimeout(resolve, this.latencyMs))), left]);
       clearTimeout(timer);

@@ -19,7 +19,8 @@ export class GenerateStreamController {
   async generateStream(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Body() body: unknown): Promise<void> {
     const userId = this.identity.resolve(request, reply);
     // Input and identity are checked before the reply starts, so their errors are ordinary JSON replies.
-    const chunks = this.runner.stream({ userId }, body);
+    // So are the caller's limits (concurrent_runs): the run's slot is taken before the stream starts.
+    const chunks = await this.runner.openStream({ userId }, body);
     reply.hijack();
     await writeEventStream(chunks, reply.raw);
   }

@@ -51,7 +51,7 @@ export { OPENAI_DEFAULT_BASE_URL, OpenAiLlm } from './providers/openai.llm';
 export { ECHO_TOOL_CALL, EchoLlm, sampleOf } from './providers/echo.llm';
 export { parseRetryAfter, type RetryClock, type RetryOptions, RetryPolicy, SYSTEM_CLOCK } from './retry.policy';
 export { countCompletionTokens, countPromptTokens, countTextTokens, countUsage } from './token.counter';
-export { type LlmCaller, type LlmTotals, TokenAccounting } from './token.accounting';
+export { type LlmCaller, type LlmModelTotals, type LlmTotals, TokenAccounting } from './token.accounting';
 export { checkStructuredReply, schemaProblem, StructuredOutput, type StructuredRequest, type StructuredResult } from './structured-output';
 export { LlmClient } from './llm.client';
 export { LlmRegistry } from './llm.registry';
@@ -100,4 +100,6 @@ export { summarizeUsage, usageCsv, USAGE_GROUPINGS, type UsageGroup, type UsageG
 export { UsageConfig, USAGE_CONFIG_SECTION } from './usage/usage.config';
 export { UserLimitsConfig, UserLimitsOverride, USER_LIMITS_CONFIG_SECTION } from './limits/user-limits.config';
 export { BudgetExceededError, BudgetUnavailableError } from './limits/budget-exceeded.exception';
-export { UserBudget } from './limits/user.budget';
+export { type BudgetRemaining, UserBudget } from './limits/user.budget';
+export { ConcurrentRunsExceededError } from './limits/concurrent-runs.exception';
+export { UserRunAdmission } from './limits/user-run.admission';

@@ -1,6 +1,6 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { trackCurrentSession, UserscopeConfig } from '@userscope/runtime';
+import { RUN_ADMISSION, trackCurrentSession, UserscopeConfig } from '@userscope/runtime';
 import { LlmModuleOptions, LlmRateLimitRedisOptions } from './interfaces/llm-module-options.interface';
 import { LLM_RATE_LIMIT_REDIS } from './llm.constants';
 import { LlmRegistry } from './llm.registry';
@@ -15,7 +15,8 @@ import { TokenAccounting } from './token.accounting';
 import { UsageLedger } from './usage/usage.ledger';
 import { usageConfigProvider, usageStoreProvider } from './usage/usage.providers';
 import { UserBudget } from './limits/user.budget';
-import { budgetCounterProvider, limitOverridesProvider, userLimitsConfigProvider } from './limits/limits.providers';
+import { budgetCounterProvider, limitOverridesProvider, runSlotsProvider, userLimitsConfigProvider } from './limits/limits.providers';
+import { UserRunAdmission } from './limits/user-run.admission';
 
 /**
  * The configured LLMs (`llms:`), shared by all users: `LlmRegistry` by name, `@InjectLlm(name)`
@@ -47,12 +48,16 @@ export class LlmModule implements OnApplicationShutdown {
         userLimitsConfigProvider(options),
         budgetCounterProvider(rateLimitRedis),
         limitOverridesProvider(rateLimitRedis),
+        UserRunAdmission,
+        runSlotsProvider(rateLimitRedis),
+        // The runtime counts each user's runs through it (concurrent_runs).
+        { provide: RUN_ADMISSION, useExisting: UserRunAdmission },
         llmConfigsProvider(configs),
         llmRateLimitRedisProvider(configs, rateLimitRedis),
         llmRegistryProvider(rateLimitRedis),
         ...clients,
       ],
-      exports: [TokenAccounting, UsageLedger, UserBudget, LlmRegistry, ...clients.map((provider) => (provider as { provide: string }).provide)],
+      exports: [TokenAccounting, UsageLedger, UserBudget, UserRunAdmission, RUN_ADMISSION, LlmRegistry, ...clients.map((provider) => (provider as { provide: string }).provide)],
     };
   }
 

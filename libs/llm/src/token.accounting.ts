@@ -12,6 +12,15 @@ export interface LlmTotals {
   retries: number;
 }
 
+/** The totals of one model an LLM's server answered with, for /metrics. */
+export interface LlmModelTotals {
+  llm: string;
+  model: string;
+  prompt_tokens: number;
+  completion_tokens: number;
+  calls: number;
+}
+
 /** Who a call is counted for: the calling user's session, the `measure()` scopes it runs in, and the run it is for. */
 export interface LlmCaller {
   session: UserSession | undefined;
@@ -39,6 +48,7 @@ const runs = new AsyncLocalStorage<string>();
 @Injectable()
 export class TokenAccounting {
   private readonly totals = new Map<string, LlmTotals>();
+  private readonly models = new Map<string, LlmModelTotals>();
 
   constructor(@Optional() private readonly ledger?: UsageLedger) {}
 
@@ -64,6 +74,12 @@ export class TokenAccounting {
     totals.prompt_tokens += usage.prompt_tokens;
     totals.completion_tokens += usage.completion_tokens;
     totals.calls++;
+    const key = `${llm}\u0000${model}`;
+    let byModel = this.models.get(key);
+    if (!byModel) this.models.set(key, (byModel = { llm, model, prompt_tokens: 0, completion_tokens: 0, calls: 0 }));
+    byModel.prompt_tokens += usage.prompt_tokens;
+    byModel.completion_tokens += usage.completion_tokens;
+    byModel.calls++;
     for (let scope = caller.scope; scope; scope = scope.parent) add(scope.usage, usage);
     const session = caller.session;
     if (!session) return;
@@ -99,6 +115,11 @@ export class TokenAccounting {
   /** Every LLM's totals, by name. */
   byLlm(): ReadonlyMap<string, Readonly<LlmTotals>> {
     return this.totals;
+  }
+
+  /** Every LLM's totals by the model that answered (never by user: /metrics keeps a bounded set of series). */
+  byModel(): Iterable<Readonly<LlmModelTotals>> {
+    return this.models.values();
   }
 
   private totalsOf(llm: string): LlmTotals {

@@ -11,6 +11,7 @@ export {
   GROUP_FUNCTION_SEPARATOR,
   GROUP_FUNCTIONS_METADATA,
   PLUGIN_METADATA,
+  RUN_ADMISSION,
   SESSION_ID_PATTERN,
   USERSCOPE_CONFIG,
   WORKFLOW_NAME,
@@ -91,6 +92,7 @@ export {
 export { FunctionCatalog } from './functions/function.catalog';
 export { Functions, SharedFunctions } from './functions/functions.accessor';
 export { type Caller, WorkflowRunner } from './functions/workflow.runner';
+export { type RunAdmission } from './interfaces/run-admission.interface';
 export { UserSession } from './session/user-session';
 export { SessionRegistry } from './session/session.registry';
 export { SessionBackends } from './session/ownership/session-backends';

@@ -46,3 +46,6 @@ export function functionNameToken(name: string): string {
 export function functionGroupToken(name: string): string {
   return `userscope:function-group:${name}`;
 }
+
+/** The `RunAdmission` that caps each user's runs in flight, when one is provided (by `@userscope/llm`). */
+export const RUN_ADMISSION = Symbol.for('userscope:run-admission');

@@ -42,6 +42,27 @@ export interface MonitoredUser {
   requests: { total_requests: number; active_requests: number; avg_latency_ms: number; error_count: number };
   memory: { per_user_functions_count: number; per_user_function_groups_count: number; exit_stack_size: number };
   llm?: { prompt_tokens: number; completion_tokens: number; total_tokens: number; llm_calls: number; cost_micros?: Record<string, number> };
+  /** Present when a limit of `general.limits` (or the user's own) applies to the user. */
+  budget?: MonitoredBudget;
+}
+
+/** What is left of one of a user's budgets this period; a cost in integer micro-units. */
+export interface BudgetLeft {
+  limit: 'tokens_per_day' | 'tokens_per_month' | 'cost_per_day' | 'cost_per_month';
+  unit: 'tokens' | 'cost_micros';
+  period: string;
+  resets_at: string;
+  allowed: number;
+  used: number;
+  remaining: number;
+}
+
+export interface MonitoredBudget {
+  remaining: BudgetLeft[];
+  concurrent_runs?: number;
+  runs_in_flight: number;
+  /** The budgets' store did not answer. */
+  error?: string;
 }
 
 export interface MonitorSnapshot {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Attributes, SpanKind } from '@opentelemetry/api';
-import { agentAttributes, agentSpanName, inGenAiSpan, runWithDeadline, UserCalls, UserInvoker } from '@userscope/runtime';
+import { agentAttributes, agentSpanName, inGenAiSpan, RUN_ADMISSION, RunAdmission, runWithDeadline, UserCalls, UserInvoker } from '@userscope/runtime';
 import { BATCH_CONFIG, BATCH_LLM } from '../batch.constants';
 import { BatchMessages } from '../batch.messages';
 import { BatchConfig } from '../config/batch-config.reader';
@@ -45,6 +45,8 @@ export class ExecutionRunner {
     private readonly users: UserInvoker,
     @Inject(BATCH_CONFIG) private readonly config: BatchConfig,
     @Optional() @Inject(BATCH_LLM) private readonly llm?: BatchLlm,
+    /** Each attempt is one of the user's runs (`general.limits.concurrent_runs`). */
+    @Optional() @Inject(RUN_ADMISSION) private readonly admission?: RunAdmission,
   ) {}
 
   /**
@@ -66,16 +68,29 @@ export class ExecutionRunner {
     const forRun = <T>(work: () => T) => (this.llm ? this.llm.forRun(writer.runId, work) : work());
     return inGenAiSpan(agentSpanName(workflow.id), SpanKind.INTERNAL, () => executionAttributes(workflow, user.id, attempt), () =>
       forRun(() =>
-        this.users.runAs(user.id, (calls) =>
-          runWithDeadline((bounded) => this.billed(attempt, () => this.runNodes(writer, workflow, user, calls, bounded, attempt.results)), {
-            parent: signal,
-            abandonOn,
-            timeoutMs: timeout === undefined ? undefined : timeout * 1000,
-            timeoutError: () => new Error(BatchMessages.executionTimeout(timeout!)),
-          }),
+        this.admitted(user.id, () =>
+          this.users.runAs(user.id, (calls) =>
+            runWithDeadline((bounded) => this.billed(attempt, () => this.runNodes(writer, workflow, user, calls, bounded, attempt.results)), {
+              parent: signal,
+              abandonOn,
+              timeoutMs: timeout === undefined ? undefined : timeout * 1000,
+              timeoutError: () => new Error(BatchMessages.executionTimeout(timeout!)),
+            }),
+          ),
         ),
       ),
     );
+  }
+
+  /** `work` in one of the user's run slots; over `concurrent_runs` it throws the 429, which the retry policy waits out. */
+  private async admitted<T>(userId: string, work: () => Promise<T>): Promise<T> {
+    if (!this.admission) return work();
+    const release = await this.admission.admit(userId);
+    try {
+      return await work();
+    } finally {
+      release();
+    }
   }
 
   /** `work`'s outcome, with the tokens of its LLM calls in `attempt`, whether it succeeds or throws. */

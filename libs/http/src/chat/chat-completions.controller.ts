@@ -38,9 +38,9 @@ export class ChatCompletionsController {
   async completions(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Body() body: unknown): Promise<void> {
     const userId = this.identity.resolve(request, reply);
     if ((body as { stream?: unknown } | null)?.stream === true) {
-      const chunks = this.runner.stream({ userId }, body);
+      const chunks = await this.runner.openStream({ userId }, body, (items) => asChatChunks(items, this.model));
       reply.hijack();
-      await writeEventStream(asChatChunks(chunks, this.model), reply.raw, CHAT_EVENT_STREAM);
+      await writeEventStream(chunks, reply.raw, CHAT_EVENT_STREAM);
       return;
     }
     const output = (await this.runner.run({ userId }, body)) as ChatResponse;

@@ -43,9 +43,9 @@ export class ChatController {
   @ApiOkResponse({ type: ChatResponseChunk, description: '`data: <chunk>` events, then `data: [DONE]`; the last chunk has the usage' })
   async chatStream(@Req() request: FastifyRequest, @Res() reply: FastifyReply, @Body() body: unknown): Promise<void> {
     const userId = this.identity.resolve(request, reply);
-    // Input and identity are checked before the reply starts, so their errors are ordinary JSON replies.
-    const chunks = this.runner.stream({ userId }, body);
+    // Input, identity and the caller's run slot (concurrent_runs) are checked before the reply starts, so their errors are ordinary JSON replies.
+    const chunks = await this.runner.openStream({ userId }, body, (items) => asChatChunks(items, this.model));
     reply.hijack();
-    await writeEventStream(asChatChunks(chunks, this.model), reply.raw, CHAT_EVENT_STREAM);
+    await writeEventStream(chunks, reply.raw, CHAT_EVENT_STREAM);
   }
 }

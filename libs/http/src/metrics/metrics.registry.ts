@@ -61,32 +61,43 @@ export class MetricsRegistry {
   }
 }
 
-/** Tokens, calls and retries of each configured LLM, read from the token accounting when scraped. */
+/**
+ * Tokens, calls and retries of each configured LLM (tokens and calls by the model that answered
+ * too), read from the token accounting when scraped. Never by user: per-user figures are the usage
+ * API's, and a label per user would grow the series without bound.
+ */
 function registerLlmMetrics(registry: Registry, tokens: TokenAccounting): void {
   new Counter({
     name: 'userscope_llm_tokens_total',
-    help: 'LLM tokens by LLM and kind (prompt, completion): the server\'s usage, else counted with a tokenizer',
-    labelNames: ['llm', 'kind'] as const,
+    help: 'LLM tokens by LLM, model and kind (prompt, completion): the server\'s usage, else counted with a tokenizer',
+    labelNames: ['llm', 'model', 'kind'] as const,
     registers: [registry],
     collect() {
       this.reset();
-      for (const [llm, totals] of tokens.byLlm()) {
-        this.inc({ llm, kind: 'prompt' }, totals.prompt_tokens);
-        this.inc({ llm, kind: 'completion' }, totals.completion_tokens);
+      for (const { llm, model, prompt_tokens, completion_tokens } of tokens.byModel()) {
+        this.inc({ llm, model, kind: 'prompt' }, prompt_tokens);
+        this.inc({ llm, model, kind: 'completion' }, completion_tokens);
       }
     },
   });
-  const perLlm = (name: string, help: string, read: (totals: { calls: number; retries: number }) => number) =>
-    new Counter({
-      name,
-      help,
-      labelNames: ['llm'] as const,
-      registers: [registry],
-      collect() {
-        this.reset();
-        for (const [llm, totals] of tokens.byLlm()) this.inc({ llm }, read(totals));
-      },
-    });
-  perLlm('userscope_llm_calls_total', 'LLM calls that got a reply, by LLM', (totals) => totals.calls);
-  perLlm('userscope_llm_retries_total', 'LLM calls retried (429, 5xx, timeouts), by LLM', (totals) => totals.retries);
+  new Counter({
+    name: 'userscope_llm_calls_total',
+    help: 'LLM calls that got a reply, by LLM and model',
+    labelNames: ['llm', 'model'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const { llm, model, calls } of tokens.byModel()) this.inc({ llm, model }, calls);
+    },
+  });
+  new Counter({
+    name: 'userscope_llm_retries_total',
+    help: 'LLM calls retried (429, 5xx, timeouts), by LLM',
+    labelNames: ['llm'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [llm, totals] of tokens.byLlm()) this.inc({ llm }, totals.retries);
+    },
+  });
 }

@@ -14,7 +14,9 @@ import {
 import { AdminRoute } from '../admin/admin-route.decorator';
 import { ERROR_SCHEMA_REF } from '../openapi/error-reply.schema';
 import { AdminMessages } from '../admin/admin.messages';
+import { UserBudget, UserRunAdmission } from '@userscope/llm';
 import { userMonitorEntry } from './user-monitor.view';
+import { userMonitorBudget } from './user-monitor.budget';
 import { UsersMonitorReply } from './dto/users-monitor.dto';
 import { MonitorBackends } from './monitor-backends';
 import { UserEndReply } from './dto/user-end.reply';
@@ -36,11 +38,13 @@ export class MonitorController {
     private readonly backends: MonitorBackends,
     private readonly sessionBackends: SessionBackends,
     private readonly userData: UserDataRegistry,
+    private readonly budget: UserBudget,
+    private readonly runs: UserRunAdmission,
   ) {}
 
   @Get()
   @ApiOperation({
-    summary: 'Per-user sessions, requests, memory and LLM usage (admin)',
+    summary: 'Per-user sessions, requests, memory, LLM usage and spend, and remaining budgets (admin)',
     description:
       'In cluster mode, the users of every live replica, each with its `replica`: this replica asks the others ' +
       '(passing the Authorization header on), and lists those that did not answer in time under `missing_replicas`.',
@@ -61,7 +65,13 @@ export class MonitorController {
     const cluster = this.backends.cluster;
     const groups = this.catalog.perUserGroupCount;
     const here = userId === undefined ? [...this.registry.values()] : [this.registry.get(userId)].filter((session) => session !== undefined);
-    const local = here.map((session) => userMonitorEntry(session, groups, cluster?.replicaId));
+    const local = await Promise.all(
+      here.map(async (session) => {
+        const entry = userMonitorEntry(session, groups, cluster?.replicaId);
+        const budget = await userMonitorBudget(session.userId, this.budget, this.runs);
+        return budget ? { ...entry, budget } : entry;
+      }),
+    );
     const timestamp = new Date().toISOString();
     if (!cluster || scope === 'local') {
       // A replica asked by another answers for itself: a user it does not hold is no error.

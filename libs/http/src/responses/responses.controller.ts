@@ -37,7 +37,7 @@ export class ResponsesController {
     const userId = this.identity.resolve(request, reply);
     const prepared = await this.responses.prepare(userId, body);
     if (prepared.request.stream === true) {
-      const events = this.responses.stream(prepared);
+      const events = await this.responses.stream(prepared);
       reply.hijack();
       await writeEventStream(events, reply.raw, RESPONSE_EVENT_STREAM);
       return;

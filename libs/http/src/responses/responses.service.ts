@@ -60,10 +60,11 @@ export class ResponsesService {
     return response;
   }
 
-  /** The response as events; the chat request is checked now, so its errors can still be answered with a status. */
-  stream(prepared: PreparedResponse): AsyncIterable<ResponseStreamEvent> {
-    const chunks = asChatChunks(this.runner.stream({ userId: prepared.userId }, prepared.chat), this.model);
-    return responseEvents(chunks as AsyncIterable<ChatResponseChunk>, prepared.shell, (response) => this.keep(prepared, response));
+  /** The response as events; the chat request and the caller's run slot are checked first, so their errors can still be answered with a status. */
+  stream(prepared: PreparedResponse): Promise<AsyncIterable<ResponseStreamEvent>> {
+    return this.runner.openStream({ userId: prepared.userId }, prepared.chat, (items) =>
+      responseEvents(asChatChunks(items, this.model) as AsyncIterable<ChatResponseChunk>, prepared.shell, (response) => this.keep(prepared, response)),
+    );
   }
 
   async get(caller: string | undefined, id: string): Promise<ResponseObject> {

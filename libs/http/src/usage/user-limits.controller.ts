@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, OnModuleInit, Param, Put } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { UserBudget, UserLimitsOverride } from '@userscope/llm';
+import { UserBudget, UserLimitsOverride, UserRunAdmission } from '@userscope/llm';
 import { ConfigIssue, isMapping, UserDataRegistry, UserscopeHttpError, validateConfigSection } from '@userscope/runtime';
 import { AdminRoute } from '../admin/admin-route.decorator';
 import { ERROR_SCHEMA_REF } from '../openapi/error-reply.schema';
@@ -24,6 +24,7 @@ class InvalidLimitsError extends UserscopeHttpError {
 export class UserLimitsController implements OnModuleInit {
   constructor(
     private readonly budget: UserBudget,
+    private readonly runs: UserRunAdmission,
     private readonly userData: UserDataRegistry,
   ) {}
 
@@ -33,10 +34,17 @@ export class UserLimitsController implements OnModuleInit {
   }
 
   @Get()
-  @ApiOperation({ summary: "A user's limits (general.limits with their own over it) and what they have used this day and month" })
+  @ApiOperation({ summary: "A user's limits (general.limits with their own over it), what they have used this day and month, what is left, and their runs in flight" })
   @ApiOkResponse({ type: UserLimitsReply })
   async get(@Param('id') userId: string): Promise<UserLimitsReply> {
-    return { user_id: userId, ...(await this.budget.status(userId)), own: (await this.budget.overrides.get(userId)) ?? null };
+    const now = new Date();
+    const [status, remaining, own, running] = await Promise.all([
+      this.budget.status(userId, now),
+      this.budget.remaining(userId, now),
+      this.budget.overrides.get(userId),
+      this.runs.running(userId),
+    ]);
+    return { user_id: userId, ...status, own: own ?? null, remaining, runs_in_flight: running };
   }
 
   @Put()

@@ -2,10 +2,12 @@ import { Provider } from '@nestjs/common';
 import { configSection, UserscopeConfig } from '@userscope/runtime';
 import { lazySharedRedis, rateLimitStoreName } from '../rate-limit/rate-limit-redis.connection';
 import { LlmModuleOptions, LlmRateLimitRedisOptions } from '../interfaces/llm-module-options.interface';
-import { BUDGET_COUNTER, LIMIT_OVERRIDES, USER_LIMITS_CONFIG } from './limits.constants';
+import { BUDGET_COUNTER, LIMIT_OVERRIDES, RUN_SLOTS, USER_LIMITS_CONFIG } from './limits.constants';
 import { LimitOverrides } from './limit.overrides';
 import { MemoryBudgetCounter } from './memory.budget-counter';
 import { RedisBudgetCounter } from './redis.budget-counter';
+import { MemoryRunSlots } from './memory.run-slots';
+import { RedisRunSlots } from './redis.run-slots';
 import { USER_LIMITS_CONFIG_SECTION, UserLimitsConfig } from './user-limits.config';
 
 export function userLimitsConfigProvider(options: LlmModuleOptions | UserscopeConfig): Provider {
@@ -32,6 +34,18 @@ export function budgetCounterProvider(redis: LlmRateLimitRedisOptions | undefine
       if (!redis) return new MemoryBudgetCounter();
       // A call that cannot reach it is refused with a 503 naming it.
       return new RedisBudgetCounter(lazySharedRedis(redis, 1), redis.keyPrefix, rateLimitStoreName(redis));
+    },
+  };
+}
+
+/** Users' runs in flight, kept where the budgets are. */
+export function runSlotsProvider(redis: LlmRateLimitRedisOptions | undefined): Provider {
+  return {
+    provide: RUN_SLOTS,
+    useFactory: () => {
+      if (!redis) return new MemoryRunSlots();
+      // A run that cannot reach it is refused with a 503 naming it.
+      return new RedisRunSlots(lazySharedRedis(redis, 1), redis.keyPrefix, rateLimitStoreName(redis));
     },
   };
 }

@@ -21,6 +21,7 @@ class IsTimeZone implements ValidatorConstraintInterface {
 /** A user's own limits (`PUT /api/users/{id}/limits`), in place of `general.limits`' for the keys it sets. */
 export class UserLimitsOverride {
   @ApiPropertyOptional({ minimum: 1, description: 'LLM calls the user may start in any 60 s' }) @IsOptional() @IsInt() @Min(1) requests_per_minute?: number;
+  @ApiPropertyOptional({ minimum: 1, description: "The user's runs (workflow requests and batch executions) in flight at once" }) @IsOptional() @IsInt() @Min(1) concurrent_runs?: number;
   @ApiPropertyOptional({ minimum: 1 }) @IsOptional() @IsInt() @Min(1) tokens_per_day?: number;
   @ApiPropertyOptional({ minimum: 1 }) @IsOptional() @IsInt() @Min(1) tokens_per_month?: number;
   @ApiPropertyOptional({ description: 'In the LLMs\' price currency, up to 6 decimals' }) @IsOptional() @IsMicroAmount() @Min(0.000001) cost_per_day?: number;
@@ -36,6 +37,12 @@ export class UserLimitsOverride {
 export class UserLimitsConfig {
   /** LLM calls a user may start in any 60 s (every process on the shared Redis together). */
   @IsOptional() @IsInt() @Min(1) requests_per_minute?: number;
+  /**
+   * A user's runs in flight at once (every process on the shared Redis together): a request of the
+   * workflow (`/generate`, `/chat`, `/v1/chat/completions`, `/v1/responses`, streamed or not) or a batch
+   * execution of the user. Beyond it a run is refused (429 `rate_limited`), not queued.
+   */
+  @IsOptional() @IsInt() @Min(1) concurrent_runs?: number;
   @IsOptional() @IsInt() @Min(1) tokens_per_day?: number;
   @IsOptional() @IsInt() @Min(1) tokens_per_month?: number;
   /** In the LLMs' price currency (see `llms.<name>.price`). */
@@ -89,7 +96,12 @@ export const USER_LIMITS_CONFIG_SECTION: ConfigSection<UserLimitsConfig> = {
   },
 };
 
-/** Whether `limits` limits anything. */
-export function limitsAnything(limits: UserLimitsOverride): boolean {
-  return [limits.requests_per_minute, limits.tokens_per_day, limits.tokens_per_month, limits.cost_per_day, limits.cost_per_month].some((value) => value !== undefined);
+/** Whether `limits` limits a user's LLM calls (their number per minute, or a budget). */
+export function limitsLlmCalls(limits: UserLimitsOverride): boolean {
+  return limits.requests_per_minute !== undefined || limitsBudget(limits);
+}
+
+/** Whether `limits` sets a budget: tokens or cost, per day or month. */
+export function limitsBudget(limits: UserLimitsOverride): boolean {
+  return [limits.tokens_per_day, limits.tokens_per_month, limits.cost_per_day, limits.cost_per_month].some((value) => value !== undefined);
 }

@@ -10,7 +10,22 @@ import { BudgetCounter, isRefusal, PeriodLimit, Reservation } from './budget-cou
 import { budgetPeriods } from './budget.periods';
 import { BUDGET_COUNTER, LIMIT_OVERRIDES, USER_LIMITS_CONFIG } from './limits.constants';
 import { LimitOverrides } from './limit.overrides';
-import { limitsAnything, UserLimitsConfig, UserLimitsOverride } from './user-limits.config';
+import { limitsBudget, limitsLlmCalls, UserLimitsConfig, UserLimitsOverride } from './user-limits.config';
+
+/** What is left of one budget of a user (`UserBudget.remaining`). */
+export interface BudgetRemaining {
+  /** The setting: `tokens_per_day`, `tokens_per_month`, `cost_per_day`, `cost_per_month`. */
+  limit: string;
+  /** Tokens, or the price currency's micro-units (a millionth). */
+  unit: 'tokens' | 'cost_micros';
+  /** The day (`2026-12-02`) or month (`2026-12`) in `general.limits.timezone`. */
+  period: string;
+  resets_at: string;
+  allowed: number;
+  /** Used this period, reservations of calls in flight included. */
+  used: number;
+  remaining: number;
+}
 
 /** A budget in micro-units, or none. */
 function micros(amount: number | undefined): number | undefined {
@@ -41,10 +56,16 @@ export class UserBudget implements OnApplicationShutdown {
 
   /** The limits of `userId`: `general.limits`, their group's over them (by a user field), and the user's own over both. */
   async limitsOf(userId: string): Promise<UserLimitsOverride> {
-    const { requests_per_minute, tokens_per_day, tokens_per_month, cost_per_day, cost_per_month, groups } = this.limits;
+    const { requests_per_minute, concurrent_runs, tokens_per_day, tokens_per_month, cost_per_day, cost_per_month, groups } = this.limits;
     const value = groups ? await this.userFields?.fieldOf(userId, groups.field) : undefined;
     const group = groups && value !== undefined && value !== null && Object.hasOwn(groups.values, String(value)) ? groups.values[String(value)] : undefined;
-    return { requests_per_minute, tokens_per_day, tokens_per_month, cost_per_day, cost_per_month, ...group, ...(await this.overrides.get(userId)) };
+    return { requests_per_minute, concurrent_runs, tokens_per_day, tokens_per_month, cost_per_day, cost_per_month, ...group, ...(await this.overrides.get(userId)) };
+  }
+
+  /** Whether `general.limits` or one of its groups sets `concurrent_runs` (users' own limits aside). */
+  get configuresConcurrentRuns(): boolean {
+    const { concurrent_runs, groups } = this.limits;
+    return concurrent_runs !== undefined || Object.values(groups?.values ?? {}).some((group) => group.concurrent_runs !== undefined);
   }
 
   /** What `userId` has used of each period now, and their limits. */
@@ -53,6 +74,27 @@ export class UserBudget implements OnApplicationShutdown {
     const periods = budgetPeriods(now, this.limits.timezone);
     const used = await this.counter.used(userId, periods);
     return { limits, periods: periods.map((period, i) => ({ kind: period.kind, id: period.id, ends_at: period.endsAt.toISOString(), used_tokens: used[i].tokens, used_cost_micros: used[i].costMicros })) };
+  }
+
+  /**
+   * What is left of each of `userId`'s budgets now: one entry per limit that applies
+   * (`tokens_per_day`, `cost_per_month`, ...), cost in integer micro-units. Empty without budgets.
+   */
+  async remaining(userId: string, now = new Date()): Promise<BudgetRemaining[]> {
+    const limits = await this.limitsOf(userId);
+    if (!limitsBudget(limits)) return []; // no round trip to the counter for a user without budgets
+    const periods = budgetPeriods(now, this.limits.timezone);
+    const used = await this.counter.used(userId, periods);
+    const entries: BudgetRemaining[] = [];
+    for (const [i, { kind, id, endsAt }] of periods.entries()) {
+      const period = { kind, id, ends_at: endsAt.toISOString(), used_tokens: used[i].tokens, used_cost_micros: used[i].costMicros };
+      const tokens = period.kind === 'day' ? limits.tokens_per_day : limits.tokens_per_month;
+      const cost = micros(period.kind === 'day' ? limits.cost_per_day : limits.cost_per_month);
+      const common = { period: period.id, resets_at: period.ends_at };
+      if (tokens !== undefined) entries.push({ limit: `tokens_per_${period.kind}`, unit: 'tokens', ...common, allowed: tokens, used: period.used_tokens, remaining: Math.max(0, tokens - period.used_tokens) });
+      if (cost !== undefined) entries.push({ limit: `cost_per_${period.kind}`, unit: 'cost_micros', ...common, allowed: cost, used: period.used_cost_micros, remaining: Math.max(0, cost - period.used_cost_micros) });
+    }
+    return entries;
   }
 
   /** Reserves the call's worst case for `userId`; undefined when nothing limits it. Throws BudgetExceededError. */
@@ -64,9 +106,9 @@ export class UserBudget implements OnApplicationShutdown {
     } catch (error) {
       throw new BudgetUnavailableError(this.counter.name, (error as Error).message);
     }
-    if (!limitsAnything(own)) return undefined; // the common case: nothing to count, no tokenizer
+    if (!limitsLlmCalls(own)) return undefined; // the common case: nothing to count, no tokenizer
     if (own.requests_per_minute !== undefined) await this.startRequest(userId, own.requests_per_minute);
-    if (!limitsAnything({ ...own, requests_per_minute: undefined })) return undefined;
+    if (!limitsBudget(own)) return undefined;
     const prompt = countPromptTokens(request.messages, request.tools);
     const completion = request.maxTokens ?? this.limits.completion_estimate;
     const price = this.prices.get(llm);

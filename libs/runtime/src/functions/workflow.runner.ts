@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { SessionLifecycle } from '../session/session.lifecycle';
 import { FunctionCatalog } from './function.catalog';
 import { FunctionHandle, NEVER_ABORTED } from './function-handle';
@@ -6,7 +6,9 @@ import { runWithDeadline, streamWithDeadline } from './call-deadline';
 import { RequestRefusedError, UserscopeHttpError, WorkflowError } from '../exceptions/invocation.exception';
 import { IdentityRequiredError } from '../exceptions/identity-required.exception';
 import { FunctionTimeoutError } from '../exceptions/function-timeout.exception';
-import { USERSCOPE_CONFIG } from '../runtime.constants';
+import { RUN_ADMISSION, USERSCOPE_CONFIG } from '../runtime.constants';
+import { RunAdmission } from '../interfaces/run-admission.interface';
+import { releasedWhenClosed } from './released-when-closed';
 import { UserscopeConfig } from '../config/userscope-config.interface';
 import { SpanKind } from '@opentelemetry/api';
 import { agentAttributes, agentSpanName, inGenAiSpan, inGenAiStreamSpan, setConversation } from '../tracing/gen-ai.spans';
@@ -30,6 +32,8 @@ export class WorkflowRunner {
     private readonly catalog: FunctionCatalog,
     private readonly sessions: SessionLifecycle,
     @Inject(USERSCOPE_CONFIG) config: UserscopeConfig,
+    /** Caps each user's runs in flight (`general.limits.concurrent_runs`); none: runs are not counted. */
+    @Optional() @Inject(RUN_ADMISSION) private readonly admission?: RunAdmission,
   ) {
     const timeout = config.general.function_timeout;
     this.timeoutMs = timeout === undefined ? undefined : timeout * 1000;
@@ -39,20 +43,29 @@ export class WorkflowRunner {
     return this.catalog.workflow.type.scope === 'per-user';
   }
 
-  /** One run, in an `invoke_agent <workflow>` span (a no-op unless tracing is configured). */
+  /**
+   * One run, in an `invoke_agent <workflow>` span (a no-op unless tracing is configured). A run of a
+   * known caller holds one of the caller's run slots (`concurrent_runs`) from start to end.
+   */
   async run(caller: Caller, body: unknown): Promise<unknown> {
     const workflow = this.catalog.workflow;
     const input = workflow.type.parseInput(body);
     const agent = workflow.type.name;
-    if (!this.isPerUser) return inGenAiSpan(agentSpanName(agent), SpanKind.INTERNAL, () => agentAttributes(agent, undefined), () => this.invoke(this.catalog.shared(workflow.name)!, input));
     const userId = caller.userId;
+    if (!this.isPerUser) {
+      return this.admitted(userId, () =>
+        inGenAiSpan(agentSpanName(agent), SpanKind.INTERNAL, () => agentAttributes(agent, undefined), () => this.invoke(this.catalog.shared(workflow.name)!, input)),
+      );
+    }
     if (!userId) throw new IdentityRequiredError(workflow.name);
     try {
-      return await inGenAiSpan(agentSpanName(agent), SpanKind.INTERNAL, () => agentAttributes(agent, userId), (span) =>
-        this.sessions.runAs(userId, (session) => {
-          setConversation(span, session.id);
-          return this.invoke(session.functions.get(workflow.name)!, input);
-        }),
+      return await this.admitted(userId, () =>
+        inGenAiSpan(agentSpanName(agent), SpanKind.INTERNAL, () => agentAttributes(agent, userId), (span) =>
+          this.sessions.runAs(userId, (session) => {
+            setConversation(span, session.id);
+            return this.invoke(session.functions.get(workflow.name)!, input);
+          }),
+        ),
       );
     } catch (error) {
       throw this.asWorkflowError(error);
@@ -62,10 +75,30 @@ export class WorkflowRunner {
   /**
    * The workflow's output as a stream: its chunks for a streaming function, its single output once
    * otherwise. Input and identity are checked now (so a caller can still answer with a status);
-   * closing the iterator early (a client that went away) cancels the function's generator. Past
-   * `general.function_timeout` the stream throws FunctionTimeoutError, its slot freed.
+   * the caller's run slot is taken when iteration starts (see `openStream` to take it now); closing
+   * the iterator early (a client that went away) cancels the function's generator and frees the
+   * slot. Past `general.function_timeout` the stream throws FunctionTimeoutError, its slot freed.
    */
   stream(caller: Caller, body: unknown): AsyncIterable<unknown> {
+    const chunks = this.chunksOf(caller, body);
+    const userId = caller.userId;
+    return this.admission && userId !== undefined ? this.admittedOnStart(userId, chunks) : chunks;
+  }
+
+  /**
+   * `stream`, with the caller's run slot taken before it resolves: over `concurrent_runs` it
+   * rejects while the route can still answer with a status (429 and its headers). `shape` turns the
+   * chunks into what the route sends; the slot is freed when that ends, fails or is closed, started
+   * or not (a client that left before the first chunk included).
+   */
+  async openStream<T = unknown>(caller: Caller, body: unknown, shape: (chunks: AsyncIterable<unknown>) => AsyncIterable<T> = (chunks) => chunks as AsyncIterable<T>): Promise<AsyncIterable<T>> {
+    const chunks = shape(this.chunksOf(caller, body));
+    const userId = caller.userId;
+    if (!this.admission || userId === undefined) return chunks;
+    return releasedWhenClosed(chunks, await this.admission.admit(userId));
+  }
+
+  private chunksOf(caller: Caller, body: unknown): AsyncIterable<unknown> {
     const workflow = this.catalog.workflow;
     const input = workflow.type.parseInput(body);
     const agent = workflow.type.name;
@@ -80,6 +113,26 @@ export class WorkflowRunner {
         }),
       ),
     );
+  }
+
+  /** `work` in one of `userId`'s run slots (none to take without a caller or an admission). */
+  private async admitted<T>(userId: string | undefined, work: () => Promise<T>): Promise<T> {
+    if (!this.admission || userId === undefined) return work();
+    const release = await this.admission.admit(userId);
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
+
+  private async *admittedOnStart(userId: string, chunks: AsyncIterable<unknown>): AsyncIterable<unknown> {
+    const release = await this.admission!.admit(userId);
+    try {
+      yield* chunks;
+    } finally {
+      release();
+    }
   }
 
   /** A limit is the caller's error (429/503) and the workflow's own errors are already typed; a failed build is the workflow's (422). */

@@ -17,6 +17,14 @@ function snapshot(tokens: number): MonitorSnapshot {
         requests: { total_requests: 3, active_requests: 1, avg_latency_ms: 10, error_count: 0 },
         memory: { per_user_functions_count: 3, per_user_function_groups_count: 0, exit_stack_size: 3 },
         llm: { prompt_tokens: tokens - 20, completion_tokens: 20, total_tokens: tokens, llm_calls: 2, cost_micros: { USD: 72 } },
+        budget: {
+          remaining: [
+            { limit: 'tokens_per_day', unit: 'tokens', period: '2026-12-02', resets_at: '2026-12-03T00:00:00.000Z', allowed: 10000, used: tokens, remaining: 10000 - tokens },
+            { limit: 'cost_per_month', unit: 'cost_micros', period: '2026-12', resets_at: '2027-01-01T00:00:00.000Z', allowed: 1_000_000, used: 72, remaining: 999_928 },
+          ],
+          concurrent_runs: 1,
+          runs_in_flight: 1,
+        },
       },
       {
         user_id: 'bob',
@@ -45,11 +53,16 @@ describe('MonitorPage', () => {
     expect(alice).toHaveTextContent('10.0 ms');
     expect(alice).toHaveTextContent('100 (80 / 20)');
     expect(alice).toHaveTextContent('USD 0.000072');
+    expect(alice).toHaveTextContent('tokens today: 9,900 of 10,000');
+    expect(alice).toHaveTextContent('cost this month: 0.999928 of 1');
+    expect(within(alice).getByText('runs: 1 of 1 in flight')).toHaveClass('text-destructive');
     expect(within(sessions).getByText('bob').closest('tr')).toHaveTextContent('–');
+    expect(within(sessions).getByText('bob').closest('tr')).toHaveTextContent('no limits');
     expect(within(sessions).getByText('bob').closest('tr')).toHaveTextContent('idle');
 
     await waitFor(() => expect(poll.mock.calls.length).toBeGreaterThanOrEqual(3));
     await waitFor(() => expect(screen.getByLabelText('Totals')).toHaveTextContent('LLM tokens250'));
+    expect(within(sessions).getByText('alice').closest('tr')).toHaveTextContent('tokens today: 9,750 of 10,000');
     expect(screen.getAllByRole('img', { name: /Users and requests in flight|LLM tokens/ }).length).toBeGreaterThan(0);
     expect(screen.getByRole('img', { name: /Users and requests in flight/ }).querySelectorAll('polyline')).toHaveLength(2);
   });

@@ -8,6 +8,7 @@ import { Card, CardHeader, CardTitle } from '@/components/ui/card';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '@/components/ui/table';
 import { useErrorToast, useToast } from '@/components/ui/toaster';
 import { api, ApiError, type MonitorSnapshot } from '@/lib/api';
+import type { MonitoredBudget } from '@/lib/api-types';
 import { formatNumber, formatRelativeTime } from '@/lib/format';
 import { appendSample, sampleOf, type MonitorSample } from './monitor-history';
 import { TrendChart } from './trend-chart';
@@ -145,6 +146,7 @@ export function MonitorPage({ pollMs = MONITOR_POLL_MS }: { pollMs?: number }) {
               <TableHead className="text-right">Tokens (prompt / completion)</TableHead>
               <TableHead className="text-right">LLM calls</TableHead>
               <TableHead className="text-right">Spend</TableHead>
+              <TableHead>Budget left</TableHead>
               <TableHead>
                 <span className="sr-only">Actions</span>
               </TableHead>
@@ -177,6 +179,9 @@ export function MonitorPage({ pollMs = MONITOR_POLL_MS }: { pollMs?: number }) {
                 </TableCell>
                 <TableCell className="text-right tabular-nums">{formatNumber(user.llm?.llm_calls ?? 0)}</TableCell>
                 <TableCell className="text-right tabular-nums">{formatSpend(user.llm?.cost_micros)}</TableCell>
+                <TableCell>
+                  <BudgetLeftList budget={user.budget} />
+                </TableCell>
                 <TableCell className="text-right">
                   <Button variant="ghost" size="icon-sm" aria-label={`End ${user.user_id}'s session`} title="End session" onClick={() => endSession(user.user_id)}>
                     <Power aria-hidden />
@@ -186,7 +191,7 @@ export function MonitorPage({ pollMs = MONITOR_POLL_MS }: { pollMs?: number }) {
             ))}
             {snapshot && users.length === 0 && (
               <TableRow className="hover:bg-transparent">
-                <TableCell colSpan={9} className="py-8 text-center text-muted-foreground">
+                <TableCell colSpan={11} className="py-8 text-center text-muted-foreground">
                   No active sessions. Users appear here once they make a request or a run executes for them.
                 </TableCell>
               </TableRow>
@@ -195,6 +200,35 @@ export function MonitorPage({ pollMs = MONITOR_POLL_MS }: { pollMs?: number }) {
         </Table>
       </Card>
     </div>
+  );
+}
+
+const LIMIT_LABELS: Record<string, string> = {
+  tokens_per_day: 'tokens today',
+  tokens_per_month: 'tokens this month',
+  cost_per_day: 'cost today',
+  cost_per_month: 'cost this month',
+};
+
+/** What is left of each of a user's budgets (`tokens today 9,910 of 10,000`), and their runs in flight against `concurrent_runs`. */
+function BudgetLeftList({ budget }: { budget: MonitoredBudget | undefined }) {
+  if (!budget) return <span className="text-muted-foreground">no limits</span>;
+  if (budget.error) return <span className="text-xs text-destructive">unavailable: {budget.error}</span>;
+  // A cost to the micro-unit, trailing zeros dropped: what is left of a budget is rarely whole cents.
+  const amount = (value: number, unit: string) => (unit === 'tokens' ? formatNumber(value) : String(Number((value / 1_000_000).toFixed(6))));
+  return (
+    <ul className="space-y-0.5 text-xs tabular-nums">
+      {budget.remaining.map((entry) => (
+        <li key={entry.limit} className={entry.remaining === 0 ? 'font-medium text-destructive' : undefined} title={`${entry.period}, resets ${new Date(entry.resets_at).toLocaleString()}`}>
+          {LIMIT_LABELS[entry.limit] ?? entry.limit}: {amount(entry.remaining, entry.unit)} of {amount(entry.allowed, entry.unit)}
+        </li>
+      ))}
+      {budget.concurrent_runs !== undefined && (
+        <li className={budget.runs_in_flight >= budget.concurrent_runs ? 'font-medium text-destructive' : undefined}>
+          runs: {budget.runs_in_flight} of {budget.concurrent_runs} in flight
+        </li>
+      )}
+    </ul>
   );
 }
 
@@ -211,5 +245,10 @@ function Stat({ label, children }: { label: string; children: ReactNode }) {
 export function formatSpend(costMicros: Record<string, number> | undefined): string {
   const entries = Object.entries(costMicros ?? {});
   if (entries.length === 0) return '–';
-  return entries.map(([currency, micros]) => `${currency} ${(micros / 1_000_000).toFixed(micros > 0 && micros < 10_000 ? 6 : 2)}`).join(', ');
+  return entries.map(([currency, micros]) => `${currency} ${formatMicros(micros)}`).join(', ');
+}
+
+/** An amount in micro-units: six decimals when small, two otherwise. */
+function formatMicros(micros: number): string {
+  return (micros / 1_000_000).toFixed(micros > 0 && micros < 10_000 ? 6 : 2);
 }

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { BudgetRemainingReply } from '../../usage/dto/budget-remaining.reply';
 
 export class UserMonitorSession {
   @ApiProperty({ description: 'ISO 8601' }) created_at!: string;
@@ -34,6 +35,14 @@ export class UserMonitorLlm {
   cost_micros!: Record<string, number>;
 }
 
+/** The user's limits (`general.limits`) as they stand: what is left of each budget, and their runs in flight. */
+export class UserMonitorBudget {
+  @ApiProperty({ type: [BudgetRemainingReply], description: 'One entry per budget that applies to the user (tokens or cost, per day or month)' }) remaining!: BudgetRemainingReply[];
+  @ApiPropertyOptional({ description: "The user's concurrent_runs, when they have one" }) concurrent_runs?: number;
+  @ApiProperty({ description: 'Their runs in flight now (every process on the shared Redis)' }) runs_in_flight!: number;
+  @ApiPropertyOptional({ description: 'Set when the budgets\' store did not answer: then the figures above are absent or zero' }) error?: string;
+}
+
 /** One of the user's MCP client sessions (a per_user_mcp_client group): never its credentials. */
 export class UserMonitorMcpSession {
   @ApiProperty() group!: string;
@@ -43,7 +52,7 @@ export class UserMonitorMcpSession {
   @ApiProperty({ required: false, description: 'The last failure of a call or of connecting' }) last_error?: string;
 }
 
-/** One user as `GET /monitor/users` shows it: NAT's shape plus the `llm` block (and, in cluster mode, the replica). */
+/** One user as `GET /monitor/users` shows it: NAT's shape plus the `llm` block, the `budget` block (and, in cluster mode, the replica). */
 export class UserMonitorEntry {
   @ApiProperty() user_id!: string;
   @ApiPropertyOptional({ description: 'Cluster mode: the replica holding the user' }) replica?: string;
@@ -51,6 +60,7 @@ export class UserMonitorEntry {
   @ApiProperty({ type: UserMonitorRequests }) requests!: UserMonitorRequests;
   @ApiProperty({ type: UserMonitorMemory }) memory!: UserMonitorMemory;
   @ApiProperty({ type: UserMonitorLlm }) llm!: UserMonitorLlm;
+  @ApiPropertyOptional({ type: UserMonitorBudget, description: 'The remaining budgets, when any limit of general.limits (or of the user) applies to them' }) budget?: UserMonitorBudget;
   @ApiProperty({ type: [UserMonitorMcpSession], required: false, description: 'The MCP client sessions of the user, when a per_user_mcp_client group is configured' })
   mcp_sessions?: UserMonitorMcpSession[];
 }

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { UserLimitsOverride } from '@userscope/llm';
+import { BudgetRemainingReply } from './budget-remaining.reply';
 
 export class BudgetPeriodReply {
   @ApiProperty({ enum: ['day', 'month'] }) kind!: 'day' | 'month';
@@ -15,4 +16,6 @@ export class UserLimitsReply {
   @ApiProperty({ type: UserLimitsOverride, description: 'The limits that apply: general.limits with the user\'s own over it' }) limits!: UserLimitsOverride;
   @ApiProperty({ type: UserLimitsOverride, nullable: true, description: "The user's own limits; null when general.limits applies alone" }) own!: UserLimitsOverride | null;
   @ApiProperty({ type: [BudgetPeriodReply] }) periods!: BudgetPeriodReply[];
+  @ApiProperty({ type: [BudgetRemainingReply], description: 'What is left of each budget that applies' }) remaining!: BudgetRemainingReply[];
+  @ApiProperty({ description: 'The user\'s runs in flight now (every process on the shared Redis), against concurrent_runs' }) runs_in_flight!: number;
 }

@@ -1,0 +1,13 @@
+/**
+ * Admits a user's runs under a cap of runs in flight at once (`general.limits.concurrent_runs`,
+ * provided by `@userscope/llm` under `RUN_ADMISSION`). A run is one request of the workflow or one
+ * batch execution. The runtime asks it before each run of a user and gives the slot back after.
+ */
+export interface RunAdmission {
+  /**
+   * Takes one of `userId`'s run slots, or throws the refusal (a `RequestRefusedError`: 429 over the
+   * cap, 503 when its store does not answer). Resolves to the call that gives the slot back (once;
+   * later calls do nothing).
+   */
+  admit(userId: string): Promise<() => void>;
+}
