@@ -37,7 +37,9 @@ describe('batch runs on BullMQ workers', () => {
   let server: TestServer;
   let api: BatchApi;
   let workers: CliWorker[] = [];
-  const env = () => ({ BATCH_STORE: 'redis', BATCH_QUEUE: 'bullmq', REDIS_URL, BATCH_KEY_PREFIX: prefix, MODEL_URL: model.url, JOB_LOCK: '2s', RUN_LEASE_TTL: '2s' });
+  // A job lock a loaded machine's workers can renew (a lock that lapses under a starved CPU repeats a call), yet short
+  // enough for the kill -9 test to see the killed worker's jobs taken over.
+  const env = () => ({ BATCH_STORE: 'redis', BATCH_QUEUE: 'bullmq', REDIS_URL, BATCH_KEY_PREFIX: prefix, MODEL_URL: model.url, JOB_LOCK: '6s', RUN_LEASE_TTL: '2s' });
   const startWorkers = async (count: number) => {
     const started = await Promise.all(Array.from({ length: count }, () => startCliWorker(CONFIG, env(), 20)));
     workers.push(...started);
