@@ -19,6 +19,8 @@ import { clusterFailoverSettings, runClusterFailoverBench } from './cluster-fail
 import { failoverSummary, renderClusterFailoverReport } from './cluster-failover/report';
 import { runTracingOverheadBench, tracingOverheadSettings, tracingRatios } from './tracing-overhead.bench';
 import { renderTracingOverheadReport } from './tracing-overhead/report';
+import { runStreamRoutesBench, streamRouteRatios, streamRoutesSettings } from './stream-routes.bench';
+import { renderStreamRoutesReport } from './stream-routes/report';
 import { BenchEntry, selectBenches } from './harness/bench-selection';
 import { writeSection } from './harness/results-file';
 import { machineInfo } from './harness/machine-info';
@@ -181,6 +183,16 @@ const BENCHES: BenchEntry[] = [
       writeSection(RESULTS_FILE, 'tracing-overhead-bench', renderTracingOverheadReport(report, machine, codeVersion(REPO_ROOT)));
       const r = tracingRatios(report);
       console.log(`\ntracing on / off: req/s ${r.medianOfRounds.toFixed(2)}x, median of the rounds (per round ${r.throughputPerRound.map((x) => x.toFixed(2)).join(' / ')}), p99 ${r.p99.toFixed(2)}x`);
+    },
+  },
+  {
+    name: 'stream-routes',
+    groups: [],
+    async run() {
+      const machine = machineInfo();
+      const report = await runStreamRoutesBench(streamRoutesSettings(REPO_ROOT));
+      writeSection(RESULTS_FILE, 'stream-routes-bench', renderStreamRoutesReport(report, machine, codeVersion(REPO_ROOT)));
+      for (const r of streamRouteRatios(report)) console.log(`\n${r.route}: Userscope / bare ${r.medianOfRounds.toFixed(2)}x req/s, p99 ${r.p99.toFixed(2)}x`);
     },
   },
 ];
