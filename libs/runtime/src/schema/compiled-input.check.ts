@@ -24,7 +24,12 @@ const RULES: Record<string, (constraints: unknown[] | undefined) => JsonSchema |
 /** Values every rule is tried on, with class-validator's own validator, before its schema is trusted. */
 const PROBES: unknown[] = ['', 'a', '1', 'true', 0, 1, -1, 1.5, NaN, Infinity, true, false, null, undefined, {}, [], ['a'], { a: 1 }];
 
-const ajv = new Ajv({ allErrors: false, coerceTypes: false, useDefaults: false, removeAdditional: false });
+// Made on the first compile: the server's startup pays nothing for it.
+let ajv: Ajv | undefined;
+function compile(schema: JsonSchema): ValidateFunction {
+  ajv ??= new Ajv({ allErrors: false, coerceTypes: false, useDefaults: false, removeAdditional: false });
+  return ajv.compile(schema);
+}
 
 /**
  * The class's class-validator rules (with `whitelist` and `forbidNonWhitelisted`, no groups) compiled
@@ -37,7 +42,7 @@ const ajv = new Ajv({ allErrors: false, coerceTypes: false, useDefaults: false, 
 export function compileInputCheck(cls: Type<object>): CompiledInputCheck | undefined {
   const schema = objectSchema(getMetadataStorage().getTargetValidationMetadatas(cls, '', false, false, undefined));
   if (!schema) return undefined;
-  const validate: ValidateFunction = ajv.compile(schema);
+  const validate = compile(schema);
   return (instance) => validate(instance);
 }
 
@@ -96,7 +101,7 @@ function trustedSchema(rule: ValidationMetadata): JsonSchema | undefined {
   const constraints = getMetadataStorage().getTargetValidatorConstraints(rule.constraintCls);
   if (constraints.length !== 1 || constraints[0].async) return undefined;
   const validator = constraints[0].instance as { validate(value: unknown, args: ValidationArguments): unknown };
-  const validate = ajv.compile(schema);
+  const validate = compile(schema);
   const probes = [...PROBES, ...(Array.isArray(schema.enum) ? schema.enum : [])];
   const agrees = (value: unknown) => {
     const args: ValidationArguments = { targetName: '', property: rule.propertyName, object: {}, value, constraints: rule.constraints };
