@@ -80,6 +80,15 @@ describe('request bodies a client controls', () => {
       expect(reply.json).toEqual({ code: 'invalid_utf8', message: expect.stringContaining(`byte ${head.length}`) });
     });
 
+    it('a JSON body may start with a byte order mark, under any spelling of the JSON type', async () => {
+      const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+      for (const [n, type] of ['application/json', 'Application/JSON; charset=utf-8'].entries()) {
+        const json = JSON.stringify({ id: `bom-${n}`, name: 'Åse' });
+        const withBom = await send(server, 'POST', '/api/users', Buffer.concat([bom, Buffer.from(json)]), type);
+        expect({ type, status: withBom.status, json: withBom.json }).toEqual({ type, status: 201, json: expect.objectContaining({ id: `bom-${n}`, name: 'Åse' }) });
+      }
+    });
+
     it('multi-byte characters split across chunks pass', async () => {
       const reply = await send(server, 'POST', '/api/users/import', `name,city\n${Array.from({ length: 10_000 }, (_, i) => `Åse ${i},Tromsø €`).join('\n')}`, 'text/csv');
       expect(reply.status).toBe(200);

@@ -23,12 +23,15 @@ export class ErrorFilter implements ExceptionFilter {
   constructor(private readonly identity: IdentityResolver) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const error = this.identity.asHttpError(exception);
-    const { status, body } = describeError(error);
-    if (error instanceof UserscopeHttpError) void reply.headers(error.headers);
-    void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
+    sendError(host.switchToHttp().getResponse<FastifyReply>(), this.identity.asHttpError(exception));
   }
+}
+
+/** Answers `error` on `reply` as ErrorFilter does: its status, its headers, `{code, message, details?}`. */
+export function sendError(reply: FastifyReply, error: unknown): void {
+  const { status, body } = describeError(error);
+  if (error instanceof UserscopeHttpError) void reply.headers(error.headers);
+  void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
 }
 
 const logger = new Logger('Errors');

@@ -10,4 +10,4 @@ export { createUserscopeApp, prepareUserscopeApp, standaloneAppOptions, userscop
 export { loadApplication, type LoadedApplication, BUILTIN_PLUGINS, CODE_CONFIG_NAME } from './application.loader';
 export { runCli } from './commands/cli.runner';
 // What a host app calls on its Nest app, one call each (see the README's "Embed in a Nest app").
-export { applyUserscopeBodyLimit, registerWebUi, setupOpenApi, enableGracefulShutdown, userscopeClientErrorHandler } from '@userscope/http';
+export { applyUserscopeBodyLimit, useGenerateFastPath, registerWebUi, setupOpenApi, enableGracefulShutdown, userscopeClientErrorHandler } from '@userscope/http';

@@ -1,7 +1,7 @@
 import { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { applyUserscopeBodyLimit, registerWebUi, setupOpenApi, useUtf8JsonParser, userscopeClientErrorHandler } from '@userscope/http';
+import { applyUserscopeBodyLimit, registerWebUi, setupOpenApi, useGenerateFastPath, useUtf8JsonParser, userscopeClientErrorHandler } from '@userscope/http';
 import { LoadedApplication, loadApplication } from './application.loader';
 import { UserscopeConfigSource } from './interfaces/userscope-module-options.interface';
 import { UserscopeModule } from './userscope.module';
@@ -28,11 +28,12 @@ export async function createUserscopeApp(
   return prepareUserscopeApp(app);
 }
 
-/** @internal What every standalone Userscope app gets before init: body limit, OpenAPI, web page. */
+/** @internal What every standalone Userscope app gets before init: body limit, /generate's fast path, OpenAPI, web page. */
 export async function prepareUserscopeApp(app: NestFastifyApplication): Promise<NestFastifyApplication> {
   // Every route is Userscope's here, so the whole app's JSON parser may check UTF-8 itself.
   useUtf8JsonParser(app.getHttpAdapter().getInstance());
   applyUserscopeBodyLimit(app);
+  useGenerateFastPath(app);
   setupOpenApi(app);
   await registerWebUi(app);
   try {

@@ -80,11 +80,20 @@ export class FunctionHandle<I = any, O = any> {
     });
   }
 
-  private async call(input: I, signal: AbortSignal): Promise<O> {
-    if (this.instance.invoke) {
+  private call(input: I, signal: AbortSignal): Promise<O> {
+    if (!this.instance.invoke) return this.collect(input, signal);
+    // Not an async function: the function's own promise is returned as it is, without the hops an
+    // async wrapper adds to every call (function-handle's `call` was 0.9% of /generate's profile).
+    try {
       // Named for fault attribution (an unhandled rejection names the function) when tracking is on.
-      return isTrackingCurrentSession() ? runAsFunction(this.displayName, () => this.instance.invoke!(input, signal)) : this.instance.invoke(input, signal);
+      return Promise.resolve(isTrackingCurrentSession() ? runAsFunction(this.displayName, () => this.instance.invoke!(input, signal)) : this.instance.invoke(input, signal));
+    } catch (error) {
+      return Promise.reject(error); // a function that throws at once fails like one that rejects
     }
+  }
+
+  /** A stream-only function's chunks, collected: strings concatenated, other chunks as an array. */
+  private async collect(input: I, signal: AbortSignal): Promise<O> {
     if (!this.instance.stream) throw new Error(RuntimeMessages.noSingleOutput(this.name));
     const chunks: unknown[] = [];
     for await (const chunk of this.instance.stream(input, signal)) chunks.push(chunk);

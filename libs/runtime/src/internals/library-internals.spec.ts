@@ -1,5 +1,6 @@
 import { CanActivate, Controller, Get, Inject, Injectable, Module, Scope, Type, UseGuards } from '@nestjs/common';
-import { ContextIdFactory, ModulesContainer, REQUEST } from '@nestjs/core';
+import { APP_GUARD, ContextIdFactory, ModulesContainer, REQUEST } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
 import { Module as NestModule } from '@nestjs/core/injector/module';
 import { ApiProperty } from '@nestjs/swagger';
@@ -10,6 +11,7 @@ import {
   appliedContextIdStrategy,
   copyInjectTokens,
   forgetContext,
+  globalEnhancerCounts,
   hasClassTransformerMetadata,
   installedVersion,
   perContextInstancesOf,
@@ -164,6 +166,22 @@ describe('library internals, against the installed packages', () => {
           expect(appliedContextIdStrategy()).toBe(strategy);
         } finally {
           ContextIdFactory.apply(before as typeof strategy);
+        }
+      }));
+
+    it("globalEnhancerCounts: an app's global guards, interceptors and pipes, from providers and useGlobal*()", () =>
+      contract('@nestjs/core', 'NestApplication no longer keeps its global enhancers in its ApplicationConfig `config`', async () => {
+        const plain = (await Test.createTestingModule({ imports: [NotesModule] }).compile()).createNestApplication(new FastifyAdapter());
+        const guarded = (
+          await Test.createTestingModule({ imports: [NotesModule], providers: [{ provide: APP_GUARD, useValue: { canActivate: () => true } }] }).compile()
+        ).createNestApplication(new FastifyAdapter());
+        guarded.useGlobalInterceptors({ intercept: (_context, next) => next.handle() });
+        guarded.useGlobalPipes({ transform: (value) => value }, { transform: (value) => value });
+        try {
+          expect(globalEnhancerCounts(plain)).toEqual({ guards: 0, interceptors: 0, pipes: 0 });
+          expect(globalEnhancerCounts(guarded)).toEqual({ guards: 1, interceptors: 1, pipes: 2 });
+        } finally {
+          await Promise.all([plain.close(), guarded.close()]);
         }
       }));
   });

@@ -5,9 +5,9 @@
  * ones, so an upgrade that changes them fails there, loudly, instead of somewhere in a session.
  */
 import { dirname, join } from 'node:path';
-import { InjectionToken, Scope, Type } from '@nestjs/common';
+import { INestApplication, InjectionToken, Scope, Type } from '@nestjs/common';
 import { PROPERTY_DEPS_METADATA, SELF_DECLARED_DEPS_METADATA } from '@nestjs/common/constants';
-import { ContextId, ContextIdFactory, ContextIdStrategy, ModulesContainer } from '@nestjs/core';
+import { ApplicationConfig, ContextId, ContextIdFactory, ContextIdStrategy, ModulesContainer } from '@nestjs/core';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
 import type { SchemaObject } from '@nestjs/swagger';
 import type { SchemaObjectFactory } from '@nestjs/swagger/dist/services/schema-object-factory';
@@ -119,6 +119,27 @@ function wrapperOf(node: ProviderNode): InstanceWrapper {
  */
 export function appliedContextIdStrategy(): ContextIdStrategy | undefined {
   return (ContextIdFactory as unknown as { strategy?: ContextIdStrategy }).strategy;
+}
+
+/** The global guards, interceptors and pipes of an app: what every route's handler passes through. */
+export interface GlobalEnhancerCounts {
+  guards: number;
+  interceptors: number;
+  pipes: number;
+}
+
+/**
+ * How many global guards, interceptors and pipes `app` has, from `app.useGlobal*()` and from
+ * `APP_GUARD`/`APP_INTERCEPTOR`/`APP_PIPE` providers (request-scoped ones included). Why not public:
+ * Nest keeps them in the app's ApplicationConfig, which the app neither exposes nor lets be injected.
+ */
+export function globalEnhancerCounts(app: INestApplication): GlobalEnhancerCounts {
+  const config = (app as unknown as { config: ApplicationConfig }).config;
+  return {
+    guards: config.getGlobalGuards().length + config.getGlobalRequestGuards().length,
+    interceptors: config.getGlobalInterceptors().length + config.getGlobalRequestInterceptors().length,
+    pipes: config.getGlobalPipes().length + config.getGlobalRequestPipes().length,
+  };
 }
 
 // @nestjs/common: @Inject() metadata

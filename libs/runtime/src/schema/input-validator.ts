@@ -5,6 +5,7 @@ import { SchemaType } from '../interfaces/function-type.interface';
 import { FieldError, InvalidInputError } from '../exceptions/invocation.exception';
 import { hasClassTransformerMetadata } from '../internals/library-internals';
 import { isPrimitiveType } from './type-schema';
+import { compileInputCheck, CompiledInputCheck } from './compiled-input.check';
 
 const VALIDATION_OPTIONS = { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true } as const;
 
@@ -22,6 +23,8 @@ export function createInputParser(functionName: string, type: SchemaType): Input
   }
   const cls = type as Type<object>;
   const toInstance = usesClassTransformer(cls) ? (value: object) => plainToInstance(cls, value) : assignTo(cls);
+  // Compiled on the first input, not at registration: most registered types never see one.
+  let check: CompiledInputCheck | null | undefined;
   return (value) => {
     if (value instanceof cls) return value;
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -32,6 +35,9 @@ export function createInputParser(functionName: string, type: SchemaType): Input
       throw new InvalidInputError(functionName, [{ field: '__proto__', errors: ['property __proto__ should not exist'] }]);
     }
     const input = toInstance(value);
+    check ??= compileInputCheck(cls) ?? null;
+    if (check?.(input)) return input;
+    // Refused (or no compiled check): class-validator decides, and its errors are the 400's.
     const errors = validateSync(input, VALIDATION_OPTIONS);
     if (errors.length > 0) throw new InvalidInputError(functionName, flattenErrors(errors));
     return input;
