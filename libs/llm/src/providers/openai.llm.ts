@@ -29,6 +29,7 @@ import {
 } from '../interfaces/llm.interface';
 import { LlmMessages } from '../llm.messages';
 import { parseRetryAfter } from '../retry.policy';
+import { keepAliveFetch } from './keep-alive.fetch';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
@@ -49,7 +50,7 @@ export class OpenAiLlm implements LlmProvider {
     this.model = config.model_name;
     this.baseUrl = config.base_url ?? OPENAI_DEFAULT_BASE_URL;
     this.structuredOutput = config.structured_output;
-    this.client = new OpenAI({ apiKey: config.api_key, baseURL: this.baseUrl, maxRetries: 0, timeout: config.timeout * 1000 });
+    this.client = new OpenAI({ apiKey: config.api_key, baseURL: this.baseUrl, maxRetries: 0, timeout: config.timeout * 1000, fetch: keepAliveFetch() });
   }
 
   async complete(request: LlmChatRequest): Promise<ProviderReply> {
