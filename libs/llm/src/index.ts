@@ -48,6 +48,7 @@ export { LlmRef, llmRefKeys } from './decorators/llm-ref.decorator';
 export { InjectLlm } from './decorators/inject-llm.decorator';
 export { LLM_PROVIDER_TYPES, type LlmProviderType } from './providers/llm-provider.types';
 export { OPENAI_DEFAULT_BASE_URL, OpenAiLlm } from './providers/openai.llm';
+export { keepAliveFetch } from './providers/keep-alive.fetch';
 export { ECHO_TOOL_CALL, EchoLlm, sampleOf } from './providers/echo.llm';
 export { parseRetryAfter, type RetryClock, type RetryOptions, RetryPolicy, SYSTEM_CLOCK } from './retry.policy';
 export { countCompletionTokens, countPromptTokens, countTextTokens, countUsage } from './token.counter';

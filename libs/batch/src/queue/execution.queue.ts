@@ -1,10 +1,11 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { JobsOptions, Queue } from 'bullmq';
+import type { JobsOptions, Queue } from 'bullmq';
 import Redis, { ReplyError } from 'ioredis';
 import { BATCH_CONFIG } from '../batch.constants';
 import { BatchConfig } from '../config/batch-config.reader';
 import { StoreUnavailableError } from '../exceptions/store-unavailable.exception';
 import { bullPrefix, EXECUTION_QUEUE, ExecutionJobData, executionJobId } from './execution-job';
+import { loadBullMq } from './bullmq.loader';
 
 /** Jobs' counts by state, as BullMQ keeps them. */
 export type QueueCounts = Record<'waiting' | 'active' | 'delayed' | 'prioritized' | 'failed', number>;
@@ -54,7 +55,7 @@ export class ExecutionQueue implements OnApplicationShutdown {
       const { redis_url: url, key_prefix: prefix, redis_command_timeout: timeout } = this.config.settings;
       this.connection = new Redis(url, { maxRetriesPerRequest: 3, commandTimeout: timeout * 1000 });
       this.connection.on('error', () => undefined); // the store's connection reports outages
-      this.queue = new Queue(EXECUTION_QUEUE, { connection: this.connection, prefix: bullPrefix(prefix) });
+      this.queue = new (loadBullMq().Queue)<ExecutionJobData>(EXECUTION_QUEUE, { connection: this.connection, prefix: bullPrefix(prefix) });
       this.queue.on('error', () => undefined);
     }
     return this.queue;

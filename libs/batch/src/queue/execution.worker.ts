@@ -1,9 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Worker } from 'bullmq';
+import type { Worker } from 'bullmq';
 import Redis from 'ioredis';
 import { BATCH_CONFIG, EXECUTION_DRAIN_MS } from '../batch.constants';
 import { BatchConfig } from '../config/batch-config.reader';
 import { bullPrefix, EXECUTION_QUEUE, ExecutionJobData } from './execution-job';
+import { loadBullMq } from './bullmq.loader';
 import { QueuedExecutionProcessor, RetryExecutionLater } from './queued-execution.processor';
 import { WorkerPresence } from './worker.presence';
 
@@ -36,7 +37,7 @@ export class ExecutionWorker implements OnApplicationBootstrap, OnApplicationShu
     const connection = (this.connection = new Redis(url, { maxRetriesPerRequest: null }));
     connection.on('error', () => undefined); // the store's connection reports outages
     const lockDuration = job_lock * 1000;
-    this.worker = new Worker<ExecutionJobData>(EXECUTION_QUEUE, (job, _token, signal) => this.processor.process(job.data, anyOf(signal, this.stopping.signal)), {
+    this.worker = new (loadBullMq().Worker)<ExecutionJobData>(EXECUTION_QUEUE, (job, _token, signal) => this.processor.process(job.data, anyOf(signal, this.stopping.signal)), {
       connection,
       prefix: bullPrefix(prefix),
       concurrency,

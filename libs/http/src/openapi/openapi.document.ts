@@ -25,7 +25,8 @@ export const OPENAPI_JSON_PATH = '/openapi.json';
  * routes once it is ready.
  */
 export function setupOpenApi(app: NestFastifyApplication, config: UserscopeConfig = configOf(app)): void {
-  SwaggerModule.setup(DOCS_PATH, app, createOpenApiDocument(app, config), {
+  // Built by the first request for it: scanning every route takes a few hundred ms a start need not wait for.
+  SwaggerModule.setup(DOCS_PATH, app, () => createOpenApiDocument(app, config), {
     jsonDocumentUrl: OPENAPI_JSON_PATH,
     raw: ['json'],
     customSiteTitle: 'Userscope API',

@@ -1,4 +1,5 @@
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import type OpenAI from 'openai';
+import type { APIError } from 'openai';
 import type {
   ChatCompletion,
   ChatCompletionChunk,
@@ -29,8 +30,17 @@ import {
 } from '../interfaces/llm.interface';
 import { LlmMessages } from '../llm.messages';
 import { parseRetryAfter } from '../retry.policy';
+import { keepAliveFetch } from './keep-alive.fetch';
 
 export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
+
+type OpenAiSdk = typeof import('openai');
+let sdk: OpenAiSdk | undefined;
+/** The `openai` package, loaded when the first `_type: openai` LLM is built: a config without one starts without its 150 files. */
+function openAiSdk(): OpenAiSdk {
+  sdk ??= require('openai') as OpenAiSdk;
+  return sdk;
+}
 
 /**
  * `_type: openai`, on the official `openai` client. The client's own retries are off: the
@@ -49,7 +59,7 @@ export class OpenAiLlm implements LlmProvider {
     this.model = config.model_name;
     this.baseUrl = config.base_url ?? OPENAI_DEFAULT_BASE_URL;
     this.structuredOutput = config.structured_output;
-    this.client = new OpenAI({ apiKey: config.api_key, baseURL: this.baseUrl, maxRetries: 0, timeout: config.timeout * 1000 });
+    this.client = new (openAiSdk().default)({ apiKey: config.api_key, baseURL: this.baseUrl, maxRetries: 0, timeout: config.timeout * 1000, fetch: keepAliveFetch() });
   }
 
   async complete(request: LlmChatRequest): Promise<ProviderReply> {
@@ -158,7 +168,7 @@ export class OpenAiLlm implements LlmProvider {
     }
     // An aborted stream ends quietly; what came so far is not a reply.
     if (stalled) throw this.describe(undefined, true);
-    if (signal?.aborted) throw new APIUserAbortError();
+    if (signal?.aborted) throw new (openAiSdk().APIUserAbortError)();
     const toolCalls = calls.filter(Boolean);
     yield {
       type: 'end',
@@ -174,6 +184,7 @@ export class OpenAiLlm implements LlmProvider {
   /** The client's error as an LlmError that names this LLM and says whether a retry may help. */
   private describe(error: unknown, timedOut: boolean): unknown {
     const { name } = this;
+    const { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } = openAiSdk();
     if (error instanceof LlmError) return error;
     if (timedOut || error instanceof APIConnectionTimeoutError) {
       return new LlmTimeoutError(name, LlmMessages.timeout(name, this.config.timeout), { retryable: true, cause: error });

@@ -1,12 +1,10 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { McpServerConfig } from '../config/mcp-client.config';
 import { McpMessages } from '../mcp.messages';
 import { withCallSignal } from './call-signal';
+import { mcpClientSdk } from '../sdk/mcp-sdk.loader';
 
 /** What one connection to an MCP server is opened with: the user's rendered headers (or child env). */
 export interface McpConnectionOptions {
@@ -49,7 +47,7 @@ export class McpConnection {
   }
 
   status(): McpConnectionStatus {
-    const sessionId = this.transport instanceof StreamableHTTPClientTransport ? this.transport.sessionId : undefined;
+    const sessionId = this.transport && this.transport instanceof mcpClientSdk().StreamableHTTPClientTransport ? this.transport.sessionId : undefined;
     return {
       connected: this.client !== undefined,
       ...(sessionId ? { session_id: sessionId } : {}),
@@ -144,7 +142,7 @@ export class McpConnection {
   /** Shared by the calls waiting for it, so bounded by the timeout alone, not by one caller's signal. */
   private async connect(): Promise<Client> {
     const transport = this.createTransport();
-    const client = new Client({ name: `userscope-${this.options.group}`, version: '0.1.0' });
+    const client = new (mcpClientSdk().Client)({ name: `userscope-${this.options.group}`, version: '0.1.0' });
     try {
       await client.connect(transport, this.requestOptions());
     } catch (error) {
@@ -178,7 +176,7 @@ export class McpConnection {
     const { client, transport } = this;
     this.forget();
     if (!client) return;
-    if (transport instanceof StreamableHTTPClientTransport && transport.sessionId) {
+    if (transport instanceof mcpClientSdk().StreamableHTTPClientTransport && transport.sessionId) {
       await transport.terminateSession().catch((error) => (this.lastError = describeError(error)));
     }
     await client.close().catch(() => undefined);
@@ -186,6 +184,7 @@ export class McpConnection {
 
   private createTransport(): Transport {
     const { server, headers, env } = this.options;
+    const { SSEClientTransport, StdioClientTransport, StreamableHTTPClientTransport } = mcpClientSdk();
     if (server.transport === 'stdio') {
       return new StdioClientTransport({ command: server.command!, args: server.args ?? [], env: { ...inheritedEnv(), ...env }, stderr: 'pipe' });
     }
@@ -216,7 +215,7 @@ const REOPEN_ATTEMPTS = 2;
  * connection the call went out on (it restarted), so the call never reached it.
  */
 function isStaleSession(error: unknown): boolean {
-  if (error instanceof StreamableHTTPError) return error.code === 404;
+  if (error instanceof mcpClientSdk().StreamableHTTPError) return error.code === 404;
   return isClosedConnection(error);
 }
 

@@ -2,11 +2,11 @@ import { Controller, Delete, Get, Logger, Post, Req, Res } from '@nestjs/common'
 import { ApiExcludeController } from '@nestjs/swagger';
 import { IdentityResolver } from '@userscope/http';
 import { UserscopeHttpError } from '@userscope/runtime';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { McpServerMessages } from './mcp-server.messages';
 import { McpServerSessions } from './mcp-server.sessions';
+import { mcpServerSdk } from '../sdk/mcp-sdk.loader';
 
 /** JSON-RPC's error codes for a request the server cannot take (the SDK's own answers use the same). */
 const BAD_REQUEST = -32000;
@@ -51,7 +51,7 @@ export class McpServerController {
     if (!transport) {
       // Another user's session id is answered as an unknown one: it does not say that the session exists.
       if (id !== undefined) return rpcError(reply, 404, SESSION_NOT_FOUND, McpServerMessages.sessionNotFound());
-      if (request.method !== 'POST' || !isInitializeRequest(body)) return rpcError(reply, 400, BAD_REQUEST, McpServerMessages.sessionRequired());
+      if (request.method !== 'POST' || !mcpServerSdk().isInitializeRequest(body)) return rpcError(reply, 400, BAD_REQUEST, McpServerMessages.sessionRequired());
       transport = await this.sessions.open(userId);
     }
     reply.hijack();

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { FRONT_END_CONFIG_SECTION } from '@userscope/http';
 import { configSection, SessionLifecycle, USERSCOPE_CONFIG, UserscopeConfig, UserSession } from '@userscope/runtime';
 import { McpServerTools } from './mcp-server.tools';
+import { mcpServerSdk } from '../sdk/mcp-sdk.loader';
 
 /** One open MCP session: whose it is, the user session it lives in, and its transport. */
 interface McpServerSession {
@@ -52,7 +52,7 @@ export class McpServerSessions implements OnApplicationShutdown {
   /** A transport for `userId`'s `initialize`, in the user's session (opened now if need be); registered once the SDK gives it an id. */
   async open(userId: string): Promise<StreamableHTTPServerTransport> {
     const userSession = await this.lifecycle.runAs(userId, (session) => session);
-    const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+    const transport: StreamableHTTPServerTransport = new (mcpServerSdk().StreamableHTTPServerTransport)({
       sessionIdGenerator: () => randomUUID(),
       onsessioninitialized: (id) => this.register(id, { userId, userSession, transport }),
     });
@@ -81,6 +81,7 @@ export class McpServerSessions implements OnApplicationShutdown {
   }
 
   private serverFor(userId: string): Server {
+    const { Server, CallToolRequestSchema, ListToolsRequestSchema } = mcpServerSdk();
     const server = new Server(SERVER_INFO, { capabilities: { tools: {} } });
     server.setRequestHandler(ListToolsRequestSchema, async (_request, extra) => ({ tools: await this.tools.definitionsFor(userId, extra.signal) }));
     server.setRequestHandler(CallToolRequestSchema, (request, extra) => this.tools.call(userId, request.params.name, request.params.arguments, extra.signal));

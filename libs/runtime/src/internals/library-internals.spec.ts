@@ -9,6 +9,7 @@ import { Expose, Transform, Type as TransformTo } from 'class-transformer';
 import {
   addModelSchema,
   appliedContextIdStrategy,
+  compactContextRecord,
   copyInjectTokens,
   forgetContext,
   globalEnhancerCounts,
@@ -155,6 +156,29 @@ describe('library internals, against the installed packages', () => {
         expect(perContextInstancesOf(node(Notebook), contextId)).toEqual([]);
         expect(perContextInstancesOf(node(REQUEST), contextId)).toEqual([]);
         expect(await app.resolve(Notebook, contextId)).not.toBe(notebook);
+      }));
+
+    it("compactContextRecord: a built context's record rewritten with the same fields and one shared settled promise, and resolving as before", () =>
+      contract('@nestjs/core', "a built context's InstanceWrapper record no longer has the fields compactContextRecord rewrites", async () => {
+        const wrapper = [...app.get(ModulesContainer).values()].flatMap((module) => [...module.providers.values()]).find((candidate) => candidate.token === Notebook)!;
+        const records: { donePromise?: Promise<unknown> }[] = [];
+        for (const userId of ['carol', 'dave']) {
+          const contextId = ContextIdFactory.create();
+          app.registerRequestByContextId({ userId }, contextId);
+          const notebook = await app.resolve(Notebook, contextId);
+          const before = wrapper.getExistingInstancesByContextId(contextId)[0];
+          expect(Object.keys(before).sort()).toEqual(['donePromise', 'instance', 'isConstructorCalled', 'isPending', 'isResolved']);
+          compactContextRecord(node(Notebook), contextId);
+          const after = wrapper.getExistingInstancesByContextId(contextId)[0];
+          expect(after).not.toBe(before);
+          expect(after).toEqual({ ...before, donePromise: expect.any(Promise) });
+          // Nest still answers with the same instance, through the compacted record.
+          expect(await app.resolve(Notebook, contextId)).toBe(notebook);
+          expect(perContextInstancesOf(node(Notebook), contextId)).toEqual([notebook]);
+          records.push(after);
+        }
+        expect(records[0].donePromise).toBe(records[1].donePromise);
+        await expect(records[0].donePromise).resolves.toBeUndefined();
       }));
 
     it('appliedContextIdStrategy: the strategy ContextIdFactory.apply installed', () =>

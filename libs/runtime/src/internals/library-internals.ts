@@ -106,6 +106,38 @@ export function forgetContext(node: ProviderNode, contextId: ContextId): void {
   wrapperOf(node).removeInstanceByContextId(contextId);
 }
 
+/** The keys of a per-context record Nest has finished building, in the order `compactContextRecord` writes them. */
+const SETTLED_RECORD_KEYS = ['instance', 'isResolved', 'isPending', 'donePromise', 'isConstructorCalled'];
+/** The one settled `donePromise` every compacted record shares: Nest only ever awaits it, for `undefined` (no error). */
+const SETTLED = Promise.resolve(undefined);
+
+/**
+ * Replaces Nest's record of `node`'s instance in `contextId`, once it is built, by one of a single
+ * shape for every context, with the settled promise all records share. Why: Nest makes each
+ * context's record by spreading the static one and adds fields as it builds, so every context's
+ * record ends up with a hidden class of its own (with its descriptor arrays) and keeps a promise
+ * of its own: ~1 KB per session of the seed example (bench/RESULTS.md, idle sessions). Nest reads
+ * a settled record only for `isPending`/`isResolved`/`donePromise`/`instance`, which keep their
+ * values. Records of another shape (not built, transient, or a future Nest's) are left as they are.
+ */
+export function compactContextRecord(node: ProviderNode, contextId: ContextId): void {
+  const wrapper = wrapperOf(node);
+  if (wrapper.scope === Scope.TRANSIENT) return;
+  const existing = wrapper.getExistingInstancesByContextId(contextId);
+  if (existing.length !== 1) return;
+  const record = existing[0] as unknown as Record<string, unknown>;
+  if ( record.isResolved !== true || record.donePromise === undefined || record.donePromise === SETTLED) return;
+  const keys = Object.keys(record);
+  if (keys.length !== SETTLED_RECORD_KEYS.length || !SETTLED_RECORD_KEYS.every((key) => keys.includes(key))) return;
+  wrapper.setInstanceByContextId(contextId, {
+    instance: record.instance,
+    isResolved: true,
+    isPending: record.isPending as boolean,
+    donePromise: SETTLED,
+    isConstructorCalled: record.isConstructorCalled as boolean,
+  } as never);
+}
+
 function wrapperOf(node: ProviderNode): InstanceWrapper {
   const wrapper = wrappers.get(node);
   if (!wrapper) throw new TypeError('Not a ProviderNode from providerGraph()');

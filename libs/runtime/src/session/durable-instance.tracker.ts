@@ -1,6 +1,6 @@
 import { Injectable, Scope } from '@nestjs/common';
 import { ContextId, ModulesContainer, REQUEST } from '@nestjs/core';
-import { forgetContext, perContextInstancesOf, ProviderNode, providerGraph } from '../internals/library-internals';
+import { compactContextRecord, forgetContext, perContextInstancesOf, ProviderNode, providerGraph } from '../internals/library-internals';
 
 /**
  * Finds the instances Nest built in a session's durable context. Nest runs no lifecycle hooks for
@@ -21,6 +21,11 @@ export class DurableInstanceTracker {
       instances.push(...perContextInstancesOf(provider, contextId));
     }
     return instances;
+  }
+
+  /** Once a session is built: Nest's records of its instances in a shape every session shares (see `compactContextRecord`). */
+  compact(contextId: ContextId): void {
+    for (const provider of this.perContextProviders()) compactContextRecord(provider, contextId);
   }
 
   /** Drops everything Nest holds for `contextId`, the REQUEST payload included. */

@@ -9,7 +9,7 @@ import { FunctionCatalog } from '../functions/function.catalog';
 import { FunctionHandle } from '../functions/function-handle';
 import { DurableInstanceTracker } from './durable-instance.tracker';
 import { SessionRegistry } from './session.registry';
-import { UserSession } from './user-session';
+import { NO_GROUPS, UserSession } from './user-session';
 import { runAsSession, runAsSessionStream } from './current-session';
 import { ShutdownProgress } from '../shutdown/shutdown-progress';
 import { SessionBackends } from './ownership/session-backends';
@@ -287,7 +287,7 @@ export class SessionLifecycle implements OnApplicationShutdown {
     }
     if (forget) this.tracker.forget(session.contextId);
     session.functions.clear();
-    session.groups.clear();
+    session.groups = NO_GROUPS;
     session.instances.length = 0;
     session.saved = undefined;
     if (session.lease && !session.leaseLost) await this.backends.ownership.release(session.lease);
@@ -374,12 +374,16 @@ export class SessionLifecycle implements OnApplicationShutdown {
         }
         session.functions.set(fn.name, new FunctionHandle(fn, instance));
       }
-      for (const group of this.catalog.perUserDiscoveredGroups) {
+      const discovered = this.catalog.perUserDiscoveredGroups;
+      const groups = new Map<string, object>();
+      if (discovered.length > 0) session.groups = groups;
+      for (const group of discovered) {
         const instance = providers.get(functionGroupToken(group.name)) ?? (await this.moduleRef.resolve<object>(functionGroupToken(group.name), session.contextId, { strict: false }));
         providers.set(functionGroupToken(group.name), instance);
-        session.groups.set(group.name, instance);
+        groups.set(group.name, instance);
       }
       session.instances.push(...this.tracker.collect(session.contextId));
+      this.tracker.compact(session.contextId);
       if (this.backends.state.persistent) await this.restore(session, providers);
       session.built = true;
     } catch (error) {

@@ -1,4 +1,3 @@
-import { JsonWebTokenError, NotBeforeError, TokenExpiredError, verify } from 'jsonwebtoken';
 import { SESSION_ID_PATTERN, UserscopeConfig } from '@userscope/runtime';
 import { IdentityConfig } from '../identity.config';
 import { InvalidIdentityError } from '../exceptions/invalid-identity.exception';
@@ -8,6 +7,14 @@ import { IdentityMessages } from '../identity.messages';
 import { IdentityMode, IdentityRequest, IdentitySecurity, VerifiedIdentity } from '../interfaces/identity-mode.interface';
 import { JwtKeySet } from './jwt-key-set';
 import { bearerToken } from '../bearer-token';
+
+type JsonWebToken = typeof import('jsonwebtoken');
+let jsonwebtoken: JsonWebToken | undefined;
+/** jsonwebtoken, loaded by the first JWT check: a server in another identity mode starts without it. */
+function jwtLibrary(): JsonWebToken {
+  jsonwebtoken ??= require('jsonwebtoken') as JsonWebToken;
+  return jsonwebtoken;
+}
 
 /**
  * `jwt`: `Authorization: Bearer <JWT>`, verified: signature (HS256 with `jwt_secret`, or RS/PS/ES with
@@ -52,7 +59,7 @@ export class JwtIdentity implements IdentityMode {
     if (typeof key === 'string') throw this.invalid(key);
     let payload: unknown;
     try {
-      payload = verify(token, key.key, {
+      payload = jwtLibrary().verify(token, key.key, {
         algorithms: key.algorithms,
         issuer: this.identity.jwt_issuer as string | [string, ...string[]] | undefined,
         audience: this.identity.jwt_audience as string | [string, ...string[]] | undefined,
@@ -99,6 +106,7 @@ function readJoseHeader(token: string): { alg: string; kid?: string } | undefine
 
 /** A reason a caller can act on, for each way jsonwebtoken refuses a token. */
 function describeJwtError(error: unknown, maxAge: number | undefined): string {
+  const { JsonWebTokenError, NotBeforeError, TokenExpiredError } = jwtLibrary();
   if (error instanceof TokenExpiredError && error.message === 'maxAge exceeded') return IdentityMessages.jwtTooOld(maxAge!);
   if (error instanceof TokenExpiredError) return IdentityMessages.jwtExpired(error.expiredAt);
   if (error instanceof NotBeforeError) return IdentityMessages.jwtNotYetValid(error.date);
