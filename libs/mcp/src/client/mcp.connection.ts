@@ -187,16 +187,15 @@ export class McpConnection {
   private createTransport(): Transport {
     const { server, headers, env } = this.options;
     if (server.transport === 'stdio') {
-      return new StdioClientTransport({ command: server.command!, args: server.args ?? [], env: { ...inheritedEnv(), ...env }, stderr: 'pipe' });
+      const transport = new StdioClientTransport({ command: server.command!, args: server.args ?? [], env: { ...inheritedEnv(), ...env }, stderr: 'pipe' });
+      // Read and dropped (it may print the credentials it was given): unread, a full pipe blocks the
+      // child's writes, and its exit, so that every close waited for the SDK's SIGTERM.
+      transport.stderr?.on('data', () => undefined);
+      return transport;
     }
     const url = new URL(server.url!);
-    if (server.transport === 'sse') {
-      return new SSEClientTransport(url, {
-        requestInit: { headers },
-        // The SSE stream's GET takes headers through fetch, not requestInit.
-        fetch: (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }),
-      });
-    }
+    // The SDK sends requestInit's headers on the SSE stream's GET and on every POST alike.
+    if (server.transport === 'sse') return new SSEClientTransport(url, { requestInit: { headers } });
     return new StreamableHTTPClientTransport(url, { requestInit: { headers } });
   }
 

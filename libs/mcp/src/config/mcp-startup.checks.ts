@@ -14,12 +14,13 @@ export function mcpConfigIssues(config: UserscopeConfig, setup: { secretsKeySet:
   for (const group of config.groups.values()) {
     if (group.type.target !== PerUserMcpClientGroup) continue;
     const { headers, server } = group.config as McpClientConfig;
-    let placeholders: string[];
-    try {
-      placeholders = [...placeholdersIn(headers), ...placeholdersIn(server.env ?? {})];
-    } catch (error) {
-      errors.push({ path: `${group.path}.headers`, message: (error as Error).message });
-      continue;
+    const placeholders: string[] = [];
+    for (const [path, values] of [[`${group.path}.headers`, headers], [`${group.path}.server.env`, server.env ?? {}]] as const) {
+      try {
+        placeholders.push(...placeholdersIn(values));
+      } catch (error) {
+        errors.push({ path, message: (error as Error).message });
+      }
     }
     if (placeholders.some((p) => p.startsWith('secret:'))) usingSecrets.push(group.path);
     if (placeholders.some((p) => p.startsWith('identity:')) && !setup.identityVerified) {
