@@ -11,6 +11,7 @@ export const McpMessages = {
     `user '${userId}' has no secret '${name}'; set it with PUT /me/secrets/${name} or PUT /api/users/${userId}/secrets/${name} (admin)`,
   missingClaim: (userId: string, claim: string) =>
     `no verified claim '${claim}' for user '${userId}': {{identity:claims.*}} needs general.identity.mode jwt and a request of the user carrying it`,
+  sharedTakesNoTemplates: () => "mcp_client takes no templates ({{...}}): it has no per-user credentials; use per_user_mcp_client for them",
   sessionLimit: (group: string, max: number) => `MCP group '${group}' has max_sessions (${max}) sessions in use; try again later`,
   secretsKeyUnset: (env: string) =>
     `per-user secrets need an encryption key: set ${env} to 32 random bytes, base64 or hex (e.g. openssl rand -base64 32)`,

@@ -61,7 +61,8 @@ export class MonitorController {
     const cluster = this.backends.cluster;
     const groups = this.catalog.perUserGroupCount;
     const here = userId === undefined ? [...this.registry.values()] : [this.registry.get(userId)].filter((session) => session !== undefined);
-    const local = here.map((session) => userMonitorEntry(session, groups, cluster?.replicaId));
+    const shared = this.catalog.sharedGroupInstances();
+    const local = here.map((session) => userMonitorEntry(session, groups, cluster?.replicaId, shared));
     const timestamp = new Date().toISOString();
     if (!cluster || scope === 'local') {
       // A replica asked by another answers for itself: a user it does not hold is no error.

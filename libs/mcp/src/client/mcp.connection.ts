@@ -118,20 +118,32 @@ export class McpConnection {
     return (await client.callTool({ name: tool, arguments: args }, undefined, this.requestOptions(signal))) as CallToolResult;
   }
 
-  private async use<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` with the connection counted in use: a shared slot held so, across the tool list and
+   * the call of one invocation, is neither idle nor the least recently used one to close.
+   */
+  async hold<T>(work: () => Promise<T>): Promise<T> {
     this.active++;
     this.lastUsed = Date.now();
     try {
-      const result = await work();
-      this.lastError = undefined;
-      return result;
-    } catch (error) {
-      this.lastError = describeError(error);
-      throw error;
+      return await work();
     } finally {
       this.active--;
       this.lastUsed = Date.now();
     }
+  }
+
+  private use<T>(work: () => Promise<T>): Promise<T> {
+    return this.hold(async () => {
+      try {
+        const result = await work();
+        this.lastError = undefined;
+        return result;
+      } catch (error) {
+        this.lastError = describeError(error);
+        throw error;
+      }
+    });
   }
 
   private open(): Promise<Client> {

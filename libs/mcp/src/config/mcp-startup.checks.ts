@@ -1,6 +1,7 @@
 import { ConfigIssue, UserscopeConfig } from '@userscope/runtime';
 import { identityConfigOf } from '@userscope/http';
 import { PerUserMcpClientGroup } from '../client/per-user-mcp-client.group';
+import { SharedMcpClientGroup } from '../client/shared-mcp-client.group';
 import { placeholdersIn } from '../client/header.templates';
 import { McpClientConfig } from './mcp-client.config';
 import { McpMessages } from '../mcp.messages';
@@ -12,6 +13,13 @@ export function mcpConfigIssues(config: UserscopeConfig, setup: { secretsKeySet:
   const warnings: string[] = [];
   const usingSecrets: string[] = [];
   for (const group of config.groups.values()) {
+    if (group.type.target === SharedMcpClientGroup) {
+      const { headers, server } = group.config as McpClientConfig;
+      for (const [path, values] of [[`${group.path}.headers`, headers], [`${group.path}.server.env`, server.env ?? {}]] as const) {
+        if (Object.values(values).some((value) => value.includes('{{'))) errors.push({ path, message: McpMessages.sharedTakesNoTemplates() });
+      }
+      continue;
+    }
     if (group.type.target !== PerUserMcpClientGroup) continue;
     const { headers, server } = group.config as McpClientConfig;
     const placeholders: string[] = [];

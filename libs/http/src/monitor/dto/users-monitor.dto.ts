@@ -51,7 +51,7 @@ export class UserMonitorEntry {
   @ApiProperty({ type: UserMonitorRequests }) requests!: UserMonitorRequests;
   @ApiProperty({ type: UserMonitorMemory }) memory!: UserMonitorMemory;
   @ApiProperty({ type: UserMonitorLlm }) llm!: UserMonitorLlm;
-  @ApiProperty({ type: [UserMonitorMcpSession], required: false, description: 'The MCP client sessions of the user, when a per_user_mcp_client group is configured' })
+  @ApiProperty({ type: [UserMonitorMcpSession], required: false, description: 'The MCP client sessions of the user: one per per_user_mcp_client group, then their open session of each mcp_client group' })
   mcp_sessions?: UserMonitorMcpSession[];
 }
 
