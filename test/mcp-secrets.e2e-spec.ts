@@ -86,6 +86,15 @@ describe.each(['memory', 'redis'] as const)('per-user secrets in %s: encrypted, 
     expect((await call('GET', '/api/users/bea/secrets')).json).toEqual([]);
   });
 
+  it('DELETE /api/users/{id} of a user the directory never had deletes their secrets; with nothing kept of them, 404', async () => {
+    await call('PUT', '/api/users/dee/secrets/tickets_token', { value: plaintext('dee') });
+    expect((await call('GET', '/api/users/dee')).status).toBe(404);
+    expect((await call('DELETE', '/api/users/dee')).status).toBe(204);
+    expect(await raw('dee')).toMatch(/^(\[\]|\{\})$/);
+    expect((await call('GET', '/api/users/dee/secrets')).json).toEqual([]);
+    expect((await call('DELETE', '/api/users/dee')).status).toBe(404);
+  });
+
   it('DELETE /monitor/users/{id}?purge=true deletes their secrets, with or without a session; without purge they stay', async () => {
     await call('PUT', '/api/users/cy/secrets/tickets_token', { value: plaintext('cy') });
     await server.app.get(UserFunctions).invoke('cy', 'tickets__whoami', {});
