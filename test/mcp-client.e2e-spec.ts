@@ -171,6 +171,38 @@ describe('per_user_mcp_client: each user their own MCP client, with their own to
     expect(await (await fetch(`${server.url}/api/users/hank/secrets`)).json()).toEqual([]);
   });
 
+  it('hostile secret input is a 400 saying what is wrong: bad names, bad ids, empty, huge or NUL values, not JSON', async () => {
+    const put = (path: string, body: string) => fetch(`${server.url}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body });
+    const cases: [string, string, RegExp][] = [
+      ['/api/users/ivan/secrets/bad%20name', '{"value":"v"}', /a secret name must match/],
+      [`/api/users/ivan/secrets/${'n'.repeat(65)}`, '{"value":"v"}', /a secret name must match/],
+      ['/api/users/ivan/secrets/..%2F..%2Fetc', '{"value":"v"}', /a secret name must match/],
+      ['/api/users/iv%20an/secrets/token', '{"value":"v"}', /a user id must match/],
+      ['/api/users/ivan/secrets/token', '{"value":""}', /non-empty string of at most 8192 characters/],
+      ['/api/users/ivan/secrets/token', JSON.stringify({ value: 'x'.repeat(8193) }), /at most 8192 characters/],
+      ['/api/users/ivan/secrets/token', JSON.stringify({ value: 'a\u0000b' }), /without NUL characters/],
+      ['/api/users/ivan/secrets/token', '["v"]', /must be a JSON object/],
+    ];
+    for (const [path, body, message] of cases) {
+      const reply = await put(path, body);
+      expect([path.slice(0, 60), reply.status]).toEqual([path.slice(0, 60), 400]);
+      expect(((await reply.json()) as { message: string }).message).toMatch(message);
+    }
+    expect((await put('/api/users/ivan/secrets/token', '{"value":')).status).toBe(400);
+    expect(await (await fetch(`${server.url}/api/users/ivan/secrets`)).json()).toEqual([]);
+  });
+
+  it('a secret that cannot go in a header (a line break) fails the call naming the header, never quoting the value', async () => {
+    const secret = 'jay-token\r\nX-Injected: yes';
+    expect(await putSecret('jay', secret)).toBe(200);
+    const error = await functions.invoke('jay', 'tickets__whoami', {}).catch((e: Error) => e);
+    expect((error as Error).message).toMatch(/header 'Authorization' for user 'jay' would hold a line break/);
+    const monitor = await (await fetch(`${server.url}/monitor/users?user_id=jay`)).text();
+    expect(monitor).toContain('would hold a line break');
+    expect(JSON.stringify([(error as Error).message, monitor])).not.toContain('jay-token');
+    expect(mcp.calls.some((call) => call.authorization?.includes('jay-token'))).toBe(false);
+  });
+
   it('shutdown ends the MCP sessions still open, each with exactly one DELETE', async () => {
     const monitor = (await (await fetch(`${server.url}/monitor/users`)).json()) as { users: { mcp_sessions?: { connected: boolean; session_id?: string }[] }[] };
     const open = monitor.users.flatMap((user) => user.mcp_sessions ?? []).filter((session) => session.connected && session.session_id);

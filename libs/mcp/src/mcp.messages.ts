@@ -12,6 +12,8 @@ export const McpMessages = {
   missingClaim: (userId: string, claim: string) =>
     `no verified claim '${claim}' for user '${userId}': {{identity:claims.*}} needs general.identity.mode jwt and a request of the user carrying it`,
   sharedTakesNoTemplates: () => "mcp_client takes no templates ({{...}}): it has no per-user credentials; use per_user_mcp_client for them",
+  unsendableValue: (into: 'header' | 'env', key: string, userId: string) =>
+    `the ${into === 'header' ? 'header' : 'environment variable'} '${key}' for user '${userId}' would hold ${into === 'header' ? 'a line break or a NUL' : 'a NUL'} once its templates are filled in: check the user's secrets and claims (the value is not shown)`,
   sessionLimit: (group: string, max: number) => `MCP group '${group}' has max_sessions (${max}) sessions in use; try again later`,
   secretsKeyUnset: (env: string) =>
     `per-user secrets need an encryption key: set ${env} to 32 random bytes, base64 or hex (e.g. openssl rand -base64 32)`,
@@ -19,7 +21,7 @@ export const McpMessages = {
   secretsUsedWithoutKey: (env: string, paths: string[]) =>
     `${paths.join(', ')} use {{secret:...}}, but ${env} is not set: set it to 32 random bytes, base64 or hex (e.g. openssl rand -base64 32)`,
   badSecretName: (pattern: string) => `a secret name must match ${pattern}`,
-  badSecretValue: (max: number) => `the body must be a JSON object {"value": "<secret>"}, the value a non-empty string of at most ${max} characters`,
+  badSecretValue: (max: number) => `the body must be a JSON object {"value": "<secret>"}, the value a non-empty string of at most ${max} characters, without NUL characters`,
   noSuchSecret: (userId: string, name: string) => `user '${userId}' has no secret '${name}'`,
   secretStoreUnavailable: (reason: string) => `the secret store (Redis) is unavailable: ${reason}`,
   meNeedsVerifiedIdentity: (mode: string) =>

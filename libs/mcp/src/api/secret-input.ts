@@ -19,6 +19,6 @@ export function checkUserId(userId: string): void {
 /** The secret's value from a PUT body `{"value": "..."}`. */
 export function secretValueOf(body: unknown): string {
   const value = body && typeof body === 'object' && !Array.isArray(body) ? (body as { value?: unknown }).value : undefined;
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_SECRET_LENGTH) throw badRequest(McpMessages.badSecretValue(MAX_SECRET_LENGTH));
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_SECRET_LENGTH || value.includes('\0')) throw badRequest(McpMessages.badSecretValue(MAX_SECRET_LENGTH));
   return value;
 }
