@@ -190,6 +190,14 @@ describe('per_user_mcp_client: each user their own MCP client, with their own to
     }
     expect((await put('/api/users/ivan/secrets/token', '{"value":')).status).toBe(400);
     expect(await (await fetch(`${server.url}/api/users/ivan/secrets`)).json()).toEqual([]);
+
+    // general.secrets.max_per_user (3 here): a fourth name is refused, a known one is still replaced.
+    for (const name of ['a', 'b', 'c']) expect((await put(`/api/users/ivan/secrets/${name}`, '{"value":"v"}')).status).toBe(200);
+    const fourth = await put('/api/users/ivan/secrets/d', '{"value":"v"}');
+    expect(fourth.status).toBe(400);
+    expect(await fourth.json()).toMatchObject({ code: 'secret_limit', message: expect.stringContaining('general.secrets.max_per_user (3)') });
+    expect((await put('/api/users/ivan/secrets/a', '{"value":"w"}')).status).toBe(200);
+    expect(((await (await fetch(`${server.url}/api/users/ivan/secrets`)).json()) as { name: string }[]).map((secret) => secret.name)).toEqual(['a', 'b', 'c']);
   });
 
   it('a secret that cannot go in a header (a line break) fails the call naming the header, never quoting the value', async () => {

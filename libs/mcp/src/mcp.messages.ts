@@ -22,6 +22,8 @@ export const McpMessages = {
     `${paths.join(', ')} use {{secret:...}}, but ${env} is not set: set it to 32 random bytes, base64 or hex (e.g. openssl rand -base64 32)`,
   badSecretName: (pattern: string) => `a secret name must match ${pattern}`,
   badSecretValue: (max: number) => `the body must be a JSON object {"value": "<secret>"}, the value a non-empty string of at most ${max} characters, without NUL characters`,
+  secretLimit: (userId: string, max: number) =>
+    `user '${userId}' has general.secrets.max_per_user (${max}) secrets: delete one (DELETE .../secrets/{name}) or raise the limit`,
   noSuchSecret: (userId: string, name: string) => `user '${userId}' has no secret '${name}'`,
   secretStoreUnavailable: (reason: string) => `the secret store (Redis) is unavailable: ${reason}`,
   meNeedsVerifiedIdentity: (mode: string) =>
