@@ -27,7 +27,7 @@ describe('per_user_mcp_client: each user their own MCP client, with their own to
   }
 
   beforeAll(async () => {
-    mcp = await McpTestServer.start();
+    mcp = await McpTestServer.start(0, { slow: true });
     fake = await FakeOpenAiServer.start();
     server = await startServer(CONFIG, { ...process.env, MCP_URL: mcp.url, FAKE_LLM_URL: fake.url, USERSCOPE_SECRETS_KEY: SECRETS_KEY });
     functions = server.app.get(UserFunctions);
@@ -73,6 +73,26 @@ describe('per_user_mcp_client: each user their own MCP client, with their own to
     expect(await functions.invoke('carol', 'tickets__whoami', {})).toBe('Bearer carol-2');
     const ended = mcp.deletes().slice(before);
     expect(ended.map((call) => call.authorization)).toEqual(['Bearer carol-1']);
+  });
+
+  it('a call in flight when the token changes finishes on its old session, which ends after it', async () => {
+    await putSecret('cole', 'cole-1');
+    expect(await functions.invoke('cole', 'tickets__whoami', {})).toBe('Bearer cole-1');
+    const release = mcp.holdSlowCalls();
+    const slowCalls = mcp.calls.filter((call) => call.rpc === 'tools/call').length;
+    const held = functions.invoke('cole', 'tickets__slow', {});
+    const deletes = mcp.deletes().length;
+    try {
+      await mcp.received(slowCalls + 1, (call) => call.rpc === 'tools/call');
+      await putSecret('cole', 'cole-2');
+      expect(await functions.invoke('cole', 'tickets__whoami', {})).toBe('Bearer cole-2');
+      expect(mcp.deletes()).toHaveLength(deletes);
+    } finally {
+      release();
+    }
+    expect(await held).toBe('done');
+    await mcp.received(deletes + 1, (call) => call.method === 'DELETE');
+    expect(mcp.deletes().slice(deletes).map((call) => call.authorization)).toEqual(['Bearer cole-1']);
   });
 
   it('after the MCP server restarts, a stale session is initialised again on a new connection and the call succeeds', async () => {
@@ -152,10 +172,10 @@ describe('per_user_mcp_client: each user their own MCP client, with their own to
     await putSecret('gina', 'gina-token');
     await functions.invoke('gina', 'tickets__whoami', {});
     const monitor = (await (await fetch(`${server.url}/monitor/users?user_id=gina`)).json()) as any;
-    expect(monitor.users[0].mcp_sessions).toEqual([{ group: 'tickets', connected: true, session_id: expect.any(String), tools: ['whoami', 'add'] }]);
+    expect(monitor.users[0].mcp_sessions).toEqual([{ group: 'tickets', connected: true, session_id: expect.any(String), tools: ['whoami', 'add', 'slow'] }]);
     const list = (await (await fetch(`${server.url}/mcp/client/tool/list?user_id=gina`)).json()) as any;
     expect(list.groups).toEqual([
-      { group: 'tickets', type: 'per_user_mcp_client', transport: 'streamable-http', include: ['whoami', 'add'], users: [expect.objectContaining({ user_id: 'gina', connected: true })] },
+      { group: 'tickets', type: 'per_user_mcp_client', transport: 'streamable-http', include: ['whoami', 'add', 'slow'], users: [expect.objectContaining({ user_id: 'gina', connected: true })] },
     ]);
     expect(JSON.stringify([monitor, list])).not.toContain('gina-token');
   });

@@ -37,6 +37,7 @@ export class McpConnection {
   private opening: Promise<Client> | undefined;
   private tools: Tool[] | undefined;
   private closing: Promise<void> | undefined;
+  private retiring = false;
   lastError: string | undefined;
   lastUsed = Date.now();
   /** Calls in flight: a shared slot in use is not closed for being idle. */
@@ -130,7 +131,14 @@ export class McpConnection {
     } finally {
       this.active--;
       this.lastUsed = Date.now();
+      if (this.retiring && this.active === 0) void this.close();
     }
+  }
+
+  /** Ends the session once the calls in flight on it are done (at once when there are none): it has been replaced. */
+  retire(): void {
+    this.retiring = true;
+    if (this.active === 0) void this.close();
   }
 
   private use<T>(work: () => Promise<T>): Promise<T> {
