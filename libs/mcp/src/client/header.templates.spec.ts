@@ -31,6 +31,6 @@ describe('header templates', () => {
 
   it('lists the placeholders in use and refuses an unknown one', () => {
     expect(placeholdersIn({ A: 'Bearer {{secret:token}}', B: '{{identity:user_id}}' })).toEqual(['secret:token', 'identity:user_id']);
-    expect(() => placeholdersIn({ A: '{{env:HOME}}' })).toThrow(/unknown header template '\{\{env:HOME\}\}'/);
+    expect(() => placeholdersIn({ A: '{{env:HOME}}' })).toThrow(/unknown template '\{\{env:HOME\}\}'/);
   });
 });
