@@ -27,6 +27,8 @@ export const McpMessages = {
   badSecretValue: (max: number) => `the body must be a JSON object {"value": "<secret>"}, the value a non-empty string of at most ${max} characters, without NUL characters`,
   secretLimit: (userId: string, max: number) =>
     `user '${userId}' has general.secrets.max_per_user (${max}) secrets: delete one (DELETE .../secrets/{name}) or raise the limit`,
+  secretUndecryptable: (userId: string, name: string, env: string) =>
+    `user '${userId}''s secret '${name}' does not decrypt under the current ${env} (was the key changed?): set the secret again`,
   noSuchSecret: (userId: string, name: string) => `user '${userId}' has no secret '${name}'`,
   secretStoreUnavailable: (reason: string) => `the secret store (Redis) is unavailable: ${reason}`,
   meNeedsVerifiedIdentity: (mode: string) =>

@@ -67,7 +67,14 @@ export class UserSecrets implements OnApplicationShutdown {
   /** The plaintext of `userId`'s secret `name`, for a header; undefined when unset. */
   async reveal(userId: string, name: string): Promise<string | undefined> {
     const record = await this.records.get(userId, name);
-    return record && this.keyed().decrypt(userId, name, record.sealed);
+    if (!record) return undefined;
+    const cipher = this.keyed();
+    try {
+      return cipher.decrypt(userId, name, record.sealed);
+    } catch {
+      // GCM's own "unable to authenticate data" says nothing of the likely cause: another key.
+      throw new Error(McpMessages.secretUndecryptable(userId, name, SECRETS_KEY_ENV));
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
