@@ -27,7 +27,7 @@ describe('per_user_mcp_client: each user their own MCP client, with their own to
   }
 
   beforeAll(async () => {
-    mcp = await McpTestServer.start();
+    mcp = await McpTestServer.start(0, { slow: true });
     fake = await FakeOpenAiServer.start();
     server = await startServer(CONFIG, { ...process.env, MCP_URL: mcp.url, FAKE_LLM_URL: fake.url, USERSCOPE_SECRETS_KEY: SECRETS_KEY });
     functions = server.app.get(UserFunctions);
@@ -73,6 +73,26 @@ describe('per_user_mcp_client: each user their own MCP client, with their own to
     expect(await functions.invoke('carol', 'tickets__whoami', {})).toBe('Bearer carol-2');
     const ended = mcp.deletes().slice(before);
     expect(ended.map((call) => call.authorization)).toEqual(['Bearer carol-1']);
+  });
+
+  it('a call in flight when the token changes finishes on its old session, which ends after it', async () => {
+    await putSecret('cole', 'cole-1');
+    expect(await functions.invoke('cole', 'tickets__whoami', {})).toBe('Bearer cole-1');
+    const release = mcp.holdSlowCalls();
+    const slowCalls = mcp.calls.filter((call) => call.rpc === 'tools/call').length;
+    const held = functions.invoke('cole', 'tickets__slow', {});
+    const deletes = mcp.deletes().length;
+    try {
+      await mcp.received(slowCalls + 1, (call) => call.rpc === 'tools/call');
+      await putSecret('cole', 'cole-2');
+      expect(await functions.invoke('cole', 'tickets__whoami', {})).toBe('Bearer cole-2');
+      expect(mcp.deletes()).toHaveLength(deletes);
+    } finally {
+      release();
+    }
+    expect(await held).toBe('done');
+    await mcp.received(deletes + 1, (call) => call.method === 'DELETE');
+    expect(mcp.deletes().slice(deletes).map((call) => call.authorization)).toEqual(['Bearer cole-1']);
   });
 
   it('after the MCP server restarts, a stale session is initialised again on a new connection and the call succeeds', async () => {
@@ -152,10 +172,10 @@ describe('per_user_mcp_client: each user their own MCP client, with their own to
     await putSecret('gina', 'gina-token');
     await functions.invoke('gina', 'tickets__whoami', {});
     const monitor = (await (await fetch(`${server.url}/monitor/users?user_id=gina`)).json()) as any;
-    expect(monitor.users[0].mcp_sessions).toEqual([{ group: 'tickets', connected: true, session_id: expect.any(String), tools: ['whoami', 'add'] }]);
+    expect(monitor.users[0].mcp_sessions).toEqual([{ group: 'tickets', connected: true, session_id: expect.any(String), tools: ['whoami', 'add', 'slow'] }]);
     const list = (await (await fetch(`${server.url}/mcp/client/tool/list?user_id=gina`)).json()) as any;
     expect(list.groups).toEqual([
-      { group: 'tickets', type: 'per_user_mcp_client', transport: 'streamable-http', include: ['whoami', 'add'], users: [expect.objectContaining({ user_id: 'gina', connected: true })] },
+      { group: 'tickets', type: 'per_user_mcp_client', transport: 'streamable-http', include: ['whoami', 'add', 'slow'], users: [expect.objectContaining({ user_id: 'gina', connected: true })] },
     ]);
     expect(JSON.stringify([monitor, list])).not.toContain('gina-token');
   });
@@ -169,6 +189,46 @@ describe('per_user_mcp_client: each user their own MCP client, with their own to
     const deleted = await fetch(`${server.url}/api/users/hank/secrets/tickets_token`, { method: 'DELETE' });
     expect(deleted.status).toBe(204);
     expect(await (await fetch(`${server.url}/api/users/hank/secrets`)).json()).toEqual([]);
+  });
+
+  it('hostile secret input is a 400 saying what is wrong: bad names, bad ids, empty, huge or NUL values, not JSON', async () => {
+    const put = (path: string, body: string) => fetch(`${server.url}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body });
+    const cases: [string, string, RegExp][] = [
+      ['/api/users/ivan/secrets/bad%20name', '{"value":"v"}', /a secret name must match/],
+      [`/api/users/ivan/secrets/${'n'.repeat(65)}`, '{"value":"v"}', /a secret name must match/],
+      ['/api/users/ivan/secrets/..%2F..%2Fetc', '{"value":"v"}', /a secret name must match/],
+      ['/api/users/iv%20an/secrets/token', '{"value":"v"}', /a user id must match/],
+      ['/api/users/ivan/secrets/token', '{"value":""}', /non-empty string of at most 8192 characters/],
+      ['/api/users/ivan/secrets/token', JSON.stringify({ value: 'x'.repeat(8193) }), /at most 8192 characters/],
+      ['/api/users/ivan/secrets/token', JSON.stringify({ value: 'a\u0000b' }), /without NUL characters/],
+      ['/api/users/ivan/secrets/token', '["v"]', /must be a JSON object/],
+    ];
+    for (const [path, body, message] of cases) {
+      const reply = await put(path, body);
+      expect([path.slice(0, 60), reply.status]).toEqual([path.slice(0, 60), 400]);
+      expect(((await reply.json()) as { message: string }).message).toMatch(message);
+    }
+    expect((await put('/api/users/ivan/secrets/token', '{"value":')).status).toBe(400);
+    expect(await (await fetch(`${server.url}/api/users/ivan/secrets`)).json()).toEqual([]);
+
+    // general.secrets.max_per_user (3 here): a fourth name is refused, a known one is still replaced.
+    for (const name of ['a', 'b', 'c']) expect((await put(`/api/users/ivan/secrets/${name}`, '{"value":"v"}')).status).toBe(200);
+    const fourth = await put('/api/users/ivan/secrets/d', '{"value":"v"}');
+    expect(fourth.status).toBe(400);
+    expect(await fourth.json()).toMatchObject({ code: 'secret_limit', message: expect.stringContaining('general.secrets.max_per_user (3)') });
+    expect((await put('/api/users/ivan/secrets/a', '{"value":"w"}')).status).toBe(200);
+    expect(((await (await fetch(`${server.url}/api/users/ivan/secrets`)).json()) as { name: string }[]).map((secret) => secret.name)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('a secret that cannot go in a header (a line break) fails the call naming the header, never quoting the value', async () => {
+    const secret = 'jay-token\r\nX-Injected: yes';
+    expect(await putSecret('jay', secret)).toBe(200);
+    const error = await functions.invoke('jay', 'tickets__whoami', {}).catch((e: Error) => e);
+    expect((error as Error).message).toMatch(/header 'Authorization' for user 'jay' would hold a line break/);
+    const monitor = await (await fetch(`${server.url}/monitor/users?user_id=jay`)).text();
+    expect(monitor).toContain('would hold a line break');
+    expect(JSON.stringify([(error as Error).message, monitor])).not.toContain('jay-token');
+    expect(mcp.calls.some((call) => call.authorization?.includes('jay-token'))).toBe(false);
   });
 
   it('shutdown ends the MCP sessions still open, each with exactly one DELETE', async () => {

@@ -77,6 +77,16 @@ describe.each(['memory', 'redis'] as const)('per-user secrets in %s: encrypted, 
     expect(logged.join('\n')).not.toContain(secret);
   });
 
+  it("a batch function node calls the MCP tool as each user, with that user's own secret", async () => {
+    await api.importUsers([{ id: 'run1', name: 'Run One' }, { id: 'run2', name: 'Run Two' }]);
+    const tokens = { run1: plaintext('run1'), run2: plaintext('run2') };
+    for (const [user, token] of Object.entries(tokens)) await call('PUT', `/api/users/${user}/secrets/tickets_token`, { value: token });
+    const { runId } = await api.startRun({ workflowId: 'whoami', userIds: ['run1', 'run2'] });
+    expect((await api.finished(runId, 30_000)).status).toBe('completed');
+    const results = (await api.get(`/api/runs/${runId}/results`)).json.users as { userId: string; final: unknown }[];
+    expect(Object.fromEntries(results.map((result) => [result.userId, result.final]))).toEqual({ run1: `Bearer ${tokens.run1}`, run2: `Bearer ${tokens.run2}` });
+  });
+
   it('DELETE /api/users/{id} (batch) deletes the user and their secrets', async () => {
     expect((await call('POST', '/api/users', { id: 'bea', name: 'Bea' })).status).toBe(201);
     await call('PUT', '/api/users/bea/secrets/tickets_token', { value: plaintext('bea') });
@@ -84,6 +94,15 @@ describe.each(['memory', 'redis'] as const)('per-user secrets in %s: encrypted, 
     expect((await call('DELETE', '/api/users/bea')).status).toBe(204);
     expect(await raw('bea')).toMatch(/^(\[\]|\{\})$/);
     expect((await call('GET', '/api/users/bea/secrets')).json).toEqual([]);
+  });
+
+  it('DELETE /api/users/{id} of a user the directory never had deletes their secrets; with nothing kept of them, 404', async () => {
+    await call('PUT', '/api/users/dee/secrets/tickets_token', { value: plaintext('dee') });
+    expect((await call('GET', '/api/users/dee')).status).toBe(404);
+    expect((await call('DELETE', '/api/users/dee')).status).toBe(204);
+    expect(await raw('dee')).toMatch(/^(\[\]|\{\})$/);
+    expect((await call('GET', '/api/users/dee/secrets')).json).toEqual([]);
+    expect((await call('DELETE', '/api/users/dee')).status).toBe(404);
   });
 
   it('DELETE /monitor/users/{id}?purge=true deletes their secrets, with or without a session; without purge they stay', async () => {

@@ -18,17 +18,25 @@ export interface McpCall {
  * A Streamable HTTP MCP server made with the SDK, on 127.0.0.1, for tests. It keeps sessions (so
  * it answers 404 to a session it does not know, as after a restart), records the Authorization
  * and mcp-session-id of every request, and serves `whoami` (the Authorization its call carried)
- * and `add` (a + b).
+ * and `add` (a + b); started with `{ slow: true }`, also `slow`, which answers once the test
+ * releases it (see holdSlowCalls).
  */
 export class McpTestServer {
   readonly calls: McpCall[] = [];
   private sessions = new Map<string, StreamableHTTPServerTransport>();
   private server: Server | undefined;
+  /** What a `slow` call waits for. */
+  private gate: Promise<void> = Promise.resolve();
+  /** Each is asked after every request; true when it is done waiting. */
+  private waiters: (() => boolean)[] = [];
 
-  private constructor(private port: number) {}
+  private constructor(
+    private port: number,
+    private readonly options: { slow?: boolean },
+  ) {}
 
-  static async start(port = 0): Promise<McpTestServer> {
-    const mcp = new McpTestServer(port);
+  static async start(port = 0, options: { slow?: boolean } = {}): Promise<McpTestServer> {
+    const mcp = new McpTestServer(port, options);
     await mcp.listen();
     return mcp;
   }
@@ -40,6 +48,31 @@ export class McpTestServer {
   /** The DELETEs that ended a session, by session id. */
   deletes(): McpCall[] {
     return this.calls.filter((call) => call.method === 'DELETE');
+  }
+
+  /** Resolves once `count` requests in all match `which` (a session the client ends on a timer, a call in flight). */
+  received(count: number, which: (call: McpCall) => boolean, timeoutMs = 10_000): Promise<void> {
+    const seen = () => this.calls.filter(which).length;
+    if (seen() >= count) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`expected ${count} matching requests, saw ${seen()}`)), timeoutMs);
+      this.waiters.push(() => {
+        if (seen() < count) return false;
+        clearTimeout(timer);
+        resolve();
+        return true;
+      });
+    });
+  }
+
+  /** Holds every `slow` call until the function returned is called. */
+  holdSlowCalls(): () => void {
+    let release!: () => void;
+    this.gate = new Promise((resolve) => (release = resolve));
+    return () => {
+      release();
+      this.gate = Promise.resolve();
+    };
   }
 
   /** Stops and starts again on the same port, every session forgotten. */
@@ -79,6 +112,7 @@ export class McpTestServer {
       body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
     }
     this.calls.push({ method: request.method!, authorization: request.headers.authorization, sessionId, ...(body?.method ? { rpc: body.method } : {}) });
+    this.waiters = this.waiters.filter((done) => !done());
     let transport = sessionId ? this.sessions.get(sessionId) : undefined;
     if (!transport) {
       if (sessionId || body?.method !== 'initialize') {
@@ -106,6 +140,12 @@ export class McpTestServer {
     server.registerTool('add', { description: 'Adds two numbers', inputSchema: { a: z.number(), b: z.number() } }, ({ a, b }) => ({
       content: [{ type: 'text', text: String(a + b) }],
     }));
+    if (this.options.slow) {
+      server.registerTool('slow', { description: 'Answers once the test releases it', inputSchema: {} }, async () => {
+        await this.gate;
+        return { content: [{ type: 'text', text: 'done' }] };
+      });
+    }
     return server;
   }
 }

@@ -9,3 +9,4 @@ export { type SecretRedisOptions } from './secrets/redis-secret.records';
 export { mcpSessionsOf } from './monitor/mcp-sessions.view';
 export { McpMessages } from './mcp.messages';
 export { McpServerSessions } from './server/mcp-server.sessions';
+export { MCP_CONFIG_SECTIONS, SECRETS_CONFIG_SECTION, SecretsConfig } from './config/secrets-config.section';

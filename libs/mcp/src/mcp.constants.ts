@@ -4,5 +4,3 @@ export const SECRET_RECORDS = Symbol.for('userscope:mcp:secret-records');
 export const MCP_MODULE_OPTIONS = Symbol.for('userscope:mcp:options');
 /** A secret's name: what `{{secret:<name>}}` and `/secrets/<name>` take. */
 export const SECRET_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,64}$/;
-/** Longest secret value accepted. */
-export const MAX_SECRET_LENGTH = 8192;

@@ -17,7 +17,7 @@ import {
   UserscopeConfig,
 } from '@userscope/runtime';
 import { ChatAgentModule, LLM_CONFIG_SECTIONS, LlmModule, LlmRateLimitRedisOptions } from '@userscope/llm';
-import { McpClientPlugin, McpModule } from '@userscope/mcp';
+import { MCP_CONFIG_SECTIONS, McpClientPlugin, McpModule } from '@userscope/mcp';
 import { UserscopeConfigSource } from './interfaces/userscope-module-options.interface';
 
 /** Plugins every server has. The seed example (`@userscope/examples`) is one a config lists. */
@@ -49,7 +49,7 @@ export function loadApplication(source: string | UserscopeConfigSource, env: Nod
   // The telemetry package is loaded only when tracing is configured: otherwise no SDK, and every span a no-op.
   const telemetry = isTracingConfigured(raw.document) ? loadTelemetry() : undefined;
   const telemetrySections = telemetry ? [telemetry.telemetryConfigSection(sourceEnv)] : [];
-  const config = resolveConfig(raw, registry, [...HTTP_CONFIG_SECTIONS, clusterConfigSection(sourceEnv), ...LLM_CONFIG_SECTIONS, ...BATCH_CONFIG_SECTIONS, ...telemetrySections]);
+  const config = resolveConfig(raw, registry, [...HTTP_CONFIG_SECTIONS, ...MCP_CONFIG_SECTIONS, clusterConfigSection(sourceEnv), ...LLM_CONFIG_SECTIONS, ...BATCH_CONFIG_SECTIONS, ...telemetrySections]);
   const batchConfigured = raw.document.batch !== undefined || raw.document.batch_workflows !== undefined;
   const cluster = clusterConfigOf(config);
   const batch = batchConfigured ? readBatchConfig(config) : undefined;

@@ -129,9 +129,9 @@ export class UsersController {
   @Delete(':id')
   @HttpCode(204)
   @Header('content-type', 'application/json')
-  @ApiOperation({ summary: 'Delete a user' })
+  @ApiOperation({ summary: 'Delete a user, and what is kept of them (their secrets), listed in the directory or not' })
   @ApiNoContentResponse({ description: 'Deleted' })
-  @ApiNotFoundResponse(errorReply('`not_found`: no such user'))
+  @ApiNotFoundResponse(errorReply('`not_found`: no such user, and nothing kept of them'))
   delete(@Param('id') id: string): Promise<void> {
     return this.users.delete(id);
   }

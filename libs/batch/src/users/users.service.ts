@@ -65,11 +65,16 @@ export class UsersService {
     return replaced;
   }
 
+  /**
+   * Deletes the user: what other libraries keep of them (their secrets) first, so a store that is
+   * down (503) leaves the user listed for the retry; then their directory entry. A user the directory
+   * never had is deleted all the same when something is kept of them; 404 when nothing is.
+   */
   async delete(id: string): Promise<void> {
-    if (!(await this.store.deleteUser(id))) throw notFound(BatchMessages.noUser(id));
-    this.index.changed();
-    // What other libraries keep of the user (their secrets) goes with them.
-    await this.userData.deleteUser(id);
+    const kept = await this.userData.deleteUser(id);
+    const listed = await this.store.deleteUser(id);
+    if (listed) this.index.changed();
+    if (!listed && kept === 0) throw notFound(BatchMessages.noUser(id));
   }
 
   /** Imports users from CSV text or a JSON array; each bad row is reported, the good ones stored. */

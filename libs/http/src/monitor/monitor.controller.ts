@@ -65,9 +65,10 @@ export class MonitorController {
     const cluster = this.backends.cluster;
     const groups = this.catalog.perUserGroupCount;
     const here = userId === undefined ? [...this.registry.values()] : [this.registry.get(userId)].filter((session) => session !== undefined);
+    const shared = this.catalog.sharedGroupInstances();
     const local = await Promise.all(
       here.map(async (session) => {
-        const entry = userMonitorEntry(session, groups, cluster?.replicaId);
+        const entry = userMonitorEntry(session, groups, cluster?.replicaId, shared);
         const budget = await userMonitorBudget(session.userId, this.budget, this.runs);
         return budget ? { ...entry, budget } : entry;
       }),

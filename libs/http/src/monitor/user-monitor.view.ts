@@ -3,15 +3,16 @@ import { UserMonitorEntry, UserMonitorMcpSession } from './dto/users-monitor.dto
 
 /**
  * The monitor entry of `session`. `groups` is how many per-user function groups a session builds;
- * `replica` (cluster mode) names the replica holding it.
+ * `replica` (cluster mode) names the replica holding it; `shared` are the shared discovered groups,
+ * whose session of this user (a shared MCP client's) is listed after the user's own groups'.
  */
-export function userMonitorEntry(session: UserSession, groups: number, replica?: string): UserMonitorEntry {
+export function userMonitorEntry(session: UserSession, groups: number, replica?: string, shared: object[] = []): UserMonitorEntry {
   const completed = session.completedRequests;
   const functions = [...session.functions.values()].filter((handle) => !handle.fn.group).length;
-  const statuses = [...session.groups.values()].flatMap((group) => {
-    const status = (group as DiscoveredFunctionGroup).status?.();
-    return status ? [status as UserMonitorMcpSession] : [];
-  });
+  const statuses = [
+    ...[...session.groups.values()].map((group) => (group as DiscoveredFunctionGroup).status?.()),
+    ...shared.map((group) => (group as DiscoveredFunctionGroup).statusOf?.(session.userId)),
+  ].flatMap((status) => (status ? [status as UserMonitorMcpSession] : []));
   return {
     user_id: session.userId,
     ...(replica === undefined ? {} : { replica }),

@@ -1,6 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
 import { SESSION_ID_PATTERN, UserscopeHttpError } from '@userscope/runtime';
-import { MAX_SECRET_LENGTH, SECRET_NAME_PATTERN } from '../mcp.constants';
+import { SECRET_NAME_PATTERN } from '../mcp.constants';
 import { McpMessages } from '../mcp.messages';
 
 function badRequest(message: string): UserscopeHttpError {
@@ -16,9 +16,9 @@ export function checkUserId(userId: string): void {
   if (!SESSION_ID_PATTERN.test(userId)) throw badRequest(`a user id must match ${SESSION_ID_PATTERN.source}`);
 }
 
-/** The secret's value from a PUT body `{"value": "..."}`. */
-export function secretValueOf(body: unknown): string {
+/** The secret's value from a PUT body `{"value": "..."}`, of at most `maxLength` characters. */
+export function secretValueOf(body: unknown, maxLength: number): string {
   const value = body && typeof body === 'object' && !Array.isArray(body) ? (body as { value?: unknown }).value : undefined;
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_SECRET_LENGTH) throw badRequest(McpMessages.badSecretValue(MAX_SECRET_LENGTH));
+  if (typeof value !== 'string' || value.length === 0 || value.length > maxLength || value.includes('\0')) throw badRequest(McpMessages.badSecretValue(maxLength));
   return value;
 }

@@ -46,7 +46,7 @@ export class UserSecretsController {
   set(@Param('id') userId: string, @Param('name') name: string, @Body() body: SecretValueDto): Promise<SecretListing> {
     checkUserId(userId);
     checkSecretName(name);
-    return this.secrets.set(userId, name, secretValueOf(body));
+    return this.secrets.set(userId, name, secretValueOf(body, this.secrets.limits.max_value_length));
   }
 
   @Delete(':name')
@@ -96,7 +96,7 @@ export class MySecretsController {
   set(@Req() request: FastifyRequest, @Param('name') name: string, @Body() body: SecretValueDto): Promise<SecretListing> {
     const userId = this.caller(request);
     checkSecretName(name);
-    return this.secrets.set(userId, name, secretValueOf(body));
+    return this.secrets.set(userId, name, secretValueOf(body, this.secrets.limits.max_value_length));
   }
 
   @Delete(':name')

@@ -21,8 +21,15 @@ export function placeholdersIn(values: Record<string, string>): string[] {
   return found;
 }
 
-/** `values` with each `{{secret:x}}` / `{{identity:...}}` filled in for the user; throws when one has no value. */
-export async function renderTemplates(values: Record<string, string>, sources: TemplateSources): Promise<Record<string, string>> {
+/** What a rendered value may not hold where it goes: a header, a line break or NUL; a child's environment, NUL. */
+const UNSENDABLE = { header: /[\r\n\0]/, env: /\0/ } as const;
+
+/**
+ * `values` with each `{{secret:x}}` / `{{identity:...}}` filled in for the user; throws when one has
+ * no value, or when a value cannot go where it is sent (`into`). That error names the key, never the
+ * value: fetch's own would quote it, a secret, into the monitor's last error and the model's context.
+ */
+export async function renderTemplates(values: Record<string, string>, sources: TemplateSources, into: keyof typeof UNSENDABLE = 'header'): Promise<Record<string, string>> {
   const rendered: Record<string, string> = {};
   for (const [key, template] of Object.entries(values)) {
     let out = '';
@@ -32,6 +39,7 @@ export async function renderTemplates(values: Record<string, string>, sources: T
       last = match.index! + match[0].length;
     }
     rendered[key] = out + template.slice(last);
+    if (UNSENDABLE[into].test(rendered[key])) throw new Error(McpMessages.unsendableValue(into, key, sources.userId));
   }
   return rendered;
 }

@@ -13,7 +13,7 @@ export interface UserConnectionOptions {
 /** The headers (and stdio env) of `config` rendered for one user. */
 export async function userConnectionOptions(group: string, config: McpClientConfig, sources: TemplateSources): Promise<UserConnectionOptions> {
   const headers = await renderTemplates(config.headers, sources);
-  const env = config.server.env ? await renderTemplates(config.server.env, sources) : undefined;
+  const env = config.server.env ? await renderTemplates(config.server.env, sources, 'env') : undefined;
   const credentialHash = createHash('sha256').update(JSON.stringify({ headers, env })).digest('hex');
   return { options: { group, server: config.server, headers, ...(env ? { env } : {}), timeoutMs: config.tool_call_timeout * 1000 }, credentialHash };
 }

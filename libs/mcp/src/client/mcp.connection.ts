@@ -35,6 +35,7 @@ export class McpConnection {
   private opening: Promise<Client> | undefined;
   private tools: Tool[] | undefined;
   private closing: Promise<void> | undefined;
+  private retiring = false;
   lastError: string | undefined;
   lastUsed = Date.now();
   /** Calls in flight: a shared slot in use is not closed for being idle. */
@@ -116,20 +117,39 @@ export class McpConnection {
     return (await client.callTool({ name: tool, arguments: args }, undefined, this.requestOptions(signal))) as CallToolResult;
   }
 
-  private async use<T>(work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` with the connection counted in use: a shared slot held so, across the tool list and
+   * the call of one invocation, is neither idle nor the least recently used one to close.
+   */
+  async hold<T>(work: () => Promise<T>): Promise<T> {
     this.active++;
     this.lastUsed = Date.now();
     try {
-      const result = await work();
-      this.lastError = undefined;
-      return result;
-    } catch (error) {
-      this.lastError = describeError(error);
-      throw error;
+      return await work();
     } finally {
       this.active--;
       this.lastUsed = Date.now();
+      if (this.retiring && this.active === 0) void this.close();
     }
+  }
+
+  /** Ends the session once the calls in flight on it are done (at once when there are none): it has been replaced. */
+  retire(): void {
+    this.retiring = true;
+    if (this.active === 0) void this.close();
+  }
+
+  private use<T>(work: () => Promise<T>): Promise<T> {
+    return this.hold(async () => {
+      try {
+        const result = await work();
+        this.lastError = undefined;
+        return result;
+      } catch (error) {
+        this.lastError = describeError(error);
+        throw error;
+      }
+    });
   }
 
   private open(): Promise<Client> {
@@ -186,16 +206,15 @@ export class McpConnection {
     const { server, headers, env } = this.options;
     const { SSEClientTransport, StdioClientTransport, StreamableHTTPClientTransport } = mcpClientSdk();
     if (server.transport === 'stdio') {
-      return new StdioClientTransport({ command: server.command!, args: server.args ?? [], env: { ...inheritedEnv(), ...env }, stderr: 'pipe' });
+      const transport = new StdioClientTransport({ command: server.command!, args: server.args ?? [], env: { ...inheritedEnv(), ...env }, stderr: 'pipe' });
+      // Read and dropped (it may print the credentials it was given): unread, a full pipe blocks the
+      // child's writes, and its exit, so that every close waited for the SDK's SIGTERM.
+      transport.stderr?.on('data', () => undefined);
+      return transport;
     }
     const url = new URL(server.url!);
-    if (server.transport === 'sse') {
-      return new SSEClientTransport(url, {
-        requestInit: { headers },
-        // The SSE stream's GET takes headers through fetch, not requestInit.
-        fetch: (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } }),
-      });
-    }
+    // The SDK sends requestInit's headers on the SSE stream's GET and on every POST alike.
+    if (server.transport === 'sse') return new SSEClientTransport(url, { requestInit: { headers } });
     return new StreamableHTTPClientTransport(url, { requestInit: { headers } });
   }
 

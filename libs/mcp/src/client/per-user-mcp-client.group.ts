@@ -41,6 +41,11 @@ export class PerUserMcpClientGroup implements DiscoveredFunctionGroup, OnSession
   private readonly tools: McpToolFunctions;
   private ended = false;
   private lastError: string | undefined;
+  /** Credential renderings begun, and the one whose client is installed: an older one never replaces a newer. */
+  private renders = 0;
+  private installedRender = 0;
+  /** Replaced clients whose calls in flight are finishing; closed at once if the session ends first. */
+  private readonly retired = new Set<McpConnection>();
 
   constructor(
     @InjectFunctionConfig() private readonly config: PerUserMcpClientConfig,
@@ -69,12 +74,13 @@ export class PerUserMcpClientGroup implements DiscoveredFunctionGroup, OnSession
 
   async onSessionEnd(): Promise<void> {
     this.ended = true;
-    await this.connection?.close();
+    await Promise.all([this.connection, ...this.retired].map((connection) => connection?.close()));
   }
 
   /** The user's client for their credentials as they are now. */
   private async current(): Promise<McpConnection> {
     const userId = this.session.userId;
+    const render = ++this.renders;
     let rendered;
     try {
       rendered = await userConnectionOptions(this.group, this.config, {
@@ -86,13 +92,24 @@ export class PerUserMcpClientGroup implements DiscoveredFunctionGroup, OnSession
       this.lastError = (error as Error).message;
       throw error;
     }
-    if (this.connection && this.credentialHash === rendered.credentialHash && !this.connection.closed) return this.connection;
+    if (this.connection && !this.connection.closed && (this.credentialHash === rendered.credentialHash || render < this.installedRender)) {
+      // The same credentials, or older ones than a call that rendered after this one has installed.
+      return this.connection;
+    }
     const previous = this.connection;
     // A session ended meanwhile: a new client would never be closed.
     if (this.ended) throw new Error(`the session of user '${userId}' has ended`);
     this.connection = new McpConnection(rendered.options);
     this.credentialHash = rendered.credentialHash;
-    await previous?.close();
+    this.installedRender = render;
+    // The calls still running on the old credentials finish on their session, which ends after them.
+    if (previous) this.retire(previous);
     return this.connection;
+  }
+
+  private retire(connection: McpConnection): void {
+    for (const done of this.retired) if (done.closed) this.retired.delete(done);
+    connection.retire();
+    if (!connection.closed) this.retired.add(connection);
   }
 }

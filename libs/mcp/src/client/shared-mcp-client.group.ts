@@ -6,6 +6,7 @@ import {
   InjectFunctionConfig,
   InjectFunctionName,
   SharedFunctionGroup,
+  trackCurrentSession,
   USERSCOPE_CONFIG,
   UserscopeConfig,
   UserscopeHttpError,
@@ -42,9 +43,8 @@ export class SharedMcpClientGroup implements DiscoveredFunctionGroup, OnApplicat
     @InjectFunctionName() private readonly group: string,
     @Inject(USERSCOPE_CONFIG) userscope: UserscopeConfig,
   ) {
-    if (Object.values(config.headers).some((value) => value.includes('{{'))) {
-      throw new Error(`function_groups.${group}: mcp_client headers take no templates; use per_user_mcp_client for per-user credentials`);
-    }
+    // The session of each user is told by currentSession(): untracked (a config without LLMs), every user would share one.
+    trackCurrentSession();
     this.tools = new McpToolFunctions(group, config, userscope.groups.get(group)?.selection ?? {});
     const idleMs = config.session_idle_timeout * 1000;
     this.sweep = setInterval(() => void this.closeIdleSince(Date.now() - idleMs), Math.max(50, Math.min(idleMs / 2, 60_000)));
@@ -52,16 +52,24 @@ export class SharedMcpClientGroup implements DiscoveredFunctionGroup, OnApplicat
   }
 
   async listFunctions(signal?: AbortSignal): Promise<DiscoveredFunction[]> {
-    return this.tools.list(this.sessionOf(currentSession()?.userId ?? NO_USER), signal);
+    const connection = this.sessionOf(currentSession()?.userId ?? NO_USER);
+    return connection.hold(() => this.tools.list(connection, signal));
   }
 
   async invokeFunction(name: string, input: unknown, signal: AbortSignal): Promise<unknown> {
-    return this.tools.invoke(this.sessionOf(currentSession()?.userId ?? NO_USER), name, input, signal);
+    const connection = this.sessionOf(currentSession()?.userId ?? NO_USER);
+    return connection.hold(() => this.tools.invoke(connection, name, input, signal));
   }
 
   /** Each user's MCP session of this group. */
   statuses(): Map<string, McpSessionStatus> {
     return new Map([...this.sessions].map(([userId, connection]) => [userId, { group: this.group, ...connection.status() }]));
+  }
+
+  /** `userId`'s MCP session of this group, for the monitor; undefined when they have none open. */
+  statusOf(userId: string): McpSessionStatus | undefined {
+    const connection = this.sessions.get(userId);
+    return connection && { group: this.group, ...connection.status() };
   }
 
   /** Closes the sessions unused since `cutoff` (ms epoch). */

@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUrl, Min, ValidateIf, ValidateNested } from 'class-validator';
 import { IsDuration } from '@userscope/runtime';
+import { ENV_NAME, HEADER_NAME, IsStringMap } from './string-map.validator';
 
 export const MCP_TRANSPORTS = ['streamable-http', 'sse', 'stdio'] as const;
 export type McpTransportName = (typeof MCP_TRANSPORTS)[number];
@@ -27,7 +28,7 @@ export class McpServerConfig {
 
   /** The child's environment (stdio); values may be templates like the headers'. */
   @IsOptional()
-  @IsObject()
+  @IsStringMap(ENV_NAME, 'environment variable')
   env?: Record<string, string>;
 }
 
@@ -54,7 +55,7 @@ export class McpClientConfig {
    * `{{identity:claims.X}}` the claim X of the user's last verified JWT (jwt mode).
    */
   @IsOptional()
-  @IsObject()
+  @IsStringMap(HEADER_NAME, 'header')
   headers: Record<string, string> = {};
 
   /** Longest wait for one tool call (and for connecting). */

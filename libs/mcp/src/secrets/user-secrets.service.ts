@@ -1,4 +1,6 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { HttpStatus, Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { configSection, USERSCOPE_CONFIG, UserscopeConfig, UserscopeHttpError } from '@userscope/runtime';
+import { SECRETS_CONFIG_SECTION, SecretsConfig } from '../config/secrets-config.section';
 import { McpMessages } from '../mcp.messages';
 import { SecretsKeyError } from '../exceptions/secrets-key.exception';
 import { MCP_MODULE_OPTIONS, SECRET_RECORDS } from '../mcp.constants';
@@ -19,21 +21,32 @@ export interface SecretListing {
 @Injectable()
 export class UserSecrets implements OnApplicationShutdown {
   private readonly cipher: SecretCipher | undefined;
+  /** `general.secrets`: how many a user may have, and how long each may be. */
+  readonly limits: SecretsConfig;
 
   constructor(
     @Inject(SECRET_RECORDS) private readonly records: SecretRecords,
     @Inject(MCP_MODULE_OPTIONS) options: { env?: NodeJS.ProcessEnv },
+    @Inject(USERSCOPE_CONFIG) config: UserscopeConfig,
   ) {
     this.cipher = SecretCipher.fromEnv(options.env);
+    this.limits = configSection(config, SECRETS_CONFIG_SECTION);
   }
 
   get configured(): boolean {
     return this.cipher !== undefined;
   }
 
+  /** Sets `userId`'s secret `name`; a new name past `max_per_user` is a 400 `secret_limit`. */
   async set(userId: string, name: string, value: string): Promise<SecretListing> {
+    const cipher = this.keyed();
+    const held = await this.records.all(userId);
+    // Counted, then written: two PUTs of new names at once may both pass; the limit bounds memory, it is no quota.
+    if (!held.has(name) && held.size >= this.limits.max_per_user) {
+      throw new UserscopeHttpError(HttpStatus.BAD_REQUEST, { code: 'secret_limit', message: McpMessages.secretLimit(userId, this.limits.max_per_user) });
+    }
     const updated_at = new Date().toISOString();
-    await this.records.put(userId, name, { sealed: this.keyed().encrypt(userId, name, value), updated_at });
+    await this.records.put(userId, name, { sealed: cipher.encrypt(userId, name, value), updated_at });
     return { name, updated_at };
   }
 
@@ -54,7 +67,14 @@ export class UserSecrets implements OnApplicationShutdown {
   /** The plaintext of `userId`'s secret `name`, for a header; undefined when unset. */
   async reveal(userId: string, name: string): Promise<string | undefined> {
     const record = await this.records.get(userId, name);
-    return record && this.keyed().decrypt(userId, name, record.sealed);
+    if (!record) return undefined;
+    const cipher = this.keyed();
+    try {
+      return cipher.decrypt(userId, name, record.sealed);
+    } catch {
+      // GCM's own "unable to authenticate data" says nothing of the likely cause: another key.
+      throw new Error(McpMessages.secretUndecryptable(userId, name, SECRETS_KEY_ENV));
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -61,6 +61,11 @@ export class FunctionCatalog implements OnApplicationBootstrap {
     return session?.groups.get(name) ?? this.sharedGroups.get(name);
   }
 
+  /** The instances of the shared discovered groups (shared MCP clients), one each. */
+  sharedGroupInstances(): object[] {
+    return [...this.sharedGroups.values()];
+  }
+
   shared(name: string): FunctionHandle | undefined {
     return this.sharedHandles.get(name) ?? (this.get(name)?.type.scope === 'shared' ? this.discoveredHandle(undefined, name) : undefined);
   }

@@ -19,6 +19,8 @@ export interface DiscoveredFunctionGroup {
   listFunctions(signal?: AbortSignal): Promise<DiscoveredFunction[]>;
   /** What the monitor shows of the instance (an MCP session: group, connected, tools, last error); never a credential. */
   status?(): DiscoveredGroupStatus;
+  /** Of a shared group: what the monitor shows of `userId`'s own session with it (a shared MCP client's), if they have one. */
+  statusOf?(userId: string): DiscoveredGroupStatus | undefined;
 }
 
 /** A discovered group instance's health, as `/monitor/users` shows it. */

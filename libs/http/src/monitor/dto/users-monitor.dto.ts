@@ -61,7 +61,7 @@ export class UserMonitorEntry {
   @ApiProperty({ type: UserMonitorMemory }) memory!: UserMonitorMemory;
   @ApiProperty({ type: UserMonitorLlm }) llm!: UserMonitorLlm;
   @ApiPropertyOptional({ type: UserMonitorBudget, description: 'The remaining budgets, when any limit of general.limits (or of the user) applies to them' }) budget?: UserMonitorBudget;
-  @ApiProperty({ type: [UserMonitorMcpSession], required: false, description: 'The MCP client sessions of the user, when a per_user_mcp_client group is configured' })
+  @ApiProperty({ type: [UserMonitorMcpSession], required: false, description: 'The MCP client sessions of the user: one per per_user_mcp_client group, then their open session of each mcp_client group' })
   mcp_sessions?: UserMonitorMcpSession[];
 }
 
