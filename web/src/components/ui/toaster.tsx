@@ -30,7 +30,12 @@ export function Toaster({ children }: { children: ReactNode }) {
   return (
     <ToastContext.Provider value={show}>
       {children}
-      <div aria-live="polite" aria-label="Notifications" className="pointer-events-none fixed bottom-4 right-4 z-[60] flex w-[min(24rem,calc(100vw-2rem))] flex-col gap-2">
+      {/* Top centre: dialogs keep their buttons in the bottom right corner (Copy, Close), and toasts must not cover them. */}
+      <div
+        aria-live="polite"
+        aria-label="Notifications"
+        className="pointer-events-none fixed left-1/2 top-3 z-[60] flex w-[min(24rem,calc(100vw-2rem))] -translate-x-1/2 flex-col gap-2"
+      >
         {toasts.map((toast) => (
           <div
             key={toast.id}
