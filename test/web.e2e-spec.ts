@@ -132,6 +132,11 @@ describe('web page in Chromium', () => {
     await page.getByText('All 3 selected users have every field this workflow uses.').waitFor();
 
     await page.getByRole('button', { name: 'Execute for Selected Users (3)' }).click();
+    // The run dialog offers the server's default concurrency and its maximum (agent-builder.yml: 10, 100).
+    const options = page.getByRole('dialog', { name: 'Run Personalized Script Generator' });
+    await options.getByText("Executions at once. Empty: the server's default, 10; at most 100.").waitFor();
+    await options.getByLabel('Concurrency').fill('2');
+    await options.getByRole('button', { name: 'Start run (3)' }).click();
     // The echo model answers at once; the results open by themselves when the run ends.
     const results = page.getByRole('dialog', { name: 'Workflow Execution Results' });
     await results.waitFor();
@@ -143,7 +148,10 @@ describe('web page in Chromium', () => {
 
     const history = (await api.get('/api/runs')).json;
     runId = history.items[0].id;
-    expect(history.items[0]).toMatchObject({ workflowId: 'social-script', status: 'completed', progress: { total: 3, succeeded: 3 } });
+    expect(history.items[0]).toMatchObject({ workflowId: 'social-script', status: 'completed', concurrency: 2, progress: { total: 3, succeeded: 3 } });
+    // The server names the LLM's type of each llm node's result: here the echo stand-in.
+    const stored = (await api.get(`/api/runs/${runId}/results`)).json;
+    expect(stored.users[0].nodes[0]).toMatchObject({ nodeId: '1', llmType: 'echo' });
   });
 
   it('shows a tab per user with name and tokens; arrow keys and clicks switch users', async () => {
@@ -225,6 +233,7 @@ describe('web page in Chromium', () => {
     await page.getByRole('list', { name: 'Batch workflows' }).getByRole('button', { name: /Welcome note/ }).click();
     await page.getByRole('checkbox', { name: 'Select Dan Wilson' }).click();
     await page.getByRole('button', { name: 'Execute for Selected Users (1)' }).click();
+    await page.getByRole('dialog', { name: 'Run Welcome note' }).getByRole('button', { name: 'Start run (1)' }).click();
     const results = page.getByRole('dialog', { name: 'Workflow Execution Results' });
     await results.getByText('Result for Dan Wilson · Welcome note').waitFor();
     expect(await results.getByRole('tab').count()).toBe(0);
@@ -256,6 +265,7 @@ describe('web page in Chromium', () => {
       await page.getByRole('list', { name: 'Batch workflows' }).getByRole('button', { name: /Personalized Script Generator/ }).click();
       for (const name of ['Alice Johnson', 'Bob Smith', 'Carol Davis']) await page.getByRole('checkbox', { name: `Select ${name}` }).click();
       await page.getByRole('button', { name: 'Execute for Selected Users (3)' }).click();
+      await page.getByRole('dialog', { name: 'Run Personalized Script Generator' }).getByRole('button', { name: 'Start run (3)' }).click();
 
       const chips = page.getByRole('list', { name: 'Status per user' }).getByRole('listitem');
       const statuses = () => chips.evaluateAll((items) => items.map((item) => item.getAttribute('data-status')));
