@@ -96,7 +96,7 @@ describe('web page in Chromium', () => {
     await expect(page.title()).resolves.toMatch(/Userscope/);
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
     expect((await fetch(`${server.url}/api/nope`)).status).toBe(404);
-    await page.getByText('No users yet. Import a CSV to get started.').waitFor();
+    await page.getByText('No users yet. Import a CSV or add one to get started.').waitFor();
   });
 
   it('imports users from a CSV through the page, showing the rejected rows', async () => {

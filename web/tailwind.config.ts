@@ -22,10 +22,12 @@ export default {
       keyframes: {
         'fade-in': { from: { opacity: '0' } },
         'dialog-in': { from: { opacity: '0', transform: 'translate(-50%, -48%) scale(0.97)' } },
+        'sheet-in': { from: { transform: 'translateY(100%)' } },
       },
       animation: {
         'fade-in': 'fade-in 150ms ease-out',
         'dialog-in': 'dialog-in 150ms ease-out',
+        'sheet-in': 'sheet-in 200ms ease-out',
       },
     },
   },
