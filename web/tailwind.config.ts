@@ -12,6 +12,7 @@ const COLORS = [
 
 /** shadcn/ui's theme on CSS variables, with status colours for runs (Tailwind 3: no native bindings to install). */
 export default {
+  darkMode: 'class', // the `dark` class on <html>, set by src/lib/theme.ts from the OS or the user's choice
   content: { relative: true, files: ['./index.html', './src/**/*.{ts,tsx}'] },
   theme: {
     extend: {
