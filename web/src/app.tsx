@@ -54,11 +54,12 @@ export function App() {
               </span>
             </a>
             <nav aria-label="Pages" className="ml-2 flex items-center gap-1">
+              {/* Icons alone on a phone, where the header also holds the theme toggle; the names stay for screen readers. */}
               <NavLink href="#/" current={page === 'workspace'}>
-                <LayoutPanelTop aria-hidden /> Workspace
+                <LayoutPanelTop aria-hidden /> <span className="max-[419px]:sr-only">Workspace</span>
               </NavLink>
               <NavLink href="#/monitor" current={page === 'monitor'}>
-                <Activity aria-hidden /> Monitor
+                <Activity aria-hidden /> <span className="max-[419px]:sr-only">Monitor</span>
               </NavLink>
             </nav>
             <div className="ml-auto flex items-center gap-1">

@@ -179,10 +179,10 @@ export function UsersPanel({ selection, onSelectionChange, missingFields, refres
     </nav>
   );
 
-  const title = (
+  const title = (id?: string) => (
     <>
       <UsersRound aria-hidden />
-      <span id="users-panel-title" className="text-sm font-semibold">
+      <span id={id} className="text-sm font-semibold">
         Users
       </span>
       <Badge variant="muted" className="tabular-nums">
@@ -243,7 +243,7 @@ export function UsersPanel({ selection, onSelectionChange, missingFields, refres
         <div className="flex flex-wrap items-center gap-x-3 gap-y-2 px-3 py-2">
           <Button variant="ghost" size="sm" className="-ml-2 gap-1.5 px-2" aria-haspopup="dialog" aria-label="Open the users table" onClick={() => setSheetOpen(true)}>
             <ChevronUp aria-hidden />
-            {title}
+            {title('users-panel-title')}
           </Button>
           {selectionSummary}
           <div className="ml-auto flex flex-wrap items-center gap-2">{actions}</div>
@@ -251,7 +251,7 @@ export function UsersPanel({ selection, onSelectionChange, missingFields, refres
         <Sheet open={sheetOpen} onOpenChange={setSheetOpen}>
           <SheetContent aria-describedby={undefined}>
             <div className="flex flex-col gap-2 px-3 pb-2 pt-3">
-              <SheetTitle className="flex items-center gap-1.5 pr-8 [&_svg]:size-4">{title}</SheetTitle>
+              <SheetTitle className="flex items-center gap-1.5 pr-8 [&_svg]:size-4">{title()}</SheetTitle>
               <div className="flex flex-wrap items-center gap-x-3">{selectionSummary}</div>
               {toolbar}
             </div>
@@ -276,7 +276,7 @@ export function UsersPanel({ selection, onSelectionChange, missingFields, refres
           <Collapsible.Trigger asChild>
             <Button variant="ghost" size="sm" className="-ml-2 gap-1.5 px-2" aria-label={open ? 'Collapse the users table' : 'Expand the users table'}>
               <ChevronDown className={cn('transition-transform', !open && '-rotate-90')} aria-hidden />
-              {title}
+              {title('users-panel-title')}
             </Button>
           </Collapsible.Trigger>
           {selectionSummary}
