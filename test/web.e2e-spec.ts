@@ -421,7 +421,9 @@ describe('web page in Chromium', () => {
   async function screenshot(name: string): Promise<void> {
     if (!SCREENSHOTS) return;
     mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.waitForTimeout(300); // let transitions and toasts settle
+    // Toasts of earlier steps would hide what the picture is of: wait for them to go (3.5 s at most).
+    await page.waitForFunction(() => !document.querySelector('[aria-label="Notifications"] > *'), null, { timeout: 5_000 });
+    await page.waitForTimeout(300); // let transitions settle
     await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
   }
 });
