@@ -258,6 +258,10 @@ describe('web page in Chromium', () => {
       const overlaps = toastBox.x < button.x + button.width && button.x < toastBox.x + toastBox.width && toastBox.y < button.y + button.height && button.y < toastBox.y + toastBox.height;
       expect({ name, overlaps }).toEqual({ name, overlaps: false });
     }
+    // Dismissing the toast leaves the results open: a toast is not a click outside the dialog.
+    await toast.getByRole('button', { name: 'Dismiss notification' }).click();
+    await toast.waitFor({ state: 'detached' });
+    expect(await results.isVisible()).toBe(true);
     const copied = await page.evaluate(() => navigator.clipboard.readText());
     const exported = await api.get(`/api/runs/${runId}/export`);
     expect(copied).toBe(exported.text);
