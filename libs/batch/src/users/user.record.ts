@@ -1,4 +1,5 @@
 import { validateSync } from 'class-validator';
+import { BatchMessages } from '../batch.messages';
 import { BatchUser } from '../store/batch-records';
 import { inspectJson, validationIssues } from '@userscope/runtime';
 import { UserDto } from './dto/user.dto';
@@ -21,7 +22,7 @@ export function checkUser(value: unknown): { user: BatchUser; reason?: undefined
   const [issue] = validationIssues(validateSync(declared, { stopAtFirstError: true }));
   if (issue) return { reason: `'${issue.path}' ${issue.message}`, field: { field: issue.path, errors: [issue.message] } };
   const badKey = findForbiddenKey(record);
-  if (badKey) return { reason: `the key '${badKey}' is not allowed`, field: { field: badKey, errors: ['is not allowed as a key'] } };
+  if (badKey) return { reason: `the key '${badKey}' is not allowed`, field: { field: badKey, errors: [BatchMessages.forbiddenKey()] } };
   return { user: cleanUser(record) };
 }
 

@@ -45,7 +45,7 @@ export class UsersService {
   async create(body: unknown): Promise<BatchUser> {
     const user = checkedUser(body);
     const existing = new Set((await this.store.listUsers()).map((u) => u.id));
-    if (user.id && existing.has(user.id)) throw conflict(BatchMessages.userExists(user.id), [{ field: 'id', errors: ['is taken by another user'] }]);
+    if (user.id && existing.has(user.id)) throw conflict(BatchMessages.userExists(user.id), [{ field: 'id', errors: [BatchMessages.idTaken()] }]);
     if (existing.size >= this.config.settings.max_users) throw badRequest(BatchMessages.tooManyUsers(this.config.settings.max_users));
     const created = { ...user, id: user.id ?? idFromName(user.name, (id) => existing.has(id)) };
     await this.store.putUsers([created]);
@@ -56,7 +56,7 @@ export class UsersService {
   async replace(id: string, body: unknown): Promise<BatchUser> {
     await this.get(id);
     const user = checkedUser(body);
-    if (user.id !== undefined && user.id !== id) throw badRequest(BatchMessages.idMismatch(id, user.id), [{ field: 'id', errors: ['cannot change'] }]);
+    if (user.id !== undefined && user.id !== id) throw badRequest(BatchMessages.idMismatch(id, user.id), [{ field: 'id', errors: [BatchMessages.idFixed()] }]);
     const replaced = { ...user, id };
     await this.store.putUsers([replaced]);
     this.index.changed();
