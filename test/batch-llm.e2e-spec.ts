@@ -42,7 +42,8 @@ describe('batch run of an llm node for 200 users', () => {
 
     const results = await api('GET', `/api/runs/${runId}/results`);
     const node = results.users.find((user: { userId: string }) => user.userId === 'u3').nodes[0];
-    expect(node).toMatchObject({ nodeId: '1', type: 'llm', model: 'fixed-latency', structured: true, tokens: 30 });
+    // `llmType` is the LLM's `_type`, so the page can tell a model's answer from the echo stand-in's.
+    expect(node).toMatchObject({ nodeId: '1', type: 'llm', model: 'fixed-latency', llmType: 'openai', structured: true, tokens: 30 });
 
     // Tokens are the user's own: the monitor shows them on that user.
     const monitor = await api('GET', '/monitor/users?user_id=u3');

@@ -140,6 +140,14 @@ describe('batch runs', () => {
     });
   });
 
+  it("tells what a new run may ask for: the config's default and most concurrency", async () => {
+    const reply = await api.get('/api/runs/settings');
+    expect(reply.status).toBe(200);
+    expect(reply.json).toEqual({ defaultConcurrency: 10, maxConcurrency: 50 }); // test/fixtures/batch.yml
+    // The most is the bound POST /api/runs enforces.
+    expect((await api.post('/api/runs', { workflowId: 'notes', userIds: ['u000'], concurrency: 51 })).status).toBe(400);
+  });
+
   it('flattens object results into result.* columns; counts tokens per user, node and run', async () => {
     await api.importUsers([
       { id: 'p1', name: 'Pat One', tokens: 10 },

@@ -32,7 +32,7 @@ describe('batch users directory', () => {
       expect((await api.post('/api/users', { name: 'Alice Johnson' })).json.id).toBe('alice-johnson-2');
       const duplicate = await api.post('/api/users', { id: 'alice-johnson', name: 'Someone Else' });
       expect(duplicate.status).toBe(409);
-      expect(duplicate.json).toMatchObject({ code: 'conflict', message: expect.stringContaining("'alice-johnson'") });
+      expect(duplicate.json).toMatchObject({ code: 'conflict', message: expect.stringContaining("'alice-johnson'"), details: [{ field: 'id', errors: ['is taken by another user'] }] });
       expect((await api.get('/api/users/alice-johnson')).json.name).toBe('Alice Johnson');
     });
 
@@ -44,6 +44,17 @@ describe('batch users directory', () => {
         expect(reply.json.code).toBe('bad_request');
       }
       expect(await ids()).toEqual(['bob_1.x~']);
+    });
+
+    it('names the field at fault in details, as body validation does, so the page can show it at that field', async () => {
+      const badId = await api.post('/api/users', { id: 'bad id!', name: 'X' });
+      expect(badId.json).toMatchObject({ message: expect.stringContaining("'id' must match"), details: [{ field: 'id', errors: [expect.stringMatching(/^must match/)] }] });
+      expect((await api.post('/api/users', { name: '  ' })).json.details).toEqual([{ field: 'name', errors: ['is required'] }]);
+      expect((await api.post('/api/users', { name: 'X', nested: { constructor: 1 } })).json.details).toEqual([{ field: 'constructor', errors: ['is not allowed as a key'] }]);
+      expect((await api.post('/api/users', [1, 2])).json.details).toBeUndefined(); // not a user at all: no field to name
+      await api.post('/api/users', { id: 'erin', name: 'Erin' });
+      expect((await api.put('/api/users/erin', { id: 'erin2', name: 'Erin' })).json.details).toEqual([{ field: 'id', errors: ['cannot change'] }]);
+      expect((await api.put('/api/users/erin', { name: '' })).json.details).toEqual([{ field: 'name', errors: ['is required'] }]);
     });
 
     it('refuses control characters in names, and control and bidi-override characters in ids', async () => {

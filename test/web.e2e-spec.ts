@@ -11,6 +11,7 @@ import { BatchApi } from './support/batch-api';
 // Browser globals, used only inside page.evaluate() callbacks (the test itself runs in Node).
 declare const navigator: any;
 declare const document: any;
+declare const getComputedStyle: any;
 
 /**
  * The multi-user execution page in a real headless Chromium (Debian's, driven by playwright-core)
@@ -96,7 +97,7 @@ describe('web page in Chromium', () => {
     await expect(page.title()).resolves.toMatch(/Userscope/);
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
     expect((await fetch(`${server.url}/api/nope`)).status).toBe(404);
-    await page.getByText('No users yet. Import a CSV to get started.').waitFor();
+    await page.getByText('No users yet. Import a CSV or add one to get started.').waitFor();
   });
 
   it('imports users from a CSV through the page, showing the rejected rows', async () => {
@@ -121,17 +122,66 @@ describe('web page in Chromium', () => {
     expect(await table.locator('tbody tr').count()).toBe(6);
   });
 
+  it('adds users by hand, shows the server\'s refusal at the field, edits a nested field and deletes the selection', async () => {
+    const table = page.getByRole('table', { name: 'Users' });
+    const addUser = async (name: string, id: string, platform: string) => {
+      await page.getByRole('button', { name: 'Add user' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Add a user' });
+      await dialog.getByLabel('Name').fill(name);
+      await dialog.getByLabel('Id').fill(id);
+      await dialog.getByRole('button', { name: 'Add field' }).click();
+      await dialog.getByLabel('Field 1 path').fill('preferences.platform');
+      await dialog.getByLabel('Value of preferences.platform').fill(platform);
+      await dialog.getByRole('button', { name: 'Add user' }).click();
+      return dialog;
+    };
+    // The server refuses the id; its reason appears at the Id field and the draft stays.
+    const dialog = await addUser('Gina Hart', 'gina hart!', 'Threads');
+    await dialog.getByText(/^id must match/).waitFor();
+    expect(await dialog.getByLabel('Id').getAttribute('aria-invalid')).toBe('true');
+    await dialog.getByLabel('Id').fill('gina');
+    await dialog.getByRole('button', { name: 'Add user' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await table.getByText('Threads').waitFor();
+    expect((await api.get('/api/users/gina')).json).toEqual({ id: 'gina', name: 'Gina Hart', preferences: { platform: 'Threads' } });
+
+    await page.getByRole('button', { name: 'Edit Gina Hart' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit Gina Hart' });
+    await edit.getByLabel('Value of preferences.platform').fill('Bluesky');
+    await screenshot('user-editor');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await table.getByText('Bluesky').waitFor();
+    expect((await api.get('/api/users/gina')).json.preferences).toEqual({ platform: 'Bluesky' });
+
+    await (await addUser('Hal Ito', 'hal', 'X')).waitFor({ state: 'detached' });
+    for (const name of ['Gina Hart', 'Hal Ito']) await page.getByRole('checkbox', { name: `Select ${name}` }).click();
+    await page.getByRole('button', { name: 'Delete selected (2)' }).click();
+    await page.getByRole('alertdialog', { name: 'Delete 2 selected users?' }).getByRole('button', { name: 'Delete 2' }).click();
+    await page.getByText('Deleted 2 users').waitFor();
+    await page.getByText('None selected').waitFor();
+    await table.getByText('Hal Ito').waitFor({ state: 'detached' });
+    expect((await api.get('/api/users')).json.total).toBe(6);
+  });
+
   it('selects three users, checks their fields and runs the LLM workflow for them', async () => {
     await page.getByRole('list', { name: 'Batch workflows' }).getByRole('button', { name: /Personalized Script Generator/ }).click();
     await page.getByRole('heading', { name: 'Personalized Script Generator' }).waitFor();
     // The prompt's user fields are highlighted.
     const prompt = page.getByRole('article', { name: 'Node 1: Script' });
     expect(await prompt.locator('mark[data-placeholder="user"]').allTextContents()).toContain('{{user:preferences.platform}}');
+    // result_node is "1": the script is badged the final result, not the last node.
+    await prompt.getByText('final result').waitFor();
+    expect(await page.getByRole('article', { name: 'Node 2: Save the hook' }).getByText('final result').count()).toBe(0);
 
     for (const name of ['Alice Johnson', 'Bob Smith', 'Carol Davis']) await page.getByRole('checkbox', { name: `Select ${name}` }).click();
     await page.getByText('All 3 selected users have every field this workflow uses.').waitFor();
 
     await page.getByRole('button', { name: 'Execute for Selected Users (3)' }).click();
+    // The run dialog offers the server's default concurrency and its maximum (agent-builder.yml: 10, 100).
+    const options = page.getByRole('dialog', { name: 'Run Personalized Script Generator' });
+    await options.getByText("Executions at once. Empty: the server's default, 10; at most 100.").waitFor();
+    await options.getByLabel('Concurrency').fill('2');
+    await options.getByRole('button', { name: 'Start run (3)' }).click();
     // The echo model answers at once; the results open by themselves when the run ends.
     const results = page.getByRole('dialog', { name: 'Workflow Execution Results' });
     await results.waitFor();
@@ -143,7 +193,10 @@ describe('web page in Chromium', () => {
 
     const history = (await api.get('/api/runs')).json;
     runId = history.items[0].id;
-    expect(history.items[0]).toMatchObject({ workflowId: 'social-script', status: 'completed', progress: { total: 3, succeeded: 3 } });
+    expect(history.items[0]).toMatchObject({ workflowId: 'social-script', status: 'completed', concurrency: 2, progress: { total: 3, succeeded: 3 } });
+    // The server names the LLM's type of each llm node's result: here the echo stand-in.
+    const stored = (await api.get(`/api/runs/${runId}/results`)).json;
+    expect(stored.users[0].nodes[0]).toMatchObject({ nodeId: '1', llmType: 'echo' });
   });
 
   it('shows a tab per user with name and tokens; arrow keys and clicks switch users', async () => {
@@ -157,7 +210,9 @@ describe('web page in Chromium', () => {
 
     const panel = results.getByRole('tabpanel');
     const script = panel.getByRole('article', { name: 'Node 1' });
-    await expect(text(script)).resolves.toMatch(/echo.*Structured/);
+    // The echo stand-in is named as what it is, in the node card and above the nodes.
+    await expect(text(script)).resolves.toMatch(/echo stand-in, not an LLM.*Structured/);
+    await expect(text(panel.getByRole('note'))).resolves.toContain('answered by the echo stand-in, not an LLM');
     await expect(text(script)).resolves.toContain('Create a script for Alice Johnson, a Marketing Manager in Marketing, for LinkedIn');
     await panel.getByRole('region', { name: 'Final result for Alice Johnson' }).waitFor();
     await screenshot('results-tabs');
@@ -175,6 +230,10 @@ describe('web page in Chromium', () => {
     const results = page.getByRole('dialog', { name: 'Workflow Execution Results' });
     await results.getByRole('radio', { name: 'Compare' }).click();
     const comparison = results.getByRole('group', { name: 'Side-by-side comparison' });
+    await comparison.getByRole('region', { name: 'Bob Smith', exact: true }).waitFor();
+    // Carol was the tab shown last; while Alice and Bob are compared, no button names her.
+    expect(await results.getByRole('button', { name: /Carol Davis' Result/ }).count()).toBe(0);
+    await comparison.getByRole('region', { name: 'Bob Smith', exact: true }).getByRole('button', { name: "Copy Bob Smith's Result" }).waitFor();
     await results.getByRole('button', { name: 'Carol Davis', exact: true, pressed: false }).click();
     const columns = comparison.locator(':scope > section');
     expect(await columns.evaluateAll((items) => items.map((item) => item.getAttribute('aria-label')))).toEqual(['Alice Johnson', 'Bob Smith', 'Carol Davis']);
@@ -190,7 +249,19 @@ describe('web page in Chromium', () => {
   it('copies all results: exactly the export of the run', async () => {
     const results = page.getByRole('dialog', { name: 'Workflow Execution Results' });
     await results.getByRole('button', { name: 'Copy All Results (3)' }).click();
-    await page.getByText('Copied all 3 results').waitFor();
+    const toast = page.getByRole('status').filter({ hasText: 'Copied all 3 results' });
+    await toast.waitFor();
+    // The toast covers none of the footer's copy buttons.
+    const toastBox = (await toast.boundingBox())!;
+    for (const name of ['Copy All Results (3)', "Copy Carol Davis' Result"]) {
+      const button = (await results.getByRole('button', { name }).boundingBox())!;
+      const overlaps = toastBox.x < button.x + button.width && button.x < toastBox.x + toastBox.width && toastBox.y < button.y + button.height && button.y < toastBox.y + toastBox.height;
+      expect({ name, overlaps }).toEqual({ name, overlaps: false });
+    }
+    // Dismissing the toast leaves the results open: a toast is not a click outside the dialog.
+    await toast.getByRole('button', { name: 'Dismiss notification' }).click();
+    await toast.waitFor({ state: 'detached' });
+    expect(await results.isVisible()).toBe(true);
     const copied = await page.evaluate(() => navigator.clipboard.readText());
     const exported = await api.get(`/api/runs/${runId}/export`);
     expect(copied).toBe(exported.text);
@@ -225,6 +296,7 @@ describe('web page in Chromium', () => {
     await page.getByRole('list', { name: 'Batch workflows' }).getByRole('button', { name: /Welcome note/ }).click();
     await page.getByRole('checkbox', { name: 'Select Dan Wilson' }).click();
     await page.getByRole('button', { name: 'Execute for Selected Users (1)' }).click();
+    await page.getByRole('dialog', { name: 'Run Welcome note' }).getByRole('button', { name: 'Start run (1)' }).click();
     const results = page.getByRole('dialog', { name: 'Workflow Execution Results' });
     await results.getByText('Result for Dan Wilson · Welcome note').waitFor();
     expect(await results.getByRole('tab').count()).toBe(0);
@@ -256,6 +328,7 @@ describe('web page in Chromium', () => {
       await page.getByRole('list', { name: 'Batch workflows' }).getByRole('button', { name: /Personalized Script Generator/ }).click();
       for (const name of ['Alice Johnson', 'Bob Smith', 'Carol Davis']) await page.getByRole('checkbox', { name: `Select ${name}` }).click();
       await page.getByRole('button', { name: 'Execute for Selected Users (3)' }).click();
+      await page.getByRole('dialog', { name: 'Run Personalized Script Generator' }).getByRole('button', { name: 'Start run (3)' }).click();
 
       const chips = page.getByRole('list', { name: 'Status per user' }).getByRole('listitem');
       const statuses = () => chips.evaluateAll((items) => items.map((item) => item.getAttribute('data-status')));
@@ -286,10 +359,27 @@ describe('web page in Chromium', () => {
     }
   });
 
-  it('works on a narrow screen', async () => {
+  it('works on a narrow screen: the users panel is a bar, its table a sheet', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(server.url);
-    await page.getByRole('checkbox', { name: 'Select Alice Johnson' }).click();
+    await page.getByText('User fields used:').waitFor();
+    // Docked, the panel is one bar: no table hiding the workflow's fields.
+    expect(await page.getByRole('table', { name: 'Users' }).count()).toBe(0);
+    const bar = (await page.getByRole('region', { name: 'Users' }).boundingBox())!;
+    expect(bar.height).toBeLessThan(844 / 5);
+    expect(await page.getByText('User fields used:').isVisible()).toBe(true);
+
+    await page.getByRole('button', { name: 'Open the users table' }).click();
+    const sheet = page.getByRole('dialog', { name: /Users/ });
+    await sheet.getByRole('checkbox', { name: 'Select Alice Johnson' }).click();
+    await sheet.getByText('1 selected').waitFor();
+    const sheetBox = (await sheet.boundingBox())!;
+    expect(Math.round(sheetBox.y + sheetBox.height)).toBe(844); // anchored to the bottom edge
+    expect(sheetBox.width).toBe(390);
+    await screenshot('narrow-sheet');
+    await sheet.getByRole('button', { name: 'Done' }).click();
+    await sheet.waitFor({ state: 'detached' });
+
     const execute = page.getByRole('button', { name: 'Execute for Selected Users (1)' });
     await execute.waitFor();
     expect(await execute.isVisible()).toBe(true);
@@ -297,6 +387,32 @@ describe('web page in Chromium', () => {
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot('narrow');
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('follows the OS into dark mode, and the header toggle overrides it across reloads', async () => {
+    const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor as string);
+    const dark = () => page.evaluate(() => document.documentElement.classList.contains('dark') as boolean);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.goto(server.url);
+    await page.getByText('User fields used:').waitFor();
+    expect(await dark()).toBe(true);
+    const darkBackground = await background();
+    await screenshot('dark');
+
+    await page.getByRole('button', { name: 'Switch to light mode' }).click();
+    expect(await dark()).toBe(false);
+    expect(await background()).not.toBe(darkBackground);
+    await page.reload();
+    await page.getByRole('button', { name: 'Switch to dark mode' }).waitFor();
+    expect(await dark()).toBe(false); // the choice outlives the reload, the OS still dark
+
+    // Back to following the system (Settings), for the tests after this one.
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByRole('dialog', { name: 'Settings' }).getByRole('radio', { name: 'Follow the system' }).click();
+    expect(await dark()).toBe(true);
+    await page.keyboard.press('Escape');
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(await dark()).toBe(false);
   });
 
   /** The text a locator shows, once it is there. */
@@ -309,7 +425,9 @@ describe('web page in Chromium', () => {
   async function screenshot(name: string): Promise<void> {
     if (!SCREENSHOTS) return;
     mkdirSync(SCREENSHOTS, { recursive: true });
-    await page.waitForTimeout(300); // let transitions and toasts settle
+    // Toasts of earlier steps would hide what the picture is of: wait for them to go (3.5 s at most).
+    await page.waitForFunction(() => !document.querySelector('[aria-label="Notifications"] > *'), null, { timeout: 5_000 });
+    await page.waitForTimeout(300); // let transitions settle
     await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
   }
 });

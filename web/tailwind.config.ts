@@ -12,6 +12,7 @@ const COLORS = [
 
 /** shadcn/ui's theme on CSS variables, with status colours for runs (Tailwind 3: no native bindings to install). */
 export default {
+  darkMode: 'class', // the `dark` class on <html>, set by src/lib/theme.ts from the OS or the user's choice
   content: { relative: true, files: ['./index.html', './src/**/*.{ts,tsx}'] },
   theme: {
     extend: {
@@ -22,10 +23,12 @@ export default {
       keyframes: {
         'fade-in': { from: { opacity: '0' } },
         'dialog-in': { from: { opacity: '0', transform: 'translate(-50%, -48%) scale(0.97)' } },
+        'sheet-in': { from: { transform: 'translateY(100%)' } },
       },
       animation: {
         'fade-in': 'fade-in 150ms ease-out',
         'dialog-in': 'dialog-in 150ms ease-out',
+        'sheet-in': 'sheet-in 200ms ease-out',
       },
     },
   },

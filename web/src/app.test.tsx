@@ -65,4 +65,17 @@ describe('App', () => {
     await waitFor(() => expect(screen.getByRole('heading', { name: 'Monitor' })).toBeInTheDocument());
     expect(within(nav).getByRole('link', { name: 'Monitor' })).toHaveAttribute('aria-current', 'page');
   });
+
+  it('switches between light and dark from the header, remembering the choice', async () => {
+    localStorage.setItem('userscope.adminToken', 's3cret');
+    serveWithToken();
+    const user = userEvent.setup();
+    render(<App />);
+    await user.click(screen.getByRole('button', { name: 'Switch to dark mode' }));
+    expect(document.documentElement).toHaveClass('dark');
+    expect(localStorage.getItem('userscope.theme')).toBe('dark');
+    await user.click(screen.getByRole('button', { name: 'Switch to light mode' }));
+    expect(document.documentElement).not.toHaveClass('dark');
+    expect(localStorage.getItem('userscope.theme')).toBe('light');
+  });
 });

@@ -1,10 +1,11 @@
-import { Activity, BookOpen, LayoutPanelTop, Settings } from 'lucide-react';
+import { Activity, BookOpen, LayoutPanelTop, Moon, Settings, Sun } from 'lucide-react';
 import { useEffect, useState } from 'react';
 import { OpenSettingsContext } from '@/components/error-notice';
 import { Button } from '@/components/ui/button';
 import { Toaster } from '@/components/ui/toaster';
 import { onAdminTokenChange } from '@/lib/admin-token';
 import { cn } from '@/lib/cn';
+import { useTheme } from '@/lib/theme';
 import { MonitorPage } from './features/monitor/monitor-page';
 import { SettingsDialog } from './features/settings/settings-dialog';
 import { Workspace } from './features/workspace';
@@ -53,11 +54,12 @@ export function App() {
               </span>
             </a>
             <nav aria-label="Pages" className="ml-2 flex items-center gap-1">
+              {/* Icons alone on a phone, where the header also holds the theme toggle; the names stay for screen readers. */}
               <NavLink href="#/" current={page === 'workspace'}>
-                <LayoutPanelTop aria-hidden /> Workspace
+                <LayoutPanelTop aria-hidden /> <span className="max-[419px]:sr-only">Workspace</span>
               </NavLink>
               <NavLink href="#/monitor" current={page === 'monitor'}>
-                <Activity aria-hidden /> Monitor
+                <Activity aria-hidden /> <span className="max-[419px]:sr-only">Monitor</span>
               </NavLink>
             </nav>
             <div className="ml-auto flex items-center gap-1">
@@ -66,6 +68,7 @@ export function App() {
                   <BookOpen aria-hidden /> <span className="hidden md:inline">API docs</span>
                 </a>
               </Button>
+              <ThemeToggle />
               <Button variant="ghost" size="icon" aria-label="Settings" onClick={() => setSettingsOpen(true)}>
                 <Settings aria-hidden />
               </Button>
@@ -85,6 +88,17 @@ export function App() {
         <SettingsDialog open={settingsOpen} onOpenChange={setSettingsOpen} />
       </OpenSettingsContext.Provider>
     </Toaster>
+  );
+}
+
+/** Light or dark at a click (kept in this browser); Settings can return to following the OS. */
+function ThemeToggle() {
+  const { theme, setChoice } = useTheme();
+  const next = theme === 'dark' ? 'light' : 'dark';
+  return (
+    <Button variant="ghost" size="icon" aria-label={`Switch to ${next} mode`} title={`Switch to ${next} mode`} onClick={() => setChoice(next)}>
+      {theme === 'dark' ? <Sun aria-hidden /> : <Moon aria-hidden />}
+    </Button>
   );
 }
 

@@ -4,6 +4,10 @@ export const BatchMessages = {
   userExists: (id: string) => `A user with id '${id}' already exists.`,
   idMismatch: (id: string, body: string) => `The body's id '${body}' differs from the path's '${id}'; ids cannot change.`,
   invalidUser: (reason: string) => `Invalid user: ${reason}.`,
+  /** The per-field errors of a refused user (`details: [{field, errors}]`), each after the field's name. */
+  idTaken: () => 'is taken by another user',
+  idFixed: () => 'cannot change',
+  forbiddenKey: () => 'is not allowed as a key',
   tooManyUsers: (max: number) => `The directory holds at most ${max} users (batch.max_users).`,
   badImport: (reason: string) => `The import could not be read: ${reason}`,
   importContentType: (type: string) => `Import users as text/csv or application/json (got '${type}').`,

@@ -36,7 +36,7 @@ export function Workspace() {
   }, [workflow]);
 
   const userIds = useMemo(() => [...selection.keys()], [selection]);
-  const preflight = usePreflight(workflow?.id, userIds);
+  const preflight = usePreflight(workflow?.id, userIds, usersVersion);
   const missingFields = useMemo(
     () => new Map(preflight.preflight?.missing.map((user) => [user.userId, user.fields]) ?? []),
     [preflight.preflight],
@@ -100,7 +100,7 @@ export function Workspace() {
         onSelectionChange={setSelection}
         missingFields={missingFields}
         refreshKey={usersVersion}
-        onImported={() => setUsersVersion((value) => value + 1)}
+        onChanged={() => setUsersVersion((value) => value + 1)}
         actions={<ExecuteButton workflow={workflow} selection={selection} preflight={preflight} onStarted={onStarted} />}
       />
       <ResultsDialog runId={resultsRunId} refreshKey={resultsVersion} onClose={() => setResultsRunId(undefined)} />

@@ -27,6 +27,7 @@ export type {
   Progress,
   RunPage,
   RunResults,
+  RunSettings,
   RunStatus,
   RunStreamEvent as RunEvent,
   RunSummary,

@@ -10,6 +10,7 @@ import type {
   RunEvent,
   RunResults,
   RunPage,
+  RunSettings,
   StartedRun,
   StartRunRequest,
   User,
@@ -32,6 +33,16 @@ export class ApiError extends Error {
   ) {
     super(message);
     this.name = 'ApiError';
+  }
+
+  /** The server's `details: [{field, errors}]` (a body that broke its rules) as field → first error, e.g. `id` → `must match …`. */
+  get fieldErrors(): ReadonlyMap<string, string> {
+    const entries = Array.isArray(this.details)
+      ? (this.details as { field?: unknown; errors?: unknown }[])
+          .filter((entry) => typeof entry?.field === 'string' && Array.isArray(entry.errors) && entry.errors.length > 0)
+          .map((entry) => [entry.field as string, String((entry.errors as unknown[])[0])] as const)
+      : [];
+    return new Map(entries);
   }
 
   /** 401/403: the server wants the admin token (or a different one). */
@@ -128,6 +139,8 @@ export const api = {
       signal,
     }),
 
+  /** The concurrency a run gets by default, and the most it may ask for. */
+  runSettings: (signal?: AbortSignal) => json<RunSettings>('/api/runs/settings', { signal }),
   startRun: (body: StartRunRequest) => send<StartedRun>('POST', '/api/runs', body),
   listRuns: (offset = 0, limit = 20, signal?: AbortSignal) =>
     json<RunPage>(`/api/runs${query({ offset, limit })}`, { signal }),

@@ -13,6 +13,7 @@ export const SOCIAL_SCRIPT: Workflow = {
   name: 'Personalized Script Generator',
   description: 'A short social media script per user.',
   on_missing: 'error',
+  result_node: '1',
   source: 'config',
   fields: ['name', 'role', 'department', 'preferences.platform', 'preferences.tone'],
   nodes: [

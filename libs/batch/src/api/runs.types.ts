@@ -14,6 +14,14 @@ export interface StartRunRequest extends UserSelection {
   force?: boolean;
 }
 
+/** GET /api/runs/settings: what a new run may ask for, from the config's `batch:` section. */
+export interface RunSettings {
+  /** `batch.default_concurrency`: executions at once when the request names none. */
+  defaultConcurrency: number;
+  /** `batch.max_concurrency`: the most a run may ask for. */
+  maxConcurrency: number;
+}
+
 export interface StartedRun {
   runId: string;
   executions: { userId: string; workflowId: string }[];
@@ -103,7 +111,10 @@ export interface NodeResult {
   nodeId: string;
   type: BatchNodeType;
   name?: string;
+  /** llm: the model that answered. */
   model?: string;
+  /** llm: the `_type` of the LLM in `llms:` that answered; `echo` is the deterministic stand-in, not an LLM. */
+  llmType?: string;
   structured: boolean;
   content: unknown;
   tokens: number;

@@ -11,6 +11,8 @@ export interface BatchLlmRequest {
 export interface BatchLlmReply {
   content: unknown;
   model: string;
+  /** The LLM's `_type` (`echo`: the deterministic stand-in, not an LLM), so results can say what made them. */
+  llmType?: string;
   structured: boolean;
   tokens: number;
 }

@@ -134,6 +134,7 @@ export class ExecutionRunner {
         type: node.type,
         ...(node.name ? { name: node.name } : {}),
         ...(output.model ? { model: output.model } : {}),
+        ...(output.llmType ? { llmType: output.llmType } : {}),
         structured: output.structured,
         content: output.content,
         tokens: output.tokens,
@@ -156,7 +157,7 @@ export class ExecutionRunner {
     policy: MissingFieldPolicy,
     calls: UserCalls,
     signal: AbortSignal,
-  ): Promise<{ content: unknown; tokens: number; model?: string; structured: boolean }> {
+  ): Promise<{ content: unknown; tokens: number; model?: string; llmType?: string; structured: boolean }> {
     const fill = (template: string) => renderTemplate(template, context, policy, this.config.settings.max_injected_length);
     switch (node.type) {
       case 'template':
@@ -176,7 +177,7 @@ export class ExecutionRunner {
           schema: node.output_schema,
           signal,
         });
-        return { content: reply.content, tokens: reply.tokens, model: reply.model, structured: reply.structured };
+        return { content: reply.content, tokens: reply.tokens, model: reply.model, llmType: reply.llmType, structured: reply.structured };
       }
     }
   }

@@ -26,9 +26,9 @@ export class LlmNodeCaller implements BatchLlm {
     const messages: LlmMessage[] = [...(system ? [{ role: 'system' as const, content: system }] : []), { role: 'user', content: prompt }];
     if (schema) {
       const result = await client.structured({ messages, schema, schemaName: 'node_output', signal });
-      return { content: result.value, model: client.model, structured: true, tokens: result.usage.total_tokens };
+      return { content: result.value, model: client.model, llmType: client.type, structured: true, tokens: result.usage.total_tokens };
     }
     const result = await client.chat({ messages, signal });
-    return { content: result.message.content ?? '', model: result.model, structured: false, tokens: result.usage.total_tokens };
+    return { content: result.message.content ?? '', model: result.model, llmType: client.type, structured: false, tokens: result.usage.total_tokens };
   }
 }

@@ -15,10 +15,10 @@ import { AdminRoute } from '@userscope/http';
 import { BodyValidationPipe } from '../validation/body-validation.pipe';
 import { StartRunDto } from './dto/start-run.dto';
 import { badRequest } from '../batch-http.errors';
-import type { Analytics, RunEvent, RunResults, RunView, StartedRun } from '../api/runs.types';
+import type { Analytics, RunEvent, RunResults, RunSettings, RunView, StartedRun } from '../api/runs.types';
 import { ANY_JSON_SCHEMA, ApiStoreUnavailableResponse, errorReply } from '../batch-api.schemas';
 import { AnalyticsReply, RunResultsReply } from './dto/run-results.reply';
-import { RunPageReply, RunViewReply, StartedRunReply } from './dto/run.reply';
+import { RunPageReply, RunSettingsReply, RunViewReply, StartedRunReply } from './dto/run.reply';
 import { RunsService } from './runs.service';
 import { exportCsv, exportJson } from './run-results.view';
 import { EXECUTION_PAGE_LIMIT } from './run.view';
@@ -53,6 +53,14 @@ export class RunsController implements BeforeApplicationShutdown {
   @ApiBadRequestResponse(errorReply('`bad_request`: offset or limit is not a non-negative integer'))
   list(@Query('offset') offset?: string, @Query('limit') limit?: string): Promise<RunPageReply> {
     return this.runs.list(toInt(offset, 0), Math.min(toInt(limit, 50), 500));
+  }
+
+  // Declared before `:id`; Fastify matches the static path first anyway, and run ids are digits and hex.
+  @Get('settings')
+  @ApiOperation({ summary: 'What a new run may ask for: its default concurrency and the most it may ask for (`batch.default_concurrency`, `batch.max_concurrency`)' })
+  @ApiOkResponse({ type: RunSettingsReply })
+  settings(): RunSettings {
+    return this.runs.settings();
   }
 
   @Get(':id')

@@ -6,7 +6,7 @@ import { badRequest, conflict, notFound } from '../batch-http.errors';
 import { BatchConfig } from '../config/batch-config.reader';
 import { BatchStore } from '../store/batch-store.interface';
 import { ExecutionRecord, RunMeta } from '../store/batch-records';
-import type { Analytics, ExecutionPageQuery, RunEvent, RunPage, RunResults, RunView, StartedRun, StartRunRequest } from '../api/runs.types';
+import type { Analytics, ExecutionPageQuery, RunEvent, RunPage, RunResults, RunSettings, RunView, StartedRun, StartRunRequest } from '../api/runs.types';
 import { LoopYielder } from '../event-loop/loop.yielder';
 import { mapYielding } from '../event-loop/yielding.map';
 import { UserSelector } from '../users/user.selector';
@@ -36,6 +36,12 @@ export class RunsService {
     private readonly retention: RunRetention,
     private readonly order: ExecutionOrder,
   ) {}
+
+  /** The concurrency a new run gets when it names none, and the most it may ask for. */
+  settings(): RunSettings {
+    const { default_concurrency, max_concurrency } = this.config.settings;
+    return { defaultConcurrency: default_concurrency, maxConcurrency: max_concurrency };
+  }
 
   /** Starts a run of a workflow for the selected users; refuses it when users lack fields, unless forced. */
   async start(request: StartRunRequest): Promise<StartedRun> {

@@ -5,7 +5,7 @@ describe('checkUser', () => {
   it('checks a user nested 200,000 levels deep (a --users file has no HTTP depth limit) without overflowing the stack', () => {
     let profile: Record<string, unknown> = { prototype: 1 };
     for (let i = 0; i < 200_000; i++) profile = { a: profile };
-    expect(checkUser({ name: 'Deep', profile })).toEqual({ reason: "the key 'prototype' is not allowed" });
+    expect(checkUser({ name: 'Deep', profile })).toEqual({ reason: "the key 'prototype' is not allowed", field: { field: 'prototype', errors: ['is not allowed as a key'] } });
   });
 });
 

@@ -1,4 +1,5 @@
 import { validateSync } from 'class-validator';
+import { BatchMessages } from '../batch.messages';
 import { BatchUser } from '../store/batch-records';
 import { inspectJson, validationIssues } from '@userscope/runtime';
 import { UserDto } from './dto/user.dto';
@@ -6,16 +7,22 @@ import { UserIdAllocator } from './user-id.allocator';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** Checks a user from the API or an import against `UserDto`; returns the reason it is rejected, or the clean user. */
-export function checkUser(value: unknown): { user?: BatchUser; reason?: string } {
+/** Why a user was refused: the reason, and the field it concerns with its own error (for a reply's `details`). */
+export interface UserRejection {
+  reason: string;
+  field?: { field: string; errors: string[] };
+}
+
+/** Checks a user from the API or an import against `UserDto`; returns why it is rejected, or the clean user. */
+export function checkUser(value: unknown): { user: BatchUser; reason?: undefined } | ({ user?: undefined } & UserRejection) {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return { reason: 'a user must be a JSON object' };
   const record = value as Record<string, unknown>;
   // Only the declared fields are validated, so the free ones need no copying (imports hold up to max_users rows).
   const declared = Object.assign(new UserDto(), { name: record.name, id: record.id });
   const [issue] = validationIssues(validateSync(declared, { stopAtFirstError: true }));
-  if (issue) return { reason: `'${issue.path}' ${issue.message}` };
+  if (issue) return { reason: `'${issue.path}' ${issue.message}`, field: { field: issue.path, errors: [issue.message] } };
   const badKey = findForbiddenKey(record);
-  if (badKey) return { reason: `the key '${badKey}' is not allowed` };
+  if (badKey) return { reason: `the key '${badKey}' is not allowed`, field: { field: badKey, errors: [BatchMessages.forbiddenKey()] } };
   return { user: cleanUser(record) };
 }
 

@@ -43,10 +43,9 @@ export class UsersService {
   }
 
   async create(body: unknown): Promise<BatchUser> {
-    const { user, reason } = checkUser(body);
-    if (!user) throw badRequest(BatchMessages.invalidUser(reason!));
+    const user = checkedUser(body);
     const existing = new Set((await this.store.listUsers()).map((u) => u.id));
-    if (user.id && existing.has(user.id)) throw conflict(BatchMessages.userExists(user.id));
+    if (user.id && existing.has(user.id)) throw conflict(BatchMessages.userExists(user.id), [{ field: 'id', errors: [BatchMessages.idTaken()] }]);
     if (existing.size >= this.config.settings.max_users) throw badRequest(BatchMessages.tooManyUsers(this.config.settings.max_users));
     const created = { ...user, id: user.id ?? idFromName(user.name, (id) => existing.has(id)) };
     await this.store.putUsers([created]);
@@ -56,9 +55,8 @@ export class UsersService {
 
   async replace(id: string, body: unknown): Promise<BatchUser> {
     await this.get(id);
-    const { user, reason } = checkUser(body);
-    if (!user) throw badRequest(BatchMessages.invalidUser(reason!));
-    if (user.id !== undefined && user.id !== id) throw badRequest(BatchMessages.idMismatch(id, user.id));
+    const user = checkedUser(body);
+    if (user.id !== undefined && user.id !== id) throw badRequest(BatchMessages.idMismatch(id, user.id), [{ field: 'id', errors: [BatchMessages.idFixed()] }]);
     const replaced = { ...user, id };
     await this.store.putUsers([replaced]);
     this.index.changed();
@@ -148,4 +146,11 @@ export class UsersService {
     const columns = ['id', 'name', ...[...new Set(flat.flatMap((row) => Object.keys(row)))].filter((c) => c !== 'id' && c !== 'name').sort()];
     return csvDocument(columns, flat.map((row) => columns.map((column) => row[column] ?? '')));
   }
+}
+
+/** The user of an API body, or a 400 naming the field at fault in `details` (`[{field, errors}]`, as body validation does). */
+function checkedUser(body: unknown): BatchUser {
+  const checked = checkUser(body);
+  if (checked.user) return checked.user;
+  throw badRequest(BatchMessages.invalidUser(checked.reason), checked.field ? [checked.field] : undefined);
 }

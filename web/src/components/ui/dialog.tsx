@@ -2,6 +2,7 @@ import { Dialog as DialogPrimitive } from 'radix-ui';
 import { X } from 'lucide-react';
 import type { ComponentProps } from 'react';
 import { cn } from '@/lib/cn';
+import { isInToaster } from './toaster';
 
 export const Dialog = DialogPrimitive.Root;
 export const DialogTrigger = DialogPrimitive.Trigger;
@@ -26,6 +27,11 @@ export function DialogContent({
           className,
         )}
         {...props}
+        onInteractOutside={(event) => {
+          // A click on a toast (or the focus it takes) is not leaving the dialog: it stays open.
+          if (isInToaster(event.target)) event.preventDefault();
+          props.onInteractOutside?.(event);
+        }}
       >
         {children}
         {showClose && (

@@ -30,7 +30,14 @@ export function Toaster({ children }: { children: ReactNode }) {
   return (
     <ToastContext.Provider value={show}>
       {children}
-      <div aria-live="polite" aria-label="Notifications" className="pointer-events-none fixed bottom-4 right-4 z-[60] flex w-[min(24rem,calc(100vw-2rem))] flex-col gap-2">
+      {/* Top centre: dialogs keep their buttons in the bottom right corner (Copy, Close), and toasts must not cover them. */}
+      <div
+        data-toaster
+        onPointerDownCapture={(event) => pressedInToaster.add(event.target)}
+        aria-live="polite"
+        aria-label="Notifications"
+        className="pointer-events-none fixed left-1/2 top-3 z-[60] flex w-[min(24rem,calc(100vw-2rem))] -translate-x-1/2 flex-col gap-2"
+      >
         {toasts.map((toast) => (
           <div
             key={toast.id}
@@ -62,6 +69,15 @@ export function Toaster({ children }: { children: ReactNode }) {
       </div>
     </ToastContext.Provider>
   );
+}
+
+/** What was pressed in the toasts: dismissing a toast removes it before a dialog asks where the press was. */
+const pressedInToaster = new WeakSet<EventTarget>();
+
+/** Whether a pointer event's target is in the toasts: dialogs do not take a click on a toast for a click outside them. */
+export function isInToaster(target: EventTarget | null): boolean {
+  if (!target) return false;
+  return pressedInToaster.has(target) || (target instanceof Element && target.closest('[data-toaster]') !== null);
 }
 
 export function useToast(): (toast: ToastOptions) => void {

@@ -1,22 +1,27 @@
-import { Check } from 'lucide-react';
+import { Check, Copy, Download } from 'lucide-react';
+import { Button } from '@/components/ui/button';
 import type { UserResult } from '@/lib/api';
 import { cn } from '@/lib/cn';
-import { formatTokens } from '@/lib/format';
+import { formatTokens, possessive } from '@/lib/format';
 import { UserResultView } from './user-result-view';
 
 export const MAX_COMPARED = 4;
 
-/** 2–4 users side by side: their final results (nodes folded) in columns. */
+/** 2–4 users side by side: their final results (nodes folded) in columns, each with its own copy and download. */
 export function CompareView({
   users,
   compared,
   onComparedChange,
   query,
+  onCopy,
+  onDownload,
 }: {
   users: UserResult[];
   compared: string[];
   onComparedChange(ids: string[]): void;
   query?: string;
+  onCopy?(user: UserResult): void;
+  onDownload?(user: UserResult): void;
 }) {
   const shown = compared.map((id) => users.find((user) => user.userId === id)).filter((user): user is UserResult => !!user);
   const toggle = (id: string) => {
@@ -58,10 +63,22 @@ export function CompareView({
       >
         {shown.map((user) => (
           <section key={user.userId} aria-label={user.userName} className="flex min-w-0 flex-col gap-2 rounded-lg border bg-muted/30 p-3">
-            <h3 className="flex items-baseline justify-between gap-2 text-sm font-semibold">
-              <span className="truncate">{user.userName}</span>
-              <span className="shrink-0 text-xs font-normal text-muted-foreground">{formatTokens(user.tokens)}</span>
-            </h3>
+            <div className="flex items-center gap-2">
+              <h3 className="flex min-w-0 flex-1 items-baseline justify-between gap-2 text-sm font-semibold">
+                <span className="truncate">{user.userName}</span>
+                <span className="shrink-0 text-xs font-normal text-muted-foreground">{formatTokens(user.tokens)}</span>
+              </h3>
+              {'final' in user && onDownload && (
+                <Button variant="ghost" size="icon-sm" aria-label={`Download ${possessive(user.userName)} result`} title="Download" onClick={() => onDownload(user)}>
+                  <Download aria-hidden />
+                </Button>
+              )}
+              {'final' in user && onCopy && (
+                <Button variant="ghost" size="icon-sm" aria-label={`Copy ${possessive(user.userName)} Result`} title="Copy" onClick={() => onCopy(user)}>
+                  <Copy aria-hidden />
+                </Button>
+              )}
+            </div>
             <UserResultView user={user} query={query} compact />
           </section>
         ))}

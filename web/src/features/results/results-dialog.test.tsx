@@ -99,6 +99,43 @@ describe('ResultsDialog with several users', () => {
     expect(within(comparison).queryByRole('region', { name: 'Alice Johnson' })).not.toBeInTheDocument();
   });
 
+  it('names no user in the footer while comparing: each compared column copies its own result', async () => {
+    serveRun();
+    const { user, dialog } = await openDialog();
+    await user.click(within(dialog).getByRole('tab', { name: /Carol Davis/ }));
+    expect(within(dialog).getByRole('button', { name: "Copy Carol Davis' Result" })).toBeInTheDocument();
+    await user.click(within(dialog).getByRole('radio', { name: 'Compare' }));
+
+    // Alice and Bob are compared; nothing may still name Carol, who was the tab before.
+    expect(within(dialog).queryByRole('button', { name: /Carol Davis'/ })).not.toBeInTheDocument();
+    const comparison = within(dialog).getByRole('group', { name: 'Side-by-side comparison' });
+    const bob = within(comparison).getByRole('region', { name: 'Bob Smith' });
+    await user.click(within(bob).getByRole('button', { name: "Copy Bob Smith's Result" }));
+    expect(JSON.parse(await navigator.clipboard.readText())).toEqual(runResults().users[1].final);
+    expect(await screen.findByText("Copied Bob Smith's result")).toBeInTheDocument();
+    // Copy All stays: it names no one.
+    expect(within(dialog).getByRole('button', { name: 'Copy All Results (2)' })).toBeInTheDocument();
+
+    await user.click(within(dialog).getByRole('radio', { name: 'Tabs' }));
+    expect(within(dialog).getByRole('button', { name: "Copy Carol Davis' Result" })).toBeInTheDocument();
+  });
+
+  it('labels what the echo stand-in produced as the stand-in, not an LLM', async () => {
+    const results = runResults();
+    const echoed = (content: unknown) => ({ ...results.users[0].nodes[0], model: 'echo', llmType: 'echo', content });
+    results.users[0].nodes = [echoed({ hook: 'Create a script for Alice Johnson' }), results.users[0].nodes[1]];
+    serveRun(results);
+    const { user, dialog } = await openDialog();
+    const panel = within(dialog).getByRole('tabpanel');
+    const node = within(panel).getByRole('article', { name: 'Node 1' });
+    expect(node).toHaveTextContent('echo stand-in, not an LLM');
+    expect(within(panel).getByRole('note')).toHaveTextContent('Node Script was answered by the echo stand-in, not an LLM: it repeats the prompt');
+    // A model's answer (Bob's: llmType absent, as from an older server, or openai) carries no such label.
+    await user.click(within(dialog).getByRole('tab', { name: /Bob Smith/ }));
+    expect(within(dialog).getByRole('tabpanel')).not.toHaveTextContent('echo stand-in');
+    expect(within(within(dialog).getByRole('tabpanel')).getByRole('article', { name: 'Node 1' })).toHaveTextContent('gpt-4o');
+  });
+
   it("exports CSV from the server and downloads a user's result as a file", async () => {
     serveRun();
     const csv = new Blob(['\uFEFFuser,result.hook\r\n'], { type: 'text/csv' });

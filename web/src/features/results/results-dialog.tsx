@@ -189,7 +189,7 @@ function LoadedResults({ data }: { data: LoadedRun }) {
         ) : filtered.length === 0 ? (
           <p className="py-8 text-center text-sm text-muted-foreground">No user’s results match.</p>
         ) : view === 'compare' ? (
-          <CompareView users={filtered} compared={compared} onComparedChange={setCompared} query={query} />
+          <CompareView users={filtered} compared={compared} onComparedChange={setCompared} query={query} onCopy={copyUser} onDownload={downloadUser} />
         ) : (
           <Tabs value={active?.userId} onValueChange={setActiveId} className="flex flex-col gap-3">
             <TabsList aria-label="Users" className="max-w-full justify-start overflow-x-auto">
@@ -217,7 +217,8 @@ function LoadedResults({ data }: { data: LoadedRun }) {
           <Button variant="outline" size="sm" onClick={exportCsv}>
             <FileSpreadsheet aria-hidden /> Export CSV
           </Button>
-          {!single && active && 'final' in active && (
+          {/* In Compare, each column has its own buttons: the footer names no user there. */}
+          {!single && view === 'tabs' && active && 'final' in active && (
             <Button variant="outline" size="sm" onClick={() => downloadUser(active)}>
               <Download aria-hidden /> Download {possessive(active.userName)} result
             </Button>
@@ -238,7 +239,7 @@ function LoadedResults({ data }: { data: LoadedRun }) {
               <Button variant="secondary" size="sm" onClick={copyAll} disabled={withResult.length === 0}>
                 <Copy aria-hidden /> Copy All Results ({withResult.length})
               </Button>
-              {active && (
+              {view === 'tabs' && active && (
                 <Button size="sm" onClick={() => copyUser(active)} disabled={!('final' in active)}>
                   <Copy aria-hidden /> Copy {possessive(active.userName)} Result
                 </Button>

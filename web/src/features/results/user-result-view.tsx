@@ -1,4 +1,4 @@
-import { Bot, CircleX, FileText, FunctionSquare, Sparkles } from 'lucide-react';
+import { Bot, CircleX, FileText, FunctionSquare, Repeat2, Sparkles } from 'lucide-react';
 import { Badge } from '@/components/ui/badge';
 import type { NodeResult, UserResult } from '@/lib/api';
 import { cn } from '@/lib/cn';
@@ -7,6 +7,13 @@ import { EXECUTION_STATUS, ExecutionStatusIcon } from '../runs/run-status';
 import { HighlightedText } from './highlighted-text';
 
 const NODE_ICONS = { llm: Bot, function: FunctionSquare, template: FileText } as const;
+/** The `_type` of the deterministic stand-in (libs/llm's EchoLlm): it answers with the prompt, it is not an LLM. */
+const ECHO_TYPE = 'echo';
+
+/** Whether any of the user's llm nodes was answered by the echo stand-in rather than a model. */
+export function echoedNodes(user: UserResult): NodeResult[] {
+  return user.nodes.filter((node) => node.llmType === ECHO_TYPE);
+}
 
 /** One user's results: every node's output card, then the final result, highlighted. */
 export function UserResultView({ user, query, compact = false }: { user: UserResult; query?: string; compact?: boolean }) {
@@ -19,6 +26,7 @@ export function UserResultView({ user, query, compact = false }: { user: UserRes
           <span className="break-words">{user.error}</span>
         </div>
       )}
+      {echoedNodes(user).length > 0 && <EchoNotice nodes={echoedNodes(user)} compact={compact} />}
       {!compact && user.nodes.map((node) => <NodeResultCard key={node.nodeId} node={node} query={query} />)}
       {compact && user.nodes.length > 1 && (
         <details className="text-sm">
@@ -64,7 +72,13 @@ export function NodeResultCard({ node, query }: { node: NodeResult; query?: stri
           {node.name && <span className="font-normal text-muted-foreground"> · {node.name}</span>}
         </span>
         <span className="ml-auto flex flex-wrap items-center gap-1.5">
-          {node.model && <Badge variant="outline">{node.model}</Badge>}
+          {node.llmType === ECHO_TYPE ? (
+            <Badge variant="warning" title="The echo stand-in repeats the prompt; it is not an LLM">
+              echo stand-in, not an LLM
+            </Badge>
+          ) : (
+            node.model && <Badge variant="outline">{node.model}</Badge>
+          )}
           <Badge variant={node.structured ? 'info' : 'muted'}>{node.structured ? 'Structured' : 'Text'}</Badge>
           <Badge variant="secondary" className="tabular-nums">
             {node.tokens}t
@@ -74,6 +88,27 @@ export function NodeResultCard({ node, query }: { node: NodeResult; query?: stri
       </header>
       <ResultBody value={node.content} query={query} />
     </article>
+  );
+}
+
+/** Says that these outputs are the echo stand-in's repetition of the prompt, not a model's answer. */
+function EchoNotice({ nodes, compact }: { nodes: NodeResult[]; compact: boolean }) {
+  const which = nodes.map((node) => node.name ?? node.nodeId).join(', ');
+  return (
+    <p role="note" className="flex gap-2 rounded-lg border border-warning/50 bg-warning/10 px-3 py-2 text-sm text-warning-strong">
+      <Repeat2 className="mt-0.5 size-4 shrink-0" aria-hidden />
+      <span>
+        {compact ? (
+          <>From the echo stand-in, not an LLM.</>
+        ) : (
+          <>
+            {nodes.length === 1 ? `Node ${which} was` : `Nodes ${which} were`} answered by the echo stand-in, not an LLM: it repeats the prompt, so
+            every text field holds the prompt. Point the node's <code className="font-mono">llm</code> at a model to get real answers (README: “A local
+            OpenAI-compatible server”).
+          </>
+        )}
+      </span>
+    </p>
   );
 }
 

@@ -5,10 +5,13 @@ import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, D
 import { Input } from '@/components/ui/input';
 import { Label } from '@/components/ui/label';
 import { useToast } from '@/components/ui/toaster';
+import { ToggleGroup, ToggleGroupItem } from '@/components/ui/toggle-group';
 import { getAdminToken, setAdminToken } from '@/lib/admin-token';
+import { useTheme, type ThemeChoice } from '@/lib/theme';
 
-/** The admin token, for servers with `general.admin_token`: kept in this browser only. */
+/** The admin token, for servers with `general.admin_token`, and the theme: kept in this browser only. */
 export function SettingsDialog({ open, onOpenChange }: { open: boolean; onOpenChange(open: boolean): void }) {
+  const theme = useTheme();
   const [token, setToken] = useState('');
   const [show, setShow] = useState(false);
   const tokenId = useId();
@@ -55,6 +58,22 @@ export function SettingsDialog({ open, onOpenChange }: { open: boolean; onOpenCh
                 {show ? 'Hide' : 'Show'}
               </Button>
             </div>
+          </div>
+          <div className="flex flex-col gap-2">
+            <span id="theme-label" className="text-sm font-medium leading-none">
+              Theme
+            </span>
+            <ToggleGroup
+              type="single"
+              aria-labelledby="theme-label"
+              className="self-start"
+              value={theme.choice}
+              onValueChange={(value) => value && theme.setChoice(value as ThemeChoice)}
+            >
+              <ToggleGroupItem value="system">Follow the system</ToggleGroupItem>
+              <ToggleGroupItem value="light">Light</ToggleGroupItem>
+              <ToggleGroupItem value="dark">Dark</ToggleGroupItem>
+            </ToggleGroup>
           </div>
           <DialogFooter>
             {getAdminToken() && (

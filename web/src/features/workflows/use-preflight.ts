@@ -8,9 +8,12 @@ export interface PreflightState {
   error?: unknown;
 }
 
-/** Which of the selected users lack which fields the workflow uses; asked again as the selection changes. */
-export function usePreflight(workflowId: string | undefined, userIds: string[]): PreflightState {
-  const key = useDebounced(JSON.stringify([workflowId, userIds]), 300);
+/**
+ * Which of the selected users lack which fields the workflow uses; asked again as the selection
+ * changes, or `usersVersion` does (a user was edited).
+ */
+export function usePreflight(workflowId: string | undefined, userIds: string[], usersVersion = 0): PreflightState {
+  const key = useDebounced(JSON.stringify([workflowId, userIds, usersVersion]), 300);
   const [state, setState] = useState<PreflightState>({ loading: false });
   useEffect(() => {
     const [id, ids] = JSON.parse(key) as [string | undefined, string[]];

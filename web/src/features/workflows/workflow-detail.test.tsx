@@ -28,8 +28,17 @@ describe('WorkflowDetail', () => {
     expect(within(script).getByText('model: echo')).toBeInTheDocument();
     const save = screen.getByRole('article', { name: 'Node 2: Save the hook' });
     expect(within(save).getByText('{{node:1.hook}}')).toHaveAttribute('data-placeholder', 'node');
-    expect(within(save).getByText('final result')).toBeInTheDocument();
+    // social-script's result_node is "1": the script, not the last node, is the final result.
+    expect(within(script).getByText('final result')).toBeInTheDocument();
+    expect(within(save).queryByText('final result')).not.toBeInTheDocument();
     expect(screen.getByText('Select users in the table below', { exact: false })).toBeInTheDocument();
+  });
+
+  it('badges the last node as the final result when the workflow names no result_node', () => {
+    const { result_node: _resultNode, ...lastIsFinal } = SOCIAL_SCRIPT;
+    renderWithProviders(<WorkflowDetail workflow={lastIsFinal} preflight={{ loading: false }} selected={0} />);
+    expect(within(screen.getByRole('article', { name: 'Node 1: Script' })).queryByText('final result')).not.toBeInTheDocument();
+    expect(within(screen.getByRole('article', { name: 'Node 2: Save the hook' })).getByText('final result')).toBeInTheDocument();
   });
 
   it('warns before running that selected users lack fields, and that the run will refuse', () => {

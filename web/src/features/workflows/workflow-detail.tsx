@@ -15,6 +15,8 @@ const NODE_TYPE_LABELS = { llm: 'LLM', function: 'Function', template: 'Template
 export function WorkflowDetail({ workflow, preflight, selected }: { workflow: Workflow; preflight: PreflightState; selected: number }) {
   const policy = missingFieldPolicy(workflow.on_missing);
   const missing = new Set(preflight.preflight?.missing.flatMap((user) => user.fields) ?? []);
+  // The results and the export take the final result from `result_node`; the last node only without one.
+  const resultId = workflow.result_node ?? workflow.nodes.at(-1)?.id;
   return (
     <Card aria-labelledby="workflow-title" className="flex min-w-0 flex-col">
       <header className="flex flex-col gap-2 border-b px-4 py-3">
@@ -52,7 +54,7 @@ export function WorkflowDetail({ workflow, preflight, selected }: { workflow: Wo
         <PreflightNotice state={preflight} selected={selected} policy={policy} />
         <ol className="flex flex-col gap-3" aria-label="Nodes">
           {workflow.nodes.map((node, index) => (
-            <NodeCard key={node.id} node={node} index={index} last={index === workflow.nodes.length - 1} missing={missing} />
+            <NodeCard key={node.id} node={node} index={index} last={index === workflow.nodes.length - 1} final={node.id === resultId} missing={missing} />
           ))}
         </ol>
       </div>
@@ -60,7 +62,19 @@ export function WorkflowDetail({ workflow, preflight, selected }: { workflow: Wo
   );
 }
 
-function NodeCard({ node, index, last, missing }: { node: WorkflowNode; index: number; last: boolean; missing: ReadonlySet<string> }) {
+function NodeCard({
+  node,
+  index,
+  last,
+  final,
+  missing,
+}: {
+  node: WorkflowNode;
+  index: number;
+  last: boolean;
+  final: boolean;
+  missing: ReadonlySet<string>;
+}) {
   const Icon = NODE_ICONS[node.type] ?? Braces;
   return (
     <li className="relative flex gap-3">
@@ -78,7 +92,7 @@ function NodeCard({ node, index, last, missing }: { node: WorkflowNode; index: n
           <span className="font-mono text-xs text-muted-foreground">id {node.id}</span>
           {node.llm && <Badge variant="outline">model: {node.llm}</Badge>}
           {node.function && <Badge variant="outline">function: {node.function}</Badge>}
-          {last && <Badge variant="info">final result</Badge>}
+          {final && <Badge variant="info">final result</Badge>}
         </header>
         <div className="flex flex-col gap-2 text-sm">
           {node.system && (

@@ -19,6 +19,9 @@ export class NodeResultReply implements NodeResult {
   @ApiPropertyOptional({ description: 'llm: the model that answered' })
   model?: string;
 
+  @ApiPropertyOptional({ description: "llm: the `_type` of the LLM that answered (`openai`, ...); `echo` is the deterministic stand-in, not an LLM" })
+  llmType?: string;
+
   @ApiProperty({ description: 'Whether `content` is structured output (JSON) rather than text' })
   structured!: boolean;
 

@@ -1,8 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { ExecutionPage, ExecutionRecord, ExecutionStatus, Progress, RunPage, RunStatus, RunSummary, RunView, StartedRun } from '../../api/runs.types';
+import type { ExecutionPage, ExecutionRecord, ExecutionStatus, Progress, RunPage, RunSettings, RunStatus, RunSummary, RunView, StartedRun } from '../../api/runs.types';
 
 const RUN_STATUSES: RunStatus[] = ['queued', 'running', 'completed', 'failed', 'cancelled'];
 export const EXECUTION_STATUSES: ExecutionStatus[] = ['pending', 'running', 'succeeded', 'failed', 'cancelled'];
+
+/** `GET /api/runs/settings`: the concurrency a new run gets by default, and the most it may ask for. */
+export class RunSettingsReply implements RunSettings {
+  @ApiProperty({ type: 'integer', description: '`batch.default_concurrency`: executions at once when the request names none' })
+  defaultConcurrency!: number;
+
+  @ApiProperty({ type: 'integer', description: '`batch.max_concurrency`: the most a run may ask for' })
+  maxConcurrency!: number;
+}
 
 /** One execution a new run made. */
 export class StartedExecution {
