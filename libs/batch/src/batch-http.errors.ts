@@ -5,3 +5,4 @@ export const notFound = (message: string) => new UserscopeHttpError(HttpStatus.N
 export const conflict = (message: string) => new UserscopeHttpError(HttpStatus.CONFLICT, { code: 'conflict', message });
 export const badRequest = (message: string, details?: unknown) =>
   new UserscopeHttpError(HttpStatus.BAD_REQUEST, { code: 'bad_request', message, ...(details === undefined ? {} : { details }) });
+export const tooManyRequests = (message: string) => new UserscopeHttpError(HttpStatus.TOO_MANY_REQUESTS, { code: 'too_many_requests', message });

@@ -8,15 +8,19 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import { AdminRoute } from '@userscope/http';
-import type { Preflight, WorkflowView } from '../api/workflows.types';
+import type { Preflight, WorkflowTestReply, WorkflowView } from '../api/workflows.types';
 import { BatchWorkflowDefinition } from '../config/batch-workflow.definition';
 import { UserSelectionDto } from '../users/dto/user-selection.dto';
 import { UserSelector } from '../users/user.selector';
 import { BodyValidationPipe } from '../validation/body-validation.pipe';
 import { ApiStoreUnavailableResponse, errorReply } from '../batch-api.schemas';
 import { PreflightReply, WorkflowViewReply } from './dto/workflow.reply';
+import { WorkflowTestDto } from './dto/workflow-test.dto';
+import { WorkflowTestReplyBody } from './dto/workflow-test.reply';
+import { DraftTester } from './draft.tester';
 import { WorkflowsService } from './workflows.service';
 
 @ApiTags('batch')
@@ -27,6 +31,7 @@ export class WorkflowsController {
   constructor(
     private readonly workflows: WorkflowsService,
     private readonly users: UserSelector,
+    private readonly tester: DraftTester,
   ) {}
 
   @Get()
@@ -52,6 +57,19 @@ export class WorkflowsController {
   // Checked by the service, as YAML workflows are: the rules of the class, then the configured functions and LLMs.
   create(@Body() body: BatchWorkflowDefinition): Promise<WorkflowView> {
     return this.workflows.create(body);
+  }
+
+  // Before `:id` routes for readability only: POST has no `:id` route, so no workflow id is shadowed.
+  @Post('test')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Run a draft workflow for one user without saving it: what each node was sent and answered' })
+  @ApiOkResponse({ type: WorkflowTestReplyBody, description: 'The run, also when a node failed (`status: failed`, `error`)' })
+  @ApiBadRequestResponse(
+    errorReply('`bad_request`: the body is not valid, the workflow is not (`details` as for POST /api/workflows), the user is unknown, or lacks fields under `on_missing: error` (`details` is the preflight)'),
+  )
+  @ApiTooManyRequestsResponse(errorReply('`too_many_requests`: `batch.max_concurrent_tests` test runs are running'))
+  test(@Body(BodyValidationPipe) body: WorkflowTestDto): Promise<WorkflowTestReply> {
+    return this.tester.test(body.workflow, body.userId);
   }
 
   @Put(':id')
