@@ -33,7 +33,8 @@ export interface NodeEditorProps {
   errors: Record<string, string[]>;
   readOnly?: boolean;
   handleId: string;
-  dragging: { from: number | undefined; start(index: number): void; end(): void };
+  /** The drag in progress: which node is dragged, and dropping it at a position. */
+  dragging: { from: number | undefined; start(index: number): void; dropAt(to: number): void; end(): void };
 }
 
 /** One node of the editor: its fields by type, the server's messages at each, a handle to reorder it. */
@@ -55,7 +56,7 @@ export function NodeEditor({ node, index, count, onChange, onRemove, onMove, cat
         onDragOver: (event: DragEvent) => dragging.from !== undefined && event.preventDefault(),
         onDrop: (event: DragEvent) => {
           event.preventDefault();
-          if (dragging.from !== undefined && dragging.from !== index) onMove(index);
+          if (dragging.from !== undefined && dragging.from !== index) dragging.dropAt(index);
           dragging.end();
         },
       };

@@ -277,7 +277,7 @@ export function WorkflowEditor({ original, initial, catalog, restore = true, onC
               errors={errors.nodes[index] ?? {}}
               readOnly={readOnly}
               handleId={`${handlePrefix}-${keys[index]}`}
-              dragging={{ from: draggingFrom, start: setDraggingFrom, end: () => setDraggingFrom(undefined) }}
+              dragging={{ from: draggingFrom, start: setDraggingFrom, dropAt: (to) => draggingFrom !== undefined && move(draggingFrom, to), end: () => setDraggingFrom(undefined) }}
             />
           ))}
         </ol>
