@@ -180,6 +180,7 @@ describe('the workflow editor API', () => {
       model.reply({ content: JSON.stringify({ hook: 'Next' }) });
       expect((await api.post('/api/workflows/test', { workflow: draft(), userId: 'alice' })).json.status).toBe('succeeded');
     });
+
   });
 });
 
@@ -221,3 +222,39 @@ describe('the workflow editor API, bounded and guarded', () => {
   });
 });
 
+
+// Its own server: a client that aborts leaves nothing for the other tests to trip over.
+describe('the workflow editor API, when the client goes away', () => {
+  let model: FakeOpenAiServer;
+  let server: TestServer;
+  let api: BatchApi;
+
+  beforeAll(async () => {
+    model = await FakeOpenAiServer.start();
+    server = await startServer(CONFIG, { ...process.env, MODEL_URL: model.url, ADMIN_TOKEN: '', MAX_CONCURRENT_TESTS: '1', TEST_TIMEOUT: '60s' });
+    api = new BatchApi(server.url);
+    await api.importUsers([ALICE]);
+  });
+  afterAll(async () => {
+    await server.close();
+    await model.close();
+  });
+
+  it('stops a test run whose client goes away, its model call included, and frees its place', async () => {
+    model.reply({ hang: true });
+    const client = new AbortController();
+    const leaving = fetch(`${server.url}/api/workflows/test`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ workflow: draft({ nodes: [{ id: '1', type: 'llm', llm: 'model', prompt: 'Slow' }] }), userId: 'alice' }),
+      signal: client.signal,
+    });
+    await model.received(1);
+    client.abort();
+    await expect(leaving).rejects.toThrow();
+    // The model's request closes: the node's signal aborted.
+    await model.requests[0].closed;
+    model.reply({ content: JSON.stringify({ hook: 'Next' }) });
+    expect((await api.post('/api/workflows/test', { workflow: draft(), userId: 'alice' })).json.status).toBe('succeeded');
+  });
+});

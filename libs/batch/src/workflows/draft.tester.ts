@@ -27,7 +27,8 @@ export class DraftTester {
     @Inject(BATCH_CONFIG) private readonly config: BatchConfig,
   ) {}
 
-  async test(draft: unknown, userId: string): Promise<WorkflowTestReply> {
+  /** Runs `draft` for user `userId`; `stop` aborting (the client went away) ends it at once. */
+  async test(draft: unknown, userId: string, stop?: AbortSignal): Promise<WorkflowTestReply> {
     const { max_concurrent_tests: max, test_timeout: timeout } = this.config.settings;
     const workflow = this.workflows.check(draft);
     const [user] = await this.users.select({ userIds: [userId] });
@@ -41,6 +42,9 @@ export class DraftTester {
     const writer = { runId: `test-${randomUUID()}`, putResult: async (result: NodeResult) => void results.push(result) };
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(new Error(BatchMessages.testTimeout(timeout))), timeout * 1000);
+    const onStop = () => deadline.abort(stop!.reason);
+    if (stop?.aborted) onStop();
+    stop?.addEventListener('abort', onStop, { once: true });
     const started = performance.now();
     let error: string | undefined;
     try {
@@ -49,6 +53,7 @@ export class DraftTester {
       error = failure instanceof Error ? failure.message : String(failure);
     } finally {
       clearTimeout(timer);
+      stop?.removeEventListener('abort', onStop);
       this.running--;
     }
 

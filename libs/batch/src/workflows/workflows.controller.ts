@@ -1,4 +1,5 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -16,6 +17,7 @@ import { BatchWorkflowDefinition } from '../config/batch-workflow.definition';
 import { UserSelectionDto } from '../users/dto/user-selection.dto';
 import { UserSelector } from '../users/user.selector';
 import { BodyValidationPipe } from '../validation/body-validation.pipe';
+import { BatchMessages } from '../batch.messages';
 import { ApiStoreUnavailableResponse, errorReply } from '../batch-api.schemas';
 import { PreflightReply, WorkflowViewReply } from './dto/workflow.reply';
 import { WorkflowTestDto } from './dto/workflow-test.dto';
@@ -68,8 +70,16 @@ export class WorkflowsController {
     errorReply('`bad_request`: the body is not valid, the workflow is not (`details` as for POST /api/workflows), the user is unknown, or lacks fields under `on_missing: error` (`details` is the preflight)'),
   )
   @ApiTooManyRequestsResponse(errorReply('`too_many_requests`: `batch.max_concurrent_tests` test runs are running'))
-  test(@Body(BodyValidationPipe) body: WorkflowTestDto): Promise<WorkflowTestReply> {
-    return this.tester.test(body.workflow, body.userId);
+  async test(@Body(BodyValidationPipe) body: WorkflowTestDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<WorkflowTestReply> {
+    // A client that goes away (the page closed, the test cancelled) stops the run: nobody would see it.
+    const clientGone = new AbortController();
+    const onClose = () => !reply.raw.writableFinished && clientGone.abort(new Error(BatchMessages.testClientGone()));
+    reply.raw.on('close', onClose);
+    try {
+      return await this.tester.test(body.workflow, body.userId, clientGone.signal);
+    } finally {
+      reply.raw.off('close', onClose);
+    }
   }
 
   @Put(':id')
