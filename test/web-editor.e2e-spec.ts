@@ -131,7 +131,7 @@ describe('workflow editor in Chromium', () => {
     expect((await new BatchApi(server.url).get('/api/workflows/platform-hooks')).status).toBe(404);
 
     // Save, then run it for three users.
-    await editor.getByRole('button', { name: 'Save' }).click();
+    await editor.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('heading', { name: 'Platform hooks' }).waitFor();
     const saved = (await new BatchApi(server.url).get('/api/workflows/platform-hooks')).json;
     expect(saved).toMatchObject({
@@ -155,6 +155,35 @@ describe('workflow editor in Chromium', () => {
       await expect(text(results.getByRole('tabpanel'))).resolves.toContain(`Hook! Hook for ${name} on ${platform}`);
     }
     await page.keyboard.press('Escape');
+  });
+
+  it('opens a config-defined workflow read-only, duplicates it to edit, renames, saves and deletes the copy', async () => {
+    const api = new BatchApi(server.url);
+    await page.goto(server.url);
+    await page.getByRole('list', { name: 'Batch workflows' }).getByRole('button', { name: /Personalized Script Generator/ }).click();
+    await page.getByRole('button', { name: 'Open in editor (read-only)' }).click();
+    const readOnly = page.getByRole('region', { name: 'Workflow (read-only)' });
+    await readOnly.getByText('Defined in the config file').waitFor();
+    expect(await readOnly.getByRole('button', { name: 'Save', exact: true }).count()).toBe(0);
+    await readOnly.getByRole('button', { name: 'Duplicate to edit' }).click();
+
+    const copy = page.getByRole('region', { name: 'New workflow' });
+    const name = copy.getByRole('textbox', { name: 'Name', exact: true });
+    await expect(name.inputValue()).resolves.toBe('Personalized Script Generator (copy)');
+    await expect(copy.getByRole('textbox', { name: 'Id', exact: true }).inputValue()).resolves.toBe('social-script-copy');
+    await name.fill('My scripts');
+    await copy.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('heading', { name: 'My scripts' }).waitFor();
+    const saved = (await api.get('/api/workflows/social-script-copy')).json;
+    expect(saved).toMatchObject({ name: 'My scripts', source: 'api', result_node: '1' });
+    expect(saved.nodes).toEqual((await api.get('/api/workflows/social-script')).json.nodes);
+
+    await page.getByRole('button', { name: 'Edit workflow' }).click();
+    const edit = page.getByRole('region', { name: 'Edit “My scripts”' });
+    await edit.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Delete “My scripts”?' }).getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('list', { name: 'Batch workflows' }).getByRole('button', { name: /My scripts/ }).waitFor({ state: 'detached' });
+    expect((await api.get('/api/workflows/social-script-copy')).status).toBe(404);
   });
 
   /** The text a locator shows, once it is there. */
