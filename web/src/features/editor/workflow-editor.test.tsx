@@ -186,6 +186,18 @@ describe('WorkflowEditor: unsaved changes', () => {
   });
 });
 
+describe('WorkflowEditor: the catalog', () => {
+  it('says when the LLMs, functions and user fields could not be loaded, and offers to try again', async () => {
+    const reload = vi.fn();
+    const user = userEvent.setup();
+    renderEditor({ catalog: { data: undefined, error: new ApiError(503, 'store_unavailable', 'The batch store (memory) is not answering'), loading: false, reload } });
+    expect(screen.getByText('Could not load the LLMs, functions and user fields (GET /api/catalog)')).toBeInTheDocument();
+    expect(screen.getByText('The batch store (memory) is not answering')).toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(reload).toHaveBeenCalled();
+  });
+});
+
 describe('WorkflowEditor: a config-defined workflow', () => {
   it('opens read-only, with Duplicate to edit', async () => {
     const user = userEvent.setup();
@@ -215,7 +227,8 @@ describe('WorkflowEditor: test on one user', () => {
     });
     const user = userEvent.setup();
     renderEditor();
-    await user.selectOptions(await screen.findByRole('combobox', { name: 'User' }), 'Bob Smith (bob)');
+    await screen.findByRole('option', { name: 'Bob Smith (bob)' });
+    await user.selectOptions(screen.getByRole('combobox', { name: 'User' }), 'Bob Smith (bob)');
     await user.click(screen.getByRole('button', { name: 'Run test' }));
     expect(test).toHaveBeenCalledWith({ workflow: expect.objectContaining({ id: 'hooks' }), userId: 'bob' });
     const result = await screen.findByRole('region', { name: 'Test result for Bob Smith' });

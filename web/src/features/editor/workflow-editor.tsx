@@ -1,5 +1,6 @@
 import { Bot, Copy, FileText, FunctionSquare, Lock, Save, Trash2, X } from 'lucide-react';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { ErrorNotice } from '@/components/error-notice';
 import { Alert, AlertDescription, AlertTitle } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
@@ -180,6 +181,9 @@ export function WorkflowEditor({ original, initial, catalog, restore = true, onC
               <AlertDescription>Change it there, or duplicate it to edit a copy here.</AlertDescription>
             </div>
           </Alert>
+        )}
+        {catalog.error !== undefined && !catalog.data && (
+          <ErrorNotice error={catalog.error} title="Could not load the LLMs, functions and user fields (GET /api/catalog)" onRetry={catalog.reload} />
         )}
         {restored && dirty && (
           <Alert variant="info">
