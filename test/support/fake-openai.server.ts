@@ -73,6 +73,11 @@ export class FakeOpenAiServer {
     return new Promise((resolve) => this.waiters.push({ count, resolve }));
   }
 
+  /** Drops every open connection: a hanging request fails on the client's side. */
+  dropConnections(): void {
+    this.server.closeAllConnections();
+  }
+
   async close(): Promise<void> {
     this.server.closeAllConnections();
     await new Promise((resolve) => this.server.close(resolve));

@@ -43,5 +43,12 @@ export const BatchMessages = {
     `Run ${id} is lost (batch.store: memory): ${unfinished} of ${total} execution(s) unfinished; use store: redis to resume runs after a restart.`,
   runLeftUnfinished: (id: string, unfinished: number) => `Run ${id} left unfinished: ${unfinished} execution(s) resume on the next start.`,
   storeCloseAbandoned: (store: string, reason: string) => `Gave up closing the batch store (${store}): ${reason}; connection dropped.`,
+  tooManyTests: (max: number) =>
+    `${max} test run(s) are already running on this server (batch.max_concurrent_tests); wait for one to finish, or raise the setting.`,
+  testTimeout: (seconds: number) =>
+    `The test run was aborted after ${seconds}s (batch.test_timeout); raise the setting or make its nodes faster.`,
+  testClientGone: () => 'The client closed the request, so the test run was stopped.',
+  testMissingFields: (user: string, fields: string[]) =>
+    `${user} lacks ${fields.join(', ')}, which the workflow uses (on_missing: error); test on another user, fill the fields in, or set on_missing.`,
   noLlm: () => 'LLM nodes need the LLM providers, which are not loaded in this server.',
 } as const;

@@ -14,6 +14,9 @@ import { UsersController } from './users/users.controller';
 import { UserListIndex } from './users/user-list.index';
 import { WorkflowsService } from './workflows/workflows.service';
 import { WorkflowsController } from './workflows/workflows.controller';
+import { CatalogController } from './workflows/catalog.controller';
+import { WorkflowCatalogService } from './workflows/workflow.catalog';
+import { DraftTester } from './workflows/draft.tester';
 import { ExecutionOrder } from './runs/execution.order';
 import { ExecutionRunner } from './runs/execution.runner';
 import { RunCancellation } from './runs/run.cancellation';
@@ -32,7 +35,7 @@ import { ExecutionWorker } from './queue/execution.worker';
 import { WorkerPresence } from './queue/worker.presence';
 import { WorkersController } from './queue/workers.controller';
 
-useUserscopeErrors(UsersController, WorkflowsController, RunsController, WorkersController);
+useUserscopeErrors(UsersController, WorkflowsController, CatalogController, RunsController, WorkersController);
 
 /** Multi-user batch execution: users directory, batch workflows, runs, results, and their REST API. */
 @Module({})
@@ -49,7 +52,7 @@ export class BatchModule implements OnModuleInit, OnApplicationShutdown {
   static forRoot(batch: BatchConfig): DynamicModule {
     return {
       module: BatchModule,
-      controllers: [UsersController, WorkflowsController, RunsController, WorkersController],
+      controllers: [UsersController, WorkflowsController, CatalogController, RunsController, WorkersController],
       providers: [
         { provide: BATCH_CONFIG, useValue: batch },
         { provide: BATCH_STORE, useFactory: () => createBatchStore(batch.settings) },
@@ -62,6 +65,8 @@ export class BatchModule implements OnModuleInit, OnApplicationShutdown {
         UserListIndex,
         UserSelector,
         WorkflowsService,
+        WorkflowCatalogService,
+        DraftTester,
         ExecutionRunner,
         RunScheduler,
         RunCancellation,

@@ -33,6 +33,8 @@ export { UserSelector } from './users/user.selector';
 export { CsvError, flatten, parseCsv } from './users/csv';
 export { csvDocument, csvRow } from '@userscope/runtime';
 export { WorkflowsService } from './workflows/workflows.service';
+export { DraftTester } from './workflows/draft.tester';
+export { WorkflowCatalogService } from './workflows/workflow.catalog';
 export { type BatchLlm, type BatchLlmReply, type BatchLlmRequest } from './runs/batch-llm.interface';
 export { LlmNodeCaller } from './runs/llm-node.caller';
 export { type ExecutionOutcome, ExecutionRunner } from './runs/execution.runner';

@@ -2,6 +2,10 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Card } from '@/components/ui/card';
 import { api, type Run } from '@/lib/api';
 import { useResource } from '@/lib/use-resource';
+import { duplicateTarget, editTarget, newTarget, type EditorTarget } from './editor/editor-target';
+import { WorkflowActions } from './editor/workflow-actions';
+import { WorkflowEditor } from './editor/workflow-editor';
+import { draftOf } from './editor/workflow-draft';
 import { ResultsDialog } from './results/results-dialog';
 import { ExecuteButton } from './runs/execute-button';
 import { RunHistory } from './runs/run-history';
@@ -20,6 +24,8 @@ const WORKFLOW_KEY = 'userscope.workflowId';
  */
 export function Workspace() {
   const workflows = useResource((signal) => api.listWorkflows(signal), []);
+  const catalog = useResource((signal) => api.catalog(signal), []);
+  const [editing, setEditing] = useState<EditorTarget>();
   const [workflowId, setWorkflowId] = useState<string | undefined>(() => localStorage.getItem(WORKFLOW_KEY) ?? undefined);
   const [selection, setSelection] = useState<UserSelection>(new Map());
   const [activeRunId, setActiveRunId] = useState<string>();
@@ -65,11 +71,55 @@ export function Workspace() {
       <main className="min-h-0 flex-1 overflow-y-auto">
         <div className="mx-auto grid w-full max-w-[100rem] gap-4 p-3 sm:p-4 lg:grid-cols-[15rem_minmax(0,1fr)_20rem]">
           <div className="lg:sticky lg:top-0 lg:self-start">
-            <WorkflowPicker workflows={workflows} selectedId={workflow?.id} onSelect={setWorkflowId} />
+            <WorkflowPicker
+              workflows={workflows}
+              selectedId={editing ? undefined : workflow?.id}
+              onSelect={(id) => {
+                setEditing(undefined);
+                setWorkflowId(id);
+              }}
+              onNew={() => {
+                catalog.reload();
+                setEditing(newTarget(workflows.data ?? [], catalog.data?.llms[0]?.name));
+              }}
+            />
           </div>
           <div className="min-w-0">
-            {workflow ? (
-              <WorkflowDetail workflow={workflow} preflight={preflight} selected={selection.size} />
+            {editing ? (
+              <WorkflowEditor
+                key={editing.key}
+                original={editing.original}
+                initial={editing.initial}
+                restore={editing.restore}
+                catalog={catalog}
+                onClose={() => setEditing(undefined)}
+                onSaved={(saved) => {
+                  workflows.reload();
+                  setWorkflowId(saved.id);
+                  setEditing(undefined);
+                }}
+                onDeleted={() => {
+                  workflows.reload();
+                  setWorkflowId(undefined);
+                  setEditing(undefined);
+                }}
+                onDuplicate={(draft) => setEditing(duplicateTarget(draft, workflows.data ?? []))}
+              />
+            ) : workflow ? (
+              <>
+                <WorkflowActions
+                  workflow={workflow}
+                  onEdit={() => {
+                    catalog.reload();
+                    setEditing(editTarget(workflow));
+                  }}
+                  onDuplicate={() => {
+                    catalog.reload();
+                    setEditing(duplicateTarget(draftOf(workflow), workflows.data ?? []));
+                  }}
+                />
+                <WorkflowDetail workflow={workflow} preflight={preflight} selected={selection.size} />
+              </>
             ) : (
               <Card className="p-6 text-sm text-muted-foreground">{workflows.loading ? 'Loading workflows…' : 'Pick a workflow to see its nodes.'}</Card>
             )}

@@ -13,7 +13,15 @@ export type {
 export type {
   BatchNode as WorkflowNode,
   BatchNodeType as NodeType,
+  BatchWorkflow as WorkflowBody,
+  CatalogFunction,
+  CatalogLlm,
   Preflight,
+  RenderedNodeInput,
+  TestedNode,
+  WorkflowCatalog,
+  WorkflowTestReply,
+  WorkflowTestRequest,
   WorkflowView as Workflow,
 } from '../../../libs/batch/src/api/workflows.types';
 export type {

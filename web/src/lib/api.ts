@@ -18,6 +18,10 @@ import type {
   UserPage,
   UserQuery,
   Workflow,
+  WorkflowBody,
+  WorkflowCatalog,
+  WorkflowTestReply,
+  WorkflowTestRequest,
 } from './api-types';
 import { readEventStream } from './event-stream';
 
@@ -131,6 +135,14 @@ export const api = {
 
   listWorkflows: (signal?: AbortSignal) => json<Workflow[]>('/api/workflows', { signal }),
   getWorkflow: (id: string) => json<Workflow>(`/api/workflows/${enc(id)}`),
+  createWorkflow: (workflow: WorkflowBody) => send<Workflow>('POST', '/api/workflows', workflow),
+  replaceWorkflow: (id: string, workflow: WorkflowBody) => send<Workflow>('PUT', `/api/workflows/${enc(id)}`, workflow),
+  deleteWorkflow: (id: string) => send<void>('DELETE', `/api/workflows/${enc(id)}`),
+  /** Runs a draft for one user without saving it (POST /api/workflows/test). */
+  testWorkflow: (body: WorkflowTestRequest, signal?: AbortSignal) =>
+    json<WorkflowTestReply>('/api/workflows/test', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal }),
+  /** The LLMs, functions and user fields a workflow can be built from. */
+  catalog: (signal?: AbortSignal) => json<WorkflowCatalog>('/api/catalog', { signal }),
   preflight: (id: string, selection: { userIds: string[] } | { all: true }, signal?: AbortSignal) =>
     json<Preflight>(`/api/workflows/${enc(id)}/preflight`, {
       method: 'POST',

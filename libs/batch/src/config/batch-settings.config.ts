@@ -109,4 +109,13 @@ export class BatchSettings {
   @IsInt()
   @Min(1)
   max_users: number = 100_000;
+
+  /** How long `POST /api/workflows/test` may run a draft for one user before it is aborted. */
+  @IsDuration()
+  test_timeout: number = 60;
+
+  /** Test runs (`POST /api/workflows/test`) at once on this server; one more is answered 429. */
+  @IsInt()
+  @Min(1)
+  max_concurrent_tests: number = 4;
 }

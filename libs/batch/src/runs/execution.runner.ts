@@ -5,6 +5,7 @@ import { BATCH_CONFIG, BATCH_LLM } from '../batch.constants';
 import { BatchMessages } from '../batch.messages';
 import { BatchConfig } from '../config/batch-config.reader';
 import { BatchNodeDefinition, BatchWorkflowDefinition } from '../config/batch-workflow.definition';
+import type { RenderedNodeInput } from '../api/workflows.types';
 import { BatchUser, NodeResult } from '../store/batch-records';
 import { MissingFieldPolicy, parseMissingPolicy, renderTemplate, TemplateContext } from '../templates/template.renderer';
 import { BatchLlm } from './batch-llm.interface';
@@ -31,6 +32,8 @@ export interface ExecutionAttempt {
   /** The run and the execution it belongs to, named on its `invoke_agent` span. */
   runId?: string;
   executionId?: string;
+  /** Out, when given: what each node this attempt ran was sent, templates filled in (set before the node is called). */
+  rendered?: Map<string, RenderedNodeInput>;
 }
 
 /**
@@ -70,7 +73,7 @@ export class ExecutionRunner {
       forRun(() =>
         this.admitted(user.id, () =>
           this.users.runAs(user.id, (calls) =>
-            runWithDeadline((bounded) => this.billed(attempt, () => this.runNodes(writer, workflow, user, calls, bounded, attempt.results)), {
+            runWithDeadline((bounded) => this.billed(attempt, () => this.runNodes(writer, workflow, user, calls, bounded, attempt)), {
               parent: signal,
               abandonOn,
               timeoutMs: timeout === undefined ? undefined : timeout * 1000,
@@ -108,8 +111,9 @@ export class ExecutionRunner {
     user: BatchUser,
     calls: UserCalls,
     signal: AbortSignal,
-    completed: NodeResult[],
+    attempt: ExecutionAttempt,
   ): Promise<ExecutionOutcome> {
+    const completed = attempt.results;
     const policy = parseMissingPolicy(workflow.on_missing)!;
     const context: TemplateContext = { user, nodes: {} };
     const stored = new Map(completed.map((result) => [result.nodeId, result]));
@@ -128,7 +132,7 @@ export class ExecutionRunner {
       resuming = false;
       signal.throwIfAborted();
       const started = performance.now();
-      const output = await this.runNode(node, context, policy, calls, signal);
+      const output = await this.runNode(node, context, policy, calls, signal, attempt.rendered);
       const result: NodeResult = {
         nodeId: node.id,
         type: node.type,
@@ -157,26 +161,28 @@ export class ExecutionRunner {
     policy: MissingFieldPolicy,
     calls: UserCalls,
     signal: AbortSignal,
+    rendered?: Map<string, RenderedNodeInput>,
   ): Promise<{ content: unknown; tokens: number; model?: string; llmType?: string; structured: boolean }> {
     const fill = (template: string) => renderTemplate(template, context, policy, this.config.settings.max_injected_length);
     switch (node.type) {
-      case 'template':
-        return { content: fill(node.template!), tokens: 0, structured: false };
+      case 'template': {
+        const text = fill(node.template!);
+        rendered?.set(node.id, { template: text });
+        return { content: text, tokens: 0, structured: false };
+      }
       case 'function': {
         const input = fillDeep(node.input, fill);
+        rendered?.set(node.id, { function: node.function!, input });
         const invoke = () => calls.invoke(node.function!, input, signal);
         const { value: content, tokens } = this.llm ? await this.llm.measure(invoke) : { value: await invoke(), tokens: 0 };
         return { content, tokens, structured: typeof content === 'object' && content !== null, model: undefined };
       }
       case 'llm': {
         if (!this.llm) throw new Error(BatchMessages.noLlm());
-        const reply = await this.llm.complete({
-          llm: node.llm!,
-          system: node.system === undefined ? undefined : fill(node.system),
-          prompt: fill(node.prompt!),
-          schema: node.output_schema,
-          signal,
-        });
+        const system = node.system === undefined ? undefined : fill(node.system);
+        const prompt = fill(node.prompt!);
+        rendered?.set(node.id, { ...(system === undefined ? {} : { system }), prompt });
+        const reply = await this.llm.complete({ llm: node.llm!, system, prompt, schema: node.output_schema, signal });
         return { content: reply.content, tokens: reply.tokens, model: reply.model, llmType: reply.llmType, structured: reply.structured };
       }
     }

@@ -40,7 +40,7 @@ export class WorkflowsService {
   }
 
   async create(body: unknown): Promise<WorkflowView> {
-    const workflow = this.parse(body);
+    const workflow = this.check(body);
     if (this.fromConfig.has(workflow.id) || (await this.store.getWorkflow(workflow.id))) throw conflict(BatchMessages.workflowExists(workflow.id));
     await this.store.putWorkflow(workflow);
     return view(workflow, 'api');
@@ -49,7 +49,7 @@ export class WorkflowsService {
   async replace(id: string, body: unknown): Promise<WorkflowView> {
     if (this.fromConfig.has(id)) throw conflict(BatchMessages.configWorkflow(id));
     await this.get(id);
-    const workflow = this.parse({ ...(body as object), id });
+    const workflow = this.check({ ...(body as object), id });
     await this.store.putWorkflow(workflow);
     return view(workflow, 'api');
   }
@@ -68,8 +68,11 @@ export class WorkflowsService {
     return { fields, missing, ok: missing.length === 0 };
   }
 
-  /** `source` and `fields` are what GET adds: read-only, ignored in a body, so a GET result can be sent back. */
-  private parse(body: unknown): BatchWorkflowDefinition {
+  /**
+   * `body` as a workflow, checked as create and replace check it (400 with the fields and why).
+   * `source` and `fields` are what GET adds: read-only, ignored in a body, so a GET result can be sent back.
+   */
+  check(body: unknown): BatchWorkflowDefinition {
     if (body && typeof body === 'object' && !Array.isArray(body)) {
       const { source: _source, fields: _fields, ...definition } = body as Record<string, unknown>;
       body = definition;

@@ -1,4 +1,5 @@
-import { Workflow as WorkflowIcon } from 'lucide-react';
+import { Plus, Workflow as WorkflowIcon } from 'lucide-react';
+import { Button } from '@/components/ui/button';
 import { ErrorNotice } from '@/components/error-notice';
 import { Badge } from '@/components/ui/badge';
 import { Card, CardHeader, CardTitle } from '@/components/ui/card';
@@ -8,18 +9,36 @@ import { cn } from '@/lib/cn';
 import type { Resource } from '@/lib/use-resource';
 
 /** The batch workflows the server knows; one is picked to run. */
-export function WorkflowPicker({ workflows, selectedId, onSelect }: { workflows: Resource<Workflow[]>; selectedId?: string; onSelect(id: string): void }) {
+export function WorkflowPicker({
+  workflows,
+  selectedId,
+  onSelect,
+  onNew,
+}: {
+  workflows: Resource<Workflow[]>;
+  selectedId?: string;
+  onSelect(id: string): void;
+  /** Opens the editor on a new workflow. */
+  onNew?(): void;
+}) {
   return (
     <Card aria-labelledby="workflows-title" className="flex flex-col">
       <CardHeader className="flex-row items-center justify-between">
         <CardTitle id="workflows-title">Workflows</CardTitle>
-        {workflows.loading && <Spinner label="Loading workflows" />}
+        <span className="flex items-center gap-2">
+          {workflows.loading && <Spinner label="Loading workflows" />}
+          {onNew && (
+            <Button size="sm" variant="outline" onClick={onNew}>
+              <Plus aria-hidden /> New
+            </Button>
+          )}
+        </span>
       </CardHeader>
       <div className="p-2">
         {workflows.error !== undefined && !workflows.data && <ErrorNotice error={workflows.error} title="Could not load the workflows" onRetry={workflows.reload} />}
         {workflows.data?.length === 0 && (
           <p className="p-2 text-sm text-muted-foreground">
-            No batch workflows. Add <code>batch_workflows</code> to the config or <code>POST /api/workflows</code>.
+            No batch workflows. Build one with <strong>New</strong>, add <code>batch_workflows</code> to the config, or <code>POST /api/workflows</code>.
           </p>
         )}
         <ul className="flex flex-col gap-1" aria-label="Batch workflows">
