@@ -76,7 +76,7 @@ describe('workflow editor in Chromium', () => {
 
   afterEach(() => expect(errors).toEqual([]));
 
-  it('builds a two-node workflow from scratch with completion, tests it on one user, saves it, runs it and shows the results', async () => {
+  it('builds a two-node workflow from scratch, tests it on one user, saves it, adds a user by hand, runs it with concurrency 2, edits the prompt, re-runs and compares the two runs', async () => {
     await page.goto(server.url);
     await page.getByRole('button', { name: 'New', exact: true }).click();
     const editor = page.getByRole('region', { name: 'New workflow' });
@@ -142,18 +142,65 @@ describe('workflow editor in Chromium', () => {
         { id: '2', type: 'function', function: 'notepad', input: { action: 'add', content: '{{node:1.hook}}' } },
       ],
     });
-    for (const name of ['Alice Johnson', 'Bob Smith', 'Carol Davis']) await page.getByRole('checkbox', { name: `Select ${name}` }).click();
-    await page.getByRole('button', { name: 'Execute for Selected Users (3)' }).click();
-    const results = page.getByRole('dialog', { name: 'Workflow Execution Results' });
-    await results.getByRole('tablist', { name: 'Users' }).waitFor();
-    for (const [name, platform] of [
+    // A user added by hand, then three selected: two from the directory and the new one.
+    await page.getByRole('button', { name: 'Add user' }).click();
+    const addUser = page.getByRole('dialog', { name: 'Add a user' });
+    await addUser.getByLabel('Name').fill('Zoe Park');
+    await addUser.getByLabel('Id').fill('zoe');
+    await addUser.getByRole('button', { name: 'Add field' }).click();
+    await addUser.getByLabel('Field 1 path').fill('preferences.platform');
+    await addUser.getByLabel('Value of preferences.platform').fill('Threads');
+    await addUser.getByRole('button', { name: 'Add user' }).click();
+    await addUser.waitFor({ state: 'detached' });
+    const users: [string, string][] = [
       ['Alice Johnson', 'LinkedIn'],
       ['Bob Smith', 'YouTube'],
-      ['Carol Davis', 'Instagram'],
-    ]) {
-      await results.getByRole('tab', { name: new RegExp(`^${name}`) }).click();
-      await expect(text(results.getByRole('tabpanel'))).resolves.toContain(`Hook! Hook for ${name} on ${platform}`);
-    }
+      ['Zoe Park', 'Threads'],
+    ];
+    for (const [name] of users) await page.getByRole('checkbox', { name: `Select ${name}` }).click();
+
+    // Run with concurrency 2; each user's tab shows their own hook.
+    const runOnce = async () => {
+      await page.getByRole('button', { name: 'Execute for Selected Users (3)' }).click();
+      const options = page.getByRole('dialog', { name: 'Run Platform hooks' });
+      await options.getByLabel('Concurrency').fill('2');
+      await options.getByRole('button', { name: 'Start run (3)' }).click();
+      const results = page.getByRole('dialog', { name: 'Workflow Execution Results' });
+      await results.getByRole('tablist', { name: 'Users' }).waitFor();
+      return results;
+    };
+    const readTabs = async (results: Locator, prefix: string) => {
+      for (const [name, platform] of users) {
+        await results.getByRole('tab', { name: new RegExp(`^${name}`) }).click();
+        await expect(text(results.getByRole('tabpanel'))).resolves.toContain(`Hook! ${prefix} for ${name} on ${platform}`);
+      }
+    };
+    await readTabs(await runOnce(), 'Hook');
+    await page.keyboard.press('Escape');
+    const api = new BatchApi(server.url);
+    const [firstRun] = (await api.get('/api/runs')).json.items;
+    expect(firstRun).toMatchObject({ workflowId: 'platform-hooks', status: 'completed', concurrency: 2, progress: { total: 3, succeeded: 3 } });
+
+    // Edit the prompt, save, run again: the new run has the new prompt's results, the earlier one keeps its own.
+    await page.getByRole('button', { name: 'Edit workflow' }).click();
+    const edit = page.getByRole('region', { name: 'Edit “Platform hooks”' });
+    const editedPrompt = edit.getByRole('article', { name: /^Node 1/ }).getByRole('combobox', { name: 'Prompt' });
+    await editedPrompt.fill('Short hook for {{user:name}} on {{user:preferences.platform}}');
+    await edit.getByRole('button', { name: 'Save', exact: true }).click();
+    await edit.waitFor({ state: 'detached' });
+    expect((await api.get('/api/workflows/platform-hooks')).json.nodes[0].prompt).toBe('Short hook for {{user:name}} on {{user:preferences.platform}}');
+    await readTabs(await runOnce(), 'Short hook');
+    await page.keyboard.press('Escape');
+
+    // One user's result in the two runs, side by side through the API the page reads.
+    const [secondRun] = (await api.get('/api/runs')).json.items;
+    expect(secondRun.id).not.toBe(firstRun.id);
+    const resultOf = async (runId: string) => JSON.stringify((await api.get(`/api/runs/${runId}/results`)).json.users.find((user: { userId: string }) => user.userId === 'alice'));
+    await expect(resultOf(firstRun.id)).resolves.toContain('Hook! Hook for Alice Johnson on LinkedIn');
+    await expect(resultOf(secondRun.id)).resolves.toContain('Hook! Short hook for Alice Johnson on LinkedIn');
+    // And in the page: the earlier run reopens from the history with its own results.
+    await page.getByRole('list', { name: 'Earlier runs' }).getByRole('button', { name: /Open the results of Platform hooks/ }).last().click();
+    await readTabs(page.getByRole('dialog', { name: 'Workflow Execution Results' }), 'Hook');
     await page.keyboard.press('Escape');
   });
 
