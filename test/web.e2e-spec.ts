@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describeInChromium, ensureWebBuild, launchChromium, SCREENSHOTS, textOf } from './support/chromium';
 import { startServer, TestServer } from './support/test-server';
 import { BatchApi } from './support/batch-api';
 
@@ -20,42 +20,12 @@ declare const getComputedStyle: any;
  * screen. With UPDATE_SCREENSHOTS=1 it also saves docs/screenshots/*.png (`npm run screenshots`).
  */
 
-const CHROMIUM = '/usr/bin/chromium';
 const CONFIG = 'configs/agent-builder.yml';
 const SAMPLE_USERS = 'configs/users.sample.csv';
-const WEB_BUILD = 'libs/http/dist/web-page/index.html';
-const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? join(__dirname, '..', 'docs', 'screenshots') : undefined;
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-const available = existsSync(CHROMIUM);
-const required = process.env.CI === 'true';
-if (!available && !required) {
-  console.warn(`!!! ${CHROMIUM} is missing: the browser tests of the web page are SKIPPED. Install it with: apt-get install -y chromium !!!`);
-}
 
 jest.setTimeout(120_000);
 
-describe('web page in Chromium', () => {
-  if (!available) {
-    if (required) {
-      it('needs Chromium under CI', () => {
-        throw new Error(`${CHROMIUM} is missing; CI=true requires it (.ci/run installs Debian's chromium package).`);
-      });
-    } else {
-      // Skipped, loudly, only outside CI when the machine lacks it; under CI=true the test above fails instead.
-      it.skip(`needs ${CHROMIUM}`, () => undefined);
-    }
-    return;
-  }
-
+describeInChromium('web page in Chromium', 'the browser tests of the web page are', () => {
   let server: TestServer;
   let api: BatchApi;
   let browser: Browser;
@@ -67,11 +37,11 @@ describe('web page in Chromium', () => {
 
   beforeAll(async () => {
     // `npm test` runs after `npm run build`; a bare `npx jest` builds the page here if it must.
-    if (!existsSync(WEB_BUILD)) execFileSync('npm', ['run', 'build:web'], { stdio: 'inherit' });
+    ensureWebBuild();
     server = await startServer(CONFIG, { ...process.env, BATCH_STORE: 'memory', USERSCOPE_ADMIN_TOKEN: '' });
     api = new BatchApi(server.url);
     work = mkdtempSync(join(tmpdir(), 'userscope-web-'));
-    browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
     page = await context.newPage();
@@ -108,12 +78,12 @@ describe('web page in Chromium', () => {
     await page.getByRole('button', { name: 'Import CSV' }).click();
     const dialog = page.getByRole('dialog', { name: 'Import users' });
     await dialog.getByLabel('CSV or JSON file').setInputFiles(file);
-    await expect(text(dialog.getByRole('region', { name: 'Preview' }))).resolves.toContain('7 rows');
+    await expect(textOf(dialog.getByRole('region', { name: 'Preview' }))).resolves.toContain('7 rows');
     await dialog.getByRole('button', { name: 'Import 7 rows' }).click();
     await dialog.getByText('Imported 6 users, rejected 1 row').waitFor();
     const rejected = dialog.getByRole('table', { name: 'Rejected rows' });
-    await expect(text(rejected)).resolves.toContain('bad id!,Broken Row,Intern');
-    await expect(text(rejected)).resolves.toContain("'id' must match");
+    await expect(textOf(rejected)).resolves.toContain('bad id!,Broken Row,Intern');
+    await expect(textOf(rejected)).resolves.toContain("'id' must match");
     await screenshot('import');
     await dialog.getByRole('button', { name: 'Done' }).click();
 
@@ -211,18 +181,18 @@ describe('web page in Chromium', () => {
     const panel = results.getByRole('tabpanel');
     const script = panel.getByRole('article', { name: 'Node 1' });
     // The echo stand-in is named as what it is, in the node card and above the nodes.
-    await expect(text(script)).resolves.toMatch(/echo stand-in, not an LLM.*Structured/);
-    await expect(text(panel.getByRole('note'))).resolves.toContain('answered by the echo stand-in, not an LLM');
-    await expect(text(script)).resolves.toContain('Create a script for Alice Johnson, a Marketing Manager in Marketing, for LinkedIn');
+    await expect(textOf(script)).resolves.toMatch(/echo stand-in, not an LLM.*Structured/);
+    await expect(textOf(panel.getByRole('note'))).resolves.toContain('answered by the echo stand-in, not an LLM');
+    await expect(textOf(script)).resolves.toContain('Create a script for Alice Johnson, a Marketing Manager in Marketing, for LinkedIn');
     await panel.getByRole('region', { name: 'Final result for Alice Johnson' }).waitFor();
     await screenshot('results-tabs');
 
     await results.getByRole('tab', { name: /Alice Johnson/ }).focus();
     await page.keyboard.press('ArrowRight');
     await results.getByRole('tab', { name: /Bob Smith/, selected: true }).waitFor();
-    await expect(text(results.getByRole('tabpanel'))).resolves.toContain('a Content Creator in Marketing, for YouTube in a casual tone');
+    await expect(textOf(results.getByRole('tabpanel'))).resolves.toContain('a Content Creator in Marketing, for YouTube in a casual tone');
     await results.getByRole('tab', { name: /Carol Davis/ }).click();
-    await expect(text(results.getByRole('tabpanel'))).resolves.toContain('for Instagram in a playful tone');
+    await expect(textOf(results.getByRole('tabpanel'))).resolves.toContain('for Instagram in a playful tone');
     await results.getByRole('button', { name: "Copy Carol Davis' Result" }).waitFor();
   });
 
@@ -300,7 +270,7 @@ describe('web page in Chromium', () => {
     const results = page.getByRole('dialog', { name: 'Workflow Execution Results' });
     await results.getByText('Result for Dan Wilson · Welcome note').waitFor();
     expect(await results.getByRole('tab').count()).toBe(0);
-    await expect(text(results.getByRole('article', { name: 'Node greet' }))).resolves.toContain('Welcome Dan Wilson, our new Sales Director on LinkedIn!');
+    await expect(textOf(results.getByRole('article', { name: 'Node greet' }))).resolves.toContain('Welcome Dan Wilson, our new Sales Director on LinkedIn!');
     await results.getByRole('button', { name: 'Copy Result' }).click();
     const copied = JSON.parse(await page.evaluate(() => navigator.clipboard.readText()));
     expect(copied).toMatchObject({ success: true, message: 'Note added successfully' });
@@ -311,7 +281,7 @@ describe('web page in Chromium', () => {
     await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Monitor' }).click();
     const sessions = page.getByRole('table', { name: /Sessions/ });
     for (const user of ['alice', 'bob', 'carol', 'dan']) await sessions.getByText(user, { exact: true }).waitFor();
-    await expect(text(sessions.getByRole('row', { name: /^alice/ }))).resolves.toMatch(/ms/);
+    await expect(textOf(sessions.getByRole('row', { name: /^alice/ }))).resolves.toMatch(/ms/);
     await page.getByRole('img', { name: /Users and requests in flight/ }).waitFor();
     if (SCREENSHOTS) await page.waitForTimeout(7_000); // a few polls, so the charts have lines
     await screenshot('monitor');
@@ -342,7 +312,7 @@ describe('web page in Chromium', () => {
       model.answer(1); // one user's script arrives
       await waitUntil(async () => (await statuses()).filter((status) => status === 'succeeded').length === 1);
       expect(await progress.getAttribute('aria-valuenow')).toBe('33');
-      await expect(text(page.getByLabel('Runs'))).resolves.toContain('1 of 3 done · 2 running');
+      await expect(textOf(page.getByLabel('Runs'))).resolves.toContain('1 of 3 done · 2 running');
 
       model.answer(2);
       const results = page.getByRole('dialog', { name: 'Workflow Execution Results' });
@@ -350,8 +320,8 @@ describe('web page in Chromium', () => {
       const tabs = await results.getByRole('tab').evaluateAll((items) => items.map((item) => item.getAttribute('aria-label')));
       expect(tabs).toEqual(['Alice Johnson (150 tokens)', 'Bob Smith (150 tokens)', 'Carol Davis (150 tokens)']);
       const script = results.getByRole('tabpanel').getByRole('article', { name: 'Node 1' });
-      await expect(text(script)).resolves.toMatch(/gpt-4o Structured 150t/);
-      await expect(text(script)).resolves.toContain('"hook": "Hey Alice Johnson!');
+      await expect(textOf(script)).resolves.toMatch(/gpt-4o Structured 150t/);
+      await expect(textOf(script)).resolves.toContain('"hook": "Hey Alice Johnson!');
       await page.keyboard.press('Escape');
     } finally {
       await slow.close();
@@ -416,11 +386,6 @@ describe('web page in Chromium', () => {
     await page.waitForFunction(() => !document.documentElement.classList.contains('dark'), undefined, { timeout: 5000 });
   });
 
-  /** The text a locator shows, once it is there. */
-  async function text(locator: Locator): Promise<string> {
-    await locator.first().waitFor();
-    return (await locator.first().innerText()).replace(/\s+/g, ' ');
-  }
 
   /** Saves the page as docs/screenshots/<name>.png, with UPDATE_SCREENSHOTS=1. */
   async function screenshot(name: string): Promise<void> {
