@@ -201,6 +201,11 @@ describe('POST /v1/responses as the openai client uses it', () => {
     const format = await raw('POST', '/v1/responses', { input: 'x', text: { format: { type: 'json_schema', schema: {} } } });
     expect([format.status, format.json.error.param]).toEqual([400, 'text']);
     expect(format.json.error.message).toContain('text.format.name must be 1 to 64 letters');
+    // OpenAI's sampling bounds, the same as /v1/chat/completions takes.
+    const hot = await raw('POST', '/v1/responses', { input: 'x', temperature: 2.5 });
+    expect([hot.status, hot.json.error.param, hot.json.error.message]).toEqual([400, 'temperature', "Invalid 'temperature': temperature must not be greater than 2."]);
+    const nucleus = await raw('POST', '/v1/responses', { input: 'x', top_p: -0.1 });
+    expect([nucleus.status, nucleus.json.error.param, nucleus.json.error.message]).toEqual([400, 'top_p', "Invalid 'top_p': top_p must not be less than 0."]);
     const none = await raw('POST', '/v1/responses', {});
     expect([none.status, none.json.error.param]).toEqual([400, 'input']);
     const get = await raw('PUT', '/v1/responses/resp_x');

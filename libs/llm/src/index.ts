@@ -63,6 +63,7 @@ export {
   Checked,
   ChatRequest,
   type ChatRole,
+  OptionalNumberIn,
   chatText,
   type ChatTextPart,
 } from './dto/chat-request.dto';

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -63,6 +64,11 @@ export function Checked(name: string, problem: (value: any, object: any) => stri
       options: { message: (args: ValidationArguments) => problem(args.value, args.object) ?? '' },
       validator: { validate: (value: unknown, args?: ValidationArguments) => problem(value, args?.object) === undefined },
     });
+}
+
+/** @internal OpenAI's bounds of an optional number: what `temperature` (0 to 2) and `top_p` (0 to 1) accept, on every route that takes them. */
+export function OptionalNumberIn(minimum: number, maximum: number): PropertyDecorator {
+  return applyDecorators(ApiPropertyOptional({ minimum, maximum }), IsOptional(), IsNumber(), Min(minimum), Max(maximum));
 }
 
 export class ChatMessage {
@@ -151,18 +157,10 @@ export class ChatRequest {
   @IsObject()
   stream_options?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 2 })
-  @IsOptional()
-  @IsNumber()
-  @Min(0)
-  @Max(2)
+  @OptionalNumberIn(0, 2)
   temperature?: number;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 1 })
-  @IsOptional()
-  @IsNumber()
-  @Min(0)
-  @Max(1)
+  @OptionalNumberIn(0, 1)
   top_p?: number;
 
   @ApiPropertyOptional({ minimum: 1 })

@@ -7,17 +7,15 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsNumber,
   IsObject,
   IsOptional,
   IsString,
   Matches,
-  Max,
   MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
-import { Checked, responseFormatProblem, TOOL_CHOICES, TOOL_NAME } from '@userscope/llm';
+import { Checked, OptionalNumberIn, responseFormatProblem, TOOL_CHOICES, TOOL_NAME } from '@userscope/llm';
 import { ResponsesMessages } from '../responses.messages';
 import { ResponseFunctionCall, ResponseFunctionCallOutput, ResponseInputMessage, ResponseItemReference, ResponseTextFormat, ResponseTextPart } from './response-object.dto';
 
@@ -207,18 +205,10 @@ export class ResponsesRequest {
   @Checked('responsesText', textProblem)
   text?: ResponsesTextOptions;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 2 })
-  @IsOptional()
-  @IsNumber()
-  @Min(0)
-  @Max(2)
+  @OptionalNumberIn(0, 2)
   temperature?: number;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 1 })
-  @IsOptional()
-  @IsNumber()
-  @Min(0)
-  @Max(1)
+  @OptionalNumberIn(0, 1)
   top_p?: number;
 
   @ApiPropertyOptional({ minimum: 1 })
