@@ -26,16 +26,20 @@ export function useGenerateFastPath(app: NestFastifyApplication): void {
 }
 
 function generateHandler(runner: WorkflowRunner, identity: IdentityResolver): RouteOptions['handler'] {
-  return async function generate(request: FastifyRequest, reply: FastifyReply): Promise<string | FastifyReply> {
+  return function generate(request: FastifyRequest, reply: FastifyReply): Promise<string | FastifyReply> {
     // Status and type first, as Nest's @HttpCode and @Header set them before the handler runs.
     void reply.status(200).header('content-type', JSON_TYPE);
-    try {
-      const output = await runner.run({ userId: identity.resolve(request, reply) }, request.body);
-      // As GenerateController: every output is JSON (Fastify sends a string as plain text and rejects a number).
-      return JSON.stringify(output ?? null);
-    } catch (error) {
+    const failed = (error: unknown): FastifyReply => {
       sendError(reply, identity.asHttpError(error));
       return reply;
+    };
+    let running: Promise<unknown>;
+    try {
+      running = runner.run({ userId: identity.resolve(request, reply) }, request.body);
+    } catch (error) {
+      running = Promise.reject(error); // a refused identity answers as a failed run does
     }
+    // As GenerateController: every output is JSON (Fastify sends a string as plain text and rejects a number).
+    return running.then((output): string | FastifyReply => JSON.stringify(output ?? null), failed);
   };
 }

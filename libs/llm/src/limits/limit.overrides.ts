@@ -4,6 +4,9 @@ import { UserLimitsOverride } from './user-limits.config';
 /** How long a process trusts an override it read from Redis: a change reaches every process within it. */
 const CACHE_MS = 5000;
 
+/** `LimitOverrides.peek` cannot tell without asking Redis. */
+export const NOT_CACHED = Symbol('not cached');
+
 /**
  * Users' own limits, set through the API: in memory, or in the Redis the app's processes share
  * (`<prefix>limits`, a hash by user), read through a 5 s cache so that a call costs no round trip.
@@ -18,6 +21,16 @@ export class LimitOverrides {
 
   private get key(): string {
     return `${this.prefix}limits`;
+  }
+
+  /**
+   * The user's override when known now without a round trip (always in memory; within the cache time
+   * from Redis), else NOT_CACHED.
+   */
+  peek(userId: string): UserLimitsOverride | undefined | typeof NOT_CACHED {
+    const cached = this.local.get(userId);
+    if (cached && (!this.redis || Date.now() - cached.at < CACHE_MS)) return cached.override;
+    return this.redis ? NOT_CACHED : undefined;
   }
 
   async get(userId: string): Promise<UserLimitsOverride | undefined> {

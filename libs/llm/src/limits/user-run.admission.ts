@@ -3,6 +3,7 @@ import { RunAdmission } from '@userscope/runtime';
 import { BudgetUnavailableError } from './budget-exceeded.exception';
 import { ConcurrentRunsExceededError } from './concurrent-runs.exception';
 import { RUN_SLOTS } from './limits.constants';
+import { NOT_CACHED } from './limit.overrides';
 import { RunSlots } from './run-slots.interface';
 import { UserBudget } from './user.budget';
 
@@ -27,7 +28,16 @@ export class UserRunAdmission implements RunAdmission, OnApplicationShutdown {
     @Inject(RUN_SLOTS) private readonly slots: RunSlots,
   ) {}
 
-  async admit(userId: string): Promise<() => void> {
+  admit(userId: string): (() => void) | Promise<() => void> {
+    // Nothing in the config caps runs and the user's own limits are known to set none: no wait, no slot.
+    if (!this.budget.configuresConcurrentRuns) {
+      const own = this.budget.overrides.peek(userId);
+      if (own !== NOT_CACHED && own?.concurrent_runs === undefined) return NOTHING_TO_GIVE;
+    }
+    return this.admitCounted(userId);
+  }
+
+  private async admitCounted(userId: string): Promise<() => void> {
     let max: number | undefined;
     try {
       max = (await this.budget.limitsOf(userId)).concurrent_runs;

@@ -27,6 +27,10 @@ export interface BudgetRemaining {
   remaining: number;
 }
 
+function configuresConcurrentRuns({ concurrent_runs, groups }: UserLimitsConfig): boolean {
+  return concurrent_runs !== undefined || Object.values(groups?.values ?? {}).some((group) => group.concurrent_runs !== undefined);
+}
+
 /** A budget in micro-units, or none. */
 function micros(amount: number | undefined): number | undefined {
   return amount === undefined ? undefined : toMicros(amount);
@@ -64,9 +68,10 @@ export class UserBudget implements OnApplicationShutdown {
 
   /** Whether `general.limits` or one of its groups sets `concurrent_runs` (users' own limits aside). */
   get configuresConcurrentRuns(): boolean {
-    const { concurrent_runs, groups } = this.limits;
-    return concurrent_runs !== undefined || Object.values(groups?.values ?? {}).some((group) => group.concurrent_runs !== undefined);
+    return (this.concurrentRunsConfigured ??= configuresConcurrentRuns(this.limits));
   }
+
+  private concurrentRunsConfigured: boolean | undefined;
 
   /** What `userId` has used of each period now, and their limits. */
   async status(userId: string, now = new Date()) {

@@ -47,29 +47,38 @@ export class WorkflowRunner {
    * One run, in an `invoke_agent <workflow>` span (a no-op unless tracing is configured). A run of a
    * known caller holds one of the caller's run slots (`concurrent_runs`) from start to end.
    */
-  async run(caller: Caller, body: unknown): Promise<unknown> {
-    const workflow = this.catalog.workflow;
-    const input = workflow.type.parseInput(body);
-    const agent = workflow.type.name;
-    const userId = caller.userId;
-    if (!this.isPerUser) {
-      return this.admitted(userId, () =>
-        inGenAiSpan(agentSpanName(agent), SpanKind.INTERNAL, () => agentAttributes(agent, undefined), () => this.invoke(this.catalog.shared(workflow.name)!, input)),
-      );
-    }
-    if (!userId) throw new IdentityRequiredError(workflow.name);
+  run(caller: Caller, body: unknown): Promise<unknown> {
+    // Promise chains, not async functions: this is every request's path, and each async layer costs
+    // its own promise and turns of the microtask queue (bench/RESULTS.md, /generate's profiles).
+    let input: unknown;
     try {
-      return await this.admitted(userId, () =>
-        inGenAiSpan(agentSpanName(agent), SpanKind.INTERNAL, () => agentAttributes(agent, userId), (span) =>
-          this.sessions.runAs(userId, (session) => {
-            setConversation(span, session.id);
-            return this.invoke(session.functions.get(workflow.name)!, input);
-          }),
-        ),
-      );
+      input = this.catalog.workflow.type.parseInput(body);
+      if (this.isPerUser && !caller.userId) throw new IdentityRequiredError(this.catalog.workflow.name);
     } catch (error) {
-      throw this.asWorkflowError(error);
+      return Promise.reject(error);
     }
+    const userId = caller.userId;
+    if (!this.isPerUser) return this.admitted(userId, () => this.runShared(input));
+    return this.admitted(userId!, () => this.runAsUser(userId!, input)).then(undefined, (error: unknown) => {
+      throw this.asWorkflowError(error);
+    });
+  }
+
+  private runShared(input: unknown): Promise<unknown> {
+    const workflow = this.catalog.workflow;
+    const agent = workflow.type.name;
+    return inGenAiSpan(agentSpanName(agent), SpanKind.INTERNAL, () => agentAttributes(agent, undefined), () => this.invoke(this.catalog.shared(workflow.name)!, input));
+  }
+
+  private runAsUser(userId: string, input: unknown): Promise<unknown> {
+    const workflow = this.catalog.workflow;
+    const agent = workflow.type.name;
+    return inGenAiSpan(agentSpanName(agent), SpanKind.INTERNAL, () => agentAttributes(agent, userId), (span) =>
+      this.sessions.runAs(userId, (session) => {
+        setConversation(span, session.id);
+        return this.invoke(session.functions.get(workflow.name)!, input);
+      }),
+    );
   }
 
   /**
@@ -116,14 +125,16 @@ export class WorkflowRunner {
   }
 
   /** `work` in one of `userId`'s run slots (none to take without a caller or an admission). */
-  private async admitted<T>(userId: string | undefined, work: () => Promise<T>): Promise<T> {
+  private admitted<T>(userId: string | undefined, work: () => Promise<T>): Promise<T> {
     if (!this.admission || userId === undefined) return work();
-    const release = await this.admission.admit(userId);
+    let admitted: (() => void) | Promise<() => void>;
     try {
-      return await work();
-    } finally {
-      release();
+      admitted = this.admission.admit(userId);
+    } catch (error) {
+      return Promise.reject(error);
     }
+    if (admitted instanceof Promise) return admitted.then((release) => whileHeld(release, work));
+    return whileHeld(admitted, work);
   }
 
   private async *admittedOnStart(userId: string, chunks: AsyncIterable<unknown>): AsyncIterable<unknown> {
@@ -177,12 +188,31 @@ export class WorkflowRunner {
     return new FunctionTimeoutError(handle.displayName, this.timeoutMs! / 1000);
   }
 
-  private async invokeWith(handle: FunctionHandle, input: unknown, signal: AbortSignal): Promise<unknown> {
-    try {
-      return await handle.invokeParsed(input, signal);
-    } catch (error) {
+  private invokeWith(handle: FunctionHandle, input: unknown, signal: AbortSignal): Promise<unknown> {
+    return handle.invokeParsed(input, signal).then(undefined, (error: unknown) => {
       // The function may rethrow the timeout it was aborted with: it stays the 504; a refusal (a limit, a store down) stays itself.
       throw error instanceof FunctionTimeoutError || error instanceof RequestRefusedError ? error : new WorkflowError(handle.name, error);
-    }
+    });
   }
+}
+
+/** `work`, then `release`, however it ends (a sync throw of `work` included). */
+function whileHeld<T>(release: () => void, work: () => Promise<T>): Promise<T> {
+  let running: Promise<T>;
+  try {
+    running = work();
+  } catch (error) {
+    release();
+    return Promise.reject(error);
+  }
+  return running.then(
+    (output) => {
+      release();
+      return output;
+    },
+    (error: unknown) => {
+      release();
+      throw error;
+    },
+  );
 }

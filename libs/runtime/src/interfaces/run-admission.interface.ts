@@ -7,7 +7,8 @@ export interface RunAdmission {
   /**
    * Takes one of `userId`'s run slots, or throws the refusal (a `RequestRefusedError`: 429 over the
    * cap, 503 when its store does not answer). Resolves to the call that gives the slot back (once;
-   * later calls do nothing).
+   * later calls do nothing). May return that call at once, when it knows without a wait that nothing
+   * caps the user: every request asks, and most users have no cap.
    */
-  admit(userId: string): Promise<() => void>;
+  admit(userId: string): (() => void) | Promise<() => void>;
 }

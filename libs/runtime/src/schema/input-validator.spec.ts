@@ -43,6 +43,34 @@ describe('input parser', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('copies onto an input class with an accessor as data, never through the accessor', () => {
+    const assigned: string[] = [];
+    class WithSetter {
+      @IsString() action: string;
+      set label(value: string) {
+        assigned.push(value);
+      }
+    }
+    const parse = createInputParser('setter', WithSetter);
+    // Assigned, `label` would vanish into the setter and the input pass; defined, it is refused as an unknown field.
+    expect(fieldErrors(() => parse({ action: 'add', label: 'x' }))).toEqual([{ field: 'label', errors: ['property label should not exist'] }]);
+    expect(assigned).toEqual([]);
+  });
+
+  it('copies a flat input onto own writable properties, keys named like methods included', () => {
+    class WithMethod {
+      @IsString() action: string;
+      describe(): string {
+        return this.action;
+      }
+    }
+    const parse = createInputParser('method', WithMethod);
+    expect(fieldErrors(() => parse({ action: 'add', describe: 'x' }))).toEqual([{ field: 'describe', errors: ['property describe should not exist'] }]);
+    const input = parse({ action: 'add' }) as WithMethod;
+    expect(Object.getOwnPropertyDescriptor(input, 'action')).toEqual({ value: 'add', writable: true, enumerable: true, configurable: true });
+    expect(input.describe()).toBe('add');
+  });
+
   it('uses class-transformer for classes that need it (nested @Type)', () => {
     const input = nested({ inner: { n: 1 } }) as Nested;
     expect(input.inner).toBeInstanceOf(Inner);

@@ -65,8 +65,26 @@ function usesClassTransformer(cls: Type<object>): boolean {
   return hasClassTransformerMetadata(cls, properties);
 }
 
-/** A new instance (so property defaults apply) with the value's own keys copied on as data. */
+/**
+ * A new instance (so property defaults apply) with the value's own keys copied on as data. Assigned
+ * when nothing on the instance or its prototypes could turn an assignment into something else (an
+ * accessor, a read-only property): several times cheaper than a `defineProperty` per key.
+ */
 function assignTo(cls: Type<object>): (value: object) => object {
+  let copy: ((value: object) => object) | undefined; // chosen on the first input, as the compiled check
+  return (value) => (copy ??= assignmentIsDefinition(cls) ? assignKeys(cls) : defineKeys(cls))(value);
+}
+
+function assignKeys(cls: Type<object>): (value: object) => object {
+  return (value) => {
+    const instance = new cls() as Record<string, unknown>;
+    // `__proto__` never gets here (createInputParser refuses it first), so every key lands as an own property.
+    for (const key of Object.keys(value)) instance[key] = (value as Record<string, unknown>)[key];
+    return instance;
+  };
+}
+
+function defineKeys(cls: Type<object>): (value: object) => object {
   return (value) => {
     const instance = new cls() as Record<string, unknown>;
     for (const key of Object.keys(value)) {
@@ -80,4 +98,20 @@ function assignTo(cls: Type<object>): (value: object) => object {
     }
     return instance;
   };
+}
+
+/** Whether assigning any key to a new `cls` defines a writable own data property, as `defineProperty` would. */
+function assignmentIsDefinition(cls: Type<object>): boolean {
+  let probe: object;
+  try {
+    probe = new cls();
+  } catch {
+    return false; // it throws for every input anyway; the general copy keeps its error as it was
+  }
+  if (!Object.isExtensible(probe)) return false;
+  for (let target: object | null = probe; target && target !== Object.prototype; target = Object.getPrototypeOf(target)) {
+    const plainData = Object.values(Object.getOwnPropertyDescriptors(target)).every((descriptor) => 'value' in descriptor && descriptor.writable);
+    if (!plainData) return false;
+  }
+  return true;
 }
