@@ -48,4 +48,27 @@ describe('UserRunAdmission', () => {
     slots.take = () => Promise.reject(new Error('timeout'));
     await expect(admission({ concurrent_runs: 1 }, new LimitOverrides(), slots).admit('ann')).rejects.toMatchObject({ status: 503 });
   });
+
+  it("answers at once, counting nothing, when neither the config nor the user's own limits (known now) set concurrent_runs", async () => {
+    const overrides = new LimitOverrides();
+    const slots = new MemoryRunSlots();
+    const runs = admission({ tokens_per_day: 1000 }, overrides, slots);
+    expect(runs.admit('ann')).toBeInstanceOf(Function); // no promise: every request asks
+    expect(await runs.running('ann')).toBe(0);
+    await overrides.put('ann', { concurrent_runs: 1 });
+    const held = runs.admit('ann');
+    expect(held).toBeInstanceOf(Promise);
+    await held;
+    await expect(runs.admit('ann')).rejects.toBeInstanceOf(ConcurrentRunsExceededError);
+    expect(runs.admit('bob')).toBeInstanceOf(Function);
+  });
+
+  it('asks Redis for a user whose own limits it has not read lately', async () => {
+    const calls: string[] = [];
+    const redis = { hget: (_key: string, userId: string) => (calls.push(userId), Promise.resolve(null)), disconnect: () => undefined } as unknown as Redis;
+    const runs = admission({}, new LimitOverrides(redis));
+    await expect(runs.admit('ann')).resolves.toBeInstanceOf(Function);
+    expect(runs.admit('ann')).toBeInstanceOf(Function); // read within the cache time: known now
+    expect(calls).toEqual(['ann']);
+  });
 });
