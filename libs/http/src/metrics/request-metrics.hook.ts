@@ -7,8 +7,10 @@ export function registerRequestMetrics(fastify: FastifyInstance, metrics: Metric
   // One child per method/route/status, kept: labelling by object on every request costs more than the observation.
   const children = new Map<string, ReturnType<Histogram<'method' | 'route' | 'status'>['labels']>>();
   fastify.addHook('onResponse', (request, reply, done) => {
+    // Read once: Fastify builds `routeOptions` anew on every read.
+    const options = request.routeOptions;
     // @fastify/static adds a route per file of the web page, hashed names included: one label for them all.
-    const route = (request.routeOptions.config as { file?: string } | undefined)?.file !== undefined ? 'static' : (request.routeOptions.url ?? 'unmatched');
+    const route = (options.config as { file?: string } | undefined)?.file !== undefined ? 'static' : (options.url ?? 'unmatched');
     const key = `${request.method} ${route} ${reply.statusCode}`;
     let child = children.get(key);
     if (!child) {

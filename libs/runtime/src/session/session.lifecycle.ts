@@ -132,9 +132,9 @@ export class SessionLifecycle implements OnApplicationShutdown {
     // The common case, a built session with a free slot (every request of a user but the first), runs
     // `work` without an await, as one promise chain: no async layers on every request's path.
     if (session?.built && this.limiter.tryTake(session)) {
-      this.registry.touch(session);
+      // Its place in the LRU order and its last activity move when it ends (`release`): a request in
+      // flight keeps the session from the sweep and the LRU cap anyway, and one move per request is enough.
       session.totalRequests++;
-      session.lastActivity = Date.now();
       const check = this.leaseCheck(session);
       if (check) return check.then(() => this.runAcquired(session, work, started));
       return this.runAcquired(session, work, started);
