@@ -4,20 +4,25 @@ import { MetricsRegistry } from './metrics.registry';
 
 /** Observes every request's latency, labelled by route template (not URL, to bound cardinality); the web page's files as `static`. */
 export function registerRequestMetrics(fastify: FastifyInstance, metrics: MetricsRegistry): void {
-  // One child per method/route/status, kept: labelling by object on every request costs more than the observation.
-  const children = new Map<string, ReturnType<Histogram<'method' | 'route' | 'status'>['labels']>>();
+  // One child per route/method/status, kept: labelling by object on every request costs more than the
+  // observation. Looked up by its three parts, so a request builds no key string.
+  type Child = ReturnType<Histogram<'method' | 'route' | 'status'>['labels']>;
+  const children = new Map<string, Map<string, Map<number, Child>>>();
+  const childOf = (route: string, method: string, status: number): Child => {
+    let byMethod = children.get(route);
+    if (!byMethod) children.set(route, (byMethod = new Map()));
+    let byStatus = byMethod.get(method);
+    if (!byStatus) byMethod.set(method, (byStatus = new Map()));
+    let child = byStatus.get(status);
+    if (!child) byStatus.set(status, (child = metrics.requestDuration.labels(method, route, String(status))));
+    return child;
+  };
   fastify.addHook('onResponse', (request, reply, done) => {
     // Read once: Fastify builds `routeOptions` anew on every read.
     const options = request.routeOptions;
     // @fastify/static adds a route per file of the web page, hashed names included: one label for them all.
     const route = (options.config as { file?: string } | undefined)?.file !== undefined ? 'static' : (options.url ?? 'unmatched');
-    const key = `${request.method} ${route} ${reply.statusCode}`;
-    let child = children.get(key);
-    if (!child) {
-      child = metrics.requestDuration.labels(request.method, route, String(reply.statusCode));
-      children.set(key, child);
-    }
-    child.observe(reply.elapsedTime / 1000);
+    childOf(route, request.method, reply.statusCode).observe(reply.elapsedTime / 1000);
     done();
   });
 }

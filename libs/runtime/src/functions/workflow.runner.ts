@@ -59,10 +59,12 @@ export class WorkflowRunner {
     }
     const userId = caller.userId;
     if (!this.isPerUser) return this.admitted(userId, () => this.runShared(input));
-    return this.admitted(userId!, () => this.runAsUser(userId!, input)).then(undefined, (error: unknown) => {
-      throw this.asWorkflowError(error);
-    });
+    return this.admitted(userId!, () => this.runAsUser(userId!, input)).then(undefined, this.rethrowAsWorkflowError);
   }
+
+  private readonly rethrowAsWorkflowError = (error: unknown): never => {
+    throw this.asWorkflowError(error);
+  };
 
   private runShared(input: unknown): Promise<unknown> {
     const workflow = this.catalog.workflow;

@@ -10,7 +10,7 @@ import { FunctionHandle } from '../functions/function-handle';
 import { DurableInstanceTracker } from './durable-instance.tracker';
 import { SessionRegistry } from './session.registry';
 import { NO_GROUPS, UserSession } from './user-session';
-import { runAsSession, runAsSessionStream } from './current-session';
+import { isTrackingCurrentSession, runAsSession, runAsSessionStream } from './current-session';
 import { ShutdownProgress } from '../shutdown/shutdown-progress';
 import { SessionBackends } from './ownership/session-backends';
 import { isStateful } from './ownership/session-state.interface';
@@ -154,7 +154,7 @@ export class SessionLifecycle implements OnApplicationShutdown {
     };
     let output: T | Promise<T>;
     try {
-      output = runAsSession(session, () => work(session));
+      output = isTrackingCurrentSession() ? runAsSession(session, () => work(session)) : work(session); // no closure when nothing reads it
     } catch (error) {
       this.release(session, performance.now() - started, true);
       return Promise.reject(error);
