@@ -92,7 +92,7 @@ export {
 export { FunctionCatalog } from './functions/function.catalog';
 export { Functions, SharedFunctions } from './functions/functions.accessor';
 export { type Caller, WorkflowRunner } from './functions/workflow.runner';
-export { type RunAdmission } from './interfaces/run-admission.interface';
+export { NOTHING_HELD, type RunAdmission } from './interfaces/run-admission.interface';
 export { UserSession } from './session/user-session';
 export { SessionRegistry } from './session/session.registry';
 export { SessionBackends } from './session/ownership/session-backends';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { RunAdmission } from '@userscope/runtime';
+import { NOTHING_HELD, RunAdmission } from '@userscope/runtime';
 import { BudgetUnavailableError } from './budget-exceeded.exception';
 import { ConcurrentRunsExceededError } from './concurrent-runs.exception';
 import { RUN_SLOTS } from './limits.constants';
@@ -7,7 +7,6 @@ import { NOT_CACHED } from './limit.overrides';
 import { RunSlots } from './run-slots.interface';
 import { UserBudget } from './user.budget';
 
-const NOTHING_TO_GIVE = () => undefined;
 /** At most one warning this often while the limits cannot be read. */
 const WARN_EVERY_MS = 60_000;
 
@@ -32,7 +31,7 @@ export class UserRunAdmission implements RunAdmission, OnApplicationShutdown {
     // Nothing in the config caps runs and the user's own limits are known to set none: no wait, no slot.
     if (!this.budget.configuresConcurrentRuns) {
       const own = this.budget.overrides.peek(userId);
-      if (own !== NOT_CACHED && own?.concurrent_runs === undefined) return NOTHING_TO_GIVE;
+      if (own !== NOT_CACHED && own?.concurrent_runs === undefined) return NOTHING_HELD;
     }
     return this.admitCounted(userId);
   }
@@ -46,7 +45,7 @@ export class UserRunAdmission implements RunAdmission, OnApplicationShutdown {
       if (!this.budget.configuresConcurrentRuns) return this.admitUncounted(userId, error as Error);
       throw new BudgetUnavailableError(this.slots.name, (error as Error).message);
     }
-    if (max === undefined) return NOTHING_TO_GIVE;
+    if (max === undefined) return NOTHING_HELD;
     let taken;
     try {
       taken = await this.slots.take(userId, max);
@@ -72,7 +71,7 @@ export class UserRunAdmission implements RunAdmission, OnApplicationShutdown {
       this.warnedAt = now;
       this.logger.warn(`Users' own limits could not be read (${this.slots.name}: ${error.message}); runs are admitted without counting them against a concurrent_runs of their own until it answers (first: user '${userId}')`);
     }
-    return NOTHING_TO_GIVE;
+    return NOTHING_HELD;
   }
 
   /** How many of `userId`'s runs are in flight now (every process on the shared Redis). */

@@ -5,7 +5,7 @@ import { UserscopeFunction } from '../interfaces/userscope-function.interface';
 import type { DiscoveredFunctionGroup } from '../interfaces/discovered-function-group.interface';
 import { isTrackingCurrentSession, runAsFunction } from '../session/current-session';
 import { SpanKind } from '@opentelemetry/api';
-import { inGenAiSpan, inGenAiStreamSpan, setToolResult, toolAttributes } from '../tracing/gen-ai.spans';
+import { inGenAiStreamSpan, inStartedSpan, setToolResult, startGenAiSpanIfTraced, toolAttributes } from '../tracing/gen-ai.spans';
 
 /** The signal of a call nobody bounds: it never aborts (one for all, so an unbounded call costs nothing). */
 export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
@@ -42,8 +42,14 @@ export class FunctionHandle<I = any, O = any> {
    * Validates `input` against the function's input schema (defaults applied) and calls it. Pass on
    * the `signal` your own function was given, so that a timeout or a cancel reaches this call too.
    */
-  async invoke(input: I | Record<string, unknown>, signal: AbortSignal = NEVER_ABORTED): Promise<O> {
-    return this.invokeParsed(this.parse(input), signal);
+  invoke(input: I | Record<string, unknown>, signal: AbortSignal = NEVER_ABORTED): Promise<O> {
+    let parsed: I;
+    try {
+      parsed = this.parse(input);
+    } catch (error) {
+      return Promise.reject(error); // refused input fails as a call does: a rejection, never a throw
+    }
+    return this.invokeParsed(parsed, signal);
   }
 
   /** Streams the function's output; a function with only a single output yields it once. */
@@ -54,7 +60,7 @@ export class FunctionHandle<I = any, O = any> {
   /** Streams with an already parsed input; a function other than the workflow streams in an `execute_tool <name>` span. */
   streamParsed(input: I, signal: AbortSignal = NEVER_ABORTED): AsyncIterable<O> {
     if (this.fn.name === WORKFLOW_NAME) return this.chunks(input, signal);
-    return inGenAiStreamSpan(`execute_tool ${this.name}`, SpanKind.INTERNAL, () => toolAttributes(this.name, input), () => this.chunks(input, signal));
+    return inGenAiStreamSpan(this.toolSpanName, SpanKind.INTERNAL, () => toolAttributes(this.name, input), () => this.chunks(input, signal));
   }
 
   private async *chunks(input: I, signal: AbortSignal): AsyncIterable<O> {
@@ -73,12 +79,21 @@ export class FunctionHandle<I = any, O = any> {
    */
   invokeParsed(input: I, signal: AbortSignal = NEVER_ABORTED): Promise<O> {
     if (this.fn.name === WORKFLOW_NAME) return this.call(input, signal);
-    return inGenAiSpan(`execute_tool ${this.name}`, SpanKind.INTERNAL, () => toolAttributes(this.name, input), async (span) => {
+    const span = startGenAiSpanIfTraced(this.toolSpanName, SpanKind.INTERNAL);
+    if (!span) return this.call(input, signal); // the closures below only for a span that records or parents
+    return inStartedSpan(span, () => toolAttributes(this.name, input), async () => {
       const output = await this.call(input, signal);
       setToolResult(span, output);
       return output;
     });
   }
+
+  /** `execute_tool <name>`, made once. */
+  private get toolSpanName(): string {
+    return (this.spanName ??= `execute_tool ${this.name}`);
+  }
+
+  private spanName: string | undefined;
 
   private call(input: I, signal: AbortSignal): Promise<O> {
     if (!this.instance.invoke) return this.collect(input, signal);

@@ -7,11 +7,12 @@ import { RequestRefusedError, UserscopeHttpError, WorkflowError } from '../excep
 import { IdentityRequiredError } from '../exceptions/identity-required.exception';
 import { FunctionTimeoutError } from '../exceptions/function-timeout.exception';
 import { RUN_ADMISSION, USERSCOPE_CONFIG } from '../runtime.constants';
-import { RunAdmission } from '../interfaces/run-admission.interface';
+import { NOTHING_HELD, RunAdmission } from '../interfaces/run-admission.interface';
 import { releasedWhenClosed } from './released-when-closed';
 import { UserscopeConfig } from '../config/userscope-config.interface';
 import { SpanKind } from '@opentelemetry/api';
-import { agentAttributes, agentSpanName, inGenAiSpan, inGenAiStreamSpan, setConversation } from '../tracing/gen-ai.spans';
+import { agentAttributes, agentSpanName, inGenAiSpan, inGenAiStreamSpan, inStartedSpan, setConversation, startGenAiSpanIfTraced } from '../tracing/gen-ai.spans';
+import { UserSession } from '../session/user-session';
 
 /** Who is calling: a user id (already validated by the identity resolver), or nobody. */
 export interface Caller {
@@ -48,8 +49,9 @@ export class WorkflowRunner {
    * known caller holds one of the caller's run slots (`concurrent_runs`) from start to end.
    */
   run(caller: Caller, body: unknown): Promise<unknown> {
-    // Promise chains, not async functions: this is every request's path, and each async layer costs
-    // its own promise and turns of the microtask queue (bench/RESULTS.md, /generate's profiles).
+    // Promise chains, not async functions, and no closures a built session does not need: this is
+    // every request's path, and each async layer costs its own promise and microtask turns
+    // (bench/RESULTS.md, /generate's profiles).
     let input: unknown;
     try {
       input = this.catalog.workflow.type.parseInput(body);
@@ -58,30 +60,39 @@ export class WorkflowRunner {
       return Promise.reject(error);
     }
     const userId = caller.userId;
-    if (!this.isPerUser) return this.admitted(userId, () => this.runShared(input));
-    return this.admitted(userId!, () => this.runAsUser(userId!, input)).then(undefined, this.rethrowAsWorkflowError);
+    if (!this.isPerUser) return this.admitted(userId, input, this.runShared);
+    return this.admitted(userId!, input, this.runAsUser).then(undefined, this.rethrowAsWorkflowError);
   }
 
   private readonly rethrowAsWorkflowError = (error: unknown): never => {
     throw this.asWorkflowError(error);
   };
 
-  private runShared(input: unknown): Promise<unknown> {
+  private readonly runShared = (_userId: string | undefined, input: unknown): Promise<unknown> => {
     const workflow = this.catalog.workflow;
     const agent = workflow.type.name;
-    return inGenAiSpan(agentSpanName(agent), SpanKind.INTERNAL, () => agentAttributes(agent, undefined), () => this.invoke(this.catalog.shared(workflow.name)!, input));
-  }
+    return inGenAiSpan(this.agentSpanName, SpanKind.INTERNAL, () => agentAttributes(agent, undefined), () => this.invoke(this.catalog.shared(workflow.name)!, input));
+  };
 
-  private runAsUser(userId: string, input: unknown): Promise<unknown> {
-    const workflow = this.catalog.workflow;
-    const agent = workflow.type.name;
-    return inGenAiSpan(agentSpanName(agent), SpanKind.INTERNAL, () => agentAttributes(agent, userId), (span) =>
+  private readonly runAsUser = (userId: string, input: unknown): Promise<unknown> => {
+    const span = startGenAiSpanIfTraced(this.agentSpanName, SpanKind.INTERNAL);
+    if (!span) return this.sessions.runAs(userId, this.invokeWorkflow, input);
+    return inStartedSpan(span, () => agentAttributes(this.catalog.workflow.type.name, userId), () =>
       this.sessions.runAs(userId, (session) => {
         setConversation(span, session.id);
-        return this.invoke(session.functions.get(workflow.name)!, input);
+        return this.invokeWorkflow(session, input);
       }),
     );
+  };
+
+  private readonly invokeWorkflow = (session: UserSession, input: unknown): Promise<unknown> => this.invoke(session.functions.get(this.catalog.workflow.name)!, input);
+
+  /** `invoke_agent <workflow>`, made once. */
+  private get agentSpanName(): string {
+    return (this.spanName ??= agentSpanName(this.catalog.workflow.type.name));
   }
+
+  private spanName: string | undefined;
 
   /**
    * The workflow's output as a stream: its chunks for a streaming function, its single output once
@@ -126,17 +137,18 @@ export class WorkflowRunner {
     );
   }
 
-  /** `work` in one of `userId`'s run slots (none to take without a caller or an admission). */
-  private admitted<T>(userId: string | undefined, work: () => Promise<T>): Promise<T> {
-    if (!this.admission || userId === undefined) return work();
+  /** `work(userId, input)` in one of `userId`'s run slots (none to take without a caller or an admission). */
+  private admitted<U extends string | undefined>(userId: U, input: unknown, work: (userId: U, input: unknown) => Promise<unknown>): Promise<unknown> {
+    if (!this.admission || userId === undefined) return work(userId, input);
     let admitted: (() => void) | Promise<() => void>;
     try {
       admitted = this.admission.admit(userId);
     } catch (error) {
       return Promise.reject(error);
     }
-    if (admitted instanceof Promise) return admitted.then((release) => whileHeld(release, work));
-    return whileHeld(admitted, work);
+    if (admitted === NOTHING_HELD) return work(userId, input);
+    if (admitted instanceof Promise) return admitted.then((release) => whileHeld(release, () => work(userId, input)));
+    return whileHeld(admitted, () => work(userId, input));
   }
 
   private async *admittedOnStart(userId: string, chunks: AsyncIterable<unknown>): AsyncIterable<unknown> {
