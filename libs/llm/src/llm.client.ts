@@ -49,7 +49,7 @@ export class LlmClient {
     const reservation = reserving && (await reserving);
     let usage: LlmUsage | undefined;
     try {
-      // Without a limiter or budget nothing is awaited for them: a batch of 1,000 calls makes ~280 promises a call already.
+      // Without a rate limit nothing is awaited for one: every await is a promise (two with async_hooks on), on every call.
       const { rateLimiter } = this;
       const reply = await this.retryPolicy.run(
         rateLimiter
