@@ -1,7 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable, Optional } from '@nestjs/common';
 import { UsageLedger } from './usage/usage.ledger';
-import { currentSession, UserSession } from '@userscope/runtime';
+import { callScope, currentSession, runInCallScope, UserSession } from '@userscope/runtime';
 import { LlmUsage } from './interfaces/llm.interface';
 
 /** One LLM's totals since startup, for /metrics. */
@@ -39,9 +38,14 @@ interface UsageScope {
   parent: UsageScope | undefined;
 }
 
-// One store for both (entered only inside `measure()` or `forRun()`): on Node 20 each AsyncLocalStorage in
-// use costs every promise of the process a hook call and a property, and a batch execution makes ~280 promises.
-const scopes = new AsyncLocalStorage<UsageScope>();
+/**
+ * The scope of the work running now. Scopes live in the runtime's call context (`runInCallScope`), set
+ * only inside `measure()` or `forRun()`: on Node 20 an AsyncLocalStorage of their own would cost every
+ * promise of the process one more hook call and property.
+ */
+function currentScope(): UsageScope | undefined {
+  return callScope() as UsageScope | undefined;
+}
 
 /**
  * Attributes every LLM call's tokens to the user whose request made it (the session's `llm` block,
@@ -58,14 +62,14 @@ export class TokenAccounting {
 
   /** Who a call starting now is counted for; a call captures it before its first await. */
   caller(): LlmCaller {
-    const scope = scopes.getStore();
+    const scope = currentScope();
     const runId = scope?.runId;
     return { session: currentSession(), scope, ...(runId !== undefined ? { runId } : {}) };
   }
 
   /** Runs `work` as part of batch run `runId`: its calls' usage records name the run. */
   forRun<T>(runId: string, work: () => T): T {
-    return scopes.run({ runId, parent: scopes.getStore() }, work);
+    return runInCallScope({ runId, parent: currentScope() }, work);
   }
 
   /** Records one call of `llm` (answered by `model`) for `caller` (by default, whoever is calling now). */
@@ -99,9 +103,9 @@ export class TokenAccounting {
    * only, however many other requests of the same user run at the same time.
    */
   async measure<T>(work: () => T | Promise<T>): Promise<{ value: T; usage: LlmUsage }> {
-    const parent = scopes.getStore();
+    const parent = currentScope();
     const usage: LlmUsage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
-    const value = await scopes.run({ usage, runId: parent?.runId, parent }, work);
+    const value = await runInCallScope({ usage, runId: parent?.runId, parent }, work);
     return { value, usage };
   }
 
@@ -111,7 +115,7 @@ export class TokenAccounting {
    * counted it in its totals and the user's session already, so neither is touched here.
    */
   credit(usage: LlmUsage): void {
-    for (let scope = scopes.getStore(); scope; scope = scope.parent) if (scope.usage) add(scope.usage, usage);
+    for (let scope = currentScope(); scope; scope = scope.parent) if (scope.usage) add(scope.usage, usage);
   }
 
   recordRetry(llm: string): void {
