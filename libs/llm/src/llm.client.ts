@@ -1,5 +1,6 @@
 import { LlmChatRequest, LlmChatResult, LlmProvider, LlmStreamEvent, LlmUsage, ProviderReply, ProviderStreamEvent } from './interfaces/llm.interface';
 import { UserBudget } from './limits/user.budget';
+import { Reservation } from './limits/budget-counter.interface';
 import { RetryPolicy } from './retry.policy';
 import { StructuredOutput, StructuredRequest, StructuredResult } from './structured-output';
 import { countUsage } from './token.counter';
@@ -44,19 +45,27 @@ export class LlmClient {
   /** One reply: text, or tool calls. Throws an LlmError naming this LLM. */
   async chat(request: LlmChatRequest): Promise<LlmChatResult> {
     const caller = this.accounting.caller();
-    const reservation = await this.budget?.reserve(this.name, request, caller.session?.userId);
+    const reserving = this.reserve(request, caller);
+    const reservation = reserving && (await reserving);
     let usage: LlmUsage | undefined;
     try {
-      const reply = await this.retryPolicy.run(async () => {
-        await this.rateLimiter?.acquire(request.signal);
-        return this.provider.complete(request);
-      }, request.signal);
+      // Without a rate limit nothing is awaited for one: every await is a promise (two with async_hooks on), on every call.
+      const { rateLimiter } = this;
+      const reply = await this.retryPolicy.run(
+        rateLimiter
+          ? async () => {
+              await rateLimiter.acquire(request.signal);
+              return this.provider.complete(request);
+            }
+          : () => this.provider.complete(request),
+        request.signal,
+      );
       const result = this.settle(request, reply, caller);
       usage = result.usage;
-      await this.rateLimiter?.addTokens(result.usage.total_tokens);
+      if (rateLimiter) await rateLimiter.addTokens(result.usage.total_tokens);
       return result;
     } finally {
-      await this.budget?.settle(this.name, reservation, usage);
+      if (reservation) await this.budget!.settle(this.name, reservation, usage);
     }
   }
 
@@ -66,7 +75,7 @@ export class LlmClient {
    */
   async *stream(request: LlmChatRequest): AsyncGenerator<LlmStreamEvent> {
     const caller = this.accounting.caller();
-    const reservation = await this.budget?.reserve(this.name, request, caller.session?.userId);
+    const reservation = await this.reserve(request, caller);
     let usage: LlmUsage | undefined;
     let events: AsyncIterable<ProviderStreamEvent>;
     try {
@@ -106,6 +115,13 @@ export class LlmClient {
   /** JSON matching `request.schema`, validated; a StructuredOutputError (with the raw reply) otherwise. */
   structured<T = unknown>(request: StructuredRequest): Promise<StructuredResult<T>> {
     return this.structuredOutput.request<T>(request);
+  }
+
+  /** The call's reservation in the caller's budgets; undefined, without asking, when nothing limits the caller. */
+  private reserve(request: LlmChatRequest, caller: LlmCaller): Promise<Reservation | undefined> | undefined {
+    const userId = caller.session?.userId;
+    if (!this.budget || this.budget.limitsNothingNow(userId)) return undefined;
+    return this.budget.reserve(this.name, request, userId);
   }
 
   /** The reply with its usage — the server's, else counted — recorded for the caller. */

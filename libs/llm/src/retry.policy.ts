@@ -46,15 +46,28 @@ export class RetryPolicy {
   }
 
   /** Runs `attempt` until it succeeds or may not be retried; throws the last error, saying how many attempts were made. */
-  async run<T>(attempt: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  run<T>(attempt: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    // The first attempt's own promise, no async frame around it: most calls succeed the first time.
+    let first: Promise<T>;
+    try {
+      first = attempt();
+    } catch (error) {
+      first = Promise.reject(error);
+    }
+    return first.catch((error: unknown) => this.retryAfter(error, attempt, signal));
+  }
+
+  /** After attempt number 1 failed with `error`: the retries `run` promises, or the last error. */
+  private async retryAfter<T>(error: unknown, attempt: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     for (let retry = 1; ; retry++) {
+      const delay = signal?.aborted ? undefined : this.delayBefore(retry, error);
+      if (delay === undefined) throw this.explain(error, retry);
+      this.onRetry(retry, delay, error as LlmError);
+      await this.clock.sleep(delay, signal);
       try {
         return await attempt();
-      } catch (error) {
-        const delay = signal?.aborted ? undefined : this.delayBefore(retry, error);
-        if (delay === undefined) throw this.explain(error, retry);
-        this.onRetry(retry, delay, error as LlmError);
-        await this.clock.sleep(delay, signal);
+      } catch (next) {
+        error = next;
       }
     }
   }

@@ -1,7 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable, Optional } from '@nestjs/common';
 import { UsageLedger } from './usage/usage.ledger';
-import { currentSession, UserSession } from '@userscope/runtime';
+import { callScope, currentSession, runInCallScope, UserSession } from '@userscope/runtime';
 import { LlmUsage } from './interfaces/llm.interface';
 
 /** One LLM's totals since startup, for /metrics. */
@@ -28,16 +27,25 @@ export interface LlmCaller {
   runId?: string;
 }
 
-/** What a `measure()` counts: its own calls' usage; `parent` is the scope it runs inside. */
+/**
+ * What the work running now is counted for: a `measure()` scope counts its own calls' `usage`; a
+ * `forRun()` scope counts nothing and names the batch run (`runId`, inherited by the scopes inside).
+ * `parent` is the scope it runs inside.
+ */
 interface UsageScope {
-  usage: LlmUsage;
+  usage?: LlmUsage;
+  runId?: string;
   parent: UsageScope | undefined;
 }
 
-// A store only inside `measure()`: a request that measures nothing never enters it.
-const scopes = new AsyncLocalStorage<UsageScope>();
-// The batch run a piece of work is for (`forRun()`), for the usage records.
-const runs = new AsyncLocalStorage<string>();
+/**
+ * The scope of the work running now. Scopes live in the runtime's call context (`runInCallScope`), set
+ * only inside `measure()` or `forRun()`: on Node 20 an AsyncLocalStorage of their own would cost every
+ * promise of the process one more hook call and property.
+ */
+function currentScope(): UsageScope | undefined {
+  return callScope() as UsageScope | undefined;
+}
 
 /**
  * Attributes every LLM call's tokens to the user whose request made it (the session's `llm` block,
@@ -54,13 +62,14 @@ export class TokenAccounting {
 
   /** Who a call starting now is counted for; a call captures it before its first await. */
   caller(): LlmCaller {
-    const runId = runs.getStore();
-    return { session: currentSession(), scope: scopes.getStore(), ...(runId !== undefined ? { runId } : {}) };
+    const scope = currentScope();
+    const runId = scope?.runId;
+    return { session: currentSession(), scope, ...(runId !== undefined ? { runId } : {}) };
   }
 
   /** Runs `work` as part of batch run `runId`: its calls' usage records name the run. */
   forRun<T>(runId: string, work: () => T): T {
-    return runs.run(runId, work);
+    return runInCallScope({ runId, parent: currentScope() }, work);
   }
 
   /** Records one call of `llm` (answered by `model`) for `caller` (by default, whoever is calling now). */
@@ -80,7 +89,7 @@ export class TokenAccounting {
     byModel.prompt_tokens += usage.prompt_tokens;
     byModel.completion_tokens += usage.completion_tokens;
     byModel.calls++;
-    for (let scope = caller.scope; scope; scope = scope.parent) add(scope.usage, usage);
+    for (let scope = caller.scope; scope; scope = scope.parent) if (scope.usage) add(scope.usage, usage);
     const session = caller.session;
     if (!session) return;
     session.llm.prompt_tokens += usage.prompt_tokens;
@@ -94,9 +103,10 @@ export class TokenAccounting {
    * only, however many other requests of the same user run at the same time.
    */
   async measure<T>(work: () => T | Promise<T>): Promise<{ value: T; usage: LlmUsage }> {
-    const scope: UsageScope = { usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }, parent: scopes.getStore() };
-    const value = await scopes.run(scope, work);
-    return { value, usage: scope.usage };
+    const parent = currentScope();
+    const usage: LlmUsage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+    const value = await runInCallScope({ usage, runId: parent?.runId, parent }, work);
+    return { value, usage };
   }
 
   /**
@@ -105,7 +115,7 @@ export class TokenAccounting {
    * counted it in its totals and the user's session already, so neither is touched here.
    */
   credit(usage: LlmUsage): void {
-    for (let scope = scopes.getStore(); scope; scope = scope.parent) add(scope.usage, usage);
+    for (let scope = currentScope(); scope; scope = scope.parent) if (scope.usage) add(scope.usage, usage);
   }
 
   recordRetry(llm: string): void {

@@ -116,7 +116,7 @@ export { IsByteSize, parseByteSize } from './config/byte-size';
 export { redactUrl } from './config/redacted-url';
 export { IdleSessionEvictor } from './session/idle-session.evictor';
 export { ConcurrencyLimiter } from './session/concurrency.limiter';
-export { currentSession, runAsSession, runAsSessionStream, trackCurrentSession } from './session/current-session';
+export { callScope, currentSession, runAsSession, runAsSessionStream, runInCallScope, trackCurrentSession } from './session/current-session';
 export { checkRuntimeCopies, loadedRuntimeCopies, type RuntimeCopy } from './copies/runtime-copies';
 export { RuntimeVersionConflictError } from './exceptions/runtime-version-conflict.exception';
 /** @internal Nest internals Userscope's packages share (see internals/library-internals.ts). */

@@ -378,7 +378,8 @@ export class RunScheduler implements OnApplicationShutdown {
   private async update(run: ActiveRun, execution: ExecutionRecord, change: Partial<ExecutionRecord>): Promise<void> {
     Object.assign(execution, change);
     for (const key of Object.keys(change) as (keyof ExecutionRecord)[]) if (execution[key] === undefined) delete execution[key];
-    await run.slices.yieldIfDue(); // at every change: the point each of the run's workers reaches soonest
+    const turn = run.slices.yieldIfDue(); // at every change: the point each of the run's workers reaches soonest
+    if (turn) await turn; // within the slice, not even a microtask's wait
     await run.writer.putExecutions([execution]);
     if (change.status) this.metrics.finished(execution);
     this.events.publishExecution(run.meta.id, execution);

@@ -45,13 +45,26 @@ export class RunWriter {
  * `write`, tried again while the store is away (StoreUnavailableError), waiting longer each time,
  * until it succeeds or `stop` aborts (then the store's error is thrown). Other errors are thrown at once.
  */
-export async function persistThroughOutage<T>(write: () => Promise<T>, stop: AbortSignal): Promise<T> {
+export function persistThroughOutage<T>(write: () => Promise<T>, stop: AbortSignal): Promise<T> {
+  // The write the store takes at once (every write of a run, three an execution) costs one promise: no async frame around it.
+  let first: Promise<T>;
+  try {
+    first = write();
+  } catch (error) {
+    first = Promise.reject(error);
+  }
+  return first.catch((error: unknown) => retryThroughOutage(write, stop, error));
+}
+
+/** After the first try failed with `error`: waits and tries again while the store is away, as `persistThroughOutage` says. */
+async function retryThroughOutage<T>(write: () => Promise<T>, stop: AbortSignal, error: unknown): Promise<T> {
   for (let wait = FIRST_WAIT_MS; ; wait = Math.min(wait * 2, LONGEST_WAIT_MS)) {
+    if (!(error instanceof StoreUnavailableError) || stop.aborted) throw error;
+    await abortableDelay(wait, stop);
     try {
       return await write();
-    } catch (error) {
-      if (!(error instanceof StoreUnavailableError) || stop.aborted) throw error;
-      await abortableDelay(wait, stop);
+    } catch (next) {
+      error = next;
     }
   }
 }

@@ -3,6 +3,7 @@ import { UserLimitsOverride } from './user-limits.config';
 
 /** How long a process trusts an override it read from Redis: a change reaches every process within it. */
 const CACHE_MS = 5000;
+const NO_OVERRIDE = { override: undefined };
 
 /** `LimitOverrides.peek` cannot tell without asking Redis. */
 export const NOT_CACHED = Symbol('not cached');
@@ -34,13 +35,20 @@ export class LimitOverrides {
   }
 
   async get(userId: string): Promise<UserLimitsOverride | undefined> {
-    const cached = this.local.get(userId);
-    if (cached && (!this.redis || Date.now() - cached.at < CACHE_MS)) return cached.override;
+    const known = this.known(userId);
+    if (known) return known.override;
     if (!this.redis) return undefined;
     const json = await this.redis.hget(this.key, userId);
     const override = json ? (JSON.parse(json) as UserLimitsOverride) : undefined;
     this.local.set(userId, { override, at: Date.now() });
     return override;
+  }
+
+  /** The user's override when this process knows it without a round trip (`get` would not wait); else undefined. */
+  known(userId: string): { override: UserLimitsOverride | undefined } | undefined {
+    const cached = this.local.get(userId);
+    if (cached && (!this.redis || Date.now() - cached.at < CACHE_MS)) return cached;
+    return this.redis ? undefined : NO_OVERRIDE;
   }
 
   /** Whether any user has an override (then every user's calls are checked, not only under `general.limits`). */

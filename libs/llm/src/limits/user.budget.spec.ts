@@ -67,3 +67,28 @@ describe('UserBudget over time (a fake clock)', () => {
     await expect(limits.reserve('main', request, 'cy')).resolves.toBeUndefined();
   });
 });
+
+describe('UserBudget.limitsNothingNow (what lets an LLM call skip reserve)', () => {
+  it('is true only when reserve would reserve nothing and no lookup is needed to know it', async () => {
+    const free = budget({});
+    expect(free.limitsNothingNow('ann')).toBe(true);
+    expect(free.limitsNothingNow(undefined)).toBe(true);
+    await expect(free.reserve('main', request, 'ann')).resolves.toBeUndefined();
+
+    await free.overrides.put('ann', { tokens_per_day: 100 }); // a limit of her own
+    expect(free.limitsNothingNow('ann')).toBe(false);
+    expect(free.limitsNothingNow('bea')).toBe(true);
+    await expect(free.reserve('main', request, 'ann')).resolves.toMatchObject({ userId: 'ann' });
+
+    const limited = budget({ requests_per_minute: 10 });
+    expect(limited.limitsNothingNow('ann')).toBe(false);
+    await limited.overrides.put('ann', { requests_per_minute: undefined }); // her own setting replaces it, as in limitsOf
+    expect(limited.limitsNothingNow('ann')).toBe(true);
+    await expect(limited.reserve('main', request, 'ann')).resolves.toBeUndefined();
+
+    // Groups need the user's fields, and a shared store's override not read lately needs Redis: only reserve looks them up.
+    expect(budget({ groups: { field: 'plan', values: {} } }).limitsNothingNow('ann')).toBe(false);
+    const shared = new UserBudget(new UserLimitsConfig(), new MemoryBudgetCounter(), new LimitOverrides({} as never), llms);
+    expect(shared.limitsNothingNow('ann')).toBe(false);
+  });
+});

@@ -66,6 +66,22 @@ export class UserBudget implements OnApplicationShutdown {
     return { requests_per_minute, concurrent_runs, tokens_per_day, tokens_per_month, cost_per_day, cost_per_month, ...group, ...(await this.overrides.get(userId)) };
   }
 
+  /**
+   * True when nothing limits `userId`'s LLM calls and that is known without waiting (no group to
+   * look up, the user's override known here): then `reserve` returns undefined, so a caller may skip
+   * it. False when it limits them, or when only `reserve` can tell.
+   */
+  limitsNothingNow(userId: string | undefined): boolean {
+    if (userId === undefined) return true;
+    if (this.limits.groups) return false;
+    const known = this.overrides.known(userId);
+    if (!known) return false;
+    const { requests_per_minute, tokens_per_day, tokens_per_month, cost_per_day, cost_per_month } = this.limits;
+    // Merged as `limitsOf` merges them: an override's key replaces the setting, even with no value.
+    const own = known.override ? { requests_per_minute, tokens_per_day, tokens_per_month, cost_per_day, cost_per_month, ...known.override } : this.limits;
+    return !limitsLlmCalls(own);
+  }
+
   /** Whether `general.limits` or one of its groups sets `concurrent_runs` (users' own limits aside). */
   get configuresConcurrentRuns(): boolean {
     return (this.concurrentRunsConfigured ??= configuresConcurrentRuns(this.limits));

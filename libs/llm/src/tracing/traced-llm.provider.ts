@@ -25,10 +25,14 @@ export class TracedLlmProvider implements LlmProvider {
   }
 
   complete(request: LlmChatRequest): Promise<ProviderReply> {
-    return inGenAiSpan(this.spanName, SpanKind.CLIENT, () => this.requestAttributes(request), async (span) => {
-      const reply = await this.provider.complete(request);
-      recordReply(span, request, reply);
-      return reply;
+    return inGenAiSpan(this.spanName, SpanKind.CLIENT, () => this.requestAttributes(request), (span) => {
+      const replying = this.provider.complete(request);
+      // Tracing off, the span records nothing: the provider's promise as it is, without an async frame.
+      if (!span.isRecording()) return replying;
+      return replying.then((reply) => {
+        recordReply(span, request, reply);
+        return reply;
+      });
     });
   }
 

@@ -47,20 +47,24 @@ export class UserInvoker {
    * owner. A later `runAs` (a retry) claims again: a user whose owner died is taken over here once
    * its lease has run out.
    */
-  async runAs<T>(userId: string, work: (calls: UserCalls) => Promise<T>): Promise<T> {
+  runAs<T>(userId: string, work: (calls: UserCalls) => Promise<T>): Promise<T> {
     let started = false;
-    let refusal: UserOwnedElsewhereError;
-    try {
-      return await this.sessions.runAs(userId, (session) => {
-        started = true;
-        return work({ invoke: (name, input, signal) => this.catalog.forSession(session, name).invoke(input as never, signal) });
-      });
-    } catch (error) {
-      // Only a refused claim means "elsewhere"; the same error thrown by the work itself is the work's.
-      if (started || !this.remote || !(error instanceof UserOwnedElsewhereError)) throw error;
-      refusal = error;
-    }
+    const here = this.sessions.runAs(userId, (session) => {
+      started = true;
+      return work({ invoke: (name, input, signal) => this.catalog.forSession(session, name).invoke(input as never, signal) });
+    });
+    // Without other processes nothing is elsewhere: the session's promise as it is (every batch execution's path).
     const remote = this.remote;
+    if (!remote) return here;
+    return here.catch((error: unknown) => {
+      // Only a refused claim means "elsewhere"; the same error thrown by the work itself is the work's.
+      if (started || !(error instanceof UserOwnedElsewhereError)) throw error;
+      return this.runElsewhere(remote, error, userId, work);
+    });
+  }
+
+  /** `work` here without the user's session, each of its calls sent to the owner that `refusal` names. */
+  private runElsewhere<T>(remote: RemoteUserFunctions, refusal: UserOwnedElsewhereError, userId: string, work: (calls: UserCalls) => Promise<T>): Promise<T> {
     return work({
       invoke: async (name, input, signal) => {
         signal.throwIfAborted();

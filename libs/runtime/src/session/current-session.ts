@@ -1,12 +1,18 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { UserSession } from './user-session';
 
-/** What runs now: the user's session (absent in a shared call outside any user) and the function called last. */
+/**
+ * What runs now: the user's session (absent in a shared call outside any user), the function called
+ * last, and the scope another library keeps for the call (token accounting's), opaque here.
+ */
 interface CallContext {
   session?: UserSession;
   functionName?: string;
+  scope?: object;
 }
 
+// The process's one store: on Node 20 each AsyncLocalStorage in use costs every promise a hook call and a
+// property, so token accounting keeps its scope here (see `runInCallScope`) instead of in a store of its own.
 const storage = new AsyncLocalStorage<CallContext>();
 
 // On Node 20, AsyncLocalStorage hooks every promise of the process once it is in use (about 15% of
@@ -43,14 +49,31 @@ export function isTrackingCurrentSession(): boolean {
   return tracking;
 }
 
-/** Runs `work` as `session`'s. */
+/** Runs `work` as `session`'s (in the same call scope). */
 export function runAsSession<T>(session: UserSession, work: () => T): T {
-  return tracking ? storage.run({ session }, work) : work();
+  return tracking ? storage.run({ session, scope: storage.getStore()?.scope }, work) : work();
 }
 
-/** Runs `work` as a call of the function `name`, for the same session (when tracking is on). */
+/** Runs `work` as a call of the function `name`, for the same session (when tracking is on), in the same call scope. */
 export function runAsFunction<T>(name: string, work: () => T): T {
-  return tracking ? storage.run({ session: storage.getStore()?.session, functionName: name }, work) : work();
+  if (!tracking) return work();
+  const current = storage.getStore();
+  return storage.run({ session: current?.session, functionName: name, scope: current?.scope }, work);
+}
+
+/**
+ * @internal Runs `work` with `scope` as its call scope, across its awaits, in the same session and
+ * function; whether or not the session is tracked. For a library that keeps something per call
+ * (token accounting's `measure()` scopes): one store for the process instead of one more.
+ */
+export function runInCallScope<T>(scope: object, work: () => T): T {
+  const current = storage.getStore();
+  return storage.run({ session: current?.session, functionName: current?.functionName, scope }, work);
+}
+
+/** @internal The call scope `runInCallScope` set for the work running now, if any. */
+export function callScope(): object | undefined {
+  return storage.getStore()?.scope;
 }
 
 /** Iterates `source` with every step running as `session`'s (a generator resumes in its caller's context). */
