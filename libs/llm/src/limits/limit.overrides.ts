@@ -5,9 +5,6 @@ import { UserLimitsOverride } from './user-limits.config';
 const CACHE_MS = 5000;
 const NO_OVERRIDE = { override: undefined };
 
-/** `LimitOverrides.peek` cannot tell without asking Redis. */
-export const NOT_CACHED = Symbol('not cached');
-
 /**
  * Users' own limits, set through the API: in memory, or in the Redis the app's processes share
  * (`<prefix>limits`, a hash by user), read through a 5 s cache so that a call costs no round trip.
@@ -22,16 +19,6 @@ export class LimitOverrides {
 
   private get key(): string {
     return `${this.prefix}limits`;
-  }
-
-  /**
-   * The user's override when known now without a round trip (always in memory; within the cache time
-   * from Redis), else NOT_CACHED.
-   */
-  peek(userId: string): UserLimitsOverride | undefined | typeof NOT_CACHED {
-    const cached = this.local.get(userId);
-    if (cached && (!this.redis || Date.now() - cached.at < CACHE_MS)) return cached.override;
-    return this.redis ? NOT_CACHED : undefined;
   }
 
   async get(userId: string): Promise<UserLimitsOverride | undefined> {

@@ -3,7 +3,6 @@ import { NOTHING_HELD, RunAdmission } from '@userscope/runtime';
 import { BudgetUnavailableError } from './budget-exceeded.exception';
 import { ConcurrentRunsExceededError } from './concurrent-runs.exception';
 import { RUN_SLOTS } from './limits.constants';
-import { NOT_CACHED } from './limit.overrides';
 import { RunSlots } from './run-slots.interface';
 import { UserBudget } from './user.budget';
 
@@ -30,8 +29,8 @@ export class UserRunAdmission implements RunAdmission, OnApplicationShutdown {
   admit(userId: string): (() => void) | Promise<() => void> {
     // Nothing in the config caps runs and the user's own limits are known to set none: no wait, no slot.
     if (!this.budget.configuresConcurrentRuns) {
-      const own = this.budget.overrides.peek(userId);
-      if (own !== NOT_CACHED && own?.concurrent_runs === undefined) return NOTHING_HELD;
+      const own = this.budget.overrides.known(userId);
+      if (own && own.override?.concurrent_runs === undefined) return NOTHING_HELD;
     }
     return this.admitCounted(userId);
   }
