@@ -1,6 +1,6 @@
 import { Injectable, Scope } from '@nestjs/common';
 import { ContextId, ModulesContainer, REQUEST } from '@nestjs/core';
-import { compactContextRecord, forgetContext, perContextInstancesOf, ProviderNode, providerGraph } from '../internals/library-internals';
+import { compactContextRecord, forgetContext, perContextInstancesOf, ProviderNode, providerGraph, splitContextRecords } from '../internals/library-internals';
 
 /**
  * Finds the instances Nest built in a session's durable context. Nest runs no lifecycle hooks for
@@ -63,6 +63,8 @@ export class DurableInstanceTracker {
       if (scoped.has(node)) ordered.push(node);
     };
     scoped.forEach(visit);
+    // Once, at the first session: ending sessions then rehashes sixteenth-size tables (see splitContextRecords).
+    ordered.forEach(splitContextRecords);
     this.ordered = ordered;
     return ordered;
   }
