@@ -17,6 +17,10 @@ export interface IdleSessionsSettings {
 /** The targets: issue 18's overhead (issue 6's was 4,096 B), issue 6's block. */
 export const TARGET_OVERHEAD_BYTES = 2048;
 export const TARGET_BLOCK_MS = 20;
+/** The runtime's default: evictIdleSince yields to the event loop every this many sessions. */
+export const EVICTION_CHUNK = 200;
+/** How many WeakMaps the runtime splits each of Nest's per-context maps into (SplitContextMap). */
+export const CONTEXT_MAP_PARTS = 16;
 
 /** BENCH_IDLE_* variables override the defaults. */
 export function idleSessionsSettings(cwd: string, env: NodeJS.ProcessEnv = process.env): IdleSessionsSettings {
@@ -67,7 +71,7 @@ function logRounds(host: HostKind, result: IdleSessionsResult): void {
     console.log(
       `idle sessions, ${host.padEnd(9)} round ${i + 1}: ${Math.round(round.heapWithUsers / result.users)} B/user, ` +
         `opened in ${round.openSeconds.toFixed(1)} s; ended ${round.ended} in ${Math.round(round.endMs)} ms, ` +
-        `longest block ${round.blocks.longestMs.toFixed(1)} ms, ${round.usersLeft} left, ` +
+        `longest block ${round.blocks.longestMs.toFixed(1)} ms (busy ${round.blocks.longestBusyMs.toFixed(1)}, idle floor ${round.noiseFloor.longestMs.toFixed(1)}), ${round.usersLeft} left, ` +
         `heap after ${(round.heapAfterEnd / 1e6).toFixed(2)} MB`,
     ),
   );

@@ -76,11 +76,16 @@ describe('session lifecycle', () => {
     expect(lifecycle.counters.cleanupErrors).toBe(errorsBefore + 1);
   });
 
-  it('evicts 2,000 idle users in one sweep', async () => {
+  it('evicts 2,000 idle users in one sweep, each cleanup once and in order across its chunks and turns', async () => {
     const lifecycle = server.app.get(SessionLifecycle);
     await Promise.all(Array.from({ length: 2000 }, (_, i) => lifecycle.acquire(`bulk-${i}`).then((s) => lifecycle.release(s, 0, false))));
     expect(await sweep()).toBeGreaterThanOrEqual(2000);
     expect(server.app.get(SessionRegistry).size).toBe(0);
+    const wrong = Array.from({ length: 2000 }, (_, i) => `bulk-${i}`).filter(
+      (user) => logOf(user).join() !== [`workflow:${user}`, `tool:${user}`, `resource:${user}`].join(),
+    );
+    expect(wrong).toEqual([]);
+    expect(await sweep()).toBe(0);
   });
 });
 

@@ -5,6 +5,8 @@ export interface EventLoopBlock {
   /** When it ended, ms after the probe started. */
   endedAtMs: number;
   ms: number;
+  /** CPU time this process used meanwhile (all its threads): a block longer than this was partly preempted. */
+  cpuMs: number;
   /** What `describe()` said when it ended (e.g. how many sessions were left). */
   context: number;
 }
@@ -12,6 +14,13 @@ export interface EventLoopBlock {
 export interface EventLoopBlocks {
   /** Longest gap between two turns of the event loop (a setImmediate chain). */
   longestMs: number;
+  /**
+   * Longest gap counted only as far as this process had the CPU (the lesser of the gap and the process's CPU time
+   * in it): on a shared machine, what this process's own work blocked, without the time other processes took.
+   */
+  longestBusyMs: number;
+  /** What `describe()` said when that gap ended. */
+  longestBusyContext: number;
   /** Max of `monitorEventLoopDelay({ resolution: 1 })`: how late a 1 ms timer fired at worst. */
   delayMaxMs: number;
   delayP99Ms: number;
@@ -28,8 +37,11 @@ export class EventLoopBlockProbe {
   private readonly histogram = monitorEventLoopDelay({ resolution: 1 });
   private readonly long: EventLoopBlock[] = [];
   private longestMs = 0;
+  private longestBusyMs = 0;
+  private longestBusyContext = 0;
   private startedAt = 0;
   private last = 0;
+  private lastCpu = process.cpuUsage();
   private running = false;
 
   constructor(
@@ -41,6 +53,7 @@ export class EventLoopBlockProbe {
     this.running = true;
     this.histogram.enable();
     this.startedAt = this.last = performance.now();
+    this.lastCpu = process.cpuUsage();
     setImmediate(this.turn);
   }
 
@@ -50,6 +63,8 @@ export class EventLoopBlockProbe {
     this.histogram.disable();
     return {
       longestMs: this.longestMs,
+      longestBusyMs: this.longestBusyMs,
+      longestBusyContext: this.longestBusyContext,
       delayMaxMs: this.histogram.max / 1e6,
       delayP99Ms: this.histogram.percentile(99) / 1e6,
       long: this.long,
@@ -59,10 +74,14 @@ export class EventLoopBlockProbe {
   private readonly turn = (): void => {
     if (!this.running) return;
     const now = performance.now();
+    const cpu = process.cpuUsage();
     const gap = now - this.last;
+    const cpuMs = (cpu.user - this.lastCpu.user + cpu.system - this.lastCpu.system) / 1000;
     this.last = now;
+    this.lastCpu = cpu;
     if (gap > this.longestMs) this.longestMs = gap;
-    if (gap > this.longThresholdMs) this.long.push({ endedAtMs: now - this.startedAt, ms: gap, context: this.describe() });
+    if (Math.min(gap, cpuMs) > this.longestBusyMs) [this.longestBusyMs, this.longestBusyContext] = [Math.min(gap, cpuMs), this.describe()];
+    if (gap > this.longThresholdMs) this.long.push({ endedAtMs: now - this.startedAt, ms: gap, cpuMs, context: this.describe() });
     setImmediate(this.turn);
   };
 }

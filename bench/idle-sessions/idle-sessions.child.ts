@@ -3,6 +3,7 @@ import { measureInChild } from '../harness/child-measurement';
 import { EventLoopBlockProbe, EventLoopBlocks } from '../harness/event-loop-blocks';
 import { heapComposition, heapGrowth, HeapGrowth } from '../harness/heap-snapshot';
 import { settledHeapUsed } from '../harness/settled-heap';
+import { CONTEXT_MAP_PARTS, EVICTION_CHUNK } from '../idle-sessions.bench';
 import { hashTableShrinkCost, ShrinkCost } from './hash-table-shrink';
 import { idleUserRequests } from './idle-user-requests';
 import { baselineHost, SessionHost, userscopeHost } from './session-hosts';
@@ -45,7 +46,7 @@ export interface IdleSessionsResult {
   /** Per user, what the heap snapshot grew by (composition mode). */
   growth: HeapGrowth[];
   /** V8's hash-table shrink with `users` keys, measured in the same process. */
-  shrink?: { weakMap: ShrinkCost; map: ShrinkCost };
+  shrink?: { weakMap: ShrinkCost; splitWeakMap: ShrinkCost; map: ShrinkCost };
 }
 
 measureInChild<IdleSessionsParams, IdleSessionsResult>(async (params) => {
@@ -63,7 +64,11 @@ measureInChild<IdleSessionsParams, IdleSessionsResult>(async (params) => {
     const rounds = await measureRounds(host, params);
     const shrink =
       params.host === 'userscope'
-        ? { weakMap: hashTableShrinkCost('WeakMap', params.users), map: hashTableShrinkCost('Map', params.users) }
+        ? {
+            weakMap: hashTableShrinkCost('WeakMap', params.users, EVICTION_CHUNK),
+            splitWeakMap: hashTableShrinkCost('WeakMap', params.users, EVICTION_CHUNK, CONTEXT_MAP_PARTS),
+            map: hashTableShrinkCost('Map', params.users, EVICTION_CHUNK),
+          }
         : undefined;
     return { host: params.host, users: params.users, rounds, growth: [], shrink };
   } finally {

@@ -1,5 +1,6 @@
 import { CanActivate, Controller, Get, Inject, Injectable, Module, Scope, Type, UseGuards } from '@nestjs/common';
 import { APP_GUARD, ContextIdFactory, ModulesContainer, REQUEST } from '@nestjs/core';
+import { STATIC_CONTEXT } from '@nestjs/core/injector/constants';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
 import { Module as NestModule } from '@nestjs/core/injector/module';
@@ -18,7 +19,9 @@ import {
   perContextInstancesOf,
   ProviderNode,
   providerGraph,
+  splitContextRecords,
 } from './library-internals';
+import { SplitContextMap } from './split-context-map';
 import { LibraryInternalsMessages } from './library-internals.messages';
 
 /**
@@ -179,6 +182,48 @@ describe('library internals, against the installed packages', () => {
         }
         expect(records[0].donePromise).toBe(records[1].donePromise);
         await expect(records[0].donePromise).resolves.toBeUndefined();
+      }));
+
+    it("splitContextRecords: Nest's per-context map replaced by a split one, Nest resolving, finding and forgetting through it, contexts built before included", () =>
+      contract('@nestjs/core', 'InstanceWrapper no longer keeps its per-context records in the WeakMap `values`', async () => {
+        const wrapperOf = (token: unknown) =>
+          [...app.get(ModulesContainer).values()].flatMap((module) => [...module.providers.values()]).find((candidate) => candidate.token === token)!;
+        const open = async (userId: string) => {
+          const contextId = ContextIdFactory.create();
+          const session = { userId };
+          app.registerRequestByContextId(session, contextId);
+          return { contextId, session, notebook: await app.resolve(Notebook, contextId) };
+        };
+        const before = await open('erin');
+        const staticRecord = wrapperOf(Notebook).getInstanceByContextId(STATIC_CONTEXT);
+        expect((wrapperOf(Notebook) as unknown as { values: unknown }).values).toBeInstanceOf(WeakMap);
+
+        splitContextRecords(node(Notebook));
+        splitContextRecords(node(REQUEST));
+        const split = (wrapperOf(Notebook) as unknown as { values: unknown }).values;
+        expect(split).toBeInstanceOf(SplitContextMap);
+        splitContextRecords(node(Notebook)); // a second call leaves it as it is
+        expect((wrapperOf(Notebook) as unknown as { values: unknown }).values).toBe(split);
+
+        // Built before the split: still found, and resolved to the same instance.
+        expect(wrapperOf(Notebook).getInstanceByContextId(STATIC_CONTEXT)).toBe(staticRecord);
+        expect(perContextInstancesOf(node(Notebook), before.contextId)).toEqual([before.notebook]);
+        expect(await app.resolve(Notebook, before.contextId)).toBe(before.notebook);
+        // Built after it.
+        const after = await open('frank');
+        expect(after.notebook.session).toBe(after.session);
+        expect(after.notebook).not.toBe(before.notebook);
+        expect(await app.resolve(Notebook, after.contextId)).toBe(after.notebook);
+        expect(perContextInstancesOf(node(REQUEST), after.contextId)).toEqual([after.session]);
+        compactContextRecord(node(Notebook), after.contextId);
+        expect(await app.resolve(Notebook, after.contextId)).toBe(after.notebook);
+
+        for (const { contextId } of [before, after]) {
+          forgetContext(node(Notebook), contextId);
+          forgetContext(node(REQUEST), contextId);
+          expect(perContextInstancesOf(node(Notebook), contextId)).toEqual([]);
+          expect(perContextInstancesOf(node(REQUEST), contextId)).toEqual([]);
+        }
       }));
 
     it('appliedContextIdStrategy: the strategy ContextIdFactory.apply installed', () =>

@@ -14,6 +14,7 @@ import type { SchemaObjectFactory } from '@nestjs/swagger/dist/services/schema-o
 import { TransformationType } from 'class-transformer';
 import type { MetadataStorage } from 'class-transformer/types/MetadataStorage';
 import { LibraryInternalsMessages } from './library-internals.messages';
+import { SplitContextMap } from './split-context-map';
 
 // @nestjs/core: the provider graph and per-context instances
 
@@ -136,6 +137,20 @@ export function compactContextRecord(node: ProviderNode, contextId: ContextId): 
     donePromise: SETTLED,
     isConstructorCalled: record.isConstructorCalled as boolean,
   } as never);
+}
+
+/**
+ * Replaces Nest's map of `node`'s per-context records (`InstanceWrapper.values`, one WeakMap keyed by
+ * ContextId) by a `SplitContextMap`, which keeps the entries it held. Why not public: the map is private,
+ * and ending many sessions empties it one `delete` at a time; V8 rehashes it in the delete that leaves it a
+ * quarter full, blocking the event loop for as long as the table is large (~10 ms per provider at 100,000
+ * sessions). Nest only calls `get`, `set` and `delete` on it. A map of another kind (a future Nest's, or one
+ * already split) is left as it is, and so are transient providers (their records are per inquirer).
+ */
+export function splitContextRecords(node: ProviderNode): void {
+  const wrapper = wrapperOf(node) as unknown as { values: unknown; scope?: Scope };
+  if (wrapper.scope === Scope.TRANSIENT || !(wrapper.values instanceof WeakMap)) return;
+  wrapper.values = new SplitContextMap(wrapper.values as WeakMap<ContextId, unknown>);
 }
 
 function wrapperOf(node: ProviderNode): InstanceWrapper {
