@@ -20,7 +20,7 @@ describe('UserRunAdmission', () => {
     const runs = admission({ concurrent_runs: 2 });
     const first = await runs.admit('ann');
     await runs.admit('ann');
-    const refused = await runs.admit('ann').catch((error: unknown) => error);
+    const refused = await Promise.resolve(runs.admit('ann')).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(ConcurrentRunsExceededError);
     expect(refused).toMatchObject({ status: 429, body: { code: 'rate_limited', details: { limit: 'concurrent_runs' } } });
     await expect(runs.admit('bob')).resolves.toBeInstanceOf(Function); // another user
