@@ -7,6 +7,9 @@ import { isTrackingCurrentSession, runAsFunction } from '../session/current-sess
 import { SpanKind } from '@opentelemetry/api';
 import { inGenAiStreamSpan, inStartedSpan, setToolResult, startGenAiSpanIfTraced, toolAttributes } from '../tracing/gen-ai.spans';
 
+/** Span names by function name; configured names are few. */
+const TOOL_SPAN_NAMES = new Map<string, string>();
+
 /** The signal of a call nobody bounds: it never aborts (one for all, so an unbounded call costs nothing). */
 export const NEVER_ABORTED: AbortSignal = new AbortController().signal;
 
@@ -88,12 +91,12 @@ export class FunctionHandle<I = any, O = any> {
     });
   }
 
-  /** `execute_tool <name>`, made once. */
+  /** `execute_tool <name>`, made once per function name (not per handle: every user has their own handles). */
   private get toolSpanName(): string {
-    return (this.spanName ??= `execute_tool ${this.name}`);
+    let name = TOOL_SPAN_NAMES.get(this.name);
+    if (name === undefined) TOOL_SPAN_NAMES.set(this.name, (name = `execute_tool ${this.name}`));
+    return name;
   }
-
-  private spanName: string | undefined;
 
   private call(input: I, signal: AbortSignal): Promise<O> {
     if (!this.instance.invoke) return this.collect(input, signal);
