@@ -12,6 +12,7 @@ import { WorkflowRunner } from './functions/workflow.runner';
 import { UserFunctions } from './functions/user-functions';
 import { UserInvoker } from './functions/user-invoker';
 import { DurableInstanceTracker } from './session/durable-instance.tracker';
+import { SessionInstanceBuilder } from './session/session-instances.builder';
 import { SessionLifecycle } from './session/session.lifecycle';
 import { ProcessFaultListener } from './faults/process-fault.listener';
 import { ShutdownProgress } from './shutdown/shutdown-progress';
@@ -39,7 +40,7 @@ export class UserscopeRuntimeModule {
     if (duplicates) new Logger('Userscope').warn(duplicates);
     // Libraries that need it switch it on themselves (the LLM library, for token accounting).
     if (options.config.general.track_current_session) trackCurrentSession();
-    const services = [FunctionCatalog, Functions, SharedFunctions, SessionRegistry, SessionLifecycle, IdleSessionEvictor, DurableInstanceTracker, WorkflowRunner, UserFunctions, UserInvoker, ProcessFaultListener, ShutdownProgress, SessionBackends, UserDataRegistry, UserFieldsRegistry];
+    const services = [FunctionCatalog, Functions, SharedFunctions, SessionRegistry, SessionLifecycle, IdleSessionEvictor, DurableInstanceTracker, SessionInstanceBuilder, WorkflowRunner, UserFunctions, UserInvoker, ProcessFaultListener, ShutdownProgress, SessionBackends, UserDataRegistry, UserFieldsRegistry];
     return {
       module: UserscopeRuntimeModule,
       global: true,

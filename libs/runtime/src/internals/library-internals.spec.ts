@@ -1,5 +1,5 @@
-import { CanActivate, Controller, Get, Inject, Injectable, Module, Scope, Type, UseGuards } from '@nestjs/common';
-import { APP_GUARD, ContextIdFactory, ModulesContainer, REQUEST } from '@nestjs/core';
+import { CanActivate, Controller, Get, Inject, Injectable, Module, Optional, Scope, Type, UseGuards } from '@nestjs/common';
+import { APP_GUARD, ContextIdFactory, ModuleRef, ModulesContainer, REQUEST } from '@nestjs/core';
 import { STATIC_CONTEXT } from '@nestjs/core/injector/constants';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
@@ -12,6 +12,7 @@ import {
   appliedContextIdStrategy,
   compactContextRecord,
   copyInjectTokens,
+  directContextBuild,
   forgetContext,
   globalEnhancerCounts,
   hasClassTransformerMetadata,
@@ -85,8 +86,28 @@ class NotesController {
   }
 }
 
-@Module({ controllers: [NotesController], providers: [Clock, Notebook, Gate, { provide: 'PREFIX', useValue: '> ' }] })
+/** A per-context provider depending on another one, for directContextBuild. */
+@Injectable({ scope: Scope.REQUEST, durable: true })
+class Page {
+  constructor(
+    readonly notebook: Notebook,
+    readonly clock: Clock,
+  ) {}
+}
+
+@Module({ controllers: [NotesController], providers: [Clock, Notebook, Page, Gate, { provide: 'PREFIX', useValue: '> ' }] })
 class NotesModule {}
+
+// Per-context providers directContextBuild must leave to Nest: a factory, and a missing optional dependency.
+@Injectable({ scope: Scope.REQUEST, durable: true })
+class WithMissingOptional {
+  constructor(@Optional() @Inject('ABSENT') readonly absent?: unknown) {}
+}
+
+@Module({
+  providers: [Clock, WithMissingOptional, { provide: 'FACTORY', scope: Scope.REQUEST, durable: true, inject: [Clock], useFactory: (clock: Clock) => ({ clock }) }],
+})
+class UnbuildableModule {}
 
 describe('library internals, against the installed packages', () => {
   let app: TestingModule;
@@ -223,6 +244,73 @@ describe('library internals, against the installed packages', () => {
           forgetContext(node(REQUEST), contextId);
           expect(perContextInstancesOf(node(Notebook), contextId)).toEqual([]);
           expect(perContextInstancesOf(node(REQUEST), contextId)).toEqual([]);
+        }
+      }));
+
+    it("directContextBuild: a context's instances built with the dependencies Nest worked out, in records Nest answers from", () =>
+      contract('@nestjs/core', "InstanceWrapper's constructor/property metadata or per-context records changed", async () => {
+        const moduleRef = app.get(ModuleRef);
+        const closure = [node(REQUEST), node(Notebook), node(Page)];
+        const open = async (userId: string) => {
+          const contextId = ContextIdFactory.create();
+          const session = { userId };
+          app.registerRequestByContextId(session, contextId);
+          return { contextId, session };
+        };
+        // Nest builds the first context (and so works out the dependencies); the direct build follows it.
+        const first = await open('gina');
+        const nestPage = await app.resolve(Page, first.contextId);
+        const direct = directContextBuild(closure, moduleRef);
+        expect(direct?.tokens).toEqual([Notebook, Page]);
+
+        const second = await open('hugo');
+        const [notebook, page] = direct!.build(second.contextId, second.session) as [Notebook, Page];
+        // A context Nest has begun to build is left to Nest.
+        const third = await open('iris');
+        const nestNotebook = await app.resolve(Notebook, third.contextId);
+        expect(direct!.build(third.contextId, third.session)).toBeUndefined();
+        expect(await app.resolve(Page, third.contextId)).toMatchObject({ notebook: nestNotebook });
+        expect(notebook).toBeInstanceOf(Notebook);
+        expect(page).toBeInstanceOf(Page);
+        expect({ clock: notebook.clock, session: notebook.session, prefix: notebook.prefix }).toEqual({ clock: app.get(Clock), session: second.session, prefix: '> ' });
+        expect(notebook.clock).toBe(nestPage.notebook.clock);
+        expect(page.notebook).toBe(notebook);
+        expect(page.clock).toBe(app.get(Clock));
+        // Nest answers with them, and finds and forgets them as its own.
+        expect(await app.resolve(Page, second.contextId)).toBe(page);
+        expect(await app.resolve(Notebook, second.contextId)).toBe(notebook);
+        expect(perContextInstancesOf(node(Notebook), second.contextId)).toEqual([notebook]);
+        const wrapper = [...app.get(ModulesContainer).values()].flatMap((module) => [...module.providers.values()]).find((candidate) => candidate.token === Page)!;
+        const record = wrapper.getExistingInstancesByContextId(second.contextId)[0] as unknown as Record<string, unknown>;
+        expect(Object.keys(record).sort()).toEqual(['donePromise', 'instance', 'isConstructorCalled', 'isPending', 'isResolved']);
+        // The values of a record Nest built and compactContextRecord compacted, the same settled promise included.
+        const nestRecord = wrapper.getExistingInstancesByContextId(first.contextId)[0] as unknown as Record<string, unknown>;
+        compactContextRecord(node(Page), first.contextId);
+        const compacted = wrapper.getExistingInstancesByContextId(first.contextId)[0] as unknown as Record<string, unknown>;
+        expect(record).toEqual({ ...nestRecord, instance: page, donePromise: compacted.donePromise });
+        for (const n of closure) forgetContext(n, second.contextId);
+        expect(perContextInstancesOf(node(Page), second.contextId)).toEqual([]);
+        expect(() => direct!.build({ id: 1, getParent: () => second.contextId } as never, second.session)).toThrow(/getParent/);
+      }));
+
+    it('directContextBuild: undefined for what only Nest can build (a factory, a missing optional dependency, dependencies not worked out yet)', () =>
+      contract('@nestjs/core', "InstanceWrapper's inject/constructor metadata changed", async () => {
+        const unbuildable = await Test.createTestingModule({ imports: [UnbuildableModule] }).compile();
+        try {
+          const nodes = providerGraph(unbuildable.get(ModulesContainer));
+          const of = (token: unknown) => nodes.filter((n) => n.token === token || n.token === REQUEST);
+          const moduleRef = unbuildable.get(ModuleRef);
+          // Before any context was built, Nest has not recorded the constructor's dependencies.
+          const notebookless = of(WithMissingOptional);
+          expect(directContextBuild(notebookless, moduleRef)).toBeUndefined();
+          const contextId = ContextIdFactory.create();
+          unbuildable.registerRequestByContextId({ userId: 'ida' }, contextId);
+          expect((await unbuildable.resolve(WithMissingOptional, contextId)).absent).toBeUndefined();
+          await unbuildable.resolve('FACTORY', contextId);
+          expect(directContextBuild(of(WithMissingOptional), moduleRef)).toBeUndefined();
+          expect(directContextBuild(of('FACTORY'), moduleRef)).toBeUndefined();
+        } finally {
+          await unbuildable.close();
         }
       }));
 

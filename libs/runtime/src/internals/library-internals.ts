@@ -6,8 +6,9 @@
  */
 import { dirname, join } from 'node:path';
 import { INestApplication, InjectionToken, Scope, Type } from '@nestjs/common';
-import { PROPERTY_DEPS_METADATA, SELF_DECLARED_DEPS_METADATA } from '@nestjs/common/constants';
-import { ApplicationConfig, ContextId, ContextIdFactory, ContextIdStrategy, ModulesContainer } from '@nestjs/core';
+import { PARAMTYPES_METADATA, PROPERTY_DEPS_METADATA, SELF_DECLARED_DEPS_METADATA } from '@nestjs/common/constants';
+import { ApplicationConfig, ContextId, ContextIdFactory, ContextIdStrategy, INQUIRER, ModuleRef, ModulesContainer, REQUEST } from '@nestjs/core';
+import { STATIC_CONTEXT } from '@nestjs/core/injector/constants';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper';
 import type { SchemaObject } from '@nestjs/swagger';
 import type { SchemaObjectFactory } from '@nestjs/swagger/dist/services/schema-object-factory';
@@ -151,6 +152,99 @@ export function splitContextRecords(node: ProviderNode): void {
   const wrapper = wrapperOf(node) as unknown as { values: unknown; scope?: Scope };
   if (wrapper.scope === Scope.TRANSIENT || !(wrapper.values instanceof WeakMap)) return;
   wrapper.values = new SplitContextMap(wrapper.values as WeakMap<ContextId, unknown>);
+}
+
+/** Builds the instances of some per-context providers in one context; see `directContextBuild`. */
+export interface ContextBuild {
+  /** The providers' tokens, in the order `build` returns their instances. */
+  readonly tokens: readonly InjectionToken[];
+  /**
+   * The instances for `contextId` (a ContextId of its own, without `getParent`), with `request` as its
+   * REQUEST; undefined, building nothing, when Nest has begun to build one of them there (a request-scoped
+   * controller of the user's, say), so that only Nest's injector builds that context.
+   */
+  build(contextId: ContextId, request: unknown): object[] | undefined;
+}
+
+/** Where a constructor argument or injected property comes from. */
+type Source = { from: 'static'; value: unknown } | { from: 'request' } | { from: 'built'; index: number };
+
+interface BuildStep {
+  wrapper: InstanceWrapper;
+  metatype: new (...args: unknown[]) => object;
+  params: Source[];
+  properties: { key: string | symbol; source: Source }[];
+}
+
+/**
+ * A build of `nodes`' instances for a context that calls their constructors with the dependencies Nest
+ * has already worked out for them, and stores each as Nest's settled record of that context (the shape of
+ * `compactContextRecord`), so Nest, asked later, answers with it. `nodes` come dependencies first; a
+ * per-context dependency must be one of them or REQUEST. Why not public: Nest builds a context's instances
+ * only through its injector (`ModuleRef.resolve`), ~25 µs and ~50 promises per provider, re-deriving each
+ * time what it worked out in the first context (bench/RESULTS.md, first requests and batch runs).
+ * Undefined, so Nest's injector stays the way, as soon as one provider needs more than a constructor call:
+ * a factory or alias, a transient, forward-referenced or INQUIRER dependency, an optional one that is
+ * missing, enhancers, a static dependency not built yet, Nest's preview mode or an instance decorator.
+ */
+export function directContextBuild(nodes: readonly ProviderNode[], moduleRef: ModuleRef): ContextBuild | undefined {
+  const options = (moduleRef as unknown as { injector?: { options?: { preview?: boolean; instanceDecorator?: unknown } } }).injector?.options;
+  if (!options || options.preview || options.instanceDecorator) return undefined;
+  const steps: BuildStep[] = [];
+  const built = new Map<InstanceWrapper, number>();
+  const sourceOf = (dep: InstanceWrapper | undefined): Source | undefined => {
+    if (!dep || dep.isTransient || dep.token === INQUIRER || dep.forwardRef) return undefined;
+    if (dep.token === REQUEST) return { from: 'request' };
+    if (built.has(dep)) return { from: 'built', index: built.get(dep)! };
+    if (!dep.isDependencyTreeStatic()) return undefined;
+    const host = dep.getInstanceByContextId(STATIC_CONTEXT);
+    return host?.isResolved ? { from: 'static', value: host.instance } : undefined;
+  };
+  for (const node of nodes) {
+    const wrapper = wrapperOf(node);
+    if (wrapper.token === REQUEST) continue;
+    const metatype = wrapper.metatype as BuildStep['metatype'] | null;
+    if (typeof metatype !== 'function' || !metatype.prototype || wrapper.inject != null || wrapper.isAlias || wrapper.isTransient || wrapper.forwardRef) return undefined;
+    if ((wrapper.getEnhancersMetadata() ?? []).length > 0) return undefined;
+    const ctor = wrapper.getCtorMetadata() ?? [];
+    if (ctor.length !== constructorParamCount(metatype)) return undefined;
+    const params = Array.from(ctor, sourceOf);
+    const declared: unknown[] = Reflect.getMetadata(PROPERTY_DEPS_METADATA, metatype) ?? [];
+    const injected = wrapper.getPropertiesMetadata() ?? [];
+    if (injected.length !== declared.length) return undefined;
+    const properties = injected.map(({ key, wrapper: dep }) => ({ key, source: sourceOf(dep) }));
+    if (params.includes(undefined) || properties.some((p) => !p.source)) return undefined;
+    built.set(wrapper, steps.length);
+    steps.push({ wrapper, metatype, params: params as Source[], properties: properties as BuildStep['properties'] });
+  }
+  return {
+    tokens: steps.map((step) => step.wrapper.token),
+    build(contextId, request) {
+      if (contextId.getParent) throw new TypeError('directContextBuild builds in a ContextId of its own, not one with getParent');
+      if (steps.some((step) => step.wrapper.getExistingInstancesByContextId(contextId).length > 0)) return undefined;
+      const instances: object[] = [];
+      const valueOf = (source: Source) => (source.from === 'static' ? source.value : source.from === 'request' ? request : instances[source.index]);
+      for (const { wrapper, metatype, params, properties } of steps) {
+        const instance = new metatype(...params.map(valueOf)) as Record<string | symbol, unknown>;
+        // As Nest's applyProperties: an injected property that resolved to nothing is left unset.
+        for (const { key, source } of properties) {
+          const value = valueOf(source);
+          if (value != null) instance[key] = value;
+        }
+        // A record as Nest leaves a built one: `isPending` stays true, and later loads wait on the settled promise.
+        wrapper.setInstanceByContextId(contextId, { instance, isResolved: true, isPending: true, donePromise: SETTLED, isConstructorCalled: true } as never);
+        instances.push(instance);
+      }
+      return instances;
+    },
+  };
+}
+
+/** How many constructor arguments Nest injects into `metatype`: its parameter types, with `@Inject()` ones over them. */
+function constructorParamCount(metatype: Function): number {
+  const types: unknown[] = Reflect.getMetadata(PARAMTYPES_METADATA, metatype) ?? [];
+  const declared: { index: number }[] = Reflect.getMetadata(SELF_DECLARED_DEPS_METADATA, metatype) ?? [];
+  return Math.max(types.length, ...declared.map((p) => p.index + 1));
 }
 
 function wrapperOf(node: ProviderNode): InstanceWrapper {

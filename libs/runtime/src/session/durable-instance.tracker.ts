@@ -1,4 +1,4 @@
-import { Injectable, Scope } from '@nestjs/common';
+import { Injectable, InjectionToken, Scope } from '@nestjs/common';
 import { ContextId, ModulesContainer, REQUEST } from '@nestjs/core';
 import { compactContextRecord, forgetContext, perContextInstancesOf, ProviderNode, providerGraph, splitContextRecords } from '../internals/library-internals';
 
@@ -26,6 +26,26 @@ export class DurableInstanceTracker {
   /** Once a session is built: Nest's records of its instances in a shape every session shares (see `compactContextRecord`). */
   compact(contextId: ContextId): void {
     for (const provider of this.perContextProviders()) compactContextRecord(provider, contextId);
+  }
+
+  /**
+   * The per-context providers that building `tokens` builds, theirs included, dependencies first (the
+   * order of `collect`); undefined when a token is not exactly one such provider.
+   */
+  closureOf(tokens: readonly InjectionToken[]): ProviderNode[] | undefined {
+    const ordered = this.perContextProviders();
+    const needed = new Set<ProviderNode>();
+    const visit = (node: ProviderNode): void => {
+      if (needed.has(node) || !ordered.includes(node)) return;
+      needed.add(node);
+      node.dependencies.forEach(visit);
+    };
+    for (const token of tokens) {
+      const found = ordered.filter((node) => node.token === token);
+      if (found.length !== 1) return undefined;
+      visit(found[0]);
+    }
+    return ordered.filter((node) => needed.has(node));
   }
 
   /** Drops everything Nest holds for `contextId`, the REQUEST payload included. */

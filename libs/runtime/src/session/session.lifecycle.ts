@@ -8,6 +8,7 @@ import { providerTokenOf } from '../functions/configured-function.providers';
 import { FunctionCatalog } from '../functions/function.catalog';
 import { FunctionHandle } from '../functions/function-handle';
 import { DurableInstanceTracker } from './durable-instance.tracker';
+import { SessionInstanceBuilder } from './session-instances.builder';
 import { SessionRegistry } from './session.registry';
 import { NO_GROUPS, UserSession } from './user-session';
 import { isTrackingCurrentSession, runAsSession, runAsSessionStream } from './current-session';
@@ -62,6 +63,7 @@ export class SessionLifecycle implements OnApplicationShutdown {
     private readonly registry: SessionRegistry,
     private readonly catalog: FunctionCatalog,
     private readonly tracker: DurableInstanceTracker,
+    private readonly instances: SessionInstanceBuilder,
     private readonly moduleRef: ModuleRef,
     private readonly shutdown: ShutdownProgress,
     private readonly backends: SessionBackends,
@@ -397,26 +399,11 @@ export class SessionLifecycle implements OnApplicationShutdown {
     this.moduleRef.registerRequestByContextId(session, session.contextId);
     try {
       session.lease = await this.backends.ownership.claim(session.userId, () => this.onLeaseLost(session));
-      const providers = new Map<string, object>();
-      for (const fn of this.catalog.perUser) {
-        const token = providerTokenOf(fn);
-        let instance = providers.get(token);
-        if (!instance) {
-          instance = await this.moduleRef.resolve<object>(token, session.contextId, { strict: false });
-          providers.set(token, instance);
-        }
-        session.functions.set(fn.name, new FunctionHandle(fn, instance));
-      }
+      const { byToken: providers, ordered } = await this.instances.build(session);
+      for (const fn of this.catalog.perUser) session.functions.set(fn.name, new FunctionHandle(fn, providers.get(providerTokenOf(fn))!));
       const discovered = this.catalog.perUserDiscoveredGroups;
-      const groups = new Map<string, object>();
-      if (discovered.length > 0) session.groups = groups;
-      for (const group of discovered) {
-        const instance = providers.get(functionGroupToken(group.name)) ?? (await this.moduleRef.resolve<object>(functionGroupToken(group.name), session.contextId, { strict: false }));
-        providers.set(functionGroupToken(group.name), instance);
-        groups.set(group.name, instance);
-      }
-      session.instances.push(...this.tracker.collect(session.contextId));
-      this.tracker.compact(session.contextId);
+      if (discovered.length > 0) session.groups = new Map(discovered.map((group) => [group.name, providers.get(functionGroupToken(group.name))!]));
+      session.instances.push(...ordered);
       if (this.backends.state.persistent) await this.restore(session, providers);
       session.built = true;
     } catch (error) {
