@@ -51,8 +51,16 @@ describe('SplitContextMap', () => {
     for (const id of contexts(16_000)) counts[contextMapPartOf(id)]++;
     expect(Math.min(...counts)).toBeGreaterThan(800);
     expect(Math.max(...counts)).toBeLessThan(1200);
-    // Small integer ids, as a strategy numbering its contexts would give, spread too.
-    const integers = new Set(Array.from({ length: CONTEXT_MAP_PARTS }, (_, i) => contextMapPartOf({ id: i })));
-    expect(integers.size).toBe(CONTEXT_MAP_PARTS);
+    // Integer ids, as a strategy numbering its contexts, or timing or snowflaking them, would give, spread too.
+    const sequences = {
+      counter: (i: number) => i,
+      timestamps: (i: number) => 1_764_700_000_000 + i * 1000,
+      snowflakes: (i: number) => Number((BigInt(1_764_700_000_000 + i) << 22n) | BigInt(i % 4096)),
+    };
+    for (const [name, idOf] of Object.entries(sequences)) {
+      const parts = new Array<number>(CONTEXT_MAP_PARTS).fill(0);
+      for (let i = 0; i < 1600; i++) parts[contextMapPartOf({ id: idOf(i) })]++;
+      expect({ name, fewest: Math.min(...parts) > 80, most: Math.max(...parts) < 120 }).toEqual({ name, fewest: true, most: true });
+    }
   });
 });

@@ -1,7 +1,8 @@
 import type { ContextId } from '@nestjs/core';
 
-/** How many WeakMaps a provider's per-context records are split into. */
-export const CONTEXT_MAP_PARTS = 16;
+/** How many WeakMaps a provider's per-context records are split into: 2 ** PART_BITS. */
+const PART_BITS = 4;
+export const CONTEXT_MAP_PARTS = 1 << PART_BITS;
 
 /**
  * A WeakMap keyed by ContextId, split into `CONTEXT_MAP_PARTS` WeakMaps by the context's `id`. Why: V8
@@ -48,6 +49,9 @@ export class SplitContextMap<V> {
 export function contextMapPartOf(key: unknown): number {
   const id = typeof key === 'object' && key !== null ? (key as { id?: unknown }).id : undefined;
   if (typeof id !== 'number' || !Number.isFinite(id)) return 0;
-  // Spreads random fractions and small integers alike (Knuth's multiplicative hash).
-  return ((id * 2654435761) >>> 0) % CONTEXT_MAP_PARTS;
+  // 32 bits of the id: an integer's low ones (a strategy's counter, a timestamp, a snowflake), a random
+  // fraction's first ones. Fibonacci hashing in 32-bit integer arithmetic (a product in doubles loses
+  // the low bits of large ids), whose high bits are the part: sequences spread evenly.
+  const bits = Number.isInteger(id) ? id : Math.floor((id % 1) * 2 ** 32) ^ Math.trunc(id);
+  return Math.imul(bits | 0, 0x9e3779b1) >>> (32 - PART_BITS);
 }
