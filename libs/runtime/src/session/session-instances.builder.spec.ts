@@ -1,4 +1,4 @@
-import { Inject, Injectable, Module, Scope } from '@nestjs/common';
+import { Inject, Injectable, Module, Scope, Type } from '@nestjs/common';
 import { ModuleRef, ModulesContainer, REQUEST } from '@nestjs/core';
 import { Test, TestingModule } from '@nestjs/testing';
 import type { FunctionCatalog } from '../functions/function.catalog';
@@ -46,7 +46,7 @@ describe("SessionInstanceBuilder: a session's per-user instances, through Nest o
   let app: TestingModule;
   afterEach(() => app?.close());
 
-  async function builderFor(module: Function) {
+  async function builderFor(module: Type<unknown>) {
     app = await Test.createTestingModule({ imports: [module] }).compile();
     const moduleRef = app.get(ModuleRef);
     const resolve = jest.spyOn(moduleRef, 'resolve');
