@@ -22,7 +22,9 @@ class Notebook {
   constructor(
     readonly journal: Journal,
     readonly session: UserSession,
-  ) {}
+  ) {
+    if (session.userId === 'mallory') throw new Error('no notebook for mallory');
+  }
 }
 
 const NOTEBOOK = functionToken('notebook');
@@ -81,6 +83,16 @@ describe("SessionInstanceBuilder: a session's per-user instances, through Nest o
     expect(second.ordered).toEqual([bobBook.journal, bobBook]);
     expect(await app.resolve(NOTEBOOK, bob.contextId)).toBe(bobBook);
     expect(await app.resolve(Journal, bob.contextId)).toBe(bobBook.journal);
+  });
+
+  it("rejects with what a constructor threw, its dependencies already built left where the session's disposal finds them", async () => {
+    const { builder, open } = await builderFor(PlainModule);
+    await builder.build(open('ann'));
+    const mallory = open('mallory');
+    await expect(builder.build(mallory)).rejects.toThrow('no notebook for mallory');
+    const tracker = new DurableInstanceTracker(app.get(ModulesContainer));
+    expect(tracker.collect(mallory.contextId)).toEqual([expect.any(Journal)]);
+    expect((await builder.build(open('bob'))).byToken.get(NOTEBOOK)).toBeInstanceOf(Notebook);
   });
 
   it('leaves a session to Nest when Nest has begun building it (a request-scoped controller of the user, say)', async () => {
