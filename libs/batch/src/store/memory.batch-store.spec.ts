@@ -46,5 +46,17 @@ describe('MemoryBatchStore', () => {
     user.profile.city = 'Rome';
     const [read] = await store.getUsers(['u1']);
     expect(read).toEqual({ id: 'u1', name: 'Ada', profile: { city: 'Paris' } });
+    (read.profile as { city: string }).city = 'Oslo';
+    expect((await store.listUsers())[0]).toEqual({ id: 'u1', name: 'Ada', profile: { city: 'Paris' } });
+  });
+
+  it('copies flat users too: neither what was put nor what was read changes what is stored', async () => {
+    const user = { id: 'u2', name: 'Bo', role: 'Engineer', age: 41 };
+    await store.putUsers([user]);
+    user.name = 'Changed';
+    const [read] = await store.getUsers(['u2']);
+    expect(read).toEqual({ id: 'u2', name: 'Bo', role: 'Engineer', age: 41 });
+    read.name = 'Changed again';
+    expect(await store.getUsers(['u2'])).toEqual([{ id: 'u2', name: 'Bo', role: 'Engineer', age: 41 }]);
   });
 });

@@ -26,13 +26,13 @@ export class MemoryBatchStore implements BatchStore {
   async ping(): Promise<void> {}
 
   async listUsers(): Promise<BatchUser[]> {
-    return copyAll(this.users.values());
+    return copyAll(this.users.values(), copyRecord);
   }
 
   async getUsers(ids: string[]): Promise<(BatchUser | undefined)[]> {
     return mapYielding(ids, (id) => {
       const user = this.users.get(id);
-      return user && copy(user);
+      return user && copyRecord(user);
     });
   }
 
@@ -41,7 +41,7 @@ export class MemoryBatchStore implements BatchStore {
   }
 
   async putUsers(users: BatchUser[]): Promise<void> {
-    await eachYielding(users, (user) => this.users.set(user.id, copy(user)));
+    await eachYielding(users, (user) => this.users.set(user.id, copyRecord(user)));
   }
 
   async deleteUser(id: string): Promise<boolean> {
@@ -169,6 +169,15 @@ function copy<T>(value: T): T {
 /** A record whose fields are all primitives. */
 function copyFlat<T extends object>(record: T): T {
   return { ...record };
+}
+
+/** A record copied shallowly when its fields are all primitives (a directory user, as a rule), deeply otherwise. */
+function copyRecord<T extends object>(record: T): T {
+  for (const key in record) {
+    const value = record[key];
+    if (typeof value === 'object' && value !== null) return copy(record);
+  }
+  return copyFlat(record);
 }
 
 /** A node's result: its content is deep-copied when it is structured. */
