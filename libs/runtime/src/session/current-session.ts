@@ -76,6 +76,15 @@ export function callScope(): object | undefined {
   return storage.getStore()?.scope;
 }
 
+/**
+ * Runs `work`, and what it starts, outside every session, function and call scope: for work one user's
+ * request causes on another user's behalf (ending a least recently used session to make room), so
+ * that the other user's cleanups are neither seen as the caller's session nor billed to its scope.
+ */
+export function outsideCallContext<T>(work: () => T): T {
+  return storage.getStore() === undefined ? work() : storage.exit(work);
+}
+
 /** Iterates `source` with every step running as `session`'s (a generator resumes in its caller's context). */
 export async function* runAsSessionStream<T>(session: UserSession, source: AsyncIterable<T>): AsyncGenerator<T> {
   const iterator = source[Symbol.asyncIterator]();

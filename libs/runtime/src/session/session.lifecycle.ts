@@ -11,7 +11,7 @@ import { DurableInstanceTracker } from './durable-instance.tracker';
 import { SessionInstanceBuilder } from './session-instances.builder';
 import { SessionRegistry } from './session.registry';
 import { NO_GROUPS, UserSession } from './user-session';
-import { isTrackingCurrentSession, runAsSession, runAsSessionStream } from './current-session';
+import { isTrackingCurrentSession, outsideCallContext, runAsSession, runAsSessionStream } from './current-session';
 import { ShutdownProgress } from '../shutdown/shutdown-progress';
 import { SessionBackends } from './ownership/session-backends';
 import { isStateful } from './ownership/session-state.interface';
@@ -298,7 +298,8 @@ export class SessionLifecycle implements OnApplicationShutdown {
     for (const session of this.registry.values()) {
       if (isIdle(session)) {
         this.counters.evicted++;
-        void this.end(session);
+        // Ended on nobody's behalf: the user whose request made room must not see or pay for these cleanups.
+        void outsideCallContext(() => this.end(session));
         return;
       }
       if (++scanned >= LRU_SCAN_LIMIT) break;
