@@ -46,7 +46,7 @@ describe('MemoryBatchStore', () => {
     user.profile.city = 'Rome';
     const [read] = await store.getUsers(['u1']);
     expect(read).toEqual({ id: 'u1', name: 'Ada', profile: { city: 'Paris' } });
-    (read.profile as { city: string }).city = 'Oslo';
+    (read!.profile as { city: string }).city = 'Oslo';
     expect((await store.listUsers())[0]).toEqual({ id: 'u1', name: 'Ada', profile: { city: 'Paris' } });
   });
 
@@ -56,7 +56,7 @@ describe('MemoryBatchStore', () => {
     user.name = 'Changed';
     const [read] = await store.getUsers(['u2']);
     expect(read).toEqual({ id: 'u2', name: 'Bo', role: 'Engineer', age: 41 });
-    read.name = 'Changed again';
+    read!.name = 'Changed again';
     expect(await store.getUsers(['u2'])).toEqual([{ id: 'u2', name: 'Bo', role: 'Engineer', age: 41 }]);
   });
 });
