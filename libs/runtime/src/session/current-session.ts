@@ -77,9 +77,9 @@ export function callScope(): object | undefined {
 }
 
 /**
- * Runs `work`, and what it starts, outside every session, function and call scope: for work one user's
- * request causes on another user's behalf (ending a least recently used session to make room), so
- * that the other user's cleanups are neither seen as the caller's session nor billed to its scope.
+ * Runs `work`, and what it starts, outside every session, function and call scope: for work done on
+ * nobody's behalf whoever asked for it (ending a session), so that it is neither seen as the caller's
+ * session nor billed to its scope.
  */
 export function outsideCallContext<T>(work: () => T): T {
   return storage.getStore() === undefined ? work() : storage.exit(work);

@@ -205,9 +205,15 @@ export class SessionLifecycle implements OnApplicationShutdown {
 
   /**
    * Ends `session`: forgets it at once (a new request starts a fresh session), lets its requests in
-   * flight finish (for at most `drainTimeoutMs`), then disposes its instances.
+   * flight finish (for at most `drainTimeoutMs`), then disposes its instances. It runs on nobody's
+   * behalf, whoever asks (another user's request making room, a lease check inside a request, an admin):
+   * the cleanups see no caller's session and are billed to no caller's token-accounting scope.
    */
-  async end(session: UserSession, { waitForRequests = true, drainTimeoutMs, forget = true }: SessionEndOptions = {}): Promise<SessionEndReport> {
+  end(session: UserSession, options: SessionEndOptions = {}): Promise<SessionEndReport> {
+    return outsideCallContext(() => this.ending(session, options));
+  }
+
+  private async ending(session: UserSession, { waitForRequests = true, drainTimeoutMs, forget = true }: SessionEndOptions): Promise<SessionEndReport> {
     this.registry.remove(session);
     if (session.ended) return { userId: session.userId, disposed: 0, errors: [], abandonedRequests: 0 };
     session.ended = true;
@@ -298,8 +304,7 @@ export class SessionLifecycle implements OnApplicationShutdown {
     for (const session of this.registry.values()) {
       if (isIdle(session)) {
         this.counters.evicted++;
-        // Ended on nobody's behalf: the user whose request made room must not see or pay for these cleanups.
-        void outsideCallContext(() => this.end(session));
+        void this.end(session);
         return;
       }
       if (++scanned >= LRU_SCAN_LIMIT) break;
