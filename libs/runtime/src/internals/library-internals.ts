@@ -131,13 +131,12 @@ export function compactContextRecord(node: ProviderNode, contextId: ContextId): 
   if ( record.isResolved !== true || record.donePromise === undefined || record.donePromise === SETTLED) return;
   const keys = Object.keys(record);
   if (keys.length !== SETTLED_RECORD_KEYS.length || !SETTLED_RECORD_KEYS.every((key) => keys.includes(key))) return;
-  wrapper.setInstanceByContextId(contextId, {
-    instance: record.instance,
-    isResolved: true,
-    isPending: record.isPending as boolean,
-    donePromise: SETTLED,
-    isConstructorCalled: record.isConstructorCalled as boolean,
-  } as never);
+  wrapper.setInstanceByContextId(contextId, settledRecord(record.instance, record.isPending as boolean, record.isConstructorCalled as boolean));
+}
+
+/** A settled per-context record of the one shape `compactContextRecord` and `directContextBuild` write (SETTLED_RECORD_KEYS). */
+function settledRecord(instance: unknown, isPending: boolean, isConstructorCalled: boolean): never {
+  return { instance, isResolved: true, isPending, donePromise: SETTLED, isConstructorCalled } as never;
 }
 
 /**
@@ -232,7 +231,7 @@ export function directContextBuild(nodes: readonly ProviderNode[], moduleRef: Mo
           if (value != null) instance[key] = value;
         }
         // A record as Nest leaves a built one: `isPending` stays true, and later loads wait on the settled promise.
-        wrapper.setInstanceByContextId(contextId, { instance, isResolved: true, isPending: true, donePromise: SETTLED, isConstructorCalled: true } as never);
+        wrapper.setInstanceByContextId(contextId, settledRecord(instance, true, true));
         instances.push(instance);
       }
       return instances;
