@@ -1,4 +1,4 @@
-import { streamWithDeadline } from './call-deadline';
+import { runWithDeadline, streamWithDeadline } from './call-deadline';
 
 const TIMEOUT_MS = 50;
 const deadline = { timeoutMs: TIMEOUT_MS, timeoutError: () => new Error('out of time') };
@@ -101,5 +101,43 @@ describe('streamWithDeadline', () => {
     const started = performance.now();
     await iterator.return(undefined);
     expect(performance.now() - started).toBeLessThan(PROMPTLY_MS);
+  });
+});
+
+describe('runWithDeadline', () => {
+  const unbounded = { timeoutError: () => new Error('out of time') };
+
+  it("aborts the call's signal when the parent aborts, and settles with the call", async () => {
+    const parent = new AbortController();
+    let seen: AbortSignal | undefined;
+    const call = runWithDeadline(async (signal) => {
+      seen = signal;
+      await hang(signal).catch(() => undefined);
+      return 'finished after the abort';
+    }, { ...unbounded, parent: parent.signal });
+    await Promise.resolve();
+    parent.abort(new Error('run cancelled'));
+    await expect(call).resolves.toBe('finished after the abort');
+    expect((seen!.reason as Error).message).toBe('run cancelled');
+  });
+
+  it('rejects at once with the reason when abandonOn aborts, for every call in flight on it', async () => {
+    const abandon = new AbortController();
+    const signals: AbortSignal[] = [];
+    const calls = Array.from({ length: 3 }, () => runWithDeadline((signal) => (signals.push(signal), hang()), { ...unbounded, abandonOn: abandon.signal }));
+    await Promise.resolve();
+    abandon.abort(new Error('abandoned'));
+    for (const call of calls) await expect(call).rejects.toThrow('abandoned');
+    expect(signals.every((signal) => signal.aborted)).toBe(true);
+  });
+
+  it('leaves a settled call alone when the shared signals abort later', async () => {
+    const parent = new AbortController();
+    const abandon = new AbortController();
+    let seen: AbortSignal | undefined;
+    await runWithDeadline(async (signal) => ((seen = signal), 'done'), { ...unbounded, parent: parent.signal, abandonOn: abandon.signal });
+    parent.abort();
+    abandon.abort();
+    expect(seen!.aborted).toBe(false);
   });
 });

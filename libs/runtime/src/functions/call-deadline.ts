@@ -1,3 +1,5 @@
+import { onAbort } from './abort.listeners';
+
 /** How `runWithDeadline` bounds a call. */
 export interface CallDeadline {
   /** Gives up after this long; unbounded when undefined. */
@@ -20,10 +22,12 @@ export function runWithDeadline<T>(work: (signal: AbortSignal) => Promise<T>, de
   const controller = new AbortController();
   return new Promise<T>((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
+    let offParent: (() => void) | undefined;
+    let offAbandon: (() => void) | undefined;
     const settle = (finish: () => void) => {
       clearTimeout(timer);
-      parent?.removeEventListener('abort', onParentAbort);
-      abandonOn?.removeEventListener('abort', onAbandon);
+      offParent?.();
+      offAbandon?.();
       finish();
     };
     const giveUp = (reason: unknown) =>
@@ -35,8 +39,9 @@ export function runWithDeadline<T>(work: (signal: AbortSignal) => Promise<T>, de
     const onAbandon = () => giveUp(abandonOn!.reason);
     if (abandonOn?.aborted) return giveUp(abandonOn.reason);
     if (parent?.aborted) controller.abort(parent.reason);
-    parent?.addEventListener('abort', onParentAbort, { once: true });
-    abandonOn?.addEventListener('abort', onAbandon, { once: true });
+    // A run's signals are shared by every execution in flight: see onAbort.
+    if (parent) offParent = onAbort(parent, onParentAbort);
+    if (abandonOn) offAbandon = onAbort(abandonOn, onAbandon);
     if (timeoutMs !== undefined) timer = setTimeout(() => giveUp(timeoutError()), timeoutMs);
     Promise.resolve()
       .then(() => work(controller.signal))
