@@ -216,6 +216,7 @@ describe('batch runs', () => {
       expect(executions.u002).toMatchObject({ status: 'failed', attempts: 3, error: 'flaky failure 3 for u002' });
       expect(executions.u003).toMatchObject({ status: 'succeeded', attempts: 1 });
       expect(executions.u003.error).toBeUndefined();
+      expect(executions.u000.error).toBeUndefined(); // it failed once: the error its retry succeeded after is gone
       expect(BatchProbe.attempts.get('u002')).toBe(3);
 
       const results = byUser<any>((await api.get(`/api/runs/${runId}/results`)).json.users);

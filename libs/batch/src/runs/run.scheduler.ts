@@ -376,14 +376,26 @@ export class RunScheduler implements OnApplicationShutdown {
   }
 
   private async update(run: ActiveRun, execution: ExecutionRecord, change: Partial<ExecutionRecord>): Promise<void> {
-    Object.assign(execution, change);
-    for (const key of Object.keys(change) as (keyof ExecutionRecord)[]) if (execution[key] === undefined) delete execution[key];
+    applyChange(execution, change);
     const turn = run.slices.yieldIfDue(); // at every change: the point each of the run's workers reaches soonest
     if (turn) await turn; // within the slice, not even a microtask's wait
     await run.writer.putExecutions([execution]);
     if (change.status) this.metrics.finished(execution);
     this.events.publishExecution(run.meta.id, execution);
     this.events.publishProgress(run.meta.id, run.executions);
+  }
+}
+
+/**
+ * `change` set on `execution`, a field it sets to undefined removed. One the record never had is not
+ * added to be deleted: a delete other than the last field's turns the record into a slow dictionary
+ * for good (every succeeded execution's was, from its `error: undefined`).
+ */
+function applyChange(execution: ExecutionRecord, change: Partial<ExecutionRecord>): void {
+  const fields = execution as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(change)) {
+    if (value !== undefined) fields[key] = value;
+    else if (key in fields) delete fields[key];
   }
 }
 
