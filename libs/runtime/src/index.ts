@@ -93,6 +93,7 @@ export { FunctionCatalog } from './functions/function.catalog';
 export { Functions, SharedFunctions } from './functions/functions.accessor';
 export { type Caller, WorkflowRunner } from './functions/workflow.runner';
 export { NOTHING_HELD, type RunAdmission } from './interfaces/run-admission.interface';
+export { inRunSlot } from './functions/run-slot';
 export { UserSession } from './session/user-session';
 export { SessionRegistry } from './session/session.registry';
 export { SessionBackends } from './session/ownership/session-backends';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Attributes, SpanKind } from '@opentelemetry/api';
-import { agentAttributes, agentSpanName, inGenAiSpan, RUN_ADMISSION, RunAdmission, runWithDeadline, UserCalls, UserInvoker } from '@userscope/runtime';
+import { agentAttributes, agentSpanName, inGenAiSpan, inRunSlot, RUN_ADMISSION, RunAdmission, runWithDeadline, UserCalls, UserInvoker } from '@userscope/runtime';
 import { BATCH_CONFIG, BATCH_LLM } from '../batch.constants';
 import { BatchMessages } from '../batch.messages';
 import { BatchConfig } from '../config/batch-config.reader';
@@ -86,14 +86,8 @@ export class ExecutionRunner {
   }
 
   /** `work` in one of the user's run slots; over `concurrent_runs` it throws the 429, which the retry policy waits out. */
-  private async admitted<T>(userId: string, work: () => Promise<T>): Promise<T> {
-    if (!this.admission) return work();
-    const release = await this.admission.admit(userId);
-    try {
-      return await work();
-    } finally {
-      release();
-    }
+  private admitted<T>(userId: string, work: () => Promise<T>): Promise<T> {
+    return this.admission ? inRunSlot(this.admission, userId, work) : work();
   }
 
   /** `work`'s outcome, with the tokens of its LLM calls in `attempt`, whether it succeeds or throws. */
@@ -155,38 +149,62 @@ export class ExecutionRunner {
     return { final, tokens };
   }
 
-  private async runNode(
+  private runNode(
     node: BatchNodeDefinition,
     context: TemplateContext,
     policy: MissingFieldPolicy,
     calls: UserCalls,
     signal: AbortSignal,
     rendered?: Map<string, RenderedNodeInput>,
-  ): Promise<{ content: unknown; tokens: number; model?: string; llmType?: string; structured: boolean }> {
+  ): Promise<NodeOutput> {
     const fill = (template: string) => renderTemplate(template, context, policy, this.config.settings.max_injected_length);
+    // One method a type, so that an execution waiting on its node holds only that type's frame.
     switch (node.type) {
-      case 'template': {
-        const text = fill(node.template!);
-        rendered?.set(node.id, { template: text });
-        return { content: text, tokens: 0, structured: false };
-      }
-      case 'function': {
-        const input = fillDeep(node.input, fill);
-        rendered?.set(node.id, { function: node.function!, input });
-        const invoke = () => calls.invoke(node.function!, input, signal);
-        const { value: content, tokens } = this.llm ? await this.llm.measure(invoke) : { value: await invoke(), tokens: 0 };
-        return { content, tokens, structured: typeof content === 'object' && content !== null, model: undefined };
-      }
-      case 'llm': {
-        if (!this.llm) throw new Error(BatchMessages.noLlm());
-        const system = node.system === undefined ? undefined : fill(node.system);
-        const prompt = fill(node.prompt!);
-        rendered?.set(node.id, { ...(system === undefined ? {} : { system }), prompt });
-        const reply = await this.llm.complete({ llm: node.llm!, system, prompt, schema: node.output_schema, signal });
-        return { content: reply.content, tokens: reply.tokens, model: reply.model, llmType: reply.llmType, structured: reply.structured };
-      }
+      case 'template':
+        // A template that cannot be filled rejects, as the other types' failures do.
+        return new Promise((resolve) => {
+          const text = fill(node.template!);
+          rendered?.set(node.id, { template: text });
+          resolve({ content: text, tokens: 0, structured: false });
+        });
+      case 'function':
+        return this.runFunctionNode(node, fill, calls, signal, rendered);
+      case 'llm':
+        return this.runLlmNode(node, fill, signal, rendered);
     }
   }
+
+  private async runFunctionNode(
+    node: BatchNodeDefinition,
+    fill: (template: string) => string,
+    calls: UserCalls,
+    signal: AbortSignal,
+    rendered?: Map<string, RenderedNodeInput>,
+  ): Promise<NodeOutput> {
+    const input = fillDeep(node.input, fill);
+    rendered?.set(node.id, { function: node.function!, input });
+    const invoke = () => calls.invoke(node.function!, input, signal);
+    const { value: content, tokens } = this.llm ? await this.llm.measure(invoke) : { value: await invoke(), tokens: 0 };
+    return { content, tokens, structured: typeof content === 'object' && content !== null, model: undefined };
+  }
+
+  private async runLlmNode(node: BatchNodeDefinition, fill: (template: string) => string, signal: AbortSignal, rendered?: Map<string, RenderedNodeInput>): Promise<NodeOutput> {
+    if (!this.llm) throw new Error(BatchMessages.noLlm());
+    const system = node.system === undefined ? undefined : fill(node.system);
+    const prompt = fill(node.prompt!);
+    rendered?.set(node.id, { ...(system === undefined ? {} : { system }), prompt });
+    const reply = await this.llm.complete({ llm: node.llm!, system, prompt, schema: node.output_schema, signal });
+    return { content: reply.content, tokens: reply.tokens, model: reply.model, llmType: reply.llmType, structured: reply.structured };
+  }
+}
+
+/** What a node made, before it is stored as its NodeResult. */
+interface NodeOutput {
+  content: unknown;
+  tokens: number;
+  model?: string;
+  llmType?: string;
+  structured: boolean;
 }
 
 /** Every string inside `value` filled as a template; the rest as it is. */

@@ -393,7 +393,8 @@ export class RunScheduler implements OnApplicationShutdown {
  */
 function applyChange(execution: ExecutionRecord, change: Partial<ExecutionRecord>): void {
   const fields = execution as unknown as Record<string, unknown>;
-  for (const [key, value] of Object.entries(change)) {
+  for (const key in change) {
+    const value = (change as Record<string, unknown>)[key];
     if (value !== undefined) fields[key] = value;
     else if (key in fields) delete fields[key];
   }

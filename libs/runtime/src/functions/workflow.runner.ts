@@ -7,7 +7,8 @@ import { RequestRefusedError, UserscopeHttpError, WorkflowError } from '../excep
 import { IdentityRequiredError } from '../exceptions/identity-required.exception';
 import { FunctionTimeoutError } from '../exceptions/function-timeout.exception';
 import { RUN_ADMISSION, USERSCOPE_CONFIG } from '../runtime.constants';
-import { NOTHING_HELD, RunAdmission } from '../interfaces/run-admission.interface';
+import { RunAdmission } from '../interfaces/run-admission.interface';
+import { inRunSlot } from './run-slot';
 import { releasedWhenClosed } from './released-when-closed';
 import { UserscopeConfig } from '../config/userscope-config.interface';
 import { SpanKind } from '@opentelemetry/api';
@@ -140,15 +141,7 @@ export class WorkflowRunner {
   /** `work(userId, input)` in one of `userId`'s run slots (none to take without a caller or an admission). */
   private admitted<U extends string | undefined>(userId: U, input: unknown, work: (userId: U, input: unknown) => Promise<unknown>): Promise<unknown> {
     if (!this.admission || userId === undefined) return work(userId, input);
-    let admitted: (() => void) | Promise<() => void>;
-    try {
-      admitted = this.admission.admit(userId);
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    if (admitted === NOTHING_HELD) return work(userId, input);
-    if (admitted instanceof Promise) return admitted.then((release) => whileHeld(release, () => work(userId, input)));
-    return whileHeld(admitted, () => work(userId, input));
+    return inRunSlot(this.admission, userId, () => work(userId, input));
   }
 
   private async *admittedOnStart(userId: string, chunks: AsyncIterable<unknown>): AsyncIterable<unknown> {
@@ -208,25 +201,4 @@ export class WorkflowRunner {
       throw error instanceof FunctionTimeoutError || error instanceof RequestRefusedError ? error : new WorkflowError(handle.name, error);
     });
   }
-}
-
-/** `work`, then `release`, however it ends (a sync throw of `work` included). */
-function whileHeld<T>(release: () => void, work: () => Promise<T>): Promise<T> {
-  let running: Promise<T>;
-  try {
-    running = work();
-  } catch (error) {
-    release();
-    return Promise.reject(error);
-  }
-  return running.then(
-    (output) => {
-      release();
-      return output;
-    },
-    (error: unknown) => {
-      release();
-      throw error;
-    },
-  );
 }
