@@ -8,10 +8,15 @@ function busy(ms: number): void {
 }
 
 describe('LoopYielder', () => {
-  it('lets the work go on at once while the slice lasts, and takes a turn of the loop once it is used up', async () => {
+  it('lets a chain of microtasks go on at once while the slice lasts, and takes a turn of the loop once it is used up', async () => {
     const yielder = new LoopYielder(20);
+    await Promise.resolve();
     expect(yielder.yieldIfDue()).toBeUndefined();
-    busy(25);
+    busy(10);
+    await Promise.resolve();
+    expect(yielder.yieldIfDue()).toBeUndefined();
+    busy(15);
+    await Promise.resolve();
     let waitingRan = false;
     setImmediate(() => (waitingRan = true)); // other work, waiting for the loop
     const turn = yielder.yieldIfDue();
@@ -22,13 +27,44 @@ describe('LoopYielder', () => {
     expect(yielder.yieldIfDue()).toBeUndefined(); // a new slice after the turn
   });
 
-  it('starts a new slice once the loop has waited for I/O: work after a wait is not one block with what came before', async () => {
+  it('starts a new slice once the chain has ended: work after a wait for I/O is not one block with what came before', async () => {
     const yielder = new LoopYielder(20);
+    await Promise.resolve();
+    expect(yielder.yieldIfDue()).toBeUndefined();
+    busy(15);
+    await sleep(1); // every caller waits: the microtask queue drains
     busy(10);
-    expect(yielder.yieldIfDue()).toBeUndefined();
-    await sleep(30); // the loop waits: well past the slice since it began, but none of it busy
-    expect(yielder.yieldIfDue()).toBeUndefined();
+    expect(yielder.yieldIfDue()).toBeUndefined(); // 25 ms since the slice began, but two chains
     busy(25);
-    expect(yielder.yieldIfDue()).toBeDefined(); // a turn: the busy stretch since the wait is longer than the slice
+    await Promise.resolve();
+    expect(yielder.yieldIfDue()).toBeDefined(); // this chain alone is longer than the slice
+  });
+
+  it('counts a chain from its first call, also when that call comes before the chain\'s first await', async () => {
+    const yielder = new LoopYielder(20);
+    const run = async () => {
+      expect(yielder.yieldIfDue()).toBeUndefined(); // in the macrotask's synchronous code, as a loop's first look at the clock is
+      busy(15);
+      await Promise.resolve();
+      busy(10);
+      return { turn: yielder.yieldIfDue() }; // wrapped: an async function's result would be the turn's outcome
+    };
+    const chain = new Promise<{ turn?: Promise<void> }>((resolve) => setImmediate(() => void run().then(resolve)));
+    expect((await chain).turn).toBeDefined(); // 25 ms of one chain
+  });
+
+  it('takes a turn within 50 ms for work that drains the microtask queue without letting the loop turn', async () => {
+    const yielder = new LoopYielder(20);
+    const started = performance.now();
+    const turnTaken = await new Promise<number>((resolve) => {
+      const step = () => {
+        busy(2);
+        if (yielder.yieldIfDue() || performance.now() - started > 500) resolve(performance.now() - started);
+        else Promise.resolve().then(() => process.nextTick(step)); // ticks between drained microtask queues
+      };
+      Promise.resolve().then(step);
+    });
+    expect(turnTaken).toBeGreaterThanOrEqual(40);
+    expect(turnTaken).toBeLessThan(100);
   });
 });

@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
 /**
@@ -8,8 +7,8 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
  */
 export const LOOP_SLICE_MS = 10;
 
-/** How long the event loop has waited for I/O since the process started, in ms. */
-const loopIdleMs = () => performance.nodeTiming.idleTime;
+/** However the work is split, a turn of the loop at least this often: the 50 ms a block may take. */
+const LONGEST_WITHOUT_TURN_MS = 5 * LOOP_SLICE_MS;
 
 /**
  * Splits CPU-bound work into slices of the event loop: `yieldIfDue()` resolves at once while the
@@ -17,13 +16,18 @@ const loopIdleMs = () => performance.nodeTiming.idleTime;
  * waits for I/O (templates, functions on the memory store) is otherwise one unbroken chain of
  * microtasks. Every caller sharing a yielder waits for the same turn.
  *
- * A slice is a stretch the loop is busy without a break: once it has waited for I/O (an execution's
- * LLM reply), a new slice starts. Counted from the last turn instead, every change after a wait took
- * a turn, and each execution's next request waited for all the others' (bench/RESULTS.md, batch run).
+ * A slice is one unbroken chain: once the microtask queue has drained (every caller waits for I/O,
+ * an LLM reply say), the next call starts a new one. Counted from the last turn instead, every change
+ * after a reply took a turn, and each execution's next request waited for all the others'
+ * (bench/RESULTS.md, batch run). A chain that drains without the loop turning (driven by
+ * `process.nextTick`) still gets a turn every 50 ms.
  */
 export class LoopYielder {
   private sliceStart = performance.now();
-  private idleAtStart = loopIdleMs();
+  /** Set by a tick that runs once the microtask queue has drained: the chain the slice measures has ended. */
+  private chainEnded = true;
+  private lastLoopTurn = performance.now();
+  private watchingLoop = false;
   private turn: Promise<void> | undefined;
 
   constructor(private readonly sliceMs = LOOP_SLICE_MS) {}
@@ -31,21 +35,36 @@ export class LoopYielder {
   yieldIfDue(): Promise<void> | undefined {
     if (this.turn) return this.turn;
     const now = performance.now();
-    const idle = loopIdleMs();
-    if (idle !== this.idleAtStart) {
-      this.startSlice(now, idle);
-      return undefined;
+    this.watchLoop();
+    if (this.chainEnded) {
+      this.chainEnded = false;
+      this.sliceStart = now;
+      // A tick queued from a microtask runs once the microtask queue is empty: the end of this chain
+      // (queued from a macrotask's synchronous code, it would run before that code's microtasks).
+      queueMicrotask(this.watchChain);
     }
-    if (now - this.sliceStart < this.sliceMs) return undefined;
+    if (now - this.sliceStart < this.sliceMs && now - this.lastLoopTurn < LONGEST_WITHOUT_TURN_MS) return undefined;
     this.turn = nextTurn().then(() => {
       this.turn = undefined;
-      this.startSlice(performance.now(), loopIdleMs());
+      this.chainEnded = true;
+      this.lastLoopTurn = performance.now();
     });
     return this.turn;
   }
 
-  private startSlice(now: number, idle: number): void {
-    this.sliceStart = now;
-    this.idleAtStart = idle;
+  private readonly watchChain = () => process.nextTick(this.endChain);
+
+  private readonly endChain = () => {
+    this.chainEnded = true;
+  };
+
+  /** Notes when the loop next reaches its check phase (a turn, whoever took it). */
+  private watchLoop(): void {
+    if (this.watchingLoop) return;
+    this.watchingLoop = true;
+    setImmediate(() => {
+      this.watchingLoop = false;
+      this.lastLoopTurn = performance.now();
+    }).unref();
   }
 }
