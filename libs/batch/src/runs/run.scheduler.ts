@@ -2,6 +2,7 @@ import { BatchMetrics } from './batch.metrics';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { ShutdownProgress } from '@userscope/runtime';
 import { setMaxListeners } from 'node:events';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { BATCH_CONFIG, BATCH_STORE, EXECUTION_DRAIN_MS } from '../batch.constants';
 import { BatchMessages } from '../batch.messages';
 import { conflict, notFound } from '../batch-http.errors';
@@ -255,7 +256,9 @@ export class RunScheduler implements OnApplicationShutdown {
       }
     };
     try {
-      await Promise.all(Array.from({ length: Math.min(meta.concurrency, queue.length) }, worker));
+      // Each worker but the first starts in a callback of its own (setImmediate): each first execution's request goes out
+      // as soon as it is ready, not after every worker's first execution is prepared in one chain of microtasks.
+      await Promise.all(Array.from({ length: Math.min(meta.concurrency, queue.length) }, (_, i) => (i === 0 ? worker() : nextTurn().then(worker))));
     } finally {
       dispatch?.close();
     }
