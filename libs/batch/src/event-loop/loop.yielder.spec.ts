@@ -40,6 +40,15 @@ describe('LoopYielder', () => {
     expect(yielder.yieldIfDue()).toBeDefined(); // this chain alone is longer than the slice
   });
 
+  it('takes no turn after a wait longer than 50 ms, with no other caller meanwhile (a run of one execution at a time)', async () => {
+    const yielder = new LoopYielder(20);
+    await Promise.resolve();
+    expect(yielder.yieldIfDue()).toBeUndefined();
+    await sleep(80);
+    busy(5);
+    expect(yielder.yieldIfDue()).toBeUndefined();
+  });
+
   it('counts a chain from its first call, also when that call comes before the chain\'s first await', async () => {
     const yielder = new LoopYielder(20);
     const run = async () => {

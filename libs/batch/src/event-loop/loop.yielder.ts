@@ -35,7 +35,7 @@ export class LoopYielder {
   yieldIfDue(): Promise<void> | undefined {
     if (this.turn) return this.turn;
     const now = performance.now();
-    this.watchLoop();
+    this.watchLoop(now);
     if (this.chainEnded) {
       this.chainEnded = false;
       this.sliceStart = now;
@@ -58,9 +58,13 @@ export class LoopYielder {
     this.chainEnded = true;
   };
 
-  /** Notes when the loop next reaches its check phase (a turn, whoever took it). */
-  private watchLoop(): void {
+  /**
+   * Notes when the loop next reaches its check phase (a turn, whoever took it). With no watch pending,
+   * it has reached it since the last call: a run that waited for I/O this long has not held the loop.
+   */
+  private watchLoop(now: number): void {
     if (this.watchingLoop) return;
+    this.lastLoopTurn = now;
     this.watchingLoop = true;
     setImmediate(() => {
       this.watchingLoop = false;
