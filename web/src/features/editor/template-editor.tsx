@@ -1,4 +1,5 @@
 import { useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { flushSync } from 'react-dom';
 import { Input, Textarea } from '@/components/ui/input';
 import { cn } from '@/lib/cn';
 import { FieldErrors } from './field-errors';
@@ -40,13 +41,11 @@ export function TemplateEditor({ label, value, onChange, scope, errors, singleLi
     const element = field.current;
     if (!context || !element) return;
     const next = applySuggestion(value, element.selectionStart ?? value.length, context, suggestions[index]);
-    onChange(next.text);
-    // After React has put the new text in: the cursor after the insertion, and the list for what follows (`user:` → fields).
-    requestAnimationFrame(() => {
-      element.setSelectionRange(next.cursor, next.cursor);
-      look(next.text, next.cursor);
-    });
-    setContext(undefined);
+    // The new text put in at once, and the cursor after the insertion within the same keystroke: a key typed right
+    // after lands there (set on the next frame, a fast typist's next key went where React had left the cursor).
+    flushSync(() => onChange(next.text));
+    element.setSelectionRange(next.cursor, next.cursor);
+    look(next.text, next.cursor); // the list for what follows (`user:` → fields)
   };
   const onKeyDown = (event: KeyboardEvent) => {
     if (!open) return;

@@ -19,6 +19,17 @@ const node = (position: number) => screen.getAllByRole('article').filter((articl
 
 describe('WorkflowEditor: template completion', () => {
   // Typing key by key re-renders the whole editor each time: slow on a loaded machine, so a longer timeout.
+  it('keeps the cursor where keys typed right after a completion put it', async () => {
+    const user = userEvent.setup({ delay: null });
+    renderEditor();
+    const prompt = within(node(1)).getByRole('combobox', { name: 'Prompt' });
+    await user.type(prompt, 'Hi {{{{user:pre');
+    await user.keyboard('{ArrowDown}{Enter} for'); // typed at once, as a fast typist does
+    await new Promise((resolve) => setTimeout(resolve, 50)); // frames pass: nothing moves the cursor back
+    await user.keyboard('!');
+    expect(prompt).toHaveValue('Hi {{user:preferences.tone}} for!');
+  });
+
   it("completes {{user: from the directory's fields, nested ones too, and marks unknown fields as you type", { timeout: 20_000 }, async () => {
     const user = userEvent.setup({ delay: null });
     renderEditor();
