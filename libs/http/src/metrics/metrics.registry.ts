@@ -1,7 +1,8 @@
 import { Injectable, Optional } from '@nestjs/common';
-import { Counter, CounterConfiguration, Gauge, GaugeConfiguration, Histogram, HistogramConfiguration, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, CounterConfiguration, Gauge, GaugeConfiguration, Histogram, HistogramConfiguration, Metric, Registry, collectDefaultMetrics } from 'prom-client';
 import { ProcessFaultListener, SessionLifecycle, SessionRegistry } from '@userscope/runtime';
 import { TokenAccounting } from '@userscope/llm';
+import { LatencyHistogram } from './latency.histogram';
 
 /**
  * The Prometheus metrics of one server. Session numbers are read from the runtime when scraped, so
@@ -10,15 +11,16 @@ import { TokenAccounting } from '@userscope/llm';
 @Injectable()
 export class MetricsRegistry {
   readonly registry = new Registry();
-  readonly requestDuration = new Histogram({
-    name: 'userscope_http_request_duration_seconds',
-    help: 'HTTP request latency by route and status',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers: [this.registry],
-  });
+  /** Observed on every request: series kept by the caller (see LatencyHistogram). */
+  readonly requestDuration = new LatencyHistogram(
+    'userscope_http_request_duration_seconds',
+    'HTTP request latency by route and status',
+    ['method', 'route', 'status'],
+    [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  );
 
   constructor(sessions: SessionRegistry, lifecycle: SessionLifecycle, faults: ProcessFaultListener, @Optional() tokens?: TokenAccounting) {
+    this.registry.registerMetric(this.requestDuration as unknown as Metric); // prom-client's Metric shape, duck-typed
     collectDefaultMetrics({ register: this.registry, prefix: 'userscope_' });
     // Gauges named like counters (promtool refuses `*_total` gauges); the per-type gauges beside them hold the same.
     for (const name of ['active_resources_total', 'active_handles_total', 'active_requests_total']) this.registry.removeSingleMetric(`userscope_nodejs_${name}`);

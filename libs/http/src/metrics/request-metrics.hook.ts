@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import type { Histogram } from 'prom-client';
+import { LatencySeries } from './latency.histogram';
 import { MetricsRegistry } from './metrics.registry';
 
 /** Observes every request's latency, labelled by route template (not URL, to bound cardinality); the web page's files as `static`. */
 export function registerRequestMetrics(fastify: FastifyInstance, metrics: MetricsRegistry): void {
-  // One child per route/method/status, kept: labelling by object on every request costs more than the
+  // One series per route/method/status, kept: labelling on every request costs more than the
   // observation. Looked up by its three parts, so a request builds no key string.
-  type Child = ReturnType<Histogram<'method' | 'route' | 'status'>['labels']>;
+  type Child = LatencySeries;
   const children = new Map<string, Map<string, Map<number, Child>>>();
   const childOf = (route: string, method: string, status: number): Child => {
     let byMethod = children.get(route);
