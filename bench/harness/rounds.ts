@@ -31,7 +31,8 @@ export async function inRounds<V, S extends RoundSubject, R>(plan: RoundsPlan<V,
   return results;
 }
 
-function rotate<T>(items: readonly T[], by: number): T[] {
+/** `items` started at index `by` (mod length), wrapping round. */
+export function rotate<T>(items: readonly T[], by: number): T[] {
   const k = by % items.length;
   return [...items.slice(k), ...items.slice(0, k)];
 }
