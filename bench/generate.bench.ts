@@ -116,7 +116,7 @@ export async function runGenerateBench(settings: GenerateBenchSettings): Promise
       ),
     );
     const cpu = rounds.map((r) => r.cpuUsPerRequest);
-    const median = { ...medianLoad(rounds), cpuUsPerRequest: cpu.every((c) => c !== undefined) ? medianOf(cpu as number[]) : undefined };
+    const median = { ...medianLoad(rounds), cpuUsPerRequest: allKnown(cpu) ? medianOf(cpu) : undefined };
     return { spec, rounds, median };
   });
   return { settings, users: USERS, servers };
@@ -134,6 +134,7 @@ function joinSlices(slices: Slice[]): RoundMeasurement {
   const statusCodes: Record<string, number> = {};
   for (const load of loads) for (const [code, n] of Object.entries(load.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
   const cpu = slices.map((s) => s.cpuSeconds);
+  const cpuSeconds = allKnown(cpu) ? cpu.reduce((a, b) => a + b, 0) : undefined;
   return {
     requestsPerSec: requests / durationSeconds,
     p50Ms: medianOf(loads.map((l) => l.p50Ms)),
@@ -144,6 +145,11 @@ function joinSlices(slices: Slice[]): RoundMeasurement {
     errors: sum((l) => l.errors),
     timeouts: sum((l) => l.timeouts),
     statusCodes,
-    cpuUsPerRequest: cpu.every((c) => c !== undefined) ? (1e6 * (cpu as number[]).reduce((a, b) => a + b, 0)) / requests : undefined,
+    cpuUsPerRequest: cpuSeconds === undefined ? undefined : (1e6 * cpuSeconds) / requests,
   };
+}
+
+/** Whether every CPU reading was taken (none off Linux, none once a process is gone). */
+function allKnown(values: (number | undefined)[]): values is number[] {
+  return values.every((value) => value !== undefined);
 }
