@@ -27,11 +27,24 @@ export class ErrorFilter implements ExceptionFilter {
   }
 }
 
+/** How an error is answered: its status, its own headers (a 429's `retry-after`), and the JSON body. */
+export interface ErrorReply {
+  status: number;
+  headers: Record<string, string> | undefined;
+  body: ErrorBody;
+}
+
 /** Answers `error` on `reply` as ErrorFilter does: its status, its headers, `{code, message, details?}`. */
 export function sendError(reply: FastifyReply, error: unknown): void {
-  const { status, body } = describeError(error);
-  if (error instanceof UserscopeHttpError) void reply.headers(error.headers);
+  const { status, headers, body } = errorReply(error);
+  if (headers) void reply.headers(headers);
   void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
+}
+
+/** `describeError`, with the headers the error carries. */
+export function errorReply(error: unknown): ErrorReply {
+  const { status, body } = describeError(error);
+  return { status, headers: error instanceof UserscopeHttpError ? error.headers : undefined, body };
 }
 
 const logger = new Logger('Errors');

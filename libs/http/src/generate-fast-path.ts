@@ -39,7 +39,8 @@ function generateHandler(runner: WorkflowRunner, identity: IdentityResolver): Ro
     } catch (error) {
       running = Promise.reject(error); // a refused identity answers as a failed run does
     }
-    // As GenerateController: every output is JSON (Fastify sends a string as plain text and rejects a number).
-    return running.then((output): string | FastifyReply => JSON.stringify(output ?? null), failed);
+    // As GenerateController: every output is JSON (Fastify sends a string as plain text and rejects a number);
+    // `null` for what JSON has no text for (a function), as Fastify would never answer an undefined.
+    return running.then((output): string | FastifyReply => JSON.stringify(output ?? null) ?? 'null', failed);
   };
 }

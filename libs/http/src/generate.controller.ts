@@ -25,6 +25,6 @@ export class GenerateController {
     const userId = this.identity.resolve(request, reply);
     const output = await this.runner.run({ userId }, body);
     // Serialised here so that every output is JSON: Fastify sends a string as plain text and rejects a number.
-    return JSON.stringify(output ?? null);
+    return JSON.stringify(output ?? null) ?? 'null';
   }
 }

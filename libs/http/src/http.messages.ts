@@ -15,5 +15,6 @@ export const HttpMessages = {
   requestTimeout: () => 'The request took too long to arrive.',
   badHttp: () => 'The request is not valid HTTP.',
   checkTimedOut: (ms: number) => `No answer within ${ms} ms.`,
+  generateLaneOff: (reason: string) => `POST /generate goes through Fastify's route, not the faster lane in front of it: ${reason}.`,
   internal: () => 'Internal server error. The details are in the server log.',
 } as const;

@@ -121,7 +121,7 @@ export { callScope, currentSession, runAsSession, runAsSessionStream, runInCallS
 export { checkRuntimeCopies, loadedRuntimeCopies, type RuntimeCopy } from './copies/runtime-copies';
 export { RuntimeVersionConflictError } from './exceptions/runtime-version-conflict.exception';
 /** @internal Nest internals Userscope's packages share (see internals/library-internals.ts). */
-export { appliedContextIdStrategy, globalEnhancerCounts, providerGraph, type GlobalEnhancerCounts, type ProviderNode } from './internals/library-internals';
+export { appliedContextIdStrategy, fastifyRequestHooks, globalEnhancerCounts, isMiddieHook, providerGraph, type GlobalEnhancerCounts, type ProviderNode } from './internals/library-internals';
 export { type UserFunctionLookup, UserFunctions } from './functions/user-functions';
 export { type RemoteUserFunctions, type UserCalls, UserInvoker } from './functions/user-invoker';
 export { inspectJson, type JsonInspection, type JsonProblem } from './schema/json-inspector';

@@ -1,7 +1,7 @@
 import { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { applyUserscopeBodyLimit, registerWebUi, setupOpenApi, useGenerateFastPath, useUtf8JsonParser, userscopeClientErrorHandler } from '@userscope/http';
+import { applyUserscopeBodyLimit, GenerateLane, registerWebUi, setupOpenApi, useGenerateFastPath, useUtf8JsonParser, userscopeClientErrorHandler } from '@userscope/http';
 import { LoadedApplication, loadApplication } from './application.loader';
 import { UserscopeConfigSource } from './interfaces/userscope-module-options.interface';
 import { UserscopeModule } from './userscope.module';
@@ -28,12 +28,17 @@ export async function createUserscopeApp(
   return prepareUserscopeApp(app);
 }
 
-/** @internal What every standalone Userscope app gets before init: body limit, /generate's fast path, OpenAPI, web page. */
+/**
+ * @internal What every standalone Userscope app gets before init: body limit, /generate's fast path
+ * (and, on a `userscopeAdapter`, its lane in front of Fastify), OpenAPI, web page.
+ */
 export async function prepareUserscopeApp(app: NestFastifyApplication): Promise<NestFastifyApplication> {
+  const fastify = app.getHttpAdapter().getInstance();
   // Every route is Userscope's here, so the whole app's JSON parser may check UTF-8 itself.
-  useUtf8JsonParser(app.getHttpAdapter().getInstance());
+  useUtf8JsonParser(fastify);
   applyUserscopeBodyLimit(app);
   useGenerateFastPath(app);
+  GenerateLane.of(fastify)?.attach(app);
   setupOpenApi(app);
   await registerWebUi(app);
   try {
@@ -52,9 +57,10 @@ export async function prepareUserscopeApp(app: NestFastifyApplication): Promise<
  */
 export const standaloneAppOptions = { bodyParser: false } as const;
 
-/** @internal The Fastify adapter of a standalone Userscope app. */
+/** @internal The Fastify adapter of a standalone Userscope app, its server with the /generate lane in front (GenerateLane). */
 export function userscopeAdapter(): FastifyAdapter {
-  return new FastifyAdapter({
+  const lane = new GenerateLane();
+  const adapter = new LaneAwareAdapter({
     // On close, idle keep-alive connections go at once; busy ones finish their request first.
     forceCloseConnections: 'idle',
     clientErrorHandler: userscopeClientErrorHandler,
@@ -63,4 +69,22 @@ export function userscopeAdapter(): FastifyAdapter {
     onProtoPoisoning: 'ignore',
     onConstructorPoisoning: 'ignore',
   });
+  adapter.lane = lane;
+  lane.adopt(adapter.getInstance());
+  return adapter;
+}
+
+/** Turns the lane off when the app enables CORS or versioning: the lane answers /generate without either. */
+class LaneAwareAdapter extends FastifyAdapter {
+  lane: GenerateLane | undefined;
+
+  override enableCors(...args: Parameters<FastifyAdapter['enableCors']>): void {
+    this.lane?.turnOff('CORS is enabled');
+    super.enableCors(...args);
+  }
+
+  override applyVersionFilter(...args: Parameters<FastifyAdapter['applyVersionFilter']>): ReturnType<FastifyAdapter['applyVersionFilter']> {
+    this.lane?.turnOff('versioning is enabled');
+    return super.applyVersionFilter(...args);
+  }
 }

@@ -30,7 +30,7 @@ export class IdentityResolver {
    * Given the `reply`, a mode that hands out identities (signed_cookie with issue_cookies) gives a
    * caller without one a new user id, sent as a cookie; without it, nothing is ever issued.
    */
-  resolve(request: IdentityRequest, reply?: FastifyReply): string | undefined {
+  resolve(request: IdentityRequest, reply?: Pick<FastifyReply, 'raw'>): string | undefined {
     const verified = this.mode.identifyWithClaims?.(request);
     let userId = this.mode.identifyWithClaims ? verified?.userId : this.mode.identify(request);
     if (userId === undefined && reply && this.mode.issue) {

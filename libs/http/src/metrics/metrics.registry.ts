@@ -2,7 +2,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import { Counter, CounterConfiguration, Gauge, GaugeConfiguration, Histogram, HistogramConfiguration, Metric, Registry, collectDefaultMetrics } from 'prom-client';
 import { ProcessFaultListener, SessionLifecycle, SessionRegistry } from '@userscope/runtime';
 import { TokenAccounting } from '@userscope/llm';
-import { LatencyHistogram } from './latency.histogram';
+import { LatencyHistogram, LatencySeries } from './latency.histogram';
 
 /**
  * The Prometheus metrics of one server. Session numbers are read from the runtime when scraped, so
@@ -18,6 +18,10 @@ export class MetricsRegistry {
     ['method', 'route', 'status'],
     [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
   );
+
+  // One series per route/method/status, kept: labelling on every request costs more than the
+  // observation. Looked up by its three parts, so a request builds no key string.
+  private readonly requestSeries = new Map<string, Map<string, Map<number, LatencySeries>>>();
 
   constructor(sessions: SessionRegistry, lifecycle: SessionLifecycle, faults: ProcessFaultListener, @Optional() tokens?: TokenAccounting) {
     this.registry.registerMetric(this.requestDuration as unknown as Metric); // prom-client's Metric shape, duck-typed
@@ -47,6 +51,17 @@ export class MetricsRegistry {
     counter('userscope_cleanup_errors_total', 'Per-user cleanups that threw', () => lifecycle.counters.cleanupErrors);
     counter('userscope_unhandled_rejections_total', 'Promise rejections a function left unhandled (logged; the server kept serving)', () => faults.counters.unhandledRejections);
     if (tokens) registerLlmMetrics(this.registry, tokens);
+  }
+
+  /** Records one request's latency, labelled by route template (never by URL: the labels stay bounded). */
+  observeRequest(route: string, method: string, status: number, seconds: number): void {
+    let byMethod = this.requestSeries.get(route);
+    if (!byMethod) this.requestSeries.set(route, (byMethod = new Map()));
+    let byStatus = byMethod.get(method);
+    if (!byStatus) byMethod.set(method, (byStatus = new Map()));
+    let series = byStatus.get(status);
+    if (!series) byStatus.set(status, (series = this.requestDuration.labels(method, route, String(status))));
+    series.observe(seconds);
   }
 
   /** A gauge of another library (batch) in this registry; prom-client stays this package's dependency alone. */

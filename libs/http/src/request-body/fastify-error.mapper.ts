@@ -3,11 +3,14 @@ import type { FastifyRequest } from 'fastify';
 import { InvalidRequestBodyError } from '../exceptions/invalid-request-body.exception';
 import { HttpMessages } from '../http.messages';
 
+/** What the mapping reads of a request: Fastify's, or the /generate lane's (which refuses no body of its own). */
+export type FastifyErrorContext = Pick<FastifyRequest, 'headers'> & { routeOptions: Pick<FastifyRequest['routeOptions'], 'bodyLimit'> };
+
 /**
  * The error a client gets for one of Fastify's own refusals (body not JSON, too large, wrong content
  * type, bad content length); any other error as it is. Fastify's texts name neither the limit nor the fix.
  */
-export function fromFastifyError(error: unknown, request: FastifyRequest): unknown {
+export function fromFastifyError(error: unknown, request: FastifyErrorContext): unknown {
   switch ((error as { code?: unknown })?.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new InvalidRequestBodyError(HttpStatus.BAD_REQUEST, 'invalid_json', HttpMessages.invalidJson(HttpMessages.jsonUnparsable()));

@@ -1,8 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { UserscopeHttpError } from '@userscope/runtime';
 import { openAiErrorBody } from '../chat/openai-error.filter';
-import { describeError } from '../error.filter';
-import { fromFastifyError } from './fastify-error.mapper';
+import { ErrorReply, errorReply } from '../error.filter';
+import { FastifyErrorContext, fromFastifyError } from './fastify-error.mapper';
 
 /**
  * Fastify's error handler for Userscope's routes: what fails before a controller runs (parsing the
@@ -10,12 +9,16 @@ import { fromFastifyError } from './fastify-error.mapper';
  * the host app has. Errors in controllers never get here: Nest's filters answer them.
  */
 export function userscopeRouteErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  const mapped = fromFastifyError(error, request);
-  const { status, body } = describeError(mapped);
-  if (mapped instanceof UserscopeHttpError) void reply.headers(mapped.headers);
+  const { status, headers, body } = describeRouteError(error, request);
+  if (headers) void reply.headers(headers);
   const openAi = request.routeOptions.url?.startsWith('/v1/') ?? false;
   void reply
     .status(status)
     .header('content-type', 'application/json; charset=utf-8')
     .send(openAi ? { error: openAiErrorBody(status, body) } : body);
+}
+
+/** `error` as Userscope's routes answer it before their controller runs (Fastify's refusals in Userscope's words). */
+export function describeRouteError(error: unknown, request: FastifyErrorContext): ErrorReply {
+  return errorReply(fromFastifyError(error, request));
 }

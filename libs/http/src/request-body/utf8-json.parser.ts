@@ -26,16 +26,28 @@ export function parserChecksUtf8(fastify: FastifyInstance, request: FastifyReque
 }
 
 function parseJsonBytes(_request: FastifyRequest, body: Buffer, done: (error: Error | null, value?: unknown) => void): void {
-  if (body.length === 0) return done(new errorCodes.FST_ERR_CTP_EMPTY_JSON_BODY());
-  if (!isUtf8(body)) return done(invalidUtf8At(firstInvalidByte(body)));
-  const text = startsWithBom(body) ? body.toString('utf8', BOM.length) : body.toString('utf8');
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
-  } catch {
-    return done(new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY());
+    parsed = parseUtf8Json(body);
+  } catch (error) {
+    return done(error as Error);
   }
   done(null, parsed);
+}
+
+/**
+ * `body` as JSON, checked to be UTF-8 first (a leading BOM skipped). Refusals are Fastify's own
+ * errors for an empty or unparsable body, and Utf8Error naming the first byte that is not UTF-8.
+ */
+export function parseUtf8Json(body: Buffer): unknown {
+  if (body.length === 0) throw new errorCodes.FST_ERR_CTP_EMPTY_JSON_BODY();
+  if (!isUtf8(body)) throw invalidUtf8At(firstInvalidByte(body));
+  const text = startsWithBom(body) ? body.toString('utf8', BOM.length) : body.toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY();
+  }
 }
 
 /** Byte by byte: a subarray per request to compare would cost more than the check. */
@@ -44,7 +56,7 @@ function startsWithBom(body: Buffer): boolean {
 }
 
 /** `application/json`, with or without parameters, as Fastify's own parser matches it. */
-function isJson(contentType: string | undefined): boolean {
+export function isJson(contentType: string | undefined): boolean {
   if (contentType === undefined) return false;
   if (contentType === 'application/json') return true; // what nearly every client sends: no split, no copies
   const type = contentType.split(';', 1)[0].trim().toLowerCase();

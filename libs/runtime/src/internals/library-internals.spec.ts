@@ -13,10 +13,12 @@ import {
   compactContextRecord,
   copyInjectTokens,
   directContextBuild,
+  fastifyRequestHooks,
   forgetContext,
   globalEnhancerCounts,
   hasClassTransformerMetadata,
   installedVersion,
+  isMiddieHook,
   perContextInstancesOf,
   ProviderNode,
   providerGraph,
@@ -35,6 +37,7 @@ const PINNED = {
   '@nestjs/swagger': '11.4.7',
   'class-transformer': '0.5.1',
   'class-validator': '0.15.1',
+  fastify: '5.12.8',
 } as const;
 
 type Pinned = keyof typeof PINNED;
@@ -404,6 +407,31 @@ describe('library internals, against the installed packages', () => {
         expect(hasClassTransformerMetadata(Typed, ['inner'])).toBe(true);
         expect(hasClassTransformerMetadata(Typed, [])).toBe(false);
         expect(hasClassTransformerMetadata(Transformed, ['text'])).toBe(true);
+      }));
+  });
+
+  describe('fastify', () => {
+    it("fastifyRequestHooks: an instance's request hooks once its plugin queue has run, application hooks left out; isMiddieHook: the hook Nest's adapter adds for middleware", () =>
+      contract('fastify', 'an instance no longer keeps its hooks under Symbol(fastify.hooks), or middie no longer names its hook runMiddie', async () => {
+        const app = (await Test.createTestingModule({ imports: [NotesModule] }).compile()).createNestApplication(new FastifyAdapter());
+        const fastify = app.getHttpAdapter().getInstance();
+        const onRequest = function appOnRequest(_request: unknown, _reply: unknown, done: () => void) {
+          done();
+        };
+        const onSend = function appOnSend(_request: unknown, _reply: unknown, payload: unknown, done: (error: null, payload: unknown) => void) {
+          done(null, payload);
+        };
+        fastify.addHook('onRequest', onRequest);
+        fastify.addHook('onSend', onSend);
+        fastify.addHook('onRoute', () => undefined);
+        try {
+          await app.init();
+          const hooks = fastifyRequestHooks(fastify);
+          expect(hooks).toEqual(expect.arrayContaining([onRequest, onSend]));
+          expect(hooks.filter(isMiddieHook)).toHaveLength(1);
+        } finally {
+          await app.close();
+        }
       }));
   });
 });

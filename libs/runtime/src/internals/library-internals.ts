@@ -1,5 +1,5 @@
 /**
- * The one place Userscope uses what Nest, @nestjs/swagger and class-transformer do not export as
+ * The one place Userscope uses what Nest, @nestjs/swagger, class-transformer and Fastify do not export as
  * public API. Each function says why the public API does not suffice. These packages are pinned to
  * exact versions, and library-internals.spec.ts checks every function here against the installed
  * ones, so an upgrade that changes them fails there, loudly, instead of somewhere in a session.
@@ -280,6 +280,33 @@ export function globalEnhancerCounts(app: INestApplication): GlobalEnhancerCount
     interceptors: config.getGlobalInterceptors().length + config.getGlobalRequestInterceptors().length,
     pipes: config.getGlobalPipes().length + config.getGlobalRequestPipes().length,
   };
+}
+
+// fastify: an instance's request hooks
+
+/** Fastify's request lifecycle hooks: the ones every request of a route runs through. */
+const FASTIFY_REQUEST_HOOKS = ['onRequest', 'preParsing', 'preValidation', 'preHandler', 'preSerialization', 'onSend', 'onResponse', 'onError', 'onTimeout', 'onRequestAbort'] as const;
+
+/**
+ * The request hooks added to a Fastify instance so far (its routes run them; application hooks such
+ * as onRoute are left out), as the functions that were added. Why not public: Fastify keeps them
+ * under a symbol of its own and offers no way to list them, and Userscope's /generate lane must know
+ * that nothing it does not reproduce would see the route.
+ */
+export function fastifyRequestHooks(instance: object): Function[] {
+  const key = Object.getOwnPropertySymbols(instance).find((symbol) => symbol.description === 'fastify.hooks');
+  const hooks = key === undefined ? undefined : (instance as Record<symbol, Partial<Record<string, Function[]>>>)[key];
+  if (!hooks) throw new Error(LibraryInternalsMessages.changed('fastify', installedVersion('fastify'), 'an instance keeps no hooks under Symbol(fastify.hooks)'));
+  return FASTIFY_REQUEST_HOOKS.flatMap((name) => hooks[name] ?? []);
+}
+
+/**
+ * Whether `hook` is @fastify/middie's, the one Nest's Fastify adapter registers to run Nest
+ * middleware (it runs none when no module configures any). Why not public: middie exports neither
+ * the hook nor a way to tell it from others, so it is known by its function's name.
+ */
+export function isMiddieHook(hook: Function): boolean {
+  return hook.name === 'runMiddie';
 }
 
 // @nestjs/common: @Inject() metadata
