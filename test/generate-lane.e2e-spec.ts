@@ -192,6 +192,17 @@ describe('the /generate lane', () => {
       }
     });
 
+    it('for a global prefix: /generate is not the route, and stays a 404', async () => {
+      const { app, url, lane } = await serve({ prepare: (created) => created.setGlobalPrefix('api') });
+      try {
+        expect((await stats(url)).status).toBe(404);
+        expect((await post(url, '/api/generate', '{"command":"stats"}', { ...JSON_TYPE, cookie: 'nat-session=ann' })).status).toBe(200);
+        expect(lane.state.reason).toBe('the app has no POST /generate route (a global prefix puts it elsewhere)');
+      } finally {
+        await app.close();
+      }
+    });
+
     it('for a module that configures Nest middleware', async () => {
       const seen: string[] = [];
       class Recording implements NestMiddleware {

@@ -29,10 +29,10 @@ const CLOSE = { connection: 'close' };
  * most of what /generate costs beyond the user's own function (bench/RESULTS.md).
  *
  * Only what the route would do anyway is done here, so the lane stays on only while nothing else
- * would see the route: it switches itself off, and says why once at startup, when the app has global
- * guards, interceptors or pipes, a module that may configure Nest middleware (`configure()`), CORS,
- * or a Fastify request hook neither Nest's adapter nor Userscope put there knowing the lane
- * (cluster forwarding, tracing, a plugin's). Requests it does not take go to Fastify untouched:
+ * would see the route: it switches itself off, and says why once at startup, when the app has no
+ * POST /generate (a global prefix), has global guards, interceptors or pipes, a module that may
+ * configure Nest middleware (`configure()`), CORS or versioning, or a Fastify request hook neither
+ * Nest's adapter nor Userscope put there knowing the lane (cluster forwarding, tracing, a plugin's). Requests it does not take go to Fastify untouched:
  * another method, path or query, a body that is not `application/json` with a content-length
  * within `general.max_body_size` (Fastify refuses those, in the same words as ever), and every
  * request once the server is closing.
@@ -42,6 +42,7 @@ export class GenerateLane {
   private closing = false;
   private offReason: string | undefined;
   private nestHooks: readonly Function[] = [];
+  private routeAdded = false;
 
   /** The lane of a server made by `userscopeAdapter`, if any. */
   static of(fastify: FastifyInstance): GenerateLane | undefined {
@@ -80,6 +81,9 @@ export class GenerateLane {
   /** Takes /generate of `app` when the app is ready, unless something would need to see the route. Call before `init`. */
   attach(app: NestFastifyApplication): void {
     const fastify = app.getHttpAdapter().getInstance();
+    fastify.addHook('onRoute', (route) => {
+      if (route.url === ROUTE && route.method === 'POST') this.routeAdded = true;
+    });
     fastify.addHook('preClose', (done) => {
       this.closing = true; // Fastify answers 503 to what arrives from now on
       done();
@@ -103,6 +107,7 @@ export class GenerateLane {
   }
 
   private reasonToStayOff(app: NestFastifyApplication, fastify: FastifyInstance): string | undefined {
+    if (!this.routeAdded) return `the app has no POST ${ROUTE} route (a global prefix puts it elsewhere)`;
     const enhancers = globalEnhancerCounts(app);
     if (enhancers.guards + enhancers.interceptors + enhancers.pipes > 0) return 'the app has global guards, interceptors or pipes';
     const configuring = [...app.get(ModulesContainer).values()].find((module) => typeof (module.instance as { configure?: unknown } | undefined)?.configure === 'function');
