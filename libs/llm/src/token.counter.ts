@@ -20,12 +20,45 @@ const REPLY_PRIMING = 3;
 /** An estimate of what a server counts as the prompt: the messages, their framing, and the tool definitions. */
 export function countPromptTokens(messages: LlmMessage[], tools: LlmTool[] = []): number {
   let total = REPLY_PRIMING;
-  for (const message of messages) {
-    total += TOKENS_PER_MESSAGE + countTextTokens(message.role) + countTextTokens(message.content ?? '');
-    if (message.role === 'assistant') total += countToolCallTokens(message);
-  }
-  if (tools.length > 0) total += countTextTokens(JSON.stringify(tools));
+  for (const message of messages) total += countMessageTokens(message);
+  if (tools.length > 0) total += countToolsTokens(tools);
   return total;
+}
+
+/**
+ * Counts kept per message, and per text every call of an agent repeats (its system prompt, its tool
+ * definitions as JSON): a conversation is counted again on every call (usage for servers that report
+ * none, budgets), nearly all of it what the call before counted, and tokenizing it again was most of a
+ * chat request's CPU (bench/RESULTS.md). A message's count is used only while the message still has
+ * the text and tool-call list it was counted with, and is kept weakly, so a forgotten conversation
+ * takes its counts with it. The repeated texts are few per server; at most REPEATED_TEXTS are kept.
+ */
+const messageCounts = new WeakMap<LlmMessage, { content: string | null | undefined; toolCalls: unknown; tokens: number }>();
+const repeatedTexts = new Map<string, number>();
+const REPEATED_TEXTS = 64;
+
+function countMessageTokens(message: LlmMessage): number {
+  const toolCalls = message.role === 'assistant' ? message.tool_calls : undefined;
+  const kept = messageCounts.get(message);
+  if (kept && kept.content === message.content && kept.toolCalls === toolCalls) return kept.tokens;
+  const text = message.content ?? '';
+  let tokens = TOKENS_PER_MESSAGE + countTextTokens(message.role) + (message.role === 'system' ? countRepeatedText(text) : countTextTokens(text));
+  if (message.role === 'assistant') tokens += countToolCallTokens(message);
+  messageCounts.set(message, { content: message.content, toolCalls, tokens });
+  return tokens;
+}
+
+function countRepeatedText(text: string): number {
+  const kept = repeatedTexts.get(text);
+  if (kept !== undefined) return kept;
+  const tokens = countTextTokens(text);
+  if (repeatedTexts.size >= REPEATED_TEXTS) repeatedTexts.delete(repeatedTexts.keys().next().value!);
+  repeatedTexts.set(text, tokens);
+  return tokens;
+}
+
+function countToolsTokens(tools: LlmTool[]): number {
+  return countRepeatedText(JSON.stringify(tools));
 }
 
 /** The tokens of a reply: its text and the tool calls it makes. */
