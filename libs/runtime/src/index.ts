@@ -89,6 +89,9 @@ export {
   setConversation,
   startGenAiSpan,
 } from './tracing/gen-ai.spans';
+export { inCallerTraceContext } from './tracing/caller-trace-context';
+/** @internal For the packages that add Fastify hooks (see http-hooks/covered-by-generate-lane.ts). */
+export { coveredByGenerateLane, isCoveredByGenerateLane } from './http-hooks/covered-by-generate-lane';
 export { FunctionCatalog } from './functions/function.catalog';
 export { Functions, SharedFunctions } from './functions/functions.accessor';
 export { type Caller, WorkflowRunner } from './functions/workflow.runner';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { coveredByGenerateLane } from '../generate-lane/lane-covered-hooks';
+import { coveredByGenerateLane } from '@userscope/runtime';
 import { finishAdmission } from './request-admission';
 
 /**

@@ -3,7 +3,7 @@ import { Logger } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
-import { fastifyRequestHooks, globalEnhancerCounts, isMiddieHook, USERSCOPE_CONFIG, UserscopeConfig, WorkflowRunner } from '@userscope/runtime';
+import { fastifyRequestHooks, globalEnhancerCounts, inCallerTraceContext, isCoveredByGenerateLane, isMiddieHook, USERSCOPE_CONFIG, UserscopeConfig, WorkflowRunner } from '@userscope/runtime';
 import { ErrorReply, errorReply } from '../error.filter';
 import { IdentityResolver } from '../identity/identity.resolver';
 import { MetricsRegistry } from '../metrics/metrics.registry';
@@ -12,7 +12,6 @@ import { FastifyErrorContext } from '../request-body/fastify-error.mapper';
 import { describeRouteError } from '../request-body/route-error.handler';
 import { isJson, parseUtf8Json } from '../request-body/utf8-json.parser';
 import { HttpMessages } from '../http.messages';
-import { isCoveredByGenerateLane } from './lane-covered-hooks';
 
 type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
 
@@ -161,16 +160,20 @@ class LaneRoute {
     } catch (error) {
       return this.sendError(response, describeRouteError(error, this.errorContext(request)), started);
     }
-    let running: Promise<unknown>;
-    try {
-      running = this.runner.run({ userId: this.identity.resolve(request, { raw: response }) }, input);
-    } catch (error) {
-      running = Promise.reject(error); // a refused identity answers as a failed run does
-    }
+    // In the caller's trace context, as telemetry's trace-context hook runs the route's handler.
+    const running = request.headers.traceparent === undefined ? this.run(request, response, input) : inCallerTraceContext(request.headers, () => this.run(request, response, input));
     running.then(
       (output) => this.sendOutput(response, output, started),
       (error: unknown) => this.sendError(response, errorReply(this.identity.asHttpError(error)), started),
     );
+  }
+
+  private run(request: IncomingMessage, response: ServerResponse, input: unknown): Promise<unknown> {
+    try {
+      return this.runner.run({ userId: this.identity.resolve(request, { raw: response }) }, input);
+    } catch (error) {
+      return Promise.reject(error); // a refused identity answers as a failed run does
+    }
   }
 
   /** As GenerateController: every output is JSON, `null` for none; one JSON cannot hold (a BigInt, a cycle) is a 500, logged. */

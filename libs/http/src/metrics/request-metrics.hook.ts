@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { coveredByGenerateLane } from '../generate-lane/lane-covered-hooks';
+import { coveredByGenerateLane } from '@userscope/runtime';
 import { MetricsRegistry } from './metrics.registry';
 
 /** Observes every request's latency, labelled by route template (not URL, to bound cardinality); the web page's files as `static`. */
