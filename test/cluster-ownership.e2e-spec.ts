@@ -35,6 +35,8 @@ describe('cluster mode: one owner per user, forwarding, drain and failover', () 
   });
 
   it('builds a user once cluster-wide for 50 concurrent first requests sent to all three replicas', async () => {
+    // /generate's lane is on in cluster mode (it leaves claims and forwards to the cluster's hooks).
+    expect(replicas.map((replica) => replica.process.printed.includes("POST /generate goes through Fastify's route"))).toEqual([false, false, false]);
     const replies = await Promise.all(Array.from({ length: 50 }, (_, i) => generate(i % 3, 'solo', { add: 1 })));
     expect(replies.map((reply) => reply.status)).toEqual(Array(50).fill(200));
     // One instance counted them all: every reply saw a different count, 1 to 50.

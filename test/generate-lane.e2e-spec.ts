@@ -1,10 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
+import Redis from 'ioredis';
 import { CanActivate, MiddlewareConsumer, Module, NestMiddleware, NestModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { GenerateLane } from '@userscope/http';
 import { defineConfig, loadApplication, prepareUserscopeApp, standaloneAppOptions, UserscopeModule, userscopeAdapter } from 'userscope';
+import { deleteKeys, REDIS_URL, requireRedis } from './support/redis';
 
 /**
  * The /generate lane answers POST /generate on the HTTP server, in front of Fastify. Its replies are
@@ -22,9 +25,9 @@ const CONFIG = defineConfig({
 
 type Prepare = (app: NestFastifyApplication) => void;
 
-/** The standalone server, as `userscope serve` builds it, with `prepare` run on the app first and `extra` modules beside Userscope's. */
-async function serve(options: { prepare?: Prepare; imports?: unknown[]; providers?: unknown[] } = {}) {
-  const root = UserscopeModule.fromApplication(loadApplication({ config: CONFIG }), { standalone: true });
+/** The standalone server, as `userscope serve` builds it (from `config`, the one above by default), with `prepare` run on the app first and `extra` modules beside Userscope's. */
+async function serve(options: { prepare?: Prepare; imports?: unknown[]; providers?: unknown[]; config?: typeof CONFIG } = {}) {
+  const root = UserscopeModule.fromApplication(loadApplication({ config: options.config ?? CONFIG }), { standalone: true });
   const moduleRef = await Test.createTestingModule({ imports: [root, ...((options.imports ?? []) as never[])], providers: (options.providers ?? []) as never[] }).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(userscopeAdapter(), { ...standaloneAppOptions, logger: false });
   options.prepare?.(app);
@@ -225,6 +228,68 @@ describe('the /generate lane', () => {
       } finally {
         await app.close();
       }
+    });
+  });
+
+  describe('in cluster mode', () => {
+    if (!requireRedis('the /generate lane in cluster mode', 'REDIS_URL')) return;
+
+    const prefix = `userscope-test-lane-${randomBytes(6).toString('hex')}:`;
+    const replicaConfig = (id: string) => ({ ...CONFIG, general: { ...CONFIG.general, cluster: { redis_url: REDIS_URL, key_prefix: prefix, replica_id: id } } });
+    const redis = new Redis(REDIS_URL, { lazyConnect: true });
+    let replicas: Awaited<ReturnType<typeof serve>>[] = [];
+
+    beforeAll(async () => {
+      await redis.connect();
+      replicas = await Promise.all(['r1', 'r2'].map((id) => serve({ config: replicaConfig(id) })));
+    });
+    afterAll(async () => {
+      await Promise.all(replicas.map(({ app }) => app.close()));
+      await deleteKeys(redis, prefix);
+      await redis.quit();
+    });
+
+    const as = (user: string) => ({ ...JSON_TYPE, cookie: `nat-session=${user}` });
+    // Over fetch, whose client does not half-close: a request that waits on Redis (a claim, a forward) outlives
+    // a half-closed connection, which Node's server aborts (httpAllowHalfOpen is off).
+    const stats = async (url: string, user: string, path = '/generate') => {
+      const reply = await fetch(`${url}${path}`, { method: 'POST', headers: as(user), body: '{"command":"stats"}' });
+      return { status: reply.status, replica: reply.headers.get('x-userscope-replica'), body: await reply.text() };
+    };
+
+    it("serves a user built here, on a confirmed lease, with the route's replies and the replica header, to the byte", async () => {
+      const [{ url, lane }] = replicas;
+      expect(lane.state).toEqual({ serving: true, answered: 0, reason: undefined });
+      // A user's first request claims the user: through Fastify's route and the cluster's hooks.
+      const first = await stats(url, 'ann');
+      expect({ status: first.status, replica: first.replica, answered: lane.state.answered }).toEqual({ status: 200, replica: 'r1', answered: 0 });
+      expect((await redis.get(`${prefix}owner:ann`))?.split(' ')[1]).toBe('r1');
+
+      const compared = ['{"command":"note","action":"add","param1":"hi"}', '{"command":', '{"command":7}', '{"command":"stats"}'];
+      for (const [index, body] of compared.entries()) {
+        await stats(url, `lane-${index}`);
+        await stats(url, `fastify-${index}`);
+        const viaLane = await post(url, '/generate', body, as(`lane-${index}`));
+        const viaFastify = await post(url, '/generate?through=fastify', body, as(`fastify-${index}`));
+        expect({ sent: body, ...viaLane }).toEqual({ sent: body, ...viaFastify });
+        expect(viaLane.headers['X-Userscope-Replica']).toBe('r1');
+      }
+      expect(lane.state.answered).toBe(compared.length);
+    });
+
+    it("leaves to the cluster's hooks a user another replica owns: forwarded to the owner, whose lane leaves the forwarded request to them too", async () => {
+      const [r1, r2] = replicas;
+      await stats(r1.url, 'bea');
+      const [before1, before2] = [r1.lane.state.answered, r2.lane.state.answered];
+      expect(await stats(r2.url, 'bea')).toEqual({
+        status: 200,
+        replica: 'r1',
+        body: '{"success":true,"message":"Session statistics: 2 commands executed","data":{"commands_executed":2}}',
+      });
+      expect([r1.lane.state.answered, r2.lane.state.answered]).toEqual([before1, before2]);
+      // Back at its owner, the user's next request is the lane's.
+      expect((await stats(r1.url, 'bea')).status).toBe(200);
+      expect(r1.lane.state.answered).toBe(before1 + 1);
     });
   });
 });

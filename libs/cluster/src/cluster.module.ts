@@ -13,6 +13,7 @@ import { ReplicaIdentity } from './replica/replica.identity';
 import { ReplicaDirectory } from './directory/replica.directory';
 import { ReplicaPresence } from './directory/replica.presence';
 import { registerReplicaHeader } from './http/replica-header.hook';
+import { registerGenerateLaneGate } from './http/generate-lane.gate';
 import { PeerUsersCollector } from './monitor/peer-users.collector';
 import { ReplicasMonitorController } from './monitor/replicas-monitor.controller';
 import { RedisUserOwnership } from './ownership/redis-user.ownership';
@@ -48,6 +49,7 @@ export class ClusterModule implements OnModuleInit, OnApplicationShutdown {
     private readonly drain: ClusterDrain,
     private readonly invoker: UserInvoker,
     @Inject(OwnerInvocationClient) private readonly invocations: OwnerInvocationClient,
+    private readonly forwarding: OwnerForwarding,
     @Optional() private readonly adapterHost?: HttpAdapterHost,
   ) {}
 
@@ -97,7 +99,10 @@ export class ClusterModule implements OnModuleInit, OnApplicationShutdown {
     this.invoker.use(this.invocations);
     this.renewal.start();
     const fastify = this.adapterHost?.httpAdapter?.getInstance?.() as FastifyInstance | undefined;
-    if (fastify?.addHook) registerReplicaHeader(fastify, this.replica.id);
+    if (fastify?.addHook) {
+      registerReplicaHeader(fastify, this.replica.id);
+      registerGenerateLaneGate(fastify, this.replica.id, this.forwarding);
+    }
     // The calls' bodies reach their route as text: the signature covers those very bytes.
     if (fastify?.addContentTypeParser && !fastify.hasContentTypeParser(INVOCATION_CONTENT_TYPE)) {
       fastify.addContentTypeParser(INVOCATION_CONTENT_TYPE, { parseAs: 'string' }, (_request, body, done) => done(null, body));

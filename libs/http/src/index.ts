@@ -34,7 +34,7 @@ export { UserscopeHttpModule, useUserscopeErrors } from './userscope-http.module
 export { isUserscopeRoute, USERSCOPE_ROUTE_PREFIXES } from './userscope-routes';
 export { applyUserscopeBodyLimit } from './body-limit';
 export { useGenerateFastPath } from './generate-fast-path';
-export { GenerateLane } from './generate-lane/generate.lane';
+export { GenerateLane, type LaneGate } from './generate-lane/generate.lane';
 export { useUtf8JsonParser } from './request-body/utf8-json.parser';
 export { createOpenApiDocument, DOCS_PATH, OPENAPI_JSON_PATH, setupOpenApi } from './openapi/openapi.document';
 export { registerWebUi, WEB_UI_BUILD_DIR, WEB_UI_RESERVED_PREFIXES, type WebUiOptions } from './web/web-ui';

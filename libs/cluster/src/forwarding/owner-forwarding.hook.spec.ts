@@ -135,4 +135,39 @@ describe('OwnerForwarding: a replica woken past lease_ttl, on a real Redis', () 
     }
     expect({ forwardedTo, servedHere: sessions.has('ann') }).toEqual({ forwardedTo: ['r2'], servedHere: false });
   });
+
+  it("lets /generate's lane take only a caller built here on a lease confirmed within lease_ttl, and no forwarded request", async () => {
+    const ownership = new RedisUserOwnership(redis, new ReplicaIdentity({ replica_id: 'r1', advertise_url: 'http://r1.test:1' }), { keyPrefix: prefix, leaseTtlMs: ttlMs });
+    const lease = await ownership.claim('cat', () => undefined);
+    const sessions = new Map<string, object>([
+      ['cat', { built: true, lease }],
+      ['dan', { built: false }],
+    ]);
+    const forwarding = new OwnerForwarding(
+      { resolve: (request: { headers: { user?: string } }) => request.headers.user } as never,
+      {} as never,
+      { get: (userId: string) => sessions.get(userId) } as never,
+      {} as never,
+      { isPerUser: true } as never,
+      ownership,
+      { id: 'r1' } as never,
+      {} as never,
+      { allowed: false } as never,
+      Object.assign(new ClusterConfig(), { redis_url: 'redis://x' }),
+    );
+    const leaves = (headers: Record<string, string>) => forwarding.leavesCallerHere({ headers } as never);
+    expect(leaves({ user: 'cat' })).toBe(true);
+    expect(leaves({ user: 'cat', 'x-userscope-forwarded-by': 'r2' })).toBe(false); // it may ask for its user
+    expect(leaves({ user: 'dan' })).toBe(false); // still being built: the claim is the hook's
+    expect(leaves({ user: 'eve' })).toBe(false); // no session here: claimed or forwarded by the hook
+    expect(leaves({})).toBe(true); // no identity: the route issues one, or answers 401, as the hook leaves it
+    const realNow = Date.now;
+    Date.now = () => realNow() + ttlMs; // woken past lease_ttl: the hook confirms the lease with Redis first
+    try {
+      expect(leaves({ user: 'cat' })).toBe(false);
+    } finally {
+      Date.now = realNow;
+    }
+    await ownership.release(lease);
+  });
 });

@@ -1,8 +1,8 @@
 import { ExecutionContext, Inject, Injectable, Logger, OnModuleInit, Optional } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AdminGuard, IdentityResolver } from '@userscope/http';
-import { SessionLifecycle, SessionRegistry, UserscopeHttpError, WorkflowRunner } from '@userscope/runtime';
+import { AdminGuard, IdentityRequest, IdentityResolver } from '@userscope/http';
+import { coveredByGenerateLane, SessionLifecycle, SessionRegistry, UserscopeHttpError, WorkflowRunner } from '@userscope/runtime';
 import { ClusterMessages } from '../cluster.messages';
 import { CLUSTER_CONFIG } from '../cluster.constants';
 import { ClusterConfig } from '../config/cluster.config';
@@ -67,13 +67,34 @@ export class OwnerForwarding implements OnModuleInit {
   onModuleInit(): void {
     const fastify = this.adapterHost?.httpAdapter?.getInstance?.() as FastifyInstance | undefined;
     if (!fastify?.addHook) return; // an application context (the CLI's run, batch): no HTTP
-    fastify.addHook('onRequest', (request, reply) => this.route(request, reply));
+    // Covered by /generate's lane: it takes only the requests `leavesCallerHere` lets through (see cluster.module.ts).
+    fastify.addHook(
+      'onRequest',
+      coveredByGenerateLane((request: FastifyRequest, reply: FastifyReply) => this.route(request, reply)),
+    );
     // Before the reply leaves, so the asker finds the lease free when its caller's next request comes.
-    fastify.addHook('onSend', (request, reply, _payload, done) => {
-      const ask = this.handoverAsks.get(request);
-      if (!ask) return done(); // every other reply: no promise made
-      this.handOver(ask, reply).then(() => done(), done);
-    });
+    fastify.addHook(
+      'onSend',
+      coveredByGenerateLane((request: FastifyRequest, reply: FastifyReply, _payload: unknown, done: (error?: Error) => void) => {
+        const ask = this.handoverAsks.get(request);
+        if (!ask) return done(); // every other reply: no promise made
+        this.handOver(ask, reply).then(() => done(), done);
+      }),
+    );
+  }
+
+  /**
+   * Whether `route()` would leave this request to the caller's route here at once, without a claim,
+   * a Redis call or a forward: so /generate's lane may serve it. A forwarded request is not left at
+   * once: it may ask for its user (`noteHandoverAsk`).
+   */
+  leavesCallerHere(request: IdentityRequest): boolean {
+    if (request.headers[FORWARDED_BY_HEADER] !== undefined) return false;
+    if (!this.runner.isPerUser) return true;
+    const userId = this.identify(request);
+    if (userId === undefined) return true; // the route issues the caller an identity, or answers 401
+    const session = this.registry.get(userId);
+    return session?.built === true && (session.lease === undefined || this.ownership.isConfirmed(session.lease));
   }
 
   /** Leaves the request to this replica's route, or relays it to the owner. */
@@ -219,7 +240,7 @@ export class OwnerForwarding implements OnModuleInit {
     }
   }
 
-  private identify(request: FastifyRequest): string | undefined {
+  private identify(request: IdentityRequest): string | undefined {
     try {
       return this.identity.resolve(request); // no reply: identities are issued by the route, to new users
     } catch {

@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { coveredByGenerateLane } from '@userscope/runtime';
 
 /** The response header naming the replica that answered. */
 export const REPLICA_HEADER = 'X-Userscope-Replica';
@@ -9,8 +10,12 @@ export const REPLICA_HEADER = 'X-Userscope-Replica';
  * a forwarded reply carries the owner's.
  */
 export function registerReplicaHeader(fastify: FastifyInstance, replicaId: string): void {
-  fastify.addHook('onRequest', (_request, reply, done) => {
-    reply.raw.setHeader(REPLICA_HEADER, replicaId);
-    done();
-  });
+  // Covered by /generate's lane: its cluster gate (generate-lane.gate.ts) sets the header itself.
+  fastify.addHook(
+    'onRequest',
+    coveredByGenerateLane((_request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+      reply.raw.setHeader(REPLICA_HEADER, replicaId);
+      done();
+    }),
+  );
 }

@@ -105,6 +105,12 @@ export class RedisUserOwnership implements UserOwnership {
     await this.releaseBatch([held]);
   }
 
+  /** Whether `verify(lease)` would pass at once, with no call to Redis: held by this process and confirmed within lease_ttl. */
+  isConfirmed(lease: UserLease): boolean {
+    const held = this.held.get(lease.userId);
+    return held !== undefined && held.token === lease.token && Date.now() - held.confirmedAt < this.options.leaseTtlMs;
+  }
+
   /**
    * The one check of a woken owner, for every route (the forwarding hook and every call the runtime
    * runs as a user): undefined while `lease` was confirmed within lease_ttl, as nobody else can have
@@ -114,9 +120,9 @@ export class RedisUserOwnership implements UserOwnership {
    * the returned promise rejects.
    */
   verify(lease: UserLease): Promise<void> | undefined {
+    if (this.isConfirmed(lease)) return undefined;
     const held = this.held.get(lease.userId);
     if (!held || held.token !== lease.token) return Promise.reject(new LeaseLostError(lease.userId));
-    if (Date.now() - held.confirmedAt < this.options.leaseTtlMs) return undefined;
     held.reconfirming ??= this.reconfirm(held).finally(() => (held.reconfirming = undefined));
     return held.reconfirming.then(() => this.verify(lease));
   }

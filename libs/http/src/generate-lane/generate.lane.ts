@@ -15,6 +15,13 @@ import { HttpMessages } from '../http.messages';
 
 type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
 
+/**
+ * A package's say on which /generate requests the lane may take (see `GenerateLane.takeOnly`): true
+ * when that package's request hooks would do nothing for `request` beyond what the gate did itself
+ * (a response header the hooks would set anyway, say).
+ */
+export type LaneGate = (request: IncomingMessage, response: ServerResponse) => boolean;
+
 const ROUTE = '/generate';
 const JSON_TYPE = 'application/json; charset=utf-8';
 const lanes = new WeakMap<FastifyInstance, GenerateLane>();
@@ -31,10 +38,11 @@ const CLOSE = { connection: 'close' };
  * would see the route: it switches itself off, and says why once at startup, when the app has no
  * POST /generate (a global prefix), has global guards, interceptors or pipes, a module that may
  * configure Nest middleware (`configure()`), CORS or versioning, or a Fastify request hook neither
- * Nest's adapter nor Userscope put there knowing the lane (cluster forwarding, tracing, a plugin's). Requests it does not take go to Fastify untouched:
- * another method, path or query, a body that is not `application/json` with a content-length
- * within `general.max_body_size` (Fastify refuses those, in the same words as ever), and every
- * request once the server is closing.
+ * Nest's adapter nor Userscope put there knowing the lane (a plugin's). Requests it does not take go
+ * to Fastify untouched: another method, path or query, a body that is not `application/json` with a
+ * content-length within `general.max_body_size` (Fastify refuses those, in the same words as ever),
+ * one a gate keeps for its hooks (cluster mode: a user to claim or forward), and every request once
+ * the server is closing.
  */
 export class GenerateLane {
   private route: LaneRoute | undefined;
@@ -42,6 +50,7 @@ export class GenerateLane {
   private offReason: string | undefined;
   private nestHooks: readonly Function[] = [];
   private routeAdded = false;
+  private gates: LaneGate[] = [];
 
   /** The lane of a server made by `userscopeAdapter`, if any. */
   static of(fastify: FastifyInstance): GenerateLane | undefined {
@@ -61,7 +70,7 @@ export class GenerateLane {
     server.removeListener('request', fastifyHandler);
     server.on('request', (request: IncomingMessage, response: ServerResponse) => {
       const route = this.route;
-      if (route && !this.closing && route.takes(request)) route.serve(request, response);
+      if (route && !this.closing && route.takes(request) && this.gatesLet(request, response)) route.serve(request, response);
       else fastifyHandler(request, response);
     });
     const afterNestHooks = (error: Error | null, done: (error: Error | null) => void): void => {
@@ -69,6 +78,14 @@ export class GenerateLane {
       done(error);
     };
     fastify.after(afterNestHooks as unknown as (error: Error | null) => void); // avvio passes `done` to a two-argument listener
+  }
+
+  /**
+   * For a package whose request hooks, marked `coveredByGenerateLane`, act on some /generate requests:
+   * the lane takes only the requests `gate` lets through; the rest go to Fastify's route and those hooks.
+   */
+  takeOnly(gate: LaneGate): void {
+    this.gates.push(gate);
   }
 
   /** The lane will not take /generate on this server (CORS, say), for this reason. */
@@ -103,6 +120,11 @@ export class GenerateLane {
   /** Whether the lane answers /generate, how many requests it has answered, and why not when it does not. */
   get state(): { serving: boolean; answered: number; reason: string | undefined } {
     return { serving: this.route !== undefined && !this.closing, answered: this.route?.answered ?? 0, reason: this.offReason };
+  }
+
+  private gatesLet(request: IncomingMessage, response: ServerResponse): boolean {
+    for (const gate of this.gates) if (!gate(request, response)) return false;
+    return true;
   }
 
   private reasonToStayOff(app: NestFastifyApplication, fastify: FastifyInstance): string | undefined {
