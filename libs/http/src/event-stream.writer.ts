@@ -38,7 +38,13 @@ export async function writeEventStream(
   format: EventStreamFormat = NAT_EVENT_STREAM,
 ): Promise<void> {
   response.writeHead(200, EVENT_STREAM_HEADERS);
+  // The headers leave by the end of this turn of the event loop, and with them, in one write, every event
+  // ready by then: a stream that is ready at once goes out as one packet, not one per event and the end.
+  response.cork();
   response.flushHeaders();
+  setImmediate(() => {
+    if (!response.writableEnded) response.uncork(); // ended: end() uncorked it, and the socket may be the next request's
+  });
   const iterator = chunks[Symbol.asyncIterator]();
   let closing: Promise<unknown> | undefined;
   // An async generator runs `return()` once its pending `next()` settles, that is at its next yield.
@@ -51,13 +57,14 @@ export async function writeEventStream(
   };
   response.once('close', onClose);
   let finished = false;
+  let last = '';
   try {
     while (!clientGone) {
       const next = await iterator.next();
       if (clientGone) break;
       if (next.done) {
         finished = true;
-        if (format.end) response.write(format.end);
+        last = format.end;
         break;
       }
       await send(response, dataEvent(next.value, format.eventName?.(next.value)));
@@ -65,13 +72,13 @@ export async function writeEventStream(
   } catch (error) {
     if (!clientGone) {
       const { status, body } = describeError(error);
-      response.write(format.error(body, status));
+      last = format.error(body, status);
     }
   } finally {
     response.off('close', onClose);
     // Closing a generator that threw is a no-op; one left suspended (a chunk that would not serialise) is cancelled.
     if (!finished) void closeIterator();
-    response.end();
+    response.end(last);
   }
 }
 
