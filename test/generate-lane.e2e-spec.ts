@@ -153,6 +153,27 @@ describe('the /generate lane', () => {
     }
   });
 
+  it("takes only the requests every gate lets through; a gate's refusal or throw leaves the request to Fastify's route", async () => {
+    const { app, url, lane } = await serve();
+    const verdicts: Record<string, () => boolean> = {
+      'nat-session=open': () => true,
+      'nat-session=shut': () => false,
+      'nat-session=broken': () => {
+        throw new Error('a broken gate');
+      },
+    };
+    lane.takeOnly((request) => verdicts[request.headers.cookie as string]());
+    try {
+      for (const user of ['open', 'shut', 'broken']) {
+        const before = lane.state.answered;
+        const reply = await post(url, '/generate', '{"command":"stats"}', { ...JSON_TYPE, cookie: `nat-session=${user}` });
+        expect({ user, status: reply.status, byLane: lane.state.answered - before }).toEqual({ user, status: 200, byLane: user === 'open' ? 1 : 0 });
+      }
+    } finally {
+      await app.close();
+    }
+  });
+
   describe('switches itself off, and the route sees what the app added', () => {
     const stats = (url: string) => post(url, '/generate', '{"command":"stats"}', { ...JSON_TYPE, cookie: 'nat-session=ann' });
 

@@ -122,9 +122,14 @@ export class GenerateLane {
     return { serving: this.route !== undefined && !this.closing, answered: this.route?.answered ?? 0, reason: this.offReason };
   }
 
+  /** A gate that throws leaves the request to Fastify's route, whose hooks answer it (a throw here would end the process). */
   private gatesLet(request: IncomingMessage, response: ServerResponse): boolean {
-    for (const gate of this.gates) if (!gate(request, response)) return false;
-    return true;
+    try {
+      for (const gate of this.gates) if (!gate(request, response)) return false;
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private reasonToStayOff(app: NestFastifyApplication, fastify: FastifyInstance): string | undefined {
