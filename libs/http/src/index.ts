@@ -33,6 +33,7 @@ export { describeError, ErrorFilter } from './error.filter';
 export { UserscopeHttpModule, useUserscopeErrors } from './userscope-http.module';
 export { isUserscopeRoute, USERSCOPE_ROUTE_PREFIXES } from './userscope-routes';
 export { applyUserscopeBodyLimit } from './body-limit';
+export { requestTimeoutOptions } from './request-timeout';
 export { useGenerateFastPath } from './generate-fast-path';
 export { GenerateLane, type LaneGate } from './generate-lane/generate.lane';
 export { useUtf8JsonParser } from './request-body/utf8-json.parser';

@@ -1,7 +1,8 @@
 import { LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { applyUserscopeBodyLimit, GenerateLane, registerWebUi, setupOpenApi, useGenerateFastPath, useUtf8JsonParser, userscopeClientErrorHandler } from '@userscope/http';
+import { applyUserscopeBodyLimit, GenerateLane, registerWebUi, requestTimeoutOptions, setupOpenApi, useGenerateFastPath, useUtf8JsonParser, userscopeClientErrorHandler } from '@userscope/http';
+import { GeneralConfig } from '@userscope/runtime';
 import { LoadedApplication, loadApplication } from './application.loader';
 import { UserscopeConfigSource } from './interfaces/userscope-module-options.interface';
 import { UserscopeModule } from './userscope.module';
@@ -20,7 +21,7 @@ export async function createUserscopeApp(
   options: UserscopeAppOptions = {},
 ): Promise<NestFastifyApplication> {
   const loaded = 'registry' in source ? source : loadApplication(source);
-  const app = await NestFactory.create<NestFastifyApplication>(UserscopeModule.fromApplication(loaded, { standalone: true }), userscopeAdapter(), {
+  const app = await NestFactory.create<NestFastifyApplication>(UserscopeModule.fromApplication(loaded, { standalone: true }), userscopeAdapter(loaded.config.general), {
     ...standaloneAppOptions,
     logger: options.logger,
     abortOnError: false,
@@ -57,10 +58,14 @@ export async function prepareUserscopeApp(app: NestFastifyApplication): Promise<
  */
 export const standaloneAppOptions = { bodyParser: false } as const;
 
-/** @internal The Fastify adapter of a standalone Userscope app, its server with the /generate lane in front (GenerateLane). */
-export function userscopeAdapter(): FastifyAdapter {
+/**
+ * @internal The Fastify adapter of a standalone Userscope app, its server with the /generate lane in
+ * front (GenerateLane) and `general.request_timeout` (the default one without `general`).
+ */
+export function userscopeAdapter(general: Pick<GeneralConfig, 'request_timeout'> = new GeneralConfig()): FastifyAdapter {
   const lane = new GenerateLane();
   const adapter = new LaneAwareAdapter({
+    ...requestTimeoutOptions(general),
     // On close, idle keep-alive connections go at once; busy ones finish their request first.
     forceCloseConnections: 'idle',
     clientErrorHandler: userscopeClientErrorHandler,

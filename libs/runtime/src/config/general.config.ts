@@ -43,6 +43,14 @@ export class GeneralConfig {
   @IsByteSize()
   max_body_size: number = 1024 * 1024;
 
+  /**
+   * How long a request may take to arrive, its headers and body (not how long it then runs): a slower
+   * one gets 408 `request_timeout` and its connection is closed, so that slow senders cannot hold
+   * connections open. 0: no limit.
+   */
+  @IsDuration()
+  request_timeout: number = 60;
+
   /** Deepest nesting of objects and arrays a JSON body may have (the body itself is level 1); deeper gets 400. */
   @IsInt()
   @Min(1)

@@ -19,6 +19,7 @@ export interface UserscopeConfigDocument {
     max_queued_requests_per_user?: number;
     queue_timeout?: number | string;
     max_body_size?: number | string;
+    request_timeout?: number | string;
     shutdown_grace_period?: number | string;
     admin_token?: string;
     track_current_session?: boolean;
