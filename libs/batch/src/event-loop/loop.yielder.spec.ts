@@ -1,15 +1,25 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LoopYielder } from './loop.yielder';
 
-/** Keeps the loop busy for `ms`, without a break. */
+/**
+ * The yielder reads this clock, not the machine's: on a loaded CI machine a busy loop on the real
+ * clock lasted longer than it asked whenever the process was descheduled, and a slice ran out early.
+ * The loop's turns and the microtask queue are real; only time is simulated.
+ */
+let now = 0;
+const clock = () => now;
+const yielderOnClock = (sliceMs: number) => new LoopYielder(sliceMs, clock);
+
+/** Work that holds the loop for `ms` of the yielder's clock, without a break. */
 function busy(ms: number): void {
-  const until = performance.now() + ms;
-  while (performance.now() < until);
+  now += ms;
 }
 
 describe('LoopYielder', () => {
+  beforeEach(() => (now = 1_000));
+
   it('lets a chain of microtasks go on at once while the slice lasts, and takes a turn of the loop once it is used up', async () => {
-    const yielder = new LoopYielder(20);
+    const yielder = yielderOnClock(20);
     await Promise.resolve();
     expect(yielder.yieldIfDue()).toBeUndefined();
     busy(10);
@@ -28,7 +38,7 @@ describe('LoopYielder', () => {
   });
 
   it('starts a new slice once the chain has ended: work after a wait for I/O is not one block with what came before', async () => {
-    const yielder = new LoopYielder(20);
+    const yielder = yielderOnClock(20);
     await Promise.resolve();
     expect(yielder.yieldIfDue()).toBeUndefined();
     busy(15);
@@ -41,16 +51,17 @@ describe('LoopYielder', () => {
   });
 
   it('takes no turn after a wait longer than 50 ms, with no other caller meanwhile (a run of one execution at a time)', async () => {
-    const yielder = new LoopYielder(20);
+    const yielder = yielderOnClock(20);
     await Promise.resolve();
     expect(yielder.yieldIfDue()).toBeUndefined();
-    await sleep(80);
+    await sleep(1);
+    now += 80; // the rest of an 80 ms wait for I/O, the loop free meanwhile
     busy(5);
     expect(yielder.yieldIfDue()).toBeUndefined();
   });
 
   it('counts a chain from its first call, also when that call comes before the chain\'s first await', async () => {
-    const yielder = new LoopYielder(20);
+    const yielder = yielderOnClock(20);
     const run = async () => {
       expect(yielder.yieldIfDue()).toBeUndefined(); // in the macrotask's synchronous code, as a loop's first look at the clock is
       busy(15);
@@ -63,12 +74,12 @@ describe('LoopYielder', () => {
   });
 
   it('takes a turn within 50 ms for work that drains the microtask queue without letting the loop turn', async () => {
-    const yielder = new LoopYielder(20);
-    const started = performance.now();
+    const yielder = yielderOnClock(20);
+    const started = now;
     const turnTaken = await new Promise<number>((resolve) => {
       const step = () => {
         busy(2);
-        if (yielder.yieldIfDue() || performance.now() - started > 500) resolve(performance.now() - started);
+        if (yielder.yieldIfDue() || now - started > 500) resolve(now - started);
         else Promise.resolve().then(() => process.nextTick(step)); // ticks between drained microtask queues
       };
       Promise.resolve().then(step);
