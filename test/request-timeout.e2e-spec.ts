@@ -1,6 +1,8 @@
 import { connect } from 'node:net';
-import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createUserscopeApp, defineConfig } from 'userscope';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createUserscopeApp, defineConfig, UserscopeModule } from 'userscope';
 
 /**
  * general.request_timeout: a request whose headers and body do not arrive in time gets 408
@@ -62,6 +64,40 @@ describe('general.request_timeout', () => {
     const { text } = await send(port, [head('/generate'), BODY.slice(0, 8), BODY.slice(8)], 250, 500);
     expect(text).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
     expect(text).toContain('Session statistics');
+  });
+});
+
+describe('general.request_timeout in a host app on its own adapter', () => {
+  const hostApp = async (adapter: FastifyAdapter, request_timeout = '1s') => {
+    @Module({ imports: [UserscopeModule.forRoot({ config: config(request_timeout) })] })
+    class HostModule {}
+    const app = await NestFactory.create<NestFastifyApplication>(HostModule, adapter, { logger: false });
+    await app.listen(0, '127.0.0.1');
+    return { app, port: (app.getHttpServer().address() as { port: number }).port };
+  };
+
+  it("is filled in where the host's Fastify has none (its default): a body that stops arriving gets Fastify's 408", async () => {
+    const { app, port } = await hostApp(new FastifyAdapter());
+    try {
+      expect(app.getHttpServer().requestTimeout).toBe(1000);
+      const { text, closedAfterMs } = await send(port, [head('/generate') + BODY.slice(0, 5)], 0);
+      expect(text).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+      expect(closedAfterMs).toBeGreaterThanOrEqual(1000);
+      expect(closedAfterMs).toBeLessThan(3500); // checked every second, as on Userscope's own adapter
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("leaves a timeout the host set on its adapter as it is, and fills in none when the config's is 0", async () => {
+    const own = await hostApp(new FastifyAdapter({ requestTimeout: 5000 }));
+    const off = await hostApp(new FastifyAdapter(), '0');
+    try {
+      expect(own.app.getHttpServer().requestTimeout).toBe(5000);
+      expect(off.app.getHttpServer().requestTimeout).toBe(0);
+    } finally {
+      await Promise.all([own.app.close(), off.app.close()]);
+    }
   });
 });
 

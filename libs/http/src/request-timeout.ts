@@ -1,4 +1,4 @@
-import type { ServerOptions } from 'node:http';
+import type { Server, ServerOptions } from 'node:http';
 import { GeneralConfig } from '@userscope/runtime';
 
 /** How often Node looks for requests past their time; at its own default, 30 s, one could run that much over. */
@@ -16,4 +16,22 @@ export function requestTimeoutOptions({ request_timeout }: Pick<GeneralConfig, '
   const requestTimeout = request_timeout * 1000;
   const headersTimeout = requestTimeout > 0 ? Math.min(NODE_HEADERS_TIMEOUT_MS, requestTimeout) : NODE_HEADERS_TIMEOUT_MS;
   return { requestTimeout, http: { connectionsCheckingInterval: CHECK_EVERY_MS, headersTimeout } };
+}
+
+/**
+ * A host app's own adapter has Fastify's default, no request timeout at all. Userscope fills in
+ * `general.request_timeout` on that server before it listens, so that slow senders cannot hold its
+ * connections either. A server with a timeout of its own, or a config of 0, is left as it is; so is a
+ * second server Fastify binds (`localhost` as ::1), which only the adapter's options reach. Node
+ * reads these properties while it serves, and its check interval when the server starts listening.
+ */
+export function fillInRequestTimeout(server: Server | undefined, general: Pick<GeneralConfig, 'request_timeout'>): boolean {
+  // http2 servers have no such timeout (undefined): nothing to fill in.
+  if (typeof server?.requestTimeout !== 'number' || server.listening || server.requestTimeout > 0 || general.request_timeout <= 0) return false;
+  const { requestTimeout, http } = requestTimeoutOptions(general);
+  server.requestTimeout = requestTimeout;
+  server.headersTimeout = Math.min(server.headersTimeout, http.headersTimeout!);
+  const checked = server as Server & { connectionsCheckingInterval?: number };
+  checked.connectionsCheckingInterval = Math.min(checked.connectionsCheckingInterval ?? CHECK_EVERY_MS, CHECK_EVERY_MS);
+  return true;
 }

@@ -24,6 +24,7 @@ import { RequestAdmission } from './admission/request-admission';
 import { admitRequestScopedControllers } from './admission/admitted-controllers';
 import { registerAdmissionRelease } from './admission/admission-release.hook';
 import { ErrorFilter } from './error.filter';
+import { fillInRequestTimeout } from './request-timeout';
 import { ReadinessRegistry } from './readiness/readiness.registry';
 import { MonitorBackends } from './monitor/monitor-backends';
 
@@ -93,6 +94,9 @@ export class UserscopeHttpModule implements OnModuleInit, OnApplicationBootstrap
   onModuleInit(): void {
     const fastify = this.adapterHost?.httpAdapter?.getInstance?.();
     if (!fastify?.addHook) return; // an application context (the CLI's run, batch): no HTTP
+    if (fillInRequestTimeout(this.adapterHost?.httpAdapter.getHttpServer(), this.config.general)) {
+      new Logger('Http').log(`general.request_timeout (${this.config.general.request_timeout} s) set on the app's HTTP server, which had none`);
+    }
     this.strategy.serve(fastify);
     registerRequestMetrics(fastify, this.metrics);
     registerAdmissionRelease(fastify);
