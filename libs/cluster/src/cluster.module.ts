@@ -2,7 +2,7 @@ import { DynamicModule, Inject, Module, OnApplicationShutdown, OnModuleInit, Opt
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import Redis from 'ioredis';
-import { SessionBackends, SessionLifecycle, SessionRegistry, UserInvoker } from '@userscope/runtime';
+import { SessionBackends, SessionLifecycle, SessionRegistry, UserInvoker, toMilliseconds } from '@userscope/runtime';
 import { TokenAccounting } from '@userscope/llm';
 import { useUserscopeErrors } from '@userscope/http';
 import { CLUSTER_REDIS, connectClusterRedis } from './redis/cluster-redis.connection';
@@ -55,7 +55,7 @@ export class ClusterModule implements OnModuleInit, OnApplicationShutdown {
 
   /** `general` gives the saved-state settings (`session_state: redis` installs the Redis store). */
   static forRoot(config: ClusterConfig, general?: SessionStateSettings): DynamicModule {
-    const leaseTtlMs = config.lease_ttl * 1000;
+    const leaseTtlMs = toMilliseconds(config.lease_ttl);
     return {
       module: ClusterModule,
       controllers: [ReplicasMonitorController, OwnerInvocationController],
@@ -82,7 +82,7 @@ export class ClusterModule implements OnModuleInit, OnApplicationShutdown {
         {
           provide: OwnerInvocationClient,
           useFactory: (replica: ReplicaIdentity, ownership: RedisUserOwnership, signature: InternalCallSignature | null, accounting?: TokenAccounting) =>
-            new OwnerInvocationClient(replica.id, ownership, signature ?? undefined, accounting, config.forward_timeout * 1000),
+            new OwnerInvocationClient(replica.id, ownership, signature ?? undefined, accounting, toMilliseconds(config.forward_timeout)),
           inject: [ReplicaIdentity, RedisUserOwnership, INTERNAL_CALL_SIGNATURE, { token: TokenAccounting, optional: true }],
         },
       ],

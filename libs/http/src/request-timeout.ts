@@ -1,5 +1,5 @@
 import type { Server, ServerOptions } from 'node:http';
-import { GeneralConfig } from '@userscope/runtime';
+import { GeneralConfig, toMilliseconds } from '@userscope/runtime';
 
 /** How often Node looks for requests past their time; at its own default, 30 s, one could run that much over. */
 const CHECK_EVERY_MS = 1000;
@@ -13,7 +13,8 @@ const NODE_HEADERS_TIMEOUT_MS = 60_000;
  * client-error handler, `userscopeClientErrorHandler`'s 408 `request_timeout`, and closes the connection.
  */
 export function requestTimeoutOptions({ request_timeout }: Pick<GeneralConfig, 'request_timeout'>): { requestTimeout: number; http: ServerOptions } {
-  const requestTimeout = request_timeout * 1000;
+  // Whole milliseconds, as Fastify requires; at least 1 when there is a limit.
+  const requestTimeout = request_timeout > 0 ? Math.max(1, toMilliseconds(request_timeout)) : 0;
   const headersTimeout = requestTimeout > 0 ? Math.min(NODE_HEADERS_TIMEOUT_MS, requestTimeout) : NODE_HEADERS_TIMEOUT_MS;
   return { requestTimeout, http: { connectionsCheckingInterval: CHECK_EVERY_MS, headersTimeout } };
 }

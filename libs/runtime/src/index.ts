@@ -52,7 +52,7 @@ export {
   UserscopeHttpError,
   WorkflowError,
 } from './exceptions/invocation.exception';
-export { IsDuration, parseDuration } from './config/duration';
+export { IsDuration, parseDuration, toMilliseconds } from './config/duration';
 export { GeneralConfig, IGNORED_NAT_GENERAL_KEYS } from './config/general.config';
 export {
   type ConfiguredFunction,

@@ -1,3 +1,4 @@
+import { toMilliseconds } from '@userscope/runtime';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type { JobsOptions, Queue } from 'bullmq';
 import Redis, { ReplyError } from 'ioredis';
@@ -53,7 +54,7 @@ export class ExecutionQueue implements OnApplicationShutdown {
   private open(): Queue<ExecutionJobData> {
     if (!this.queue) {
       const { redis_url: url, key_prefix: prefix, redis_command_timeout: timeout } = this.config.settings;
-      this.connection = new Redis(url, { maxRetriesPerRequest: 3, commandTimeout: timeout * 1000 });
+      this.connection = new Redis(url, { maxRetriesPerRequest: 3, commandTimeout: toMilliseconds(timeout) });
       this.connection.on('error', () => undefined); // the store's connection reports outages
       this.queue = new (loadBullMq().Queue)<ExecutionJobData>(EXECUTION_QUEUE, { connection: this.connection, prefix: bullPrefix(prefix) });
       this.queue.on('error', () => undefined);

@@ -1,3 +1,4 @@
+import { toMilliseconds } from '@userscope/runtime';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Worker } from 'bullmq';
 import Redis from 'ioredis';
@@ -36,7 +37,7 @@ export class ExecutionWorker implements OnApplicationBootstrap, OnApplicationShu
     // BullMQ's blocking commands need a connection that never gives up on a request.
     const connection = (this.connection = new Redis(url, { maxRetriesPerRequest: null }));
     connection.on('error', () => undefined); // the store's connection reports outages
-    const lockDuration = job_lock * 1000;
+    const lockDuration = toMilliseconds(job_lock);
     this.worker = new (loadBullMq().Worker)<ExecutionJobData>(EXECUTION_QUEUE, (job, _token, signal) => this.processor.process(job.data, anyOf(signal, this.stopping.signal)), {
       connection,
       prefix: bullPrefix(prefix),

@@ -1,3 +1,4 @@
+import { toMilliseconds } from '@userscope/runtime';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { hostname } from 'node:os';
@@ -65,7 +66,7 @@ export class WorkerPresence implements OnApplicationShutdown {
   private connection(): Redis {
     if (!this.redis) {
       const { redis_url: url, redis_command_timeout: timeout } = this.config.settings;
-      this.redis = new Redis(url, { maxRetriesPerRequest: 3, commandTimeout: timeout * 1000 });
+      this.redis = new Redis(url, { maxRetriesPerRequest: 3, commandTimeout: toMilliseconds(timeout) });
       this.redis.on('error', () => undefined); // the store's connection reports outages
     }
     return this.redis;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Attributes, SpanKind } from '@opentelemetry/api';
-import { agentAttributes, agentSpanName, inGenAiSpan, inRunSlot, RUN_ADMISSION, RunAdmission, runWithDeadline, UserCalls, UserInvoker } from '@userscope/runtime';
+import { agentAttributes, agentSpanName, inGenAiSpan, inRunSlot, RUN_ADMISSION, RunAdmission, runWithDeadline, UserCalls, UserInvoker, toMilliseconds } from '@userscope/runtime';
 import { BATCH_CONFIG, BATCH_LLM } from '../batch.constants';
 import { BatchMessages } from '../batch.messages';
 import { BatchConfig } from '../config/batch-config.reader';
@@ -76,7 +76,7 @@ export class ExecutionRunner {
             runWithDeadline((bounded) => this.billed(attempt, () => this.runNodes(writer, workflow, user, calls, bounded, attempt)), {
               parent: signal,
               abandonOn,
-              timeoutMs: timeout === undefined ? undefined : timeout * 1000,
+              timeoutMs: timeout === undefined ? undefined : toMilliseconds(timeout),
               timeoutError: () => new Error(BatchMessages.executionTimeout(timeout!)),
             }),
           ),

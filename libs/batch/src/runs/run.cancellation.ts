@@ -1,3 +1,4 @@
+import { toMilliseconds } from '@userscope/runtime';
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { BATCH_CONFIG, BATCH_STORE } from '../batch.constants';
 import { BatchMessages } from '../batch.messages';
@@ -53,7 +54,7 @@ export class RunCancellation implements OnApplicationBootstrap {
 
   /** Polls the store until the run has ended, taking it over when its lease is free; bounded by a store command's time. */
   private async untilEnded(requested: RunMeta): Promise<RunSnapshot> {
-    const deadline = Date.now() + this.config.settings.redis_command_timeout * 1000;
+    const deadline = Date.now() + toMilliseconds(this.config.settings.redis_command_timeout);
     let meta = requested;
     while (isLive(meta.status) && Date.now() < deadline) {
       // Nobody holds it (its server died): taken over here, it ends cancelled as it starts.

@@ -1,3 +1,4 @@
+import { toMilliseconds } from '@userscope/runtime';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { BATCH_CONFIG, BATCH_STORE } from '../batch.constants';
 import { BatchConfig } from '../config/batch-config.reader';
@@ -24,7 +25,7 @@ export class RunRecovery implements OnApplicationBootstrap, OnApplicationShutdow
 
   async onApplicationBootstrap(): Promise<void> {
     await this.takeOverExpired();
-    this.timer = setInterval(() => void this.takeOverExpired(), this.config.settings.run_lease_ttl * 1000);
+    this.timer = setInterval(() => void this.takeOverExpired(), toMilliseconds(this.config.settings.run_lease_ttl));
     this.timer.unref();
   }
 

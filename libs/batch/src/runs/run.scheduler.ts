@@ -1,6 +1,6 @@
 import { BatchMetrics } from './batch.metrics';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { ShutdownProgress } from '@userscope/runtime';
+import { ShutdownProgress, toMilliseconds } from '@userscope/runtime';
 import { setMaxListeners } from 'node:events';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { BATCH_CONFIG, BATCH_STORE, EXECUTION_DRAIN_MS } from '../batch.constants';
@@ -87,7 +87,7 @@ export class RunScheduler implements OnApplicationShutdown {
   }
 
   private get leaseTtlMs(): number {
-    return this.config.settings.run_lease_ttl * 1000;
+    return toMilliseconds(this.config.settings.run_lease_ttl);
   }
 
   isActive(runId: string): boolean {
@@ -154,7 +154,7 @@ export class RunScheduler implements OnApplicationShutdown {
     // Recorded in the store too, so that the run ends cancelled even if this process dies before its last write.
     void this.store.requestCancel(runId).catch(() => undefined);
     const bound = new AbortController();
-    await Promise.race([run.done, abortableDelay(this.config.settings.redis_command_timeout * 1000, bound.signal)]);
+    await Promise.race([run.done, abortableDelay(toMilliseconds(this.config.settings.redis_command_timeout), bound.signal)]);
     bound.abort();
     return snapshot(run);
   }
@@ -220,7 +220,7 @@ export class RunScheduler implements OnApplicationShutdown {
    * lease back just now (after its last write), so it is asked for again, up to a store command's time.
    */
   private async claimEnded(meta: RunMeta): Promise<number | undefined> {
-    const deadline = Date.now() + this.config.settings.redis_command_timeout * 1000;
+    const deadline = Date.now() + toMilliseconds(this.config.settings.redis_command_timeout);
     for (let fresh: RunMeta | undefined = meta; ; ) {
       const fence = await this.claim(meta.id);
       // A run that is live again (retried there meanwhile) is that server's.

@@ -1,3 +1,4 @@
+import { toMilliseconds } from '@userscope/runtime';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { RenderedNodeInput, TestedNode, WorkflowTestReply } from '../api/workflows.types';
@@ -41,7 +42,7 @@ export class DraftTester {
     const attempt: ExecutionAttempt = { results: [], billedTokens: 0, rendered: new Map<string, RenderedNodeInput>() };
     const writer = { runId: `test-${randomUUID()}`, putResult: async (result: NodeResult) => void results.push(result) };
     const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new Error(BatchMessages.testTimeout(timeout))), timeout * 1000);
+    const timer = setTimeout(() => deadline.abort(new Error(BatchMessages.testTimeout(timeout))), toMilliseconds(timeout));
     const onStop = () => deadline.abort(stop!.reason);
     if (stop?.aborted) onStop();
     stop?.addEventListener('abort', onStop, { once: true });

@@ -1,3 +1,4 @@
+import { toMilliseconds } from '@userscope/runtime';
 import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
 import { CLUSTER_CONFIG } from '../cluster.constants';
@@ -36,7 +37,7 @@ export class ReplicaDirectory {
     }
     this.redis = redis as DirectoryRedis;
     this.prefix = config.key_prefix;
-    this.ttlMs = config.lease_ttl * 1000;
+    this.ttlMs = toMilliseconds(config.lease_ttl);
     this.heartbeatIntervalMs = this.ttlMs / 3;
     this.goneRetentionMs = this.ttlMs * 10;
   }

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { ReadinessRegistry } from '@userscope/http';
-import { SessionLifecycle, SessionRegistry, USERSCOPE_CONFIG, UserscopeConfig } from '@userscope/runtime';
+import { SessionLifecycle, SessionRegistry, USERSCOPE_CONFIG, UserscopeConfig, toMilliseconds } from '@userscope/runtime';
 import { ClusterMessages } from '../cluster.messages';
 import { LeaseRenewalScheduler } from '../ownership/lease-renewal.scheduler';
 import { RedisUserOwnership } from '../ownership/redis-user.ownership';
@@ -34,7 +34,7 @@ export class ClusterDrain implements OnModuleInit, OnModuleDestroy, BeforeApplic
     @Inject(LeaseRenewalScheduler) private readonly renewal: LeaseRenewalScheduler,
     @Inject(ReplicaIdentity) private readonly replica: ReplicaIdentity,
   ) {
-    this.graceMs = config.general.shutdown_grace_period * 1000;
+    this.graceMs = toMilliseconds(config.general.shutdown_grace_period);
   }
 
   onModuleInit(): void {

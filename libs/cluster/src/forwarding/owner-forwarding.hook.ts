@@ -2,7 +2,7 @@ import { ExecutionContext, Inject, Injectable, Logger, OnModuleInit, Optional } 
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AdminGuard, IdentityRequest, IdentityResolver } from '@userscope/http';
-import { coveredByGenerateLane, SessionLifecycle, SessionRegistry, UserscopeHttpError, WorkflowRunner } from '@userscope/runtime';
+import { coveredByGenerateLane, SessionLifecycle, SessionRegistry, UserscopeHttpError, WorkflowRunner, toMilliseconds } from '@userscope/runtime';
 import { ClusterMessages } from '../cluster.messages';
 import { CLUSTER_CONFIG } from '../cluster.constants';
 import { ClusterConfig } from '../config/cluster.config';
@@ -59,7 +59,7 @@ export class OwnerForwarding implements OnModuleInit {
     @Inject(CLUSTER_CONFIG) config: ClusterConfig,
     @Optional() private readonly adapterHost?: HttpAdapterHost,
   ) {
-    this.forwardTimeoutMs = config.forward_timeout * 1000;
+    this.forwardTimeoutMs = toMilliseconds(config.forward_timeout);
     this.liveness = new OwnerLiveness(this.forwardTimeoutMs);
     this.handoverRequests = new HandoverRequests(config.rebalance_after, () => this.handover.allowed);
   }

@@ -1,3 +1,4 @@
+import { toMilliseconds } from '@userscope/runtime';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { ClusterMonitor, MissingReplica, MonitorBackends, PeerUsersQuery, PeerUsersReport, UserMonitorEntry } from '@userscope/http';
 import { CLUSTER_CONFIG } from '../cluster.constants';
@@ -26,7 +27,7 @@ export class PeerUsersCollector implements ClusterMonitor, OnModuleInit {
     private readonly backends: MonitorBackends,
     @Inject(CLUSTER_CONFIG) config: ClusterConfig,
   ) {
-    this.timeoutMs = config.monitor_timeout * 1000;
+    this.timeoutMs = toMilliseconds(config.monitor_timeout);
   }
 
   onModuleInit(): void {

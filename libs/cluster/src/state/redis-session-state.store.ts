@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import Redis, { ChainableCommander } from 'ioredis';
-import { JsonValue, LeaseLostError, SavedUserState, SessionStateStore, UserLease, UserscopeHttpError } from '@userscope/runtime';
+import { JsonValue, LeaseLostError, SavedUserState, SessionStateStore, UserLease, UserscopeHttpError, toMilliseconds } from '@userscope/runtime';
 import { SessionStateTooLargeError } from '../exceptions/session-state-too-large.exception';
 import { StateStoreUnavailableError } from '../exceptions/state-store-unavailable.exception';
 import { SessionStateMessages } from './session-state.messages';
@@ -47,7 +47,7 @@ export class RedisSessionStateStore implements SessionStateStore {
     private readonly redis: Redis,
     private readonly options: RedisSessionStateOptions,
   ) {
-    this.ttlMs = Math.max(1, Math.round(options.ttlSeconds * 1000));
+    this.ttlMs = Math.max(1, toMilliseconds(options.ttlSeconds));
     this.touchIntervalMs = Math.min(TOUCH_INTERVAL_MS, this.ttlMs / 10);
     if (!('userscopeSaveState' in redis)) {
       redis.defineCommand('userscopeSaveState', { numberOfKeys: 2, lua: SAVE_STATE_SCRIPT });

@@ -1,16 +1,7 @@
 import { Controller, Delete, Get, HttpCode, HttpStatus, Inject, Param, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import {
-  FunctionCatalog,
-  SessionBackends,
-  SessionLifecycle,
-  SessionRegistry,
-  USERSCOPE_CONFIG,
-  UserDataRegistry,
-  UserscopeConfig,
-  UserscopeHttpError,
-} from '@userscope/runtime';
+import { FunctionCatalog, SessionBackends, SessionLifecycle, SessionRegistry, USERSCOPE_CONFIG, UserDataRegistry, UserscopeConfig, UserscopeHttpError, toMilliseconds } from '@userscope/runtime';
 import { AdminRoute } from '../admin/admin-route.decorator';
 import { ERROR_SCHEMA_REF } from '../openapi/error-reply.schema';
 import { AdminMessages } from '../admin/admin.messages';
@@ -103,7 +94,7 @@ export class MonitorController {
     const purging = purge && state.persistent;
     const session = purge ? this.registry.get(userId) : this.sessionOf(userId);
     // A hung request must not hold the operator's call: past the bound the session ends anyway.
-    const report = session ? await this.lifecycle.end(session, { drainTimeoutMs: this.config.general.shutdown_grace_period * 1000 }) : undefined;
+    const report = session ? await this.lifecycle.end(session, { drainTimeoutMs: toMilliseconds(this.config.general.shutdown_grace_period) }) : undefined;
     // After the end: the session's last checkpoint is written by then, and cannot bring the state back.
     if (purging) await state.purge(userId);
     // The rest of what is kept of the user (their secrets, their verified claims) goes too.

@@ -1,5 +1,5 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { configSection, USERSCOPE_CONFIG, UserscopeConfig } from '@userscope/runtime';
+import { configSection, USERSCOPE_CONFIG, UserscopeConfig, toMilliseconds } from '@userscope/runtime';
 import { FRONT_END_CONFIG_SECTION } from '../front-end/front-end-config.section';
 import { ResponsesController } from './responses.controller';
 import { ResponsesService } from './responses.service';
@@ -31,7 +31,7 @@ export class ResponsesModule implements OnApplicationShutdown {
           inject: [USERSCOPE_CONFIG],
           useFactory: (config: UserscopeConfig) => {
             const { responses_ttl: ttl, responses_max_per_user: maxPerUser } = configSection(config, FRONT_END_CONFIG_SECTION);
-            return createResponseStore({ ttlMs: ttl * 1000, maxPerUser }, options.redis);
+            return createResponseStore({ ttlMs: toMilliseconds(ttl), maxPerUser }, options.redis);
           },
         },
         ResponsesService,

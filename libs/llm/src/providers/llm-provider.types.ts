@@ -1,3 +1,4 @@
+import { toMilliseconds } from '@userscope/runtime';
 import { Type } from '@nestjs/common';
 import { LlmProvider } from '../interfaces/llm.interface';
 import { RetryOptions } from '../retry.policy';
@@ -22,8 +23,8 @@ const openai: LlmProviderType<OpenAiLlmConfig> = {
   create: (name, config) => new OpenAiLlm(name, config),
   retry: (config) => ({
     maxRetries: config.max_retries,
-    initialDelayMs: config.retry_initial_delay * 1000,
-    maxDelayMs: config.retry_max_delay * 1000,
+    initialDelayMs: toMilliseconds(config.retry_initial_delay),
+    maxDelayMs: toMilliseconds(config.retry_max_delay),
   }),
   describe: (config) => `openai, model ${config.model_name} at ${config.base_url ?? OPENAI_DEFAULT_BASE_URL}`,
   secrets: ['api_key'],

@@ -1,3 +1,4 @@
+import { toMilliseconds } from '@userscope/runtime';
 import type OpenAI from 'openai';
 import type { APIError } from 'openai';
 import type {
@@ -59,12 +60,12 @@ export class OpenAiLlm implements LlmProvider {
     this.model = config.model_name;
     this.baseUrl = config.base_url ?? OPENAI_DEFAULT_BASE_URL;
     this.structuredOutput = config.structured_output;
-    this.client = new (openAiSdk().default)({ apiKey: config.api_key, baseURL: this.baseUrl, maxRetries: 0, timeout: config.timeout * 1000, fetch: keepAliveFetch() });
+    this.client = new (openAiSdk().default)({ apiKey: config.api_key, baseURL: this.baseUrl, maxRetries: 0, timeout: toMilliseconds(config.timeout), fetch: keepAliveFetch() });
   }
 
   async complete(request: LlmChatRequest): Promise<ProviderReply> {
     // The client's timeout ends when the headers arrive; this one also covers a body that stalls.
-    const deadline = new AttemptDeadline(this.config.timeout * 1000, request.signal);
+    const deadline = new AttemptDeadline(toMilliseconds(this.config.timeout), request.signal);
     try {
       const completion = await this.client.chat.completions.create({ ...this.params(request), stream: false }, { signal: deadline.signal });
       return this.readCompletion(completion);
@@ -135,7 +136,7 @@ export class OpenAiLlm implements LlmProvider {
     const watchdog = setTimeout(() => {
       stalled = true;
       stream.controller.abort();
-    }, this.config.timeout * 1000);
+    }, toMilliseconds(this.config.timeout));
     let content = '';
     const calls: LlmToolCall[] = [];
     let finishReason: LlmFinishReason = 'stop';

@@ -1,4 +1,4 @@
-import { parseDuration } from './duration';
+import { parseDuration, toMilliseconds } from './duration';
 
 describe('parseDuration (seconds from a config value)', () => {
   it.each<[unknown, number]>([
@@ -8,6 +8,7 @@ describe('parseDuration (seconds from a config value)', () => {
     ['90', 90],
     [' 90 ', 90],
     ['250ms', 0.25],
+    ['700ms', 0.7],
     ['30s', 30],
     ['5m', 300],
     ['1h', 3600],
@@ -24,4 +25,19 @@ describe('parseDuration (seconds from a config value)', () => {
       expect(parseDuration(value)).toBeUndefined();
     },
   );
+});
+
+describe('toMilliseconds (for what takes whole milliseconds only: Redis PX, Fastify and BullMQ options)', () => {
+  it('gives every duration of 0 to 10,000 ms back as the whole number of milliseconds it was written as', () => {
+    const notWhole: string[] = [];
+    for (let ms = 0; ms <= 10_000; ms++) if (toMilliseconds(parseDuration(`${ms}ms`)!) !== ms) notWhole.push(`${ms}ms`);
+    expect(notWhole).toEqual([]);
+    expect(Number.isInteger(parseDuration('1001ms')! * 1000)).toBe(false); // why it exists
+  });
+
+  it('rounds a duration finer than a millisecond to the nearest one', () => {
+    expect(toMilliseconds(1.5)).toBe(1500);
+    expect(toMilliseconds(0.0004)).toBe(0);
+    expect(toMilliseconds(0.0006)).toBe(1);
+  });
 });

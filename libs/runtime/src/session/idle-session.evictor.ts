@@ -1,3 +1,4 @@
+import { toMilliseconds } from '../config/duration';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { USERSCOPE_CONFIG } from '../runtime.constants';
@@ -37,7 +38,7 @@ export class IdleSessionEvictor implements OnApplicationBootstrap, OnApplication
   /** One sweep; a sweep still running is joined rather than started twice. */
   sweep(now = Date.now()): Promise<number> {
     this.running ??= this.lifecycle
-      .evictIdleSince(now - this.config.general.per_user_workflow_timeout * 1000)
+      .evictIdleSince(now - toMilliseconds(this.config.general.per_user_workflow_timeout))
       .then((evicted) => {
         if (evicted > 0) this.logger.log(`Evicted ${evicted} idle user session(s)`);
         return evicted;
