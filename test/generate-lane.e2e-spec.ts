@@ -27,9 +27,10 @@ type Prepare = (app: NestFastifyApplication) => void;
 
 /** The standalone server, as `userscope serve` builds it (from `config`, the one above by default), with `prepare` run on the app first and `extra` modules beside Userscope's. */
 async function serve(options: { prepare?: Prepare; imports?: unknown[]; providers?: unknown[]; config?: typeof CONFIG } = {}) {
-  const root = UserscopeModule.fromApplication(loadApplication({ config: options.config ?? CONFIG }), { standalone: true });
+  const loaded = loadApplication({ config: options.config ?? CONFIG });
+  const root = UserscopeModule.fromApplication(loaded, { standalone: true });
   const moduleRef = await Test.createTestingModule({ imports: [root, ...((options.imports ?? []) as never[])], providers: (options.providers ?? []) as never[] }).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(userscopeAdapter(), { ...standaloneAppOptions, logger: false });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(userscopeAdapter(loaded.config.general), { ...standaloneAppOptions, logger: false });
   options.prepare?.(app);
   await prepareUserscopeApp(app);
   await app.listen(0, '127.0.0.1');

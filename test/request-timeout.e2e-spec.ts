@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createTestServer } from '@userscope/testing';
 import { createUserscopeApp, defineConfig, UserscopeModule } from 'userscope';
 
 /**
@@ -108,6 +109,29 @@ describe('general.request_timeout: 0', () => {
       expect((app.getHttpServer() as { requestTimeout: number }).requestTimeout).toBe(0);
     } finally {
       await app.close();
+    }
+  });
+
+  it("is whole milliseconds, as Fastify requires, however it is written ('700ms' is 0.7000000000000001 s times 1000)", async () => {
+    // 0.0004 s is under a millisecond, but a limit: 1 ms, not 0 (no limit).
+    for (const [written, ms] of [['700ms', 700], ['1001ms', 1001], ['0.0004', 1]] as const) {
+      const app = await createUserscopeApp({ config: config(written) }, { logger: false });
+      try {
+        expect(app.getHttpServer().requestTimeout).toBe(ms);
+      } finally {
+        await app.close();
+      }
+    }
+  });
+
+  it("is the test server's too (createTestServer)", async () => {
+    for (const [written, ms] of [['0', 0], ['2s', 2000]] as const) {
+      const server = await createTestServer({ config: config(written) });
+      try {
+        expect(server.app.getHttpServer().requestTimeout).toBe(ms);
+      } finally {
+        await server.close();
+      }
     }
   });
 

@@ -35,7 +35,7 @@ export async function createTestServer(options: TestServerOptions): Promise<Test
   let builder = Test.createTestingModule({ imports: [UserscopeModule.fromApplication(loaded, { standalone: true })] });
   if (overrides) builder = overrides(builder);
   const moduleRef = await builder.compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(userscopeAdapter(), { ...standaloneAppOptions, logger: logs ? undefined : false });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(userscopeAdapter(loaded.config.general), { ...standaloneAppOptions, logger: logs ? undefined : false });
   await prepareUserscopeApp(app);
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();
