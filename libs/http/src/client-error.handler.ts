@@ -22,7 +22,10 @@ export function userscopeClientErrorHandler(error: Error & { code?: string }, so
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const reply = REPLIES[error.code ?? ''] ?? BAD_REQUEST;
   const body = JSON.stringify(reply.body());
-  if (socket.writable) {
+  // A reply already on its way (answered before the client's body was all in, an event stream) is not
+  // followed by a second one on the same connection: the connection only closes, as Node's own handler does.
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (socket.writable && !inFlight?.headersSent) {
     socket.write(
       `HTTP/1.1 ${reply.status} ${reply.reason}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
         `Content-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`,
