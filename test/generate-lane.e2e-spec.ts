@@ -175,6 +175,22 @@ describe('the /generate lane', () => {
     }
   });
 
+  it('is found, and gated, by a second copy of @userscope/http in the install (as a plugin may bring its own)', async () => {
+    const { app, url, lane } = await serve();
+    let secondCopy: typeof GenerateLane | undefined;
+    jest.isolateModules(() => (secondCopy = (require('@userscope/http') as { GenerateLane: typeof GenerateLane }).GenerateLane));
+    expect(secondCopy).not.toBe(GenerateLane); // another copy of the package indeed
+    try {
+      expect(secondCopy!.of(app.getHttpAdapter().getInstance())).toBe(lane);
+      secondCopy!.of(app.getHttpAdapter().getInstance())!.takeOnly(() => false);
+      const before = lane.state.answered;
+      expect((await post(url, '/generate', '{"command":"stats"}', { ...JSON_TYPE, cookie: 'nat-session=ann' })).status).toBe(200);
+      expect(lane.state.answered - before).toBe(0); // its gate refused: Fastify's route served it
+    } finally {
+      await app.close();
+    }
+  });
+
   describe('switches itself off, and the route sees what the app added', () => {
     const stats = (url: string) => post(url, '/generate', '{"command":"stats"}', { ...JSON_TYPE, cookie: 'nat-session=ann' });
 

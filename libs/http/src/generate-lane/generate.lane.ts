@@ -24,7 +24,13 @@ export type LaneGate = (request: IncomingMessage, response: ServerResponse) => b
 
 const ROUTE = '/generate';
 const JSON_TYPE = 'application/json; charset=utf-8';
-const lanes = new WeakMap<FastifyInstance, GenerateLane>();
+/**
+ * Where an instance keeps its lane: a global symbol, not a module's WeakMap, so that a second copy of
+ * this package in an install (the cluster's own, say) finds the lane and gates it, instead of
+ * finding none while its hooks are marked covered, which would leave the lane serving ungated.
+ */
+const LANE = Symbol.for('@userscope/http.GenerateLane');
+type WithLane = FastifyInstance & { [LANE]?: GenerateLane };
 const ignore = (): void => undefined;
 const CLOSE = { connection: 'close' };
 
@@ -54,7 +60,7 @@ export class GenerateLane {
 
   /** The lane of a server made by `userscopeAdapter`, if any. */
   static of(fastify: FastifyInstance): GenerateLane | undefined {
-    return lanes.get(fastify);
+    return (fastify as WithLane)[LANE];
   }
 
   /**
@@ -62,7 +68,7 @@ export class GenerateLane {
    * queue, so the ones queued so far, Nest's adapter's own, are read there, before anything queued later.
    */
   adopt(fastify: FastifyInstance): void {
-    lanes.set(fastify, this);
+    (fastify as WithLane)[LANE] = this;
     // In front of Fastify's handler on its server (secondary servers Fastify binds, such as ::1 for
     // `localhost`, keep Fastify's handler alone).
     const server = fastify.server;
