@@ -22,6 +22,7 @@ import { runTracingOverheadBench, tracingOverheadSettings, tracingRatios } from 
 import { renderTracingOverheadReport } from './tracing-overhead/report';
 import { runStreamRoutesBench, streamRouteRatios, streamRoutesSettings } from './stream-routes.bench';
 import { renderStreamRoutesReport } from './stream-routes/report';
+import { renderTokenCountReport, runTokenCountBench, tokenCountSettings } from './token-count.bench';
 import { BenchEntry, selectBenches } from './harness/bench-selection';
 import { writeSection } from './harness/results-file';
 import { machineInfo } from './harness/machine-info';
@@ -114,6 +115,16 @@ const BENCHES: BenchEntry[] = [
         `\nbullmq 1 worker / inline: ${v.oneWorker.toFixed(2)}x (target <= ${TARGET_VS_INLINE}: ${v.meetsTarget ? 'met' : 'NOT met'}), 2 workers / inline: ${v.twoWorkers.toFixed(2)}x; ` +
           `queue overhead ${v.overheadMs.oneWorker.toFixed(2)} ms CPU per execution (1 worker), ${v.overheadMs.twoWorkers.toFixed(2)} ms (2).`,
       );
+    },
+  },
+  {
+    name: 'token-count',
+    groups: [],
+    async run() {
+      const machine = machineInfo();
+      const timings = await runTokenCountBench(tokenCountSettings(REPO_ROOT));
+      writeSection(RESULTS_FILE, 'token-count-bench', renderTokenCountReport(timings, machineLine(machine, codeVersion(REPO_ROOT))));
+      for (const t of timings) console.log(`${t.kind}: whole ${t.wholeMs.toFixed(1)} ms, countTextTokens ${t.userscopeMs.toFixed(1)} ms (${(t.wholeMs / t.userscopeMs).toFixed(1)}x)`);
     },
   },
   {

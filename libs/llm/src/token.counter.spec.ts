@@ -1,6 +1,6 @@
 import * as gptTokenizer from 'gpt-tokenizer';
 import { LlmMessage, LlmTool } from './interfaces/llm.interface';
-import { countPromptTokens, countTextTokens } from './token.counter';
+import { countEachMessageTokens, countPromptTokens, countTextTokens, EXACTLY_COUNTED_CHARS } from './token.counter';
 
 const TOOLS: LlmTool[] = [{ type: 'function', function: { name: 'notepad', description: 'Keeps notes', parameters: { type: 'object', properties: { action: { type: 'string' } } } } }];
 
@@ -57,5 +57,77 @@ describe('countPromptTokens', () => {
     countPromptTokens(messages, tools);
     tools[0].function.description = 'Keeps the notes of the user, added and listed';
     expect(countPromptTokens(messages, tools)).toBe(byHand(messages, tools));
+  });
+});
+
+describe('countTextTokens on hostile and long texts', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  /** Text the tokenizer has cached nothing of: random letters, without a space unless `spaced`. */
+  const random = (length: number, alphabet = 'abcdefghijklmnopqrstuvwxyz', spaced = false) => {
+    let seed = 7;
+    const next = () => {
+      // mulberry32: the same text on every run
+      seed = (seed + 0x6d2b79f5) | 0;
+      let mixed = Math.imul(seed ^ (seed >>> 15), seed | 1);
+      mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
+      return ((mixed ^ (mixed >>> 14)) >>> 0) / 2 ** 32;
+    };
+    let text = '';
+    while (text.length < length) text += spaced && next() < 1 / 7 ? ' ' : alphabet[Math.floor(next() * alphabet.length)];
+    return text.slice(0, length);
+  };
+  const longestRun = (text: string) => Math.max(0, ...[...text.matchAll(/\S+|\s+/gu)].map(([run]) => [...run].length));
+
+  it.each([
+    ['letters without a space', random(100_000)],
+    ['CJK', random(100_000, '的一是不了人我在有他这为之大来以个中上们')],
+    ['spaces', ' '.repeat(100_000) + 'x'],
+    ['punctuation', random(100_000, '!@#$%^&*()')],
+    ['emoji (two UTF-16 units each)', '😀🎉🚀'.repeat(40_000)],
+  ])('gives the tokenizer no long run and no more than EXACTLY_COUNTED_CHARS of %s (its cost grows with the square of a run)', (_kind, text) => {
+    const tokenize = jest.spyOn(gptTokenizer, 'countTokens');
+    const tokens = countTextTokens(text);
+    const given = tokenize.mock.calls.map(([piece]) => piece as string);
+    expect(Math.max(...given.map(longestRun))).toBeLessThanOrEqual(256);
+    expect(given.join('').length).toBeLessThanOrEqual(EXACTLY_COUNTED_CHARS);
+    expect(given.join('')).toBe(text.slice(0, given.join('').length)); // the text's start, whole characters
+    expect(Number.isInteger(tokens) && tokens > 0).toBe(true);
+  });
+
+  it.each([
+    ['letters without a space', random(8_192)],
+    ['CJK', random(8_192, '的一是不了人我在有他这为之大来以个中上们')],
+    ['words', random(8_192, 'abcdefghij', true)],
+  ])('counts %s in pieces within 1 %% of the whole text at once', (_kind, text) => {
+    const whole = gptTokenizer.countTokens(text, { disallowedSpecial: new Set() });
+    expect(Math.abs(countTextTokens(text) - whole) / whole).toBeLessThan(0.01);
+  });
+
+  it('counts a text longer than EXACTLY_COUNTED_CHARS as its start scaled to its length: within 5 % of the whole for even text', () => {
+    const text = random(2 * EXACTLY_COUNTED_CHARS, 'abcdefghijklmnop', true);
+    const whole = gptTokenizer.countTokens(text, { disallowedSpecial: new Set() });
+    expect(Math.abs(countTextTokens(text) - whole) / whole).toBeLessThan(0.05);
+  });
+
+  it("shares EXACTLY_COUNTED_CHARS among a prompt's messages (a body's worth of messages): the rest is each text's start, scaled", () => {
+    const messages: LlmMessage[] = Array.from({ length: 120 }, (_, index) => ({ role: index % 2 ? 'assistant' : 'user', content: random(8_000 + index, 'abcdefghijklmnop', true) }));
+    const exact = messages.reduce((sum, message) => sum + 3 + countTextTokens(message.role) + countTextTokens(message.content as string), 3);
+    const tokenize = jest.spyOn(gptTokenizer, 'countTokens');
+    const counted = countPromptTokens(messages);
+    const given = tokenize.mock.calls.reduce((sum, [piece]) => sum + (piece as string).length, 0);
+    expect(given).toBeLessThanOrEqual(EXACTLY_COUNTED_CHARS + messages.length * (256 + 'assistant'.length));
+    expect(Math.abs(counted - exact) / exact).toBeLessThan(0.05);
+    tokenize.mockClear();
+    expect(countEachMessageTokens(messages.slice(0, 3))).toEqual(messages.slice(0, 3).map((message) => countPromptTokens([message]) - 3)); // kept from the count above
+    expect(tokenize).not.toHaveBeenCalled();
+  });
+
+  it('counts a short text exactly as the tokenizer does, in one call', () => {
+    const text = 'Hello, world! How are you?';
+    const whole = gptTokenizer.countTokens(text, { disallowedSpecial: new Set() });
+    const tokenize = jest.spyOn(gptTokenizer, 'countTokens');
+    expect(countTextTokens(text)).toBe(whole);
+    expect(tokenize).toHaveBeenCalledTimes(1);
   });
 });

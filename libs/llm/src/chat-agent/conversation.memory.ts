@@ -1,5 +1,5 @@
 import { LlmMessage } from '../interfaces/llm.interface';
-import { countPromptTokens } from '../token.counter';
+import { countEachMessageTokens } from '../token.counter';
 
 export interface ConversationLimits {
   maxMessages: number;
@@ -29,7 +29,7 @@ export class ConversationMemory {
   /** Adds a finished turn, then forgets the oldest messages beyond the limits. */
   remember(turn: LlmMessage[]): void {
     this.messages.push(...turn);
-    this.tokens.push(...turn.map((message) => countPromptTokens([message]) - countPromptTokens([])));
+    this.tokens.push(...countEachMessageTokens(turn));
     this.trim();
   }
 
