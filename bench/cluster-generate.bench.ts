@@ -93,8 +93,8 @@ async function startVariant(variant: ClusterVariant, settings: ClusterGenerateSe
     serverPids: set.replicas.map((replica) => replica.pid),
     proxyPid: set.proxy.pid,
     async usersPerReplica() {
-      // The monitor of the whole cluster, through the proxy (loopback: no admin token needed).
-      const reply = (await (await fetch(`${set.proxy.url}/monitor/users`)).json()) as { users: { replica: string }[] };
+      // The monitor of the whole cluster, from one replica over loopback (no admin token needed; through the proxy it would need one).
+      const reply = (await (await fetch(`${set.replicas[0].url}/monitor/users`)).json()) as { users: { replica: string }[] };
       const counts: Record<string, number> = {};
       for (const user of reply.users) counts[user.replica] = (counts[user.replica] ?? 0) + 1;
       return counts;

@@ -23,6 +23,21 @@ describe('GET /monitor/users on the seed example', () => {
   });
   afterAll(() => server.close());
 
+  it.each([
+    ['x-forwarded-for', '203.0.113.9'],
+    ['forwarded', 'for=203.0.113.9'],
+    ['x-real-ip', '203.0.113.9'],
+  ])('refuses a loopback request a proxy relayed (%s), which may be for a client anywhere: 403 naming the header', async (header, value) => {
+    for (const path of ['/monitor/users', '/metrics']) {
+      const response = await fetch(`${server.url}${path}`, { headers: { [header]: value } });
+      expect(response.status).toBe(403);
+      expect(((await response.json()) as { message: string }).message).toContain(`relayed by a proxy (${header})`);
+    }
+    const deleted = await fetch(`${server.url}/monitor/users/bob`, { method: 'DELETE', headers: { [header]: value } });
+    expect(deleted.status).toBe(403);
+    expect((await get(server, '/monitor/users')).json.total_active_users).toBe(2); // bob's session still there
+  });
+
   it("answers in NAT's shape, with the llm block, to a loopback client", async () => {
     const { status, json } = await get(server, '/monitor/users');
     expect(status).toBe(200);

@@ -8,7 +8,9 @@ import { ADMIN_TOKEN_ENV } from './admin.constants';
 
 /**
  * Closes operator routes (`/monitor/*`, `/api/*`) to the world. With an admin token configured, only
- * `Authorization: Bearer <token>` passes; without one, only clients on the loopback interface.
+ * `Authorization: Bearer <token>` passes; without one, only clients on the loopback interface, and
+ * not a request a proxy relayed: a reverse proxy on the same host connects over loopback for clients
+ * anywhere, and says so in the headers below (HAProxy's `option forwardfor`, nginx's usual setup).
  */
 @Injectable()
 export class AdminGuard implements CanActivate {
@@ -22,8 +24,10 @@ export class AdminGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (!this.tokenDigest) {
-      if (isLoopback(request.socket.remoteAddress)) return true;
-      throw new UserscopeHttpError(HttpStatus.FORBIDDEN, { code: 'forbidden', message: AdminMessages.loopbackOnly(ADMIN_TOKEN_ENV) });
+      const relayedBy = RELAY_HEADERS.find((name) => request.headers[name] !== undefined);
+      if (isLoopback(request.socket.remoteAddress) && !relayedBy) return true;
+      const message = relayedBy ? AdminMessages.relayedByProxy(relayedBy, ADMIN_TOKEN_ENV) : AdminMessages.loopbackOnly(ADMIN_TOKEN_ENV);
+      throw new UserscopeHttpError(HttpStatus.FORBIDDEN, { code: 'forbidden', message });
     }
     const presented = bearerToken(request.headers.authorization);
     if (!presented) {
@@ -40,6 +44,9 @@ export class AdminGuard implements CanActivate {
     return true;
   }
 }
+
+/** Headers a proxy adds for the client it relays; a client on this host that sends one is refused too, which is safe. */
+const RELAY_HEADERS = ['x-forwarded-for', 'forwarded', 'x-real-ip'] as const;
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();

@@ -2,6 +2,9 @@
 export const AdminMessages = {
   loopbackOnly: (env: string) =>
     `Admin routes answer loopback clients only while no admin token is set; set general.admin_token (or ${env}) and send Authorization: Bearer <token>.`,
+  relayedByProxy: (header: string, env: string) =>
+    `Admin routes answer loopback clients only while no admin token is set, and this request was relayed by a proxy (${header}), ` +
+    `for a client that may be anywhere; set general.admin_token (or ${env}) and send Authorization: Bearer <token>.`,
   tokenRequired: () => 'Admin routes need Authorization: Bearer <admin token>.',
   tokenWrong: () => 'The admin token is not valid.',
   monitoringDisabled: () => 'Per-user monitoring is disabled; set general.enable_per_user_monitoring: true to serve /monitor/users.',
