@@ -238,7 +238,8 @@ describe('batch users directory', () => {
 
     it('refuses other content types', async () => {
       const reply = await api.call('POST', '/api/users/import', 'name\nX\n', { 'content-type': 'text/plain' });
-      expect(reply.status).toBe(400);
+      expect(reply.status).toBe(415);
+      expect(reply.json.code).toBe('unsupported_media_type');
     });
   });
 

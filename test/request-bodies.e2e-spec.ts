@@ -128,6 +128,12 @@ describe('request bodies a client controls', () => {
       expect(reply.json).toEqual({ code: 'unsupported_media_type', message: expect.stringContaining("'application/xml'") });
     });
 
+    it.each(['/generate', '/generate/stream', '/chat', '/v1/chat/completions', '/api/users'])('a text/plain body, also one that holds JSON (%s)', async (path) => {
+      const reply = await send(server, 'POST', path, '{"input_message":"hi"}', 'text/plain');
+      expect(reply.status).toBe(415);
+      expect(reply.json.code ?? reply.json.error?.code).toBe('unsupported_media_type');
+    });
+
     it('a body over max_body_size', async () => {
       const reply = await send(server, 'POST', '/api/users', `{"name":"${'x'.repeat(1024 * 1024)}"}`);
       expect(reply.status).toBe(413);

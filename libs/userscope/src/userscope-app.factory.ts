@@ -37,6 +37,9 @@ export async function prepareUserscopeApp(app: NestFastifyApplication): Promise<
   const fastify = app.getHttpAdapter().getInstance();
   // Every route is Userscope's here, so the whole app's JSON parser may check UTF-8 itself.
   useUtf8JsonParser(fastify);
+  // No route of Userscope's takes plain text: without Fastify's own parser for it, a text/plain body
+  // is the 415 unsupported_media_type every other type that is not JSON gets, not a string to refuse.
+  fastify.removeContentTypeParser('text/plain');
   applyUserscopeBodyLimit(app);
   useGenerateFastPath(app);
   GenerateLane.of(fastify)?.attach(app);
