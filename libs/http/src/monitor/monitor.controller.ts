@@ -1,5 +1,5 @@
-import { Controller, Delete, Get, HttpCode, HttpStatus, Inject, Param, Query, Req } from '@nestjs/common';
-import type { FastifyRequest } from 'fastify';
+import { Controller, Delete, Get, HttpCode, HttpStatus, Inject, Param, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { FunctionCatalog, SessionBackends, SessionLifecycle, SessionRegistry, USERSCOPE_CONFIG, UserDataRegistry, UserscopeConfig, UserscopeHttpError, toMilliseconds } from '@userscope/runtime';
 import { AdminRoute } from '../admin/admin-route.decorator';
@@ -12,6 +12,7 @@ import { UsersMonitorReply } from './dto/users-monitor.dto';
 import { MonitorBackends } from './monitor-backends';
 import { UserEndReply } from './dto/user-end.reply';
 import { assertMonitoringEnabled } from './monitoring-enabled.check';
+import { jsonListStream } from './json-list.stream';
 
 /** `?scope=`: the whole cluster (the default), or this replica alone (what replicas ask each other). */
 const MONITOR_SCOPES = ['cluster', 'local'] as const;
@@ -48,7 +49,8 @@ export class MonitorController {
     @Query('scope') scope: string | undefined,
     // Read from the request, not @Headers(): the admin token is the bearer scheme, not a parameter of the route.
     @Req() request: FastifyRequest,
-  ): Promise<UsersMonitorReply> {
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     this.assertEnabled();
     if (scope !== undefined && !(MONITOR_SCOPES as readonly string[]).includes(scope)) {
       throw new UserscopeHttpError(HttpStatus.BAD_REQUEST, { code: 'bad_request', message: AdminMessages.badScope(scope, MONITOR_SCOPES) });
@@ -57,24 +59,23 @@ export class MonitorController {
     const groups = this.catalog.perUserGroupCount;
     const here = userId === undefined ? [...this.registry.values()] : [this.registry.get(userId)].filter((session) => session !== undefined);
     const shared = this.catalog.sharedGroupInstances();
-    const local = await Promise.all(
-      here.map(async (session) => {
-        const entry = userMonitorEntry(session, groups, cluster?.replicaId, shared);
-        const budget = await userMonitorBudget(session.userId, this.budget, this.runs);
-        return budget ? { ...entry, budget } : entry;
-      }),
-    );
+    const entryOf = async (session: (typeof here)[number]) => {
+      const entry = userMonitorEntry(session, groups, cluster?.replicaId, shared);
+      const budget = await userMonitorBudget(session.userId, this.budget, this.runs);
+      return budget ? { ...entry, budget } : entry;
+    };
     const timestamp = new Date().toISOString();
-    if (!cluster || scope === 'local') {
-      // A replica asked by another answers for itself: a user it does not hold is no error.
-      if (userId !== undefined && local.length === 0 && !cluster) throw noSuchUser(userId);
-      return { timestamp, total_active_users: this.registry.size, users: local };
-    }
-    const peers = await cluster.peerUsers({ userId, authorization: request.headers.authorization });
-    const users = [...local, ...peers.users];
+    // A replica asked by another answers for itself: a user it does not hold is no error.
+    const peers = cluster && scope !== 'local' ? await cluster.peerUsers({ userId, authorization: request.headers.authorization }) : undefined;
     // Not found is said only when every replica answered.
-    if (userId !== undefined && users.length === 0 && peers.missing.length === 0) throw noSuchUser(userId);
-    return { timestamp, total_active_users: this.registry.size + peers.totalActiveUsers, users, missing_replicas: peers.missing };
+    if (userId !== undefined && here.length === 0 && (peers ? peers.users.length === 0 && peers.missing.length === 0 : !cluster)) throw noSuchUser(userId);
+    // The keys in UsersMonitorReply's order; users streamed, a slice per turn of the event loop.
+    const total = this.registry.size + (peers?.totalActiveUsers ?? 0);
+    const head = `{"timestamp":${JSON.stringify(timestamp)},"total_active_users":${total},"users":[`;
+    const tail = peers ? `],"missing_replicas":${JSON.stringify(peers.missing)}}` : ']}';
+    const theirs = peers?.users ?? [];
+    const build = (index: number) => (index < here.length ? entryOf(here[index]) : theirs[index - here.length]);
+    void reply.header('content-type', 'application/json; charset=utf-8').send(jsonListStream(head, here.length + theirs.length, build, tail));
   }
 
   @Delete(':user_id')
