@@ -32,8 +32,9 @@ export const ClusterMessages = {
     `Replica '${replica}' is shutting down and takes no new users; retry: another replica will serve user '${userId}'.`,
   redisUnavailable: (detail: string) => `The cluster's Redis does not answer (${detail}); retry shortly.`,
   drainingCheck: (replica: string) => `replica '${replica}' is draining (shutting down): it takes no new users`,
-  leasesUnconfirmed: (count: number, ttlMs: number) =>
-    `${count} lease(s) could not be renewed for ${ttlMs} ms (Redis unreachable): they may have expired, so their users' sessions end here`,
+  leasesUnconfirmed: (userIds: readonly string[], ttlMs: number) =>
+    `${userIds.length} lease(s) could not be renewed for ${ttlMs} ms (Redis unreachable): they may have expired, so their users' sessions end here ` +
+    `(${userIds.slice(0, 5).map((id) => `'${id}'`).join(', ')}${userIds.length > 5 ? `, and ${userIds.length - 5} more` : ''})`,
   renewalFailed: (detail: string) => `Renewing the leases failed (${detail}); retrying at the next pass`,
   releaseFailed: (detail: string) => `Releasing leases failed (${detail}); they expire by themselves within lease_ttl`,
   forwardFailed: (replica: string, url: string, detail: string) =>

@@ -100,7 +100,7 @@ export { inRunSlot } from './functions/run-slot';
 export { UserSession } from './session/user-session';
 export { SessionRegistry } from './session/session.registry';
 export { SessionBackends } from './session/ownership/session-backends';
-export { LOCAL_OWNERSHIP, type UserLease, type UserOwnership } from './session/ownership/user-ownership.interface';
+export { LOCAL_OWNERSHIP, type LeaseLossCause, type UserLease, type UserOwnership } from './session/ownership/user-ownership.interface';
 export {
   isStateful,
   type JsonValue,

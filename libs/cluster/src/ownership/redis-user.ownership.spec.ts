@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
 import { deleteKeys, REDIS_URL, requireRedis } from '../../../../test/support/redis';
@@ -18,7 +19,8 @@ describe('RedisUserOwnership: the lease scripts on a real Redis', () => {
   const ownership = (id: string, batchSize?: number, connection: Redis = redis) =>
     new RedisUserOwnership(connection, replica(id), { keyPrefix: prefix, leaseTtlMs: ttlMs, batchSize });
   const lost: string[] = [];
-  const onLost = (userId: string) => () => lost.push(userId);
+  // A lease lost for want of a renewal says so; one taken by another replica is its user's id alone.
+  const onLost = (userId: string) => (cause?: string) => lost.push(cause === 'unconfirmed' ? `${userId} (unconfirmed)` : userId);
 
   beforeAll(() => redis.connect());
   beforeEach(() => (lost.length = 0));
@@ -119,12 +121,19 @@ describe('RedisUserOwnership: the lease scripts on a real Redis', () => {
     expect(lost).toEqual([]);
     const realNow = Date.now;
     Date.now = () => realNow() + ttlMs; // lease_ttl later, still no answer
+    const warned: string[] = [];
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation((line) => void warned.push(String(line)));
     try {
       await a.renewAll();
     } finally {
       Date.now = realNow;
+      warn.mockRestore();
     }
-    expect(lost).toEqual(['ivy']);
+    expect(lost).toEqual(['ivy (unconfirmed)']);
+    // One line for all of them, naming them: the sessions' own log says nothing more of unconfirmed leases.
+    expect(warned.filter((line) => line.includes('could not be renewed'))).toEqual([
+      `1 lease(s) could not be renewed for ${ttlMs} ms (Redis unreachable): they may have expired, so their users' sessions end here ('ivy')`,
+    ]);
     expect(a.heldCount).toBe(0);
   });
 

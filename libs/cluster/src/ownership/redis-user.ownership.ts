@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { LeaseLostError, UserLease, UserOwnership } from '@userscope/runtime';
+import { LeaseLossCause, LeaseLostError, UserLease, UserOwnership } from '@userscope/runtime';
 import { ClusterMessages } from '../cluster.messages';
 import { ClusterRedisUnavailableError } from '../exceptions/cluster-redis-unavailable.exception';
 import { ReplicaDrainingError } from '../exceptions/replica-draining.exception';
@@ -23,7 +23,7 @@ interface HeldLease {
   /** The lease exactly as Redis holds it; renewal and release compare it whole. */
   readonly value: string;
   readonly key: string;
-  readonly onLost: () => void;
+  readonly onLost: (cause: LeaseLossCause) => void;
   /** When the last renewal that Redis confirmed was sent: the lease runs at least lease_ttl from then. */
   confirmedAt: number;
   /** The renewal of this lease alone that a check after a pause sent, shared by the checks meanwhile. */
@@ -71,7 +71,7 @@ export class RedisUserOwnership implements UserOwnership {
     return this.draining;
   }
 
-  async claim(userId: string, onLost: () => void): Promise<UserLease> {
+  async claim(userId: string, onLost: (cause: LeaseLossCause) => void): Promise<UserLease> {
     if (this.draining) throw await this.drainingRefusal(userId);
     const key = leaseKeys.owner(this.options.keyPrefix, userId);
     const sentAt = Date.now();
@@ -199,16 +199,16 @@ export class RedisUserOwnership implements UserOwnership {
     const now = Date.now();
     const expired = batch.filter((lease) => now - lease.confirmedAt >= this.options.leaseTtlMs);
     if (expired.length === 0) return;
-    this.logger.warn(ClusterMessages.leasesUnconfirmed(expired.length, this.options.leaseTtlMs));
-    for (const lease of expired) this.lose(lease);
+    this.logger.warn(ClusterMessages.leasesUnconfirmed(expired.map((lease) => lease.userId), this.options.leaseTtlMs));
+    for (const lease of expired) this.lose(lease, 'unconfirmed');
   }
 
   /** The session's `onLost` logs it; 100k lost leases must not be 200k lines. */
-  private lose(lease: HeldLease): void {
+  private lose(lease: HeldLease, cause: LeaseLossCause = 'taken'): void {
     // Released or claimed anew since the pass began: that one is not this lease.
     if (this.held.get(lease.userId) !== lease) return;
     this.held.delete(lease.userId);
-    lease.onLost();
+    lease.onLost(cause);
   }
 }
 

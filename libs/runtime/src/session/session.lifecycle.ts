@@ -16,6 +16,7 @@ import { ShutdownProgress } from '../shutdown/shutdown-progress';
 import { SessionBackends } from './ownership/session-backends';
 import { isStateful } from './ownership/session-state.interface';
 import { LeaseLostError } from '../exceptions/user-ownership.exception';
+import type { LeaseLossCause } from './ownership/user-ownership.interface';
 
 /** What ending a session did. */
 export interface SessionEndReport {
@@ -393,18 +394,22 @@ export class SessionLifecycle implements OnApplicationShutdown {
     void this.end(session, { drainTimeoutMs: this.gracePeriodMs });
   }
 
-  /** Another process claimed the user: end the session here without giving up a lease it no longer holds. */
-  private onLeaseLost(session: UserSession): void {
+  /**
+   * The claim on the user is gone (another process holds it, or it could not be renewed in time): end
+   * the session here without giving up a lease it no longer holds. A claim taken is said per user; the
+   * ownership says those it could not renew in one line, since a Redis outage loses every user's at once.
+   */
+  private onLeaseLost(session: UserSession, cause: LeaseLossCause = 'taken'): void {
     if (session.leaseLost) return;
     session.leaseLost = true;
-    this.logger.warn(`Lost the claim on user '${session.userId}' to another replica; dropping the user's instances here`);
+    if (cause === 'taken') this.logger.warn(`Lost the claim on user '${session.userId}' to another replica; dropping the user's instances here`);
     void this.end(session, { drainTimeoutMs: this.gracePeriodMs });
   }
 
   private async build(session: UserSession): Promise<void> {
     this.moduleRef.registerRequestByContextId(session, session.contextId);
     try {
-      session.lease = await this.backends.ownership.claim(session.userId, () => this.onLeaseLost(session));
+      session.lease = await this.backends.ownership.claim(session.userId, (cause) => this.onLeaseLost(session, cause));
       const { byToken: providers, ordered } = await this.instances.build(session);
       for (const fn of this.catalog.perUser) session.functions.set(fn.name, new FunctionHandle(fn, providers.get(providerTokenOf(fn))!));
       const discovered = this.catalog.perUserDiscoveredGroups;

@@ -9,6 +9,12 @@ export interface UserLease {
 }
 
 /**
+ * Why a claim was lost: another process holds the user now (`taken`), or the claim could not be
+ * renewed for its whole term (`unconfirmed`: the store did not answer), so another may hold it.
+ */
+export type LeaseLossCause = 'taken' | 'unconfirmed';
+
+/**
  * Who may hold a user's instances. The default grants every claim (one process owns all its users);
  * cluster mode grants a user to one replica at a time.
  */
@@ -16,9 +22,10 @@ export interface UserOwnership {
   /**
    * Claims `userId` for this process before the user's instances are built. Throws
    * `UserOwnedElsewhereError` when another live process holds the user. `onLost` is called if the
-   * claim is later lost (expired while this process was paused, say): the instances must go.
+   * claim is later lost (expired while this process was paused, say): the instances must go. Its
+   * cause, when the ownership knows it, picks the log line (none: `taken`).
    */
-  claim(userId: string, onLost: () => void): Promise<UserLease>;
+  claim(userId: string, onLost: (cause?: LeaseLossCause) => void): Promise<UserLease>;
   /** Gives the user up, after their instances were disposed. Never throws. */
   release(lease: UserLease): Promise<void>;
   /**
