@@ -75,6 +75,21 @@ describe('IdentityResolver in jwt mode: verified claims', () => {
     expect(resolver.claims.of('alice')).toMatchObject({ sub: 'alice', tenant: 'acme' });
   });
 
+  it("verifies one request's token once, however often the request is resolved (cluster routing, then the route)", () => {
+    const resolver = new IdentityResolver(configWith({ mode: 'jwt', jwt_secret: SECRET }));
+    const verify = jest.spyOn((resolver as unknown as { mode: { identifyWithClaims(request: object): unknown } }).mode, 'identifyWithClaims');
+    const headers = { authorization: hs256({ sub: 'alice' }) };
+    expect(resolver.resolve({ headers })).toBe('alice');
+    expect(resolver.resolve({ headers, socket: undefined })).toBe('alice'); // another request object, the same headers
+    expect(verify).toHaveBeenCalledTimes(1);
+    expect(resolver.resolve({ headers: { ...headers } })).toBe('alice'); // another request: verified anew
+    expect(verify).toHaveBeenCalledTimes(2);
+    const forged = { authorization: hs256({ sub: 'mallory' }, 'x'.repeat(32)) };
+    expect(() => resolver.resolve({ headers: forged })).toThrow(InvalidIdentityError);
+    expect(() => resolver.resolve({ headers: forged })).toThrow(InvalidIdentityError); // a refusal is not kept: checked again
+    expect(verify).toHaveBeenCalledTimes(4);
+  });
+
   it('records nothing of a token that fails verification', () => {
     const resolver = new IdentityResolver(configWith({ mode: 'jwt', jwt_secret: SECRET }));
     expect(() => resolver.resolve({ headers: { authorization: hs256({ sub: 'mallory', tenant: 'acme' }, 'x'.repeat(32)) } })).toThrow(InvalidIdentityError);

@@ -3,7 +3,7 @@ import { IdentityRequiredError, InvalidSessionIdError, SESSION_ID_PATTERN, USERS
 import { MissingIdentityError } from './exceptions/missing-identity.exception';
 import type { FastifyReply } from 'fastify';
 import { createIdentityMode } from './identity-mode.factory';
-import { IdentityMode, IdentityRequest, IdentitySecurity } from './interfaces/identity-mode.interface';
+import { IdentityMode, IdentityRequest, IdentitySecurity, VerifiedIdentity } from './interfaces/identity-mode.interface';
 import { VerifiedClaims } from './verified-claims';
 
 export { readCookie } from './cookie.header';
@@ -18,6 +18,12 @@ export class IdentityResolver {
   private readonly mode: IdentityMode;
   /** The verified claims of each user's last credential (jwt mode), recorded where it was verified. */
   readonly claims: VerifiedClaims;
+  /**
+   * A request's verified credential, by its headers object: one request is resolved more than once
+   * (cluster mode's routing, then its route; the session strategy), and a signature check is the
+   * costly part. Fastify's request and the raw one share the headers object.
+   */
+  private readonly verifiedByHeaders = new WeakMap<object, VerifiedIdentity | undefined>();
 
   constructor(@Inject(USERSCOPE_CONFIG) config: UserscopeConfig) {
     this.mode = createIdentityMode(config);
@@ -31,7 +37,7 @@ export class IdentityResolver {
    * caller without one a new user id, sent as a cookie; without it, nothing is ever issued.
    */
   resolve(request: IdentityRequest, reply?: Pick<FastifyReply, 'raw'>): string | undefined {
-    const verified = this.mode.identifyWithClaims?.(request);
+    const verified = this.mode.identifyWithClaims ? this.verifiedOnce(request) : undefined;
     let userId = this.mode.identifyWithClaims ? verified?.userId : this.mode.identify(request);
     if (userId === undefined && reply && this.mode.issue) {
       const issued = this.mode.issue();
@@ -44,6 +50,14 @@ export class IdentityResolver {
     if (userId !== undefined && !SESSION_ID_PATTERN.test(userId)) throw new InvalidSessionIdError(SESSION_ID_PATTERN.source);
     if (verified) this.claims.record(verified.userId, verified.claims);
     return userId;
+  }
+
+  private verifiedOnce(request: IdentityRequest): VerifiedIdentity | undefined {
+    const headers = request.headers as object;
+    if (this.verifiedByHeaders.has(headers)) return this.verifiedByHeaders.get(headers);
+    const verified = this.mode.identifyWithClaims!(request); // a refusal throws, and is not kept
+    this.verifiedByHeaders.set(headers, verified);
+    return verified;
   }
 
   /** The 401 for a per-user route called without identity, saying what the active mode expects. */
