@@ -72,4 +72,58 @@ describe('writeEventStream', () => {
       await server.close();
     }
   });
+
+  it('lets the event loop turn while it writes a stream that is ready at once to a client that reads fast', async () => {
+    let turned = false;
+    let turnedBeforeTheLast = false;
+    const server = await streamingServer(async function* () {
+      setImmediate(() => (turned = true)); // other work, waiting for the loop
+      for (let n = 0; n < 40; n++) {
+        const until = performance.now() + 0.5; // 40 chunks of 0.5 ms each: longer than a slice (10 ms) at the least
+        while (performance.now() < until);
+        if (n === 39) turnedBeforeTheLast = turned;
+        yield { n };
+      }
+    });
+    try {
+      expect((await server.get()).match(/^data: \{"n"/gm)).toHaveLength(40);
+      expect(turnedBeforeTheLast).toBe(true);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('closes the connection of a client that takes nothing for sendTimeoutMs, and stops the stream', async () => {
+    let stopped = false;
+    let served: ServerResponse | undefined;
+    const server: Server = createServer((_request, response) => {
+      served = response;
+      void writeEventStream(
+        (async function* () {
+          try {
+            for (;;) yield { pad: 'x'.repeat(64 * 1024) }; // more than any socket buffer holds
+          } finally {
+            stopped = true;
+          }
+        })(),
+        response,
+        undefined,
+        { sendTimeoutMs: 300 },
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const { connect } = await import('node:net');
+    const client = connect(port, '127.0.0.1', () => client.write('POST / HTTP/1.1\r\nhost: x\r\ncontent-length: 0\r\n\r\n'));
+    client.pause(); // reads nothing
+    try {
+      // Well within 5 s: the buffers fill at once, then 300 ms without the client taking any of it.
+      for (let waited = 0; !stopped && waited < 5000; waited += 10) await pause(10);
+      expect(stopped).toBe(true);
+      expect(served?.destroyed).toBe(true); // the connection closed on the server's side
+    } finally {
+      client.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
 });

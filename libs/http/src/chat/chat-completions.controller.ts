@@ -4,7 +4,7 @@ import { ChatRequest, ChatResponse } from '@userscope/llm';
 import { USERSCOPE_CONFIG, UserscopeConfig, WorkflowRunner } from '@userscope/runtime';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IdentityResolver } from '../identity/identity.resolver';
-import { writeEventStream } from '../event-stream.writer';
+import { EventStreamOptions, eventStreamOptions, writeEventStream } from '../event-stream.writer';
 import { servedModelName } from '../front-end/front-end-config.section';
 import { asChatChunks, asServedReply, CHAT_EVENT_STREAM } from './chat-event-stream';
 import { ChatWorkflowGuard } from './chat-workflow.guard';
@@ -21,6 +21,7 @@ import { OPENAI_ROUTE_PREFIX } from './openai-routes.explorer';
 @UseFilters(OpenAiErrorFilter)
 export class ChatCompletionsController {
   private readonly model: string;
+  private readonly stream: EventStreamOptions;
 
   constructor(
     private readonly runner: WorkflowRunner,
@@ -28,6 +29,7 @@ export class ChatCompletionsController {
     @Inject(USERSCOPE_CONFIG) config: UserscopeConfig,
   ) {
     this.model = servedModelName(config);
+    this.stream = eventStreamOptions(config.general);
   }
 
   @Post('chat/completions')
@@ -40,7 +42,7 @@ export class ChatCompletionsController {
     if ((body as { stream?: unknown } | null)?.stream === true) {
       const chunks = await this.runner.openStream({ userId }, body, (items) => asChatChunks(items, this.model));
       reply.hijack();
-      await writeEventStream(chunks, reply.raw, CHAT_EVENT_STREAM);
+      await writeEventStream(chunks, reply.raw, CHAT_EVENT_STREAM, this.stream);
       return;
     }
     const output = (await this.runner.run({ userId }, body)) as ChatResponse;

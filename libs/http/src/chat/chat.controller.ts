@@ -4,7 +4,7 @@ import { ChatRequest, ChatResponse, ChatResponseChunk } from '@userscope/llm';
 import { USERSCOPE_CONFIG, UserscopeConfig, WorkflowRunner } from '@userscope/runtime';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IdentityResolver } from '../identity/identity.resolver';
-import { writeEventStream } from '../event-stream.writer';
+import { EventStreamOptions, eventStreamOptions, writeEventStream } from '../event-stream.writer';
 import { servedModelName } from '../front-end/front-end-config.section';
 import { asChatChunks, asServedReply, CHAT_EVENT_STREAM } from './chat-event-stream';
 import { ChatWorkflowGuard } from './chat-workflow.guard';
@@ -15,6 +15,7 @@ import { ChatWorkflowGuard } from './chat-workflow.guard';
 @UseGuards(ChatWorkflowGuard)
 export class ChatController {
   private readonly model: string;
+  private readonly stream: EventStreamOptions;
 
   constructor(
     private readonly runner: WorkflowRunner,
@@ -22,6 +23,7 @@ export class ChatController {
     @Inject(USERSCOPE_CONFIG) config: UserscopeConfig,
   ) {
     this.model = servedModelName(config);
+    this.stream = eventStreamOptions(config.general);
   }
 
   @Post()
@@ -46,6 +48,6 @@ export class ChatController {
     // Input, identity and the caller's run slot (concurrent_runs) are checked before the reply starts, so their errors are ordinary JSON replies.
     const chunks = await this.runner.openStream({ userId }, body, (items) => asChatChunks(items, this.model));
     reply.hijack();
-    await writeEventStream(chunks, reply.raw, CHAT_EVENT_STREAM);
+    await writeEventStream(chunks, reply.raw, CHAT_EVENT_STREAM, this.stream);
   }
 }

@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, Param, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Inject, Param, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IdentityResolver } from '../identity/identity.resolver';
-import { writeEventStream } from '../event-stream.writer';
+import { EventStreamOptions, eventStreamOptions, writeEventStream } from '../event-stream.writer';
+import { USERSCOPE_CONFIG, UserscopeConfig } from '@userscope/runtime';
 import { ChatWorkflowGuard } from '../chat/chat-workflow.guard';
 import { OpenAiErrorFilter } from '../chat/openai-error.filter';
 import { OPENAI_ROUTE_PREFIX } from '../chat/openai-routes.explorer';
@@ -22,10 +23,15 @@ const NOT_YOURS = "`response_not_found`, in OpenAI's error shape: never stored, 
 @UseGuards(ChatWorkflowGuard)
 @UseFilters(OpenAiErrorFilter)
 export class ResponsesController {
+  private readonly stream: EventStreamOptions;
+
   constructor(
     private readonly responses: ResponsesService,
     private readonly identity: IdentityResolver,
-  ) {}
+    @Inject(USERSCOPE_CONFIG) config: UserscopeConfig,
+  ) {
+    this.stream = eventStreamOptions(config.general);
+  }
 
   @Post('responses')
   @ApiOperation({ summary: 'OpenAI-compatible Responses API; `stream: true` answers with the Responses events, response.completed last' })
@@ -39,7 +45,7 @@ export class ResponsesController {
     if (prepared.request.stream === true) {
       const events = await this.responses.stream(prepared);
       reply.hijack();
-      await writeEventStream(events, reply.raw, RESPONSE_EVENT_STREAM);
+      await writeEventStream(events, reply.raw, RESPONSE_EVENT_STREAM, this.stream);
       return;
     }
     const response = await this.responses.respond(prepared);

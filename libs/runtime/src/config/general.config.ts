@@ -51,6 +51,14 @@ export class GeneralConfig {
   @IsDuration()
   request_timeout: number = 60;
 
+  /**
+   * How long a client may take to read what a stream has buffered for it (an event stream's full
+   * socket buffer): a slower one is disconnected and the stream stops, so that a client that stops
+   * reading does not hold its slot, and the stream's memory, for good. 0: no limit.
+   */
+  @IsDuration()
+  send_timeout: number = 60;
+
   /** Deepest nesting of objects and arrays a JSON body may have (the body itself is level 1); deeper gets 400. */
   @IsInt()
   @Min(1)

@@ -20,6 +20,7 @@ export interface UserscopeConfigDocument {
     queue_timeout?: number | string;
     max_body_size?: number | string;
     request_timeout?: number | string;
+    send_timeout?: number | string;
     shutdown_grace_period?: number | string;
     admin_token?: string;
     track_current_session?: boolean;
