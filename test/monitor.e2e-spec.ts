@@ -27,6 +27,9 @@ describe('GET /monitor/users on the seed example', () => {
     ['x-forwarded-for', '203.0.113.9'],
     ['forwarded', 'for=203.0.113.9'],
     ['x-real-ip', '203.0.113.9'],
+    ['true-client-ip', '203.0.113.9'],
+    ['cf-connecting-ip', '203.0.113.9'],
+    ['x-client-ip', '203.0.113.9'],
   ])('refuses a loopback request a proxy relayed (%s), which may be for a client anywhere: 403 naming the header', async (header, value) => {
     for (const path of ['/monitor/users', '/metrics']) {
       const response = await fetch(`${server.url}${path}`, { headers: { [header]: value } });

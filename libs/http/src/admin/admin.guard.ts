@@ -46,7 +46,7 @@ export class AdminGuard implements CanActivate {
 }
 
 /** Headers a proxy adds for the client it relays; a client on this host that sends one is refused too, which is safe. */
-const RELAY_HEADERS = ['x-forwarded-for', 'forwarded', 'x-real-ip'] as const;
+const RELAY_HEADERS = ['x-forwarded-for', 'forwarded', 'x-real-ip', 'x-client-ip', 'true-client-ip', 'cf-connecting-ip'] as const;
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest();
