@@ -36,7 +36,7 @@ describe('general.send_timeout', () => {
     client.pause(); // reads nothing
     try {
       let active: number | undefined;
-      for (let waited = 0; waited < 1_000 && active !== 1; waited += 20) {
+      for (let waited = 0; waited < 5_000 && active !== 1; waited += 20) {
         await new Promise((resolve) => setTimeout(resolve, 20));
         active = await activeRequests('stalled');
       }
