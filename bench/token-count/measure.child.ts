@@ -1,5 +1,6 @@
 import { countTextTokens } from '@userscope/llm';
 import { measureInChild } from '../harness/child-measurement';
+import { seededRandom } from '../harness/seeded-random';
 
 /** One kind of text: what Userscope's count took and the tokenizer's whole-text count, on the same text. */
 export interface TokenCountTiming {
@@ -15,15 +16,9 @@ export interface TokenCountParams {
   chars: number;
 }
 
-/** Text the tokenizer has cached nothing of, the same on every run (mulberry32). */
+/** Text the tokenizer has cached nothing of, the same on every run. */
 function seededText(length: number, alphabet: string, spaceEvery = 0): string {
-  let seed = 11;
-  const next = () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let mixed = Math.imul(seed ^ (seed >>> 15), seed | 1);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 2 ** 32;
-  };
+  const next = seededRandom(11);
   const chars: string[] = [];
   while (chars.length < length) chars.push(spaceEvery && next() < 1 / spaceEvery ? ' ' : alphabet[Math.floor(next() * alphabet.length)]);
   return chars.join('');

@@ -82,17 +82,8 @@ export class SeedUserModel {
   }
 }
 
-/** A seeded PRNG (mulberry32): the same seed, the same commands, run after run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG the tests and benches share: the same seed, the same commands, run after run. */
+export { seededRandom } from '../../bench/harness/seeded-random';
 
 /** A random command of the seed example, every branch of the assistant included. */
 export function randomSeedCommand(random: () => number, n: number): SeedCommand {

@@ -1,4 +1,5 @@
 import * as gptTokenizer from 'gpt-tokenizer';
+import { seededRandom } from '../../../bench/harness/seeded-random';
 import { LlmMessage, LlmTool } from './interfaces/llm.interface';
 import { countEachMessageTokens, countPromptTokens, countTextTokens, EXACTLY_COUNTED_CHARS } from './token.counter';
 
@@ -65,14 +66,7 @@ describe('countTextTokens on hostile and long texts', () => {
 
   /** Text the tokenizer has cached nothing of: random letters, without a space unless `spaced`. */
   const random = (length: number, alphabet = 'abcdefghijklmnopqrstuvwxyz', spaced = false) => {
-    let seed = 7;
-    const next = () => {
-      // mulberry32: the same text on every run
-      seed = (seed + 0x6d2b79f5) | 0;
-      let mixed = Math.imul(seed ^ (seed >>> 15), seed | 1);
-      mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-      return ((mixed ^ (mixed >>> 14)) >>> 0) / 2 ** 32;
-    };
+    const next = seededRandom(7); // the same text on every run
     let text = '';
     while (text.length < length) text += spaced && next() < 1 / 7 ? ' ' : alphabet[Math.floor(next() * alphabet.length)];
     return text.slice(0, length);
