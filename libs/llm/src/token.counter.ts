@@ -66,7 +66,7 @@ function countInPieces(text: string): number {
     tokens += tokenizer.countTokens(run[0], AS_PLAIN_TEXT);
     from = run.index + run[0].length;
   }
-  return tokens + (from < text.length ? tokenizer.countTokens(from === 0 ? text : text.slice(from), AS_PLAIN_TEXT) : 0);
+  return tokens + (from < text.length ? tokenizer.countTokens(text.slice(from), AS_PLAIN_TEXT) : 0);
 }
 
 function isLowSurrogate(code: number): boolean {
